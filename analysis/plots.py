@@ -1,0 +1,310 @@
+"""Figures for the report. Each function returns (Figure, numbers): the numbers are exactly what
+was drawn, so tests can check plotted totals against the HDF5 file.
+
+Figures are built with matplotlib.figure.Figure (Agg, no pyplot global state), with the
+Okabe-Ito colour-blind-safe palette and fonts large enough for a projector. Every victim count
+is labelled as a model estimate, with the interval that its whiskers or bands show.
+"""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.load import labelled, metadata, per_replicate, summarise
+
+#: Okabe-Ito palette, ordered so that early colours are distinct on white (yellow last).
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442"]
+
+STYLE = {
+    "font.size": 16, "axes.titlesize": 18, "axes.labelsize": 16, "xtick.labelsize": 14,
+    "ytick.labelsize": 14, "legend.fontsize": 14, "figure.titlesize": 19,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.alpha": 0.3,
+}
+
+LEVEL = 0.90  # interval across replicates used for every replicate-spread whisker and band
+ESTIMATE = "model estimate"
+
+
+def pretty(name: str) -> str:
+    """Label for display: 'trusted_contact' -> 'trusted contact'."""
+    return str(name).replace("_", " ")
+
+
+def _figure(width: float, height: float) -> Figure:
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _styled(fn):
+    """Run a plotting function with the report style active (text reads rcParams on creation)."""
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return fn(*args, **kwargs)
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+def _below(ax, ncol=2):
+    """Legend under the axes, where it cannot hide bars or labels."""
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=ncol, frameon=False)
+
+
+def _time_axis(ax):
+    """Few, compact date ticks (a 5-year daily series otherwise gets unreadable labels)."""
+    loc = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=6)
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(loc))
+
+
+def _days_to_x(f, days):
+    """Day numbers -> dates when /metadata has start_date, else the day numbers themselves."""
+    start = metadata(f).get("start_date")
+    if not start:
+        return days, "day since start", False
+    return pd.to_datetime(start) + pd.to_timedelta(days, unit="D"), "date", True
+
+
+def _err(s: pd.DataFrame) -> np.ndarray:
+    """Whisker lengths (below, above) from mean/lo/hi, never negative."""
+    return np.vstack([np.clip(s["mean"] - s["lo"], 0, None), np.clip(s["hi"] - s["mean"], 0, None)])
+
+
+def _n_replicates(f, root: str) -> int:
+    arr, _ = labelled(f, f"{root}/summary/victims", ["replicate"])
+    return len(arr)
+
+
+@_styled
+def stage_trajectories(f, root: str = ""):
+    """People in each active stage by day: median and 90% band over replicates, one panel per stage."""
+    arr, ax = labelled(f, f"{root}/trajectories/stock", ["replicate", "day", "stage"])
+    days, stages = dict(ax)["day"], dict(ax)["stage"]
+    a = (1 - LEVEL) / 2
+    lo, med, hi = np.quantile(arr.astype(float), [a, 0.5, 1 - a], axis=0)  # each [day, stage]
+    x, xlabel, dated = _days_to_x(f, days)
+    ncol = 3
+    nrow = int(np.ceil(len(stages) / ncol))
+    fig = _figure(16, 4.2 * nrow + 0.8)
+    axs = fig.subplots(nrow, ncol, sharex=True, squeeze=False).ravel()
+    rows = []
+    for j, stage in enumerate(stages):
+        axj = axs[j]
+        colour = OKABE_ITO[j % len(OKABE_ITO)]
+        axj.fill_between(x, lo[:, j], hi[:, j], color=colour, alpha=0.3, linewidth=0)
+        axj.plot(x, med[:, j], color=colour, linewidth=2.5)
+        axj.set_title(pretty(stage))
+        axj.set_ylabel("persons")
+        axj.set_ylim(bottom=0)
+        rows.append(pd.DataFrame({"day": days, "stage": stage, "median": med[:, j],
+                                  "lo": lo[:, j], "hi": hi[:, j]}))
+    for axj in axs[len(stages):]:
+        axj.set_visible(False)
+    for axj in axs:
+        if dated:  # after all plotting: plotting dates on a shared axis resets its ticker
+            _time_axis(axj)
+    fig.suptitle(f"People in each recruitment stage at the end of each day ({ESTIMATE}): "
+                 f"median and 90% band over {arr.shape[0]} replicates")
+    fig.supxlabel(xlabel)
+    return fig, pd.concat(rows, ignore_index=True)
+
+
+@_styled
+def funnel_by_route(f, root: str = ""):
+    """Pipelines started and people recruited, per route (mean per replicate, 90% whiskers)."""
+    started = summarise(per_replicate(f, f"{root}/summary/attempts_by_route", "route"), LEVEL)
+    recruited = summarise(per_replicate(f, f"{root}/summary/victims_by_route", "route"), LEVEL)
+    routes = list(recruited.index)
+    started = started.reindex(routes)
+    x = np.arange(len(routes))
+    w = 0.38
+    fig = _figure(12, 6.5)
+    ax = fig.subplots()
+    ax.bar(x - w / 2, started["mean"], w, yerr=_err(started), capsize=6, color=OKABE_ITO[0],
+           label="pipelines started")
+    ax.bar(x + w / 2, recruited["mean"], w, yerr=_err(recruited), capsize=6, color=OKABE_ITO[3],
+           label="recruited (victims)")
+    ax.set_yscale("log")
+    conversion = recruited["total"] / started["total"].replace(0, np.nan)
+    for i, r in enumerate(routes):
+        ax.annotate(f"{recruited['mean'].iloc[i]:,.0f}\n({100 * conversion.iloc[i]:.1f}% of started)",
+                    (x[i] + w / 2, max(recruited["hi"].iloc[i], 1)), ha="center", va="bottom",
+                    fontsize=13, xytext=(0, 4), textcoords="offset points")
+    ax.set_xticks(x, [pretty(r) for r in routes])
+    ax.set_xlabel("recruitment route")
+    ax.set_ylabel("persons per run (log scale)")
+    ax.set_title(f"Recruitment funnel by route ({ESTIMATE}; bars: mean over replicates, "
+                 "whiskers: 90% interval)", fontsize=15)
+    _below(ax)
+    numbers = pd.DataFrame({"route": routes})
+    for name, s in (("started", started), ("recruited", recruited)):
+        for col in ("mean", "lo", "hi", "total"):
+            numbers[f"{name}_{col}"] = s[col].to_numpy()
+    numbers["conversion"] = conversion.to_numpy()
+    return fig, numbers
+
+
+def _hbar(ax, s: pd.DataFrame, colour: str):
+    """Horizontal bars in category order (first at top), mean with 90% whiskers."""
+    y = np.arange(len(s))
+    ax.barh(y, s["mean"], xerr=_err(s), capsize=5, color=colour)
+    ax.set_yticks(y, [pretty(c) for c in s.index])
+    ax.invert_yaxis()
+    ax.set_xlim(left=0)
+
+
+def _numbers(s: pd.DataFrame, dim: str) -> pd.DataFrame:
+    return s.rename_axis(dim).reset_index()
+
+
+@_styled
+def victims_by(f, dim: str, root: str = "", colour: str = OKABE_ITO[0]):
+    """Victims by one category axis (platform, department, ...): mean per replicate with 90% whiskers."""
+    s = summarise(per_replicate(f, f"{root}/summary/victims_by_{dim}", dim), LEVEL)
+    fig = _figure(12, max(4.5, 0.5 * len(s) + 2))
+    ax = fig.subplots()
+    _hbar(ax, s, colour)
+    ax.set_xlabel(f"people recruited per run (persons, {ESTIMATE})")
+    ax.set_ylabel(pretty(dim))
+    ax.set_title(f"Victims by {pretty(dim)} ({ESTIMATE}; mean over {int(s['n'].iloc[0])} "
+                 "replicates, whiskers: 90% interval)", fontsize=15)
+    return fig, _numbers(s, dim)
+
+
+@_styled
+def victims_by_age_gender(f, root: str = ""):
+    """Victims by age group and by gender, side by side (the file stores the two margins)."""
+    age = summarise(per_replicate(f, f"{root}/summary/victims_by_age_group", "age_group"), LEVEL)
+    gender = summarise(per_replicate(f, f"{root}/summary/victims_by_gender", "gender"), LEVEL)
+    fig = _figure(15, 5.5)
+    a1, a2 = fig.subplots(1, 2, width_ratios=[2, 1.3])
+    _hbar(a1, age, OKABE_ITO[2])
+    a1.set_title("by age group (<13, 13-17, 18-24, 25+)")
+    a1.set_xlabel("persons per run")
+    _hbar(a2, gender, OKABE_ITO[4])
+    a2.set_title("by gender")
+    a2.set_xlabel("persons per run")
+    fig.suptitle(f"Victims by age group and gender ({ESTIMATE}; mean over replicates, "
+                 "whiskers: 90% interval)")
+    return fig, {"age_group": _numbers(age, "age_group"), "gender": _numbers(gender, "gender")}
+
+
+def _compare_table(f) -> pd.DataFrame:
+    """/compare per-intervention numbers, aligned by the intervention label."""
+    cols = {}
+    names = None
+    for key in ("averted_mean", "averted_lo", "averted_hi", "cost"):
+        arr, ax = labelled(f, f"/compare/{key}", ["intervention"])
+        s = pd.Series(arr.astype(float), index=list(ax[0][1]))
+        names = list(s.index) if names is None else names
+        cols[key] = s.reindex(names)
+    return pd.DataFrame(cols).rename_axis("intervention")
+
+
+@_styled
+def forest(f):
+    """Victims averted per intervention: mean with 95% interval (paired over replicates)."""
+    t = _compare_table(f)
+    y = np.arange(len(t))
+    fig = _figure(12, max(3.5, 0.9 * len(t) + 2))
+    ax = fig.subplots()
+    ax.axvline(0, color="0.4", linewidth=1.5)
+    err = np.vstack([np.clip(t["averted_mean"] - t["averted_lo"], 0, None),
+                     np.clip(t["averted_hi"] - t["averted_mean"], 0, None)])
+    ax.errorbar(t["averted_mean"], y, xerr=err, fmt="o", markersize=11, capsize=7,
+                color=OKABE_ITO[0], linewidth=2.5)
+    ax.set_yticks(y, [pretty(n) for n in t.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"victims averted vs baseline (persons, {ESTIMATE})")
+    ax.set_title("Victims averted: mean and 95% interval over paired replicates")
+    return fig, t.reset_index()[["intervention", "averted_mean", "averted_lo", "averted_hi"]]
+
+
+@_styled
+def cost_effectiveness(f):
+    """Cost-effectiveness plane: victims averted (x, 95% interval) against cost (y, USD)."""
+    t = _compare_table(f)
+    fig = _figure(12, 7)
+    ax = fig.subplots()
+    ax.axvline(0, color="0.4", linewidth=1.2)
+    for i, (name, r) in enumerate(t.iterrows()):
+        c = OKABE_ITO[i % len(OKABE_ITO)]
+        ax.errorbar(r["averted_mean"], r["cost"],
+                    xerr=[[max(r["averted_mean"] - r["averted_lo"], 0)],
+                          [max(r["averted_hi"] - r["averted_mean"], 0)]],
+                    fmt="o", markersize=12, capsize=6, color=c, linewidth=2, label=pretty(name))
+    ax.set_xlabel(f"victims averted vs baseline (persons, {ESTIMATE}, 95% interval)")
+    ax.set_ylabel("cost of the intervention (USD)")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.set_title("Cost-effectiveness plane (further right and lower is better)")
+    ax.legend(loc="best")
+    return fig, t.reset_index()[["intervention", "averted_mean", "averted_lo", "averted_hi", "cost"]]
+
+
+@_styled
+def cumulative_by_arm(f, arms: list[str]):
+    """Cumulative people recruited over time in each compare arm: median and 90% band."""
+    fig = _figure(14, 6.5)
+    ax = fig.subplots()
+    a = (1 - LEVEL) / 2
+    rows = []
+    for i, arm in enumerate(arms):
+        arr, ax_ = labelled(f, f"/arms/{arm}/trajectories/transitions", ["replicate", "day", "transition"])
+        d = dict(ax_)
+        k = list(d["transition"]).index("recruited")
+        cum = np.cumsum(arr[:, :, k], axis=1).astype(float)
+        lo, med, hi = np.quantile(cum, [a, 0.5, 1 - a], axis=0)
+        x, xlabel, dated = _days_to_x(f, d["day"])
+        c = OKABE_ITO[i % len(OKABE_ITO)]
+        if i == 0:  # one band only: the arms share random numbers, so their bands overlap heavily
+            ax.fill_between(x, lo, hi, color=c, alpha=0.2, linewidth=0, label=f"{pretty(arm)}: 90% band")
+        ax.plot(x, med, color=c, linewidth=2.5, label=f"{pretty(arm)}: median")
+        rows.append(pd.DataFrame({"arm": arm, "day": d["day"], "median": med, "lo": lo, "hi": hi}))
+    if dated:
+        _time_axis(ax)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("people recruited so far (persons)")
+    ax.set_title(f"Cumulative recruitment by arm ({ESTIMATE}; median over replicates, "
+                 "band: baseline 90% interval)", fontsize=15)
+    ax.legend(loc="upper left")
+    return fig, pd.concat(rows, ignore_index=True)
+
+
+@_styled
+def observed_by_year(f, root: str = ""):
+    """True vs recorded victims per year (mean, 90% whiskers) and the hidden share per year."""
+    true = summarise(per_replicate(f, f"{root}/observed/true_victims", "year"), LEVEL)
+    rec = summarise(per_replicate(f, f"{root}/observed/recorded_victims", "year"), LEVEL)
+    years = list(true.index)
+    rec = rec.reindex(years)
+    hidden = 1 - rec["total"] / true["total"].replace(0, np.nan)
+    x = np.arange(len(years))
+    w = 0.38
+    fig = _figure(13, 6.5)
+    ax = fig.subplots()
+    ax.bar(x - w / 2, true["mean"], w, yerr=_err(true), capsize=6, color=OKABE_ITO[3],
+           label="victims in the model (truth)")
+    ax.bar(x + w / 2, rec["mean"], w, yerr=_err(rec), capsize=6, color=OKABE_ITO[0],
+           label="victims recorded by institutions")
+    for i in range(len(years)):
+        if np.isfinite(hidden.iloc[i]):
+            ax.annotate(f"{100 * hidden.iloc[i]:.0f}% hidden", (x[i], max(true["hi"].iloc[i], rec["hi"].iloc[i])),
+                        ha="center", va="bottom", fontsize=13, xytext=(0, 6), textcoords="offset points")
+    ax.set_xticks(x, [str(y) for y in years])
+    ax.set_xlabel("calendar year")
+    ax.set_ylabel("persons per year")
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
+    ax.set_title(f"True vs recorded victims per year ({ESTIMATE}; mean over replicates, "
+                 "whiskers: 90% interval)", fontsize=15)
+    _below(ax)
+    numbers = pd.DataFrame({"year": years})
+    for name, s in (("true", true), ("recorded", rec)):
+        for col in ("mean", "lo", "hi", "total"):
+            numbers[f"{name}_{col}"] = s[col].to_numpy()
+    numbers["hidden_share"] = hidden.to_numpy()
+    return fig, numbers

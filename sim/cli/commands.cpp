@@ -1,0 +1,519 @@
+#include "sim/cli/commands.hpp"
+
+#include <tbb/global_control.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <thread>
+
+#include "sim/engine/compare.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/interventions/intervention.hpp"
+#include "sim/io/output.hpp"
+#include "sim/io/reader.hpp"
+#include "sim/network/network.hpp"
+#include "sim/observation/observation.hpp"
+
+namespace redes {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::size_t peak_rss_bytes() {
+  // VmHWM in /proc/self/status: the kernel's record of peak resident memory.
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (!f) return 0;
+  char line[256];
+  std::size_t kb = 0;
+  while (std::fgets(line, sizeof line, f))
+    if (std::sscanf(line, "VmHWM: %zu kB", &kb) == 1) break;
+  std::fclose(f);
+  return kb * 1024;
+}
+
+/// A progress bar with time left on a terminal; plain lines every 10% otherwise.
+class Progress {
+ public:
+  Progress(std::string what, std::int64_t total) : what_(std::move(what)), total_(total), tty_(isatty(STDERR_FILENO)) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~Progress() {
+    stop_ = true;
+    thread_.join();
+    print(true);
+  }
+  std::atomic<std::int64_t> done{0};
+
+ private:
+  void loop() {
+    while (!stop_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      print(false);
+    }
+  }
+  void print(bool final) {
+    const std::int64_t d = done.load();
+    const double frac = total_ > 0 ? double(d) / double(total_) : 1.0;
+    const double el = seconds_since(start_);
+    const double left = frac > 0 ? el * (1 - frac) / frac : 0;
+    if (tty_) {
+      int bars = int(frac * 30);
+      std::fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%  %.0fs elapsed, ~%.0fs left  ", what_.c_str(), bars,
+                   "##############################", 30 - bars, "", frac * 100, el, left);
+      if (final) std::fprintf(stderr, "\n");
+    } else {
+      int decile = int(frac * 10);
+      if (decile > last_decile_ || final) {
+        if (decile != last_decile_) std::fprintf(stderr, "%s: %3.0f%% (%.0fs elapsed, ~%.0fs left)\n", what_.c_str(), frac * 100, el, left);
+        last_decile_ = decile;
+      }
+    }
+    std::fflush(stderr);
+  }
+  std::string what_;
+  std::int64_t total_;
+  bool tty_;
+  Clock::time_point start_ = Clock::now();
+  std::atomic<bool> stop_{false};
+  int last_decile_ = -1;
+  std::thread thread_;
+};
+
+struct World {
+  Population pop;
+  Network net;
+  double build_seconds = 0;
+};
+
+World build_world(const Scenario& sc, std::uint32_t seed) {
+  auto t0 = Clock::now();
+  World w;
+  w.pop = build_population(sc, seed);
+  w.net = build_network(sc, w.pop, seed);
+  w.build_seconds = seconds_since(t0);
+  return w;
+}
+
+std::vector<std::string> intervention_names(const Scenario& sc) {
+  std::vector<std::string> names;
+  for (auto& iv : build_interventions(sc)) names.push_back(iv->name());
+  return names;
+}
+
+fs::path default_output(const Options& opt, const std::string& stem) {
+  if (!opt.output.empty()) return opt.output;
+  return fs::path("out") / (stem + ".h5");
+}
+
+void ensure_parent(const fs::path& p) {
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+}
+
+std::string with_commas(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  std::string s = buf, out;
+  int start = s[0] == '-' ? 1 : 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    out += s[i];
+    std::size_t rest = s.size() - i - 1;
+    if (int(i) >= start && rest > 0 && rest % 3 == 0) out += ',';
+  }
+  return out;
+}
+
+/// Quantile of a sample (linear interpolation), for spreads over replicates.
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  double pos = q * double(v.size() - 1);
+  std::size_t lo = std::size_t(std::floor(pos));
+  std::size_t hi = std::min(v.size() - 1, lo + 1);
+  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
+}
+
+}  // namespace
+
+int cmd_validate(const Options& opt) {
+  Scenario sc = load_scenario(opt.file, opt.strict);
+  auto ivs = build_interventions(sc);
+  std::printf("%s: valid scenario '%s': %s persons in %d departments, %d days from %s, %zu intervention(s), %zu shock(s)%s\n",
+              opt.file.c_str(), sc.name.c_str(), with_commas(double(sc.population.size)).c_str(), sc.department_count(),
+              sc.days, sc.start_date.c_str(), ivs.size(), sc.shocks.size(), opt.strict ? "; every parameter has provenance" : "");
+  return 0;
+}
+
+int cmd_population(const Options& opt) {
+  Scenario sc = load_scenario(opt.file);
+  const std::uint32_t seed = opt.seed.value_or(sc.seed);
+  World w = build_world(sc, seed);
+  const auto& pop = w.pop;
+  const std::size_t n = pop.size();
+  std::printf("Synthetic population of '%s' (seed %u): %s persons, built with the graph in %.2f s\n", sc.name.c_str(), seed,
+              with_commas(double(n)).c_str(), w.build_seconds);
+  std::printf("\n%-18s %10s %7s %7s %8s\n", "department", "persons", "share", "urban", "poverty");
+  for (int d = 0; d < sc.department_count(); ++d) {
+    std::size_t lo = pop.dept_begin[d], hi = pop.dept_begin[d + 1];
+    double urban = 0, poor = 0;
+    for (std::size_t i = lo; i < hi; ++i) urban += pop.urban[i], poor += pop.poverty[i] > 0.5;
+    double c = double(hi - lo);
+    std::printf("%-18s %10zu %6.1f%% %6.1f%% %7.1f%%\n", sc.population.departments[d].c_str(), hi - lo, 100 * c / n,
+                c ? 100 * urban / c : 0, c ? 100 * poor / c : 0);
+  }
+  std::size_t groups[kAgeGroups][kGenders] = {};
+  double sums[9] = {};
+  double minors = 0, online = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ++groups[int(pop.age_group(PersonId(i), 0))][pop.gender[i]];
+    sums[0] += pop.poverty[i], sums[1] += pop.family_conflict[i], sums[2] += pop.job_seeking[i], sums[3] += pop.migration_wish[i];
+    sums[4] += pop.privacy_exposure[i], sums[5] += pop.digital_literacy[i], sums[6] += pop.awareness[i];
+    sums[7] += pop.device[i] ? pop.screen_hours[i] : 0;
+    online += pop.device[i];
+    if (pop.age_years(PersonId(i), 0) < 18) sums[8] += pop.supervision[i], ++minors;
+  }
+  std::printf("\n%-12s %10s %10s\n", "age group", "female", "male");
+  for (int a = 0; a < kAgeGroups; ++a)
+    std::printf("%-12s %10zu %10zu\n", std::string(kAgeGroupNames[a]).c_str(), groups[a][0], groups[a][1]);
+  std::printf("\nattribute means: poverty %.3f, family_conflict %.3f, job_seeking %.3f, migration_wish %.3f,\n"
+              "  privacy_exposure %.3f, digital_literacy %.3f, awareness %.3f, device %.3f,\n"
+              "  screen hours (device owners) %.2f, supervision (minors) %.3f\n",
+              sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, sums[4] / n, sums[5] / n, sums[6] / n, online / n,
+              online ? sums[7] / online : 0, minors ? sums[8] / minors : 0);
+  std::printf("\n%-16s %10s %8s %7s %6s %6s %12s\n", "layer", "members", "mean", "sd", "p99", "max", "ties");
+  for (int l = 0; l < kLayers; ++l) {
+    const std::vector<std::uint32_t>* members = l >= kFirstPlatformLayer ? &pop.users[l - kFirstPlatformLayer + 1] : nullptr;
+    DegreeStats s = w.net.degree_stats(l, members);
+    std::printf("%-16s %10zu %8.2f %7.2f %6u %6u %12zu\n", layer_name(l).c_str(), members ? members->size() : n, s.mean,
+                s.sd, s.p99, s.max, s.ties / 2);
+  }
+  const double ties = double(w.net.total_directed_ties()) / 2;
+  std::printf("\ntotal ties %s (%.1f per person across layers); memory: population %.0f MiB, graph %.0f MiB, peak RSS %.0f MiB\n",
+              with_commas(ties).c_str(), 2 * ties / double(n), pop.memory_bytes() / 1048576.0, w.net.memory_bytes() / 1048576.0,
+              peak_rss_bytes() / 1048576.0);
+  if (!opt.output.empty()) {
+    fs::path out = opt.output;
+    ensure_parent(out);
+    h5::Writer f(out);
+    write_metadata(f, sc, "population", seed, 0, opt.threads, now_iso());
+    h5::Axis person{"person", {}, {}, n};
+    auto put8 = [&](const std::string& name, const std::vector<std::uint8_t>& v) {
+      std::vector<std::int32_t> x(v.begin(), v.end());
+      f.array("/population/" + name, {person}, x);
+    };
+    auto putf = [&](const std::string& name, const std::vector<float>& v) {
+      std::vector<double> x(v.begin(), v.end());
+      f.array("/population/" + name, {person}, x);
+    };
+    f.group("/population");
+    put8("department", pop.department);
+    put8("urban", pop.urban);
+    put8("gender", pop.gender);
+    put8("device", pop.device);
+    put8("platforms", pop.platforms);
+    f.array("/population/birth_day", {person}, pop.birth_day, "day");
+    putf("poverty", pop.poverty);
+    putf("family_conflict", pop.family_conflict);
+    putf("job_seeking", pop.job_seeking);
+    putf("migration_wish", pop.migration_wish);
+    putf("privacy_exposure", pop.privacy_exposure);
+    putf("screen_hours", pop.screen_hours);
+    putf("digital_literacy", pop.digital_literacy);
+    putf("awareness", pop.awareness);
+    putf("supervision", pop.supervision);
+    f.attribute("/population", "department_labels", [&] {
+      std::string s;
+      for (auto& d : sc.population.departments) s += (s.empty() ? "" : ",") + d;
+      return s;
+    }());
+    for (int l = 0; l < kLayers; ++l) {
+      const auto& g = w.net.layers[l].m_forward;
+      std::vector<std::int64_t> rs(g.m_rowstart.begin(), g.m_rowstart.end());
+      std::vector<std::int64_t> col(g.m_column.begin(), g.m_column.end());
+      const std::string base = "/network/" + layer_name(l);
+      f.group(base);
+      f.array(base + "/rowstart", {h5::Axis{"row", {}, {}, rs.size()}}, rs);
+      f.array(base + "/column", {h5::Axis{"tie", {}, {}, col.size()}}, col);
+    }
+    f.commit();
+    std::printf("wrote %s\n", out.c_str());
+  }
+  return 0;
+}
+
+namespace {
+
+ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate, Progress& progress) {
+  Simulation sim(sc, w.pop, w.net);
+  return sim.run(seed, replicate, &progress.done);
+}
+
+void print_interval_line(const char* label, const std::vector<double>& v) {
+  std::printf("  %-28s %10s  (90%% of replicates: %s to %s)\n", label, with_commas(quantile(v, 0.5)).c_str(),
+              with_commas(quantile(v, 0.05)).c_str(), with_commas(quantile(v, 0.95)).c_str());
+}
+
+}  // namespace
+
+int cmd_run(const Options& opt) {
+  Scenario sc = load_scenario(opt.file);
+  auto names = intervention_names(sc);
+  const std::uint32_t seed = opt.seed.value_or(sc.seed);
+  const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
+  ensure_parent(out);
+  const std::string started = now_iso();
+  std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", sc.name.c_str(),
+               with_commas(double(sc.population.size)).c_str());
+  World w = build_world(sc, seed);
+  std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", w.build_seconds, opt.replicates, sc.days);
+  h5::Writer f(out);
+  RunWriter writer(f, "", sc, opt.replicates, names);
+  std::vector<double> victims, recorded, hidden;
+  std::uint64_t ties = 0;
+  double sim_seconds = 0;
+  auto t0 = Clock::now();
+  {
+    Progress progress("simulating", std::int64_t(sc.days) * opt.replicates);
+    run_tasks(
+        opt.replicates, opt.threads, [&](int r) { return simulate(sc, w, seed, r, progress); },
+        [&](int r, ReplicateResult&& res) {
+          Summary s = summarise(sc, res);
+          Observed o = observe(sc, res, Rng(seed, std::uint32_t(r)));
+          writer.write(res, s, o);
+          victims.push_back(s.victims);
+          recorded.push_back(std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0));
+          hidden.push_back(o.hidden_ratio);
+          ties += res.ties_visited;
+          sim_seconds += res.seconds;
+        });
+  }
+  const double wall = seconds_since(t0);
+  write_metadata(f, sc, "run", seed, opt.replicates, opt.threads, started);
+  f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * opt.replicates / wall);
+  f.commit();
+  std::printf("\nredes run: %s, %d replicate(s), seed %u, %d days from %s\n", sc.name.c_str(), opt.replicates, seed, sc.days,
+              sc.start_date.c_str());
+  std::printf("MODEL ESTIMATES (median over replicates; the range shows stochastic spread only, not parameter uncertainty):\n");
+  print_interval_line("people recruited", victims);
+  print_interval_line("recorded by institutions", recorded);
+  std::printf("  %-28s %10.1f\n", "true per recorded victim", quantile(hidden, 0.5));
+  std::printf("speed: %.2e agent-days/s (%.1f s wall); wrote %s\n", double(sc.population.size) * sc.days * opt.replicates / wall,
+              wall, out.c_str());
+  return 0;
+}
+
+namespace {
+
+/// An intervention file holds `interventions:` (and optionally name/description); its arm is the
+/// baseline with those interventions added.
+std::pair<std::string, io::Node> read_intervention_file(const fs::path& file) {
+  io::Node root = io::load_scenario_tree(file);
+  io::Reader r(root, "");
+  std::string name = r.string("name", file.stem().string(), "label of the arm");
+  r.string("description", "", "what the package does");
+  r.list("interventions", true, "interventions added to the baseline");
+  r.finish();
+  return {name, *root.find("interventions")};
+}
+
+}  // namespace
+
+int cmd_compare(const Options& opt) {
+  io::Node base_tree = io::load_scenario_tree(opt.file);
+  Scenario base = scenario_from_tree(base_tree, opt.file);
+  std::vector<Scenario> arms;
+  std::vector<std::string> arm_names{"baseline"};
+  for (const auto& file : opt.interventions) {
+    auto [name, list] = read_intervention_file(file);
+    io::Node tree = base_tree;
+    io::Node* existing = tree.find("interventions");
+    if (existing && existing->is_seq()) {
+      for (auto& item : list.seq) existing->seq.push_back(item);
+    } else {
+      tree.map.push_back({"interventions", list});
+    }
+    Scenario sc = scenario_from_tree(tree, opt.file);
+    sc.name = name;
+    build_interventions(sc);  // validate before any work
+    arms.push_back(std::move(sc));
+    arm_names.push_back(name);
+  }
+  const std::uint32_t seed = opt.seed.value_or(base.seed);
+  const fs::path out = default_output(opt, "compare");
+  ensure_parent(out);
+  const std::string started = now_iso();
+  std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", base.name.c_str(),
+               with_commas(double(base.population.size)).c_str());
+  World w = build_world(base, seed);
+  h5::Writer f(out);
+  std::vector<const Scenario*> all{&base};
+  for (auto& a : arms) all.push_back(&a);
+  std::vector<std::unique_ptr<RunWriter>> writers;
+  for (std::size_t k = 0; k < all.size(); ++k)
+    writers.push_back(std::make_unique<RunWriter>(f, "/arms/" + arm_names[k], *all[k], opt.replicates,
+                                                  intervention_names(*all[k]), RunLayout{false, false}));
+  std::vector<ArmOutcome> outcomes(all.size());
+  for (std::size_t k = 0; k < all.size(); ++k) outcomes[k].name = arm_names[k];
+  const int A = int(all.size());
+  {
+    Progress progress("simulating arms", std::int64_t(base.days) * opt.replicates * A);
+    run_tasks(
+        opt.replicates * A, opt.threads,
+        [&](int t) { return simulate(*all[std::size_t(t % A)], w, seed, t / A, progress); },
+        [&](int t, ReplicateResult&& res) {
+          const Scenario& sc = *all[std::size_t(t % A)];
+          Summary s = summarise(sc, res);
+          Observed o = observe(sc, res, Rng(seed, std::uint32_t(t / A)));
+          writers[std::size_t(t % A)]->write(res, s, o);
+          outcomes[std::size_t(t % A)].summaries.push_back(s);
+          outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
+        });
+  }
+  std::vector<ArmOutcome> iv_arms(outcomes.begin() + 1, outcomes.end());
+  auto rows = compare_arms(outcomes[0], iv_arms);
+  // /compare datasets
+  std::vector<std::string> iv_names(arm_names.begin() + 1, arm_names.end());
+  const h5::Axis ivx = axis_named("intervention", iv_names);
+  const std::size_t I = rows.size(), R = std::size_t(opt.replicates);
+  f.group("/compare");
+  f.attribute("/compare", "estimate", "model estimate; intervals are 95% t intervals over paired replicates");
+  std::vector<double> averted(I * R), am, alo, ahi, sm, slo, shi, cost, cpa;
+  for (std::size_t i = 0; i < I; ++i) {
+    std::copy(rows[i].averted.begin(), rows[i].averted.end(), averted.begin() + std::ptrdiff_t(i * R));
+    am.push_back(rows[i].averted_ci.mean), alo.push_back(rows[i].averted_ci.lo), ahi.push_back(rows[i].averted_ci.hi);
+    sm.push_back(rows[i].share_ci.mean), slo.push_back(rows[i].share_ci.lo), shi.push_back(rows[i].share_ci.hi);
+    cost.push_back(rows[i].cost), cpa.push_back(rows[i].cost_per_averted);
+  }
+  f.array("/compare/victims_averted", {ivx, axis_replicate(opt.replicates)}, averted, "persons");
+  f.array("/compare/averted_mean", {ivx}, am, "persons");
+  f.array("/compare/averted_lo", {ivx}, alo, "persons");
+  f.array("/compare/averted_hi", {ivx}, ahi, "persons");
+  f.array("/compare/share_averted_mean", {ivx}, sm, "fraction");
+  f.array("/compare/share_averted_lo", {ivx}, slo, "fraction");
+  f.array("/compare/share_averted_hi", {ivx}, shi, "fraction");
+  f.array("/compare/cost", {ivx}, cost, "USD");
+  f.array("/compare/cost_per_victim_averted", {ivx}, cpa, "USD/victim");
+  std::map<std::string, h5::Axis> dim_axes = {
+      {"department", axis_departments(base)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
+      {"gender", axis_named("gender", to_strings(kGenderNames))}, {"route", axis_named("route", to_strings(kRouteNames))},
+      {"platform", axis_named("platform", to_strings(kPlatformNames))}};
+  for (std::size_t d = 0; I > 0 && d < rows[0].by.size(); ++d) {
+    const std::string& dim = rows[0].by[d].first;
+    std::vector<double> m, lo, hi;
+    for (std::size_t i = 0; i < I; ++i)
+      for (const auto& ci : rows[i].by[d].second) m.push_back(ci.mean), lo.push_back(ci.lo), hi.push_back(ci.hi);
+    f.array("/compare/averted_by_" + dim + "_mean", {ivx, dim_axes.at(dim)}, m, "persons");
+    f.array("/compare/averted_by_" + dim + "_lo", {ivx, dim_axes.at(dim)}, lo, "persons");
+    f.array("/compare/averted_by_" + dim + "_hi", {ivx, dim_axes.at(dim)}, hi, "persons");
+  }
+  write_metadata(f, base, "compare", seed, opt.replicates, opt.threads, started);
+  {
+    std::string s;
+    for (auto& a : arm_names) s += (s.empty() ? "" : ",") + a;
+    f.attribute("/metadata", "arms", s);
+  }
+  f.commit();
+
+  std::vector<double> base_victims;
+  for (auto& s : outcomes[0].summaries) base_victims.push_back(s.victims);
+  std::printf("\nredes compare: %s, %d paired replicate(s), seed %u\n", base.name.c_str(), opt.replicates, seed);
+  std::printf("MODEL ESTIMATES. Baseline: %s people recruited (median; 90%% of replicates %s to %s).\n",
+              with_commas(quantile(base_victims, 0.5)).c_str(), with_commas(quantile(base_victims, 0.05)).c_str(),
+              with_commas(quantile(base_victims, 0.95)).c_str());
+  std::printf("Victims averted: mean with 95%% interval over paired replicates (common random numbers).\n\n");
+  std::printf("%-32s %20s %18s %14s %16s\n", "intervention", "averted (95% CI)", "share averted", "cost USD", "USD per averted");
+  for (const auto& r : rows) {
+    char av[64], sh[64], cp[32];
+    std::snprintf(av, sizeof av, "%.1f (%.1f, %.1f)", r.averted_ci.mean, r.averted_ci.lo, r.averted_ci.hi);
+    std::snprintf(sh, sizeof sh, "%.1f%% (%.1f, %.1f)", 100 * r.share_ci.mean, 100 * r.share_ci.lo, 100 * r.share_ci.hi);
+    if (std::isnan(r.cost_per_averted)) std::snprintf(cp, sizeof cp, "n/a");
+    else std::snprintf(cp, sizeof cp, "%s", with_commas(r.cost_per_averted).c_str());
+    std::printf("%-32s %20s %18s %14s %16s\n", r.name.c_str(), av, sh, with_commas(r.cost).c_str(), cp);
+    // Who benefits: the categories with the most victims averted.
+    for (const auto& [dim, cis] : r.by) {
+      if (dim != "department" && dim != "age_group" && dim != "route") continue;
+      const auto& labels = dim_axes.at(dim).labels;
+      std::vector<std::size_t> order(cis.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), [&](auto a, auto b) { return cis[a].mean > cis[b].mean; });
+      std::printf("    %-11s", (dim + ":").c_str());
+      for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k)
+        std::printf(" %s %.1f (%.1f, %.1f)%s", labels[order[k]].c_str(), cis[order[k]].mean, cis[order[k]].lo, cis[order[k]].hi,
+                    k + 1 < std::min<std::size_t>(3, order.size()) ? ";" : "");
+      std::printf("\n");
+    }
+  }
+  std::printf("\nwrote %s\n", out.c_str());
+  return 0;
+}
+
+int cmd_inspect(const Options& opt) {
+  h5::Reader f(opt.file);
+  if (!f.exists("/metadata")) throw IoError(opt.file + ": no /metadata group: not a file written by redes");
+  const std::string kind = f.attribute_string("/metadata", "kind");
+  std::printf("%s: redes %s file, scenario '%s', seed %s, %s replicate(s), %s days from %s\n", opt.file.c_str(), kind.c_str(),
+              f.attribute_string("/metadata", "scenario_name").c_str(), f.attribute_string("/metadata", "seed").c_str(),
+              f.attribute_string("/metadata", "replicates").c_str(), f.attribute_string("/metadata", "days").c_str(),
+              f.attribute_string("/metadata", "start_date").c_str());
+  std::printf("All figures are MODEL ESTIMATES: median over replicates and the 5%%-95%% range of replicates.\n");
+  auto show = [&](const std::string& prefix) {
+    const std::string s = prefix + "/summary/";
+    for (const auto& name : f.children(prefix + "/summary")) {
+      auto shape = f.shape(s + name);
+      auto values = f.read_double(s + name);
+      const std::size_t R = shape[0], C = shape.size() > 1 ? shape[1] : 1;
+      auto labels = shape.size() > 1 ? f.scale_labels(s + name, 1) : std::vector<std::string>{};
+      std::printf("\n%s\n", name.c_str());
+      for (std::size_t c = 0; c < C; ++c) {
+        std::vector<double> col;
+        for (std::size_t r = 0; r < R; ++r) col.push_back(values[r * C + c]);
+        std::printf("  %-22s %10s  (%s to %s)\n", C > 1 ? labels[c].c_str() : "total", with_commas(quantile(col, 0.5)).c_str(),
+                    with_commas(quantile(col, 0.05)).c_str(), with_commas(quantile(col, 0.95)).c_str());
+      }
+    }
+  };
+  if (kind == "run") {
+    show("");
+    if (f.exists("/observed/hidden_ratio")) {
+      auto h = f.read_double("/observed/hidden_ratio");
+      std::printf("\ntrue victims per recorded victim: %.1f (%.1f to %.1f)\n", quantile(h, 0.5), quantile(h, 0.05), quantile(h, 0.95));
+    }
+  } else if (kind == "compare") {
+    auto names = f.scale_labels("/compare/averted_mean", 0);
+    auto m = f.read_double("/compare/averted_mean"), lo = f.read_double("/compare/averted_lo"), hi = f.read_double("/compare/averted_hi");
+    auto cost = f.read_double("/compare/cost"), cpa = f.read_double("/compare/cost_per_victim_averted");
+    std::printf("\n%-32s %24s %14s %16s\n", "intervention", "victims averted (95% CI)", "cost USD", "USD per averted");
+    for (std::size_t i = 0; i < names.size(); ++i)
+      std::printf("%-32s %10.1f (%5.1f, %5.1f) %14s %16s\n", names[i].c_str(), m[i], lo[i], hi[i], with_commas(cost[i]).c_str(),
+                  std::isnan(cpa[i]) ? "n/a" : with_commas(cpa[i]).c_str());
+    show("/arms/baseline");
+  } else {
+    std::printf("(no summary printer for kind '%s')\n", kind.c_str());
+  }
+  return 0;
+}
+
+int cmd_list(const Options& opt) {
+  if (opt.what == "interventions") {
+    for (const auto& t : intervention_types())
+      std::printf("%-22s %s\n%-22s   own keys: %s; common keys: name, start, end, half_life_days, coverage, targeting, cost\n",
+                  t.name.c_str(), t.description.c_str(), "", t.parameters.c_str());
+    return 0;
+  }
+  // Keys are declared by the code that reads them: load the bundled workshop scenario to collect them.
+  for (const auto& k : io::key_catalogue())
+    std::printf("%-50s %-8s %-30s %s\n", k.path.c_str(), k.type.c_str(), k.range.c_str(), k.doc.c_str());
+  return 0;
+}
+
+}  // namespace redes

@@ -1,0 +1,25 @@
+// cli/commands: one function per subcommand.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redes {
+
+struct Options {
+  std::string file, output, what;
+  std::vector<std::string> interventions;
+  std::optional<std::uint32_t> seed;
+  int threads = 0, replicates = 1;
+  bool strict = false;
+};
+
+int cmd_validate(const Options&);
+int cmd_population(const Options&);
+int cmd_run(const Options&);
+int cmd_compare(const Options&);
+int cmd_inspect(const Options&);
+int cmd_list(const Options&);
+
+}  // namespace redes

@@ -1,0 +1,81 @@
+// cli: the redes command. Parses arguments (CLI11), loads and validates the scenario before any
+// work, runs, and writes HDF5 through io/. Errors go to stderr with the file, line, column and key.
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "sim/cli/commands.hpp"
+#include "sim/io/errors.hpp"
+
+using namespace redes;
+
+int main(int argc, char** argv) {
+  CLI::App app{"redes: Recruitment Dynamics on Social networks.\n"
+               "An agent-based model of recruitment into trafficking and sexual exploitation through social media,\n"
+               "for comparing prevention. Synthetic populations only; every victim count is a model estimate."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(REDES_VERSION) + " (" + REDES_GIT_COMMIT + ")");
+  Options opt;
+  auto common = [&](CLI::App* c, bool replicates) {
+    c->add_option("--seed", opt.seed, "random seed (default: the scenario's seed)");
+    c->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+    if (replicates) c->add_option("--replicates", opt.replicates, "independent replicates")->check(CLI::Range(1, 100000));
+  };
+
+  auto* validate = app.add_subcommand("validate", "check a scenario file without running it");
+  validate->add_option("file", opt.file, "scenario YAML")->required();
+  validate->add_flag("--strict", opt.strict, "require source:/assumed:/calibrated: on every numeric parameter");
+
+  auto* population = app.add_subcommand("population", "build the synthetic population and social graph and describe them");
+  population->add_option("file", opt.file, "scenario YAML")->required();
+  population->add_option("-o,--output", opt.output, "write population and graph to this HDF5 file");
+  common(population, false);
+
+  auto* run = app.add_subcommand("run", "simulate a scenario and write trajectories, events and a summary to HDF5");
+  run->add_option("file", opt.file, "scenario YAML")->required();
+  run->add_option("-o,--output", opt.output, "HDF5 output (default: out/<scenario>.h5)");
+  common(run, true);
+
+  auto* compare = app.add_subcommand("compare", "baseline vs interventions on common random numbers");
+  compare->add_option("baseline", opt.file, "baseline scenario YAML")->required();
+  compare->add_option("interventions", opt.interventions, "intervention YAML files")->required();
+  compare->add_option("-o,--output", opt.output, "HDF5 output (default: out/compare.h5)");
+  common(compare, true);
+
+  auto* inspect = app.add_subcommand("inspect", "print the headline numbers of a run or compare file");
+  inspect->add_option("file", opt.file, "HDF5 file written by redes")->required();
+
+  auto* list = app.add_subcommand("list", "list intervention types or scenario keys");
+  list->add_option("what", opt.what, "interventions | keys")->required()->check(CLI::IsMember({"interventions", "keys"}));
+
+  CLI11_PARSE(app, argc, argv);
+  std::unique_ptr<tbb::global_control> limit;
+  if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);
+  else opt.threads = tbb::info::default_concurrency();
+  try {
+    if (*validate) return cmd_validate(opt);
+    if (*population) return cmd_population(opt);
+    if (*run) return cmd_run(opt);
+    if (*compare) return cmd_compare(opt);
+    if (*inspect) return cmd_inspect(opt);
+    if (*list) return cmd_list(opt);
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const IoError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 3;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

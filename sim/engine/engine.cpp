@@ -1,0 +1,591 @@
+#include "sim/engine/engine.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <memory>
+
+#include "sim/interventions/intervention.hpp"
+#include "sim/recruitment/model.hpp"
+#include "sim/recruitment/recruiters.hpp"
+
+namespace redes {
+namespace {
+
+struct Ad {
+  RecruiterId recruiter;
+  std::uint32_t id;
+  std::int32_t posted;
+  std::int16_t department;  // -1 = whole country
+  std::uint8_t platform;
+  bool live = true;
+};
+
+struct Proposal {
+  PersonId person;
+  RecruiterId recruiter;
+  std::uint64_t key;
+  std::uint8_t route, platform;
+};
+
+struct Pipeline {
+  PersonId person;
+  RecruiterId recruiter;
+  std::int32_t since;
+  float trust;
+  std::uint8_t stage, route, platform;
+  bool images = false;
+};
+
+/// What advancing one pipeline one day produced (applied sequentially afterwards).
+struct Step {
+  std::uint8_t to = 255;  // 255 = no change
+  bool report = false, coerced = false, images = false;
+  float trust_add = 0;
+  std::uint8_t exploitation = 0, destination = 0;
+};
+
+/// Traits in effect today for the whole run: shocks and intervention boosts over the population.
+struct ShockState {
+  double minors_device = 0, minors_screen = 1, supervision = 1, poverty_shift = 0;
+  bool classroom = false;
+};
+
+class Run {
+ public:
+  Run(const Scenario& sc, const Population& pop, const Network& net, std::uint32_t seed, int replicate)
+      : sc_(sc), pop_(pop), net_(net), rng_(seed, std::uint32_t(replicate)), n_(pop.size()),
+        nd_(sc.department_count()) {
+    res_.replicate = replicate;
+    res_.days = sc.days;
+    res_.departments = nd_;
+    recruiter_of_.assign(n_, kNone);
+    victim_.assign(n_, 0);
+    recruiters_ = initial_recruiters(sc, pop, rng_);
+    interventions_ = build_interventions(sc);
+    res_.interventions = int(interventions_.size());
+    ctx_ = std::make_unique<InterventionContext>(InterventionContext{sc_, pop_, net_, rng_, boosts_, mods_});
+    for (std::size_t k = 0; k < interventions_.size(); ++k) {
+      interventions_[k]->prepare(*ctx_, int(k));
+      unsigned ph = interventions_[k]->phases();
+      if (ph & kPhaseModifiers) modifier_phase_.push_back(int(k));
+      if (ph & kPhaseReach) reach_phase_.push_back(int(k));
+    }
+    const std::size_t D = std::size_t(sc.days);
+    res_.stock.assign(D * kStockCells, 0);
+    res_.stock_by_department.assign(D * kActiveStages * nd_, 0);
+    res_.transitions.assign(D * kTransitions * kRoutes, 0);
+    res_.recruiters_active.assign(D, 0);
+    res_.reach.assign(D * interventions_.size(), 0);
+    res_.cost.assign(D * interventions_.size(), 0.0);
+    res_.reporting_add.assign(D * nd_, 0.0f);
+  }
+
+  ReplicateResult run(std::atomic<std::int64_t>* days_done) {
+    auto t0 = std::chrono::steady_clock::now();
+    for (int day = 0; day < sc_.days; ++day) {
+      calendar(day);
+      std::vector<Proposal> proposals = recruiters_act(day);
+      exposures(day, proposals);
+      advance(day);
+      resolve(day, proposals);
+      enforcement(day);
+      record(day);
+      if (days_done) days_done->fetch_add(1, std::memory_order_relaxed);
+    }
+    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(res_);
+  }
+
+ private:
+  // ---- traits in effect ----
+  bool minor(PersonId i, int day) const { return pop_.age_years(i, day) < 18; }
+
+  bool online(PersonId i, int day) const {
+    if (pop_.device[i]) return true;
+    if (shock_.minors_device <= 0 || !minor(i, day)) return false;
+    // Which minors gain a device in a shock: a fixed draw per person, so the set is stable.
+    return rng_.words(i, 0, Stream::Platforms, 1, 0)[0] * 0x1.0p-32 < shock_.minors_device;
+  }
+  bool on_platform(PersonId i, int p, int day) const {
+    return pop_.uses(i, p) && (!sc_.platforms[p].shock_only || shock_.classroom) && online(i, day);
+  }
+
+  PersonView view(PersonId i, int day) const {
+    PersonView v;
+    const double pov = pop_.poverty[i];
+    v.poverty = pov + shock_.poverty_shift * (1 - pov);
+    v.conflict = pop_.family_conflict[i];
+    v.job = pop_.job_seeking[i];
+    v.migration = pop_.migration_wish[i];
+    const double lit = pop_.digital_literacy[i], aw = pop_.awareness[i];
+    v.literacy = lit + (1 - lit) * boosts_.get(Trait::Literacy, i, day);
+    v.awareness = aw + (1 - aw) * boosts_.get(Trait::Awareness, i, day);
+    const bool is_minor = minor(i, day);
+    const double sup = std::min(1.0, pop_.supervision[i] * (is_minor ? shock_.supervision : 1.0));
+    v.supervision = sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day);
+    v.privacy = pop_.privacy_exposure[i] * (1 - boosts_.get(Trait::PrivacyCut, i, day));
+    v.screen = online(i, day) ? pop_.screen_hours[i] * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
+    v.age_group = int(pop_.age_group(i, day));
+    v.gender = pop_.gender[i];
+    return v;
+  }
+
+  double moderation(int p) const { return std::clamp(sc_.platforms[p].moderation + mods_.moderation_add[p], 0.0, 1.0); }
+  double cooperation(int p) const { return std::clamp(sc_.platforms[p].cooperation + mods_.cooperation_add[p], 0.0, 1.0); }
+  bool platform_open(int p) const { return sc_.platforms[p].enabled && (!sc_.platforms[p].shock_only || shock_.classroom); }
+
+  // ---- 1. calendar ----
+  void calendar(int day) {
+    mods_.reset(nd_);
+    const std::size_t ni = interventions_.size();
+    for (int k : modifier_phase_) {
+      DayReport r = interventions_[k]->act(*ctx_, kPhaseModifiers, day);
+      res_.reach[day * ni + k] += std::int32_t(r.reached);
+      res_.cost[day * ni + k] += r.cost;
+    }
+    for (int k : reach_phase_) {
+      DayReport r = interventions_[k]->act(*ctx_, kPhaseReach, day);
+      res_.reach[day * ni + k] += std::int32_t(r.reached);
+      res_.cost[day * ni + k] += r.cost;
+    }
+    for (int d = 0; d < nd_; ++d) res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
+    shock_ = ShockState{};
+    for (const auto& s : sc_.shocks) {
+      if (day < s.start_day || day >= s.end_day) continue;
+      shock_.minors_device = shock_.minors_device + s.minors_device_access * (1 - shock_.minors_device);
+      shock_.minors_screen *= s.minors_screen_factor;
+      shock_.supervision *= s.supervision_factor;
+      shock_.poverty_shift = shock_.poverty_shift + s.poverty_shift * (1 - shock_.poverty_shift);
+      shock_.classroom = shock_.classroom || s.classroom_layer;
+    }
+    // Platform effort today; with displacement, recruiters move away from platforms where
+    // moderation or cooperation rose (a test of whether prevention only displaces harm).
+    double total = 0;
+    const double sens = sc_.recruiters.displacement ? sc_.recruiters.displacement_sensitivity : 0.0;
+    double fishing_pressure = 0, weight_sum = 0;
+    for (int p = 1; p < kPlatforms; ++p) {
+      double w = platform_open(p) && !pop_.users[p].empty() ? sc_.recruiters.platform_mix[p] : 0.0;
+      weight_sum += w;
+      fishing_pressure += w * mods_.moderation_add[p];
+      if (sens > 0) w *= std::exp(-sens * (mods_.moderation_add[p] + mods_.cooperation_add[p]));
+      mix_[p] = w;
+      total += w;
+    }
+    for (int p = 1; p < kPlatforms; ++p) mix_[p] = total > 0 ? mix_[p] / total : 0.0;
+    // Displaced recruiters also lean from fishing (ads taken down) toward hunting.
+    hunting_tilt_ = sens > 0 && weight_sum > 0 ? std::exp(sens * fishing_pressure / weight_sum) : 1.0;
+  }
+
+  int draw_platform(Draws& d) const {
+    double u = d.uniform();
+    for (int p = 1; p < kPlatforms; ++p) {
+      if (u < mix_[p]) return p;
+      u -= mix_[p];
+    }
+    for (int p = kPlatforms - 1; p >= 1; --p)
+      if (mix_[p] > 0) return p;
+    return 0;
+  }
+
+  // ---- 2. recruiters act ----
+  std::vector<Proposal> recruiters_act(int day) {
+    const std::size_t nr = recruiters_.size();
+    std::vector<std::vector<Proposal>> props(nr);
+    std::vector<std::vector<Ad>> new_ads(nr);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 16), [&](const auto& range) {
+      for (std::size_t r = range.begin(); r != range.end(); ++r) act_one(RecruiterId(r), day, props[r], new_ads[r]);
+    });
+    std::vector<Proposal> all;
+    for (std::size_t r = 0; r < nr; ++r) {
+      all.insert(all.end(), props[r].begin(), props[r].end());
+      for (auto& ad : new_ads[r]) {
+        ad.id = next_ad_id_++;
+        ads_.push_back(ad);
+      }
+    }
+    return all;
+  }
+
+  void act_one(RecruiterId r, int day, std::vector<Proposal>& out, std::vector<Ad>& ads) {
+    const Recruiter& rec = recruiters_[r];
+    if (!rec.active(day)) return;
+    const int free = sc_.recruiters.capacity - rec.active_targets;
+    if (rec.embedded()) {
+      Draws d(rng_, r, std::uint32_t(day), Stream::TrustedApproach);
+      if (free <= 0 || !d.bernoulli(sc_.trusted.approach_rate)) return;
+      const PersonId self = rec.embedded_in;
+      std::uint32_t deg[3], total = 0;
+      for (int l = 0; l < 3; ++l) {
+        auto [b, e] = net_.neighbours(l, self);
+        total += deg[l] = std::uint32_t(e - b);
+      }
+      if (total == 0) return;
+      std::uint32_t pick = d.below(total);
+      int l = 0;
+      while (pick >= deg[l]) pick -= deg[l++];
+      PersonId j = net_.neighbours(l, self).first[pick];
+      int platform = kOffline;
+      if (d.bernoulli(sc_.trusted.ict_share)) {
+        const int wa = 2;  // whatsapp: messaging between people who know each other
+        if (on_platform(j, wa, day)) platform = wa;
+      }
+      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), r), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
+      return;
+    }
+    const double h = std::clamp(rec.hunting_share * hunting_tilt_, 0.0, 1.0);
+    Draws post(rng_, r, std::uint32_t(day), Stream::AdPost);
+    const std::uint32_t n_ads = post.poisson(sc_.fishing.ad_rate * (1 - h));
+    for (std::uint32_t k = 0; k < n_ads; ++k) {
+      int p = draw_platform(post);
+      if (p == kOffline) break;
+      std::int16_t dept = post.bernoulli(sc_.recruiters.local_share) ? std::int16_t(rec.home) : std::int16_t(-1);
+      ads.push_back({r, 0, day, dept, std::uint8_t(p), true});
+    }
+    Draws hunt(rng_, r, std::uint32_t(day), Stream::HuntBrowse);
+    if (free <= 0 || !hunt.bernoulli(h)) return;
+    const int p = draw_platform(hunt);
+    if (p == kOffline) return;
+    const auto& users = pop_.users[p];
+    const auto& ub = pop_.users_begin[p];
+    std::uint32_t lo = 0, size = std::uint32_t(users.size());
+    if (hunt.bernoulli(sc_.recruiters.local_share)) lo = ub[rec.home], size = ub[rec.home + 1] - ub[rec.home];
+    if (size == 0) return;
+    const int want = std::min(free, sc_.hunting.contacts_per_day);
+    std::vector<std::pair<double, PersonId>> best;
+    for (int b = 0; b < sc_.hunting.browse_count; ++b) {
+      PersonId i = users[lo + hunt.below(size)];
+      double z = hunt.normal();
+      if (recruiter_of_[i] != kNone || victim_[i] || !on_platform(i, p, day)) continue;
+      PersonView v = view(i, day);
+      best.push_back({-visible_vulnerability(sc_.vulnerability, sc_.hunting, v, z), i});
+    }
+    std::sort(best.begin(), best.end());
+    for (int k = 0; k < want && k < int(best.size()); ++k) {
+      PersonId i = best[k].second;
+      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), r), std::uint8_t(Route::Hunting), std::uint8_t(p)});
+    }
+  }
+
+  // ---- 3. exposure and response ----
+  bool targeted_age(PersonId i, int day) const { return sc_.fishing.target_age[int(pop_.age_group(i, day))]; }
+
+  /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
+  void expose(PersonId i, const Ad& ad, int day, std::vector<Proposal>& out, std::vector<std::pair<PersonId, std::uint32_t>>& shares,
+              std::uint64_t& visited) const {
+    if (!on_platform(i, ad.platform, day) || !targeted_age(i, day)) return;
+    Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, 0, ad.id << 10);
+    const bool free = recruiter_of_[i] == kNone && !victim_[i];
+    if (free && d.uniform() < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
+      out.push_back({i, ad.recruiter, order_key(rng_, i, std::uint32_t(day), ad.recruiter), std::uint8_t(Route::Fishing), ad.platform});
+    if (sc_.fishing.share_prob <= 0) return;
+    auto [b, e] = net_.neighbours(layer_of_platform(ad.platform), i);
+    const std::uint64_t deg = std::uint64_t(e - b);
+    visited += deg;
+    for (std::uint64_t k = d.geometric_skip(sc_.fishing.share_prob); k < deg; k += 1 + d.geometric_skip(sc_.fishing.share_prob))
+      shares.push_back({b[k], ad.id});
+  }
+
+  void exposures(int day, std::vector<Proposal>& proposals) {
+    // Ads come down (moderation) or expire before they reach anyone today.
+    for (auto& ad : ads_) {
+      if (!ad.live) continue;
+      Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdRemoval);
+      if (day - ad.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform)) ad.live = false;
+    }
+    std::erase_if(ads_, [](const Ad& a) { return !a.live; });
+    const std::size_t na = ads_.size();
+    std::vector<std::vector<Proposal>> props(na + 1);
+    std::vector<std::vector<std::pair<PersonId, std::uint32_t>>> shares(na + 1);
+    std::vector<std::uint64_t> visited(na + 1, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, na, 4), [&](const auto& range) {
+      for (std::size_t a = range.begin(); a != range.end(); ++a) {
+        const Ad& ad = ads_[a];
+        const auto& users = pop_.users[ad.platform];
+        const auto& ub = pop_.users_begin[ad.platform];
+        std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
+        std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
+        Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdReach);
+        const double p = sc_.fishing.ad_reach;
+        for (std::uint64_t k = lo + d.geometric_skip(p); k < hi; k += 1 + d.geometric_skip(p))
+          expose(users[k], ad, day, props[a], shares[a], visited[a]);
+      }
+    });
+    // Yesterday's shares arrive today, if their ad is still up.
+    if (!pending_shares_.empty()) {
+      auto find = [&](std::uint32_t id) -> const Ad* {
+        auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, std::uint32_t v) { return a.id < v; });
+        return it != ads_.end() && it->id == id ? &*it : nullptr;
+      };
+      for (auto& [i, id] : pending_shares_)
+        if (const Ad* ad = find(id)) expose(i, *ad, day, props[na], shares[na], visited[na]);
+    }
+    pending_shares_.clear();
+    for (std::size_t a = 0; a <= na; ++a) {
+      proposals.insert(proposals.end(), props[a].begin(), props[a].end());
+      pending_shares_.insert(pending_shares_.end(), shares[a].begin(), shares[a].end());
+      res_.ties_visited += visited[a];
+    }
+  }
+
+  // ---- 4. conflict resolution ----
+  void resolve(int day, std::vector<Proposal>& proposals) {
+    // One recruiter per person: the smallest hash wins; then capacity, in hash order.
+    tbb::parallel_sort(proposals.begin(), proposals.end(), [](const Proposal& a, const Proposal& b) {
+      return a.person != b.person ? a.person < b.person : a.key < b.key;
+    });
+    std::vector<Proposal> winners;
+    for (std::size_t k = 0; k < proposals.size(); ++k) {
+      const Proposal& p = proposals[k];
+      if (k > 0 && proposals[k - 1].person == p.person) continue;
+      if (recruiter_of_[p.person] != kNone || victim_[p.person]) continue;
+      winners.push_back(p);
+    }
+    std::sort(winners.begin(), winners.end(), [](const Proposal& a, const Proposal& b) {
+      return a.recruiter != b.recruiter ? a.recruiter < b.recruiter : a.key < b.key;
+    });
+    for (const Proposal& p : winners) {
+      Recruiter& rec = recruiters_[p.recruiter];
+      if (rec.active_targets >= sc_.recruiters.capacity) continue;
+      ++rec.active_targets;
+      recruiter_of_[p.person] = p.recruiter;
+      const Route route = Route(p.route);
+      const Stage stage = route == Route::Hunting ? Stage::Contacted : Stage::Engaged;
+      const float trust = route == Route::TrustedContact ? float(sc_.trusted.trust_start) : 0.0f;
+      pipes_.push_back({p.person, p.recruiter, day, trust, std::uint8_t(stage), p.route, p.platform, false});
+      log(day, p.person, p.recruiter, kEntry, stage, route, p.platform);
+    }
+  }
+
+  void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, Route route, int platform) {
+    res_.events.push_back({std::uint16_t(res_.replicate), day, person, r, from, std::uint8_t(to), std::uint8_t(route), std::uint8_t(platform)});
+    ++res_.transitions[(std::size_t(day) * kTransitions + int(to)) * kRoutes + int(route)];
+  }
+
+  // ---- 5. pipelines advance ----
+  int channel(const Pipeline& p) const {
+    if (p.platform == kOffline) return kOffline;
+    return p.route == std::uint8_t(Route::Fishing) ? sc_.platforms[p.platform].private_channel : p.platform;
+  }
+
+  Step advance_one(const Pipeline& p, int day) const {
+    Step s;
+    const PersonId i = p.person;
+    const Stage stage = Stage(p.stage);
+    const PersonView v = view(i, day);
+    const auto& g = sc_.grooming;
+    if (stage == Stage::Exploited) {
+      Draws d(rng_, i, std::uint32_t(day), Stream::Exit);
+      const int dep = pop_.department[i];
+      const double rescue = sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
+      if (d.uniform() < rescue) s.to = std::uint8_t(Stage::Rescued);
+      else if (d.uniform() < sc_.enforcement.escape_rate) s.to = std::uint8_t(Stage::Escaped);
+      return s;
+    }
+    if (stage == Stage::Recruited) {
+      s.to = std::uint8_t(Stage::Exploited);
+      return s;
+    }
+    Draws d(rng_, i, std::uint32_t(day), Stream::Grooming);
+    if (stage == Stage::Contacted) {
+      int mutual = 0;
+      if (p.platform != kOffline) {
+        auto [b, e] = net_.neighbours(layer_of_platform(p.platform), i);
+        for (auto* it = b; it != e; ++it) mutual += recruiter_of_[*it] == p.recruiter;
+      }
+      s.to = std::uint8_t(d.uniform() < contact_acceptance(sc_.hunting, v, mutual) ? Stage::Engaged : Stage::Declined);
+      return s;
+    }
+    // Engaged, groomed, offered: the attempt may be stopped first.
+    const int ch = channel(p);
+    if (ch != kOffline && d.uniform() < moderation(ch) * g.profile_removal) {
+      s.to = std::uint8_t(Stage::RemovedByPlatform);
+      return s;
+    }
+    Draws rec(rng_, i, std::uint32_t(day), Stream::Recognition);
+    const double self = self_recognition(g, v), parent = parent_recognition(g, v);
+    double no_peer = 1.0;
+    for (int l = 0; l < 3 && g.rec_peer > 0; ++l) {
+      auto [b, e] = net_.neighbours(l, i);
+      for (auto* it = b; it != e; ++it) {
+        const double aw = pop_.awareness[*it] + (1 - pop_.awareness[*it]) * boosts_.get(Trait::Awareness, *it, day);
+        no_peer *= 1 - g.rec_peer * aw;
+      }
+    }
+    const bool by_self = rec.uniform() < self;
+    const bool by_others = rec.uniform() < parent || rec.uniform() < 1 - no_peer;
+    if (by_self || by_others) {
+      s.to = std::uint8_t(by_self ? Stage::BlockedOrReported : Stage::Intervened);
+      const double report = std::clamp(g.report_prob + mods_.reporting_add[pop_.department[i]], 0.0, 1.0);
+      s.report = rec.uniform() < report;
+      return s;
+    }
+    // Still in contact: trust grows (screen time matters only online); images may be obtained.
+    PersonView contact = v;
+    if (p.platform == kOffline) contact.screen = 0;
+    s.trust_add = float(trust_growth(g, contact));
+    if (p.platform != kOffline && sc_.platforms[p.platform].image_sharing && !p.images) {
+      Draws im(rng_, i, std::uint32_t(day), Stream::Images);
+      s.images = im.uniform() < g.image_prob;
+    }
+    if (stage == Stage::Engaged) {
+      if (p.trust + s.trust_add >= g.trust_threshold) s.to = std::uint8_t(Stage::Groomed);
+      return s;
+    }
+    if (stage == Stage::Groomed) {
+      if (d.uniform() < 1.0 / g.offer_days) s.to = std::uint8_t(Stage::Offered);
+      return s;
+    }
+    // Offered: accept, be coerced, or decline.
+    Draws o(rng_, i, std::uint32_t(day), Stream::Offer);
+    const double V = vulnerability(sc_.vulnerability, v);
+    bool yes = o.uniform() < offer_acceptance(sc_.offer, p.trust, V, v);
+    if (!yes && p.images && o.uniform() < sc_.offer.coercion) yes = s.coerced = true;
+    if (!yes && o.uniform() < sc_.offer.travel_debt * v.migration) yes = s.coerced = true;
+    if (!yes) {
+      s.to = std::uint8_t(Stage::Declined);
+      return s;
+    }
+    s.to = std::uint8_t(Stage::Recruited);
+    Draws out(rng_, i, std::uint32_t(day), Stream::Outcome);
+    s.exploitation = std::uint8_t(draw_exploitation(sc_.offer, v.gender, v.age_group <= int(AgeGroup::Adolescent), out));
+    s.destination = std::uint8_t(draw_destination(sc_.offer, Route(p.route), out));
+    return s;
+  }
+
+  void advance(int day) {
+    const std::size_t np = pipes_.size();
+    std::vector<Step> steps(np);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, np, 64), [&](const auto& range) {
+      for (std::size_t k = range.begin(); k != range.end(); ++k) steps[k] = advance_one(pipes_[k], day);
+    });
+    std::size_t keep = 0;
+    for (std::size_t k = 0; k < np; ++k) {
+      Pipeline p = pipes_[k];
+      const Step& s = steps[k];
+      p.trust += s.trust_add;
+      p.images = p.images || s.images;
+      if (s.to != 255) {
+        const Stage from = Stage(p.stage), to = Stage(s.to);
+        log(day, p.person, p.recruiter, p.stage, to, Route(p.route), p.platform);
+        p.stage = s.to;
+        p.since = day;
+        Recruiter& rec = recruiters_[p.recruiter];
+        if (s.report && rec.reports < UINT16_MAX) ++rec.reports;
+        const bool was_open = int(from) < int(Stage::Recruited);
+        const bool ended = int(to) >= kActiveStages;
+        if (was_open && (ended || to == Stage::Recruited) && rec.active_targets > 0) --rec.active_targets;
+        if (to == Stage::Recruited) {
+          victim_[p.person] = 1;
+          const PersonView v = view(p.person, day);
+          res_.victims.push_back({p.person, p.recruiter, day, p.route, p.platform, s.exploitation, s.destination,
+                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), std::uint8_t(s.coerced)});
+        }
+        if (ended) {
+          recruiter_of_[p.person] = kNone;
+          continue;
+        }
+      }
+      pipes_[keep++] = p;
+    }
+    pipes_.resize(keep);
+  }
+
+  // ---- 6. enforcement ----
+  void enforcement(int day) {
+    const std::size_t nr = recruiters_.size();
+    std::vector<std::uint8_t> arrested(nr, 0);
+    tbb::parallel_for(std::size_t(0), nr, [&](std::size_t r) {
+      const Recruiter& rec = recruiters_[r];
+      if (!rec.active(day)) return;
+      double coop = 1.0;
+      if (!rec.embedded()) {
+        coop = 0;
+        for (int p = 1; p < kPlatforms; ++p) coop += mix_[p] * cooperation(p);
+      }
+      const auto& en = sc_.enforcement;
+      double hazard = en.arrest_base * en.capacity[rec.home] * mods_.enforcement_mult[rec.home] * (1 + en.k_reports * rec.reports) * coop;
+      Draws d(rng_, RecruiterId(r), std::uint32_t(day), Stream::RecruiterArrest);
+      arrested[r] = d.uniform() < hazard;
+    });
+    bool any = false;
+    for (std::size_t r = 0; r < nr; ++r) {
+      if (!arrested[r]) continue;
+      any = true;
+      recruiters_[r].arrested_on = day;
+      ++res_.recruiters_arrested;
+      // Demand does not vanish: someone else takes the place after a while.
+      recruiters_.push_back(replacement_recruiter(sc_, pop_, rng_, recruiters_[r], RecruiterId(recruiters_.size()), day));
+    }
+    if (!any) return;
+    // Attempts in progress with an arrested recruiter end; exploitation goes on until rescue or escape.
+    std::size_t keep = 0;
+    for (auto& p : pipes_) {
+      Recruiter& rec = recruiters_[p.recruiter];
+      if (rec.arrested_on == day && int(p.stage) < int(Stage::Recruited)) {
+        log(day, p.person, p.recruiter, p.stage, Stage::Intervened, Route(p.route), p.platform);
+        recruiter_of_[p.person] = kNone;
+        if (rec.active_targets > 0) --rec.active_targets;
+        continue;
+      }
+      pipes_[keep++] = p;
+    }
+    pipes_.resize(keep);
+  }
+
+  // ---- 7. recording ----
+  void record(int day) {
+    std::int32_t* stock = res_.stock.data() + std::size_t(day) * kStockCells;
+    std::int32_t* by_dept = res_.stock_by_department.data() + std::size_t(day) * kActiveStages * nd_;
+    for (const auto& p : pipes_) {
+      const int ag = int(pop_.age_group(p.person, day));
+      ++stock[stock_index(p.stage, p.route, p.platform, ag, pop_.gender[p.person])];
+      ++by_dept[p.stage * nd_ + pop_.department[p.person]];
+    }
+    std::int32_t active = 0;
+    for (const auto& r : recruiters_) active += r.active(day);
+    res_.recruiters_active[day] = active;
+  }
+
+  const Scenario& sc_;
+  const Population& pop_;
+  const Network& net_;
+  const Rng rng_;
+  const std::size_t n_;
+  const int nd_;
+  ReplicateResult res_;
+  std::vector<RecruiterId> recruiter_of_;  // kNone when not in an attempt
+  std::vector<std::uint8_t> victim_;
+  std::vector<Recruiter> recruiters_;
+  std::vector<Ad> ads_;  // ascending id
+  std::uint32_t next_ad_id_ = 0;
+  std::vector<std::pair<PersonId, std::uint32_t>> pending_shares_;
+  std::vector<Pipeline> pipes_;
+  std::vector<std::unique_ptr<Intervention>> interventions_;
+  std::vector<int> modifier_phase_, reach_phase_;
+  PersonBoosts boosts_;
+  DailyModifiers mods_;
+  std::unique_ptr<InterventionContext> ctx_;
+  ShockState shock_;
+  std::array<double, kPlatforms> mix_{};
+  double hunting_tilt_ = 1.0;
+};
+
+}  // namespace
+
+ReplicateResult Simulation::run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done) const {
+  // Isolation keeps this thread from picking up another replicate while it waits inside a
+  // parallel loop, which would hold two replicates' state at once.
+  ReplicateResult out;
+  tbb::this_task_arena::isolate([&] {
+    Run run(sc_, pop_, net_, seed, replicate);
+    out = run.run(days_done);
+  });
+  return out;
+}
+
+}  // namespace redes

@@ -1,0 +1,32 @@
+// engine: the daily loop. One step is one day, in phases (MODEL.md section 3): calendar
+// (interventions, shocks), recruiters act, exposure and response, conflict resolution, pipelines
+// advance, enforcement. Work happens only where something happens: ads reach users by geometric
+// skips, hunters browse a few profiles, and only persons in a pipeline are visited daily.
+// Parallel phases write to per-item slots that are merged in index order, and every random draw
+// is keyed by (seed, replicate, entity, day, stream): results are identical for any thread count.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "sim/engine/results.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/network/network.hpp"
+#include "sim/population/population.hpp"
+
+namespace redes {
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, const Population& pop, const Network& net)
+      : sc_(scenario), pop_(pop), net_(net) {}
+  /// Runs one replicate. `days_done` (optional) is incremented once per simulated day.
+  ReplicateResult run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done = nullptr) const;
+
+ private:
+  const Scenario& sc_;
+  const Population& pop_;
+  const Network& net_;
+};
+
+}  // namespace redes

@@ -1,0 +1,88 @@
+#include "sim/interventions/intervention.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace redes {
+
+bool Targeting::department_targeted(int d) const {
+  return departments.empty() || std::find(departments.begin(), departments.end(), d) != departments.end();
+}
+
+bool Targeting::matches(const Population& pop, PersonId i, int day) const {
+  if (urban >= 0 && pop.urban[i] != urban) return false;
+  const int age = pop.age_years(i, day);
+  if (age < min_age || age > max_age) return false;
+  if (!genders.empty() && std::find(genders.begin(), genders.end(), int(pop.gender[i])) == genders.end()) return false;
+  if (!platforms.empty()) {
+    bool any = false;
+    for (int p : platforms) any = any || pop.uses(i, p);
+    if (!any) return false;
+  }
+  return true;
+}
+
+double Schedule::strength(int day) const {
+  if (day < start) return 0.0;
+  if (day < end) return 1.0;
+  return half_life > 0 ? std::exp2(-double(day - end + 1) / half_life) : 0.0;
+}
+
+void Intervention::read_common(io::Reader& r, const Scenario& sc) {
+  using io::Range;
+  type_ = r.string("type", "intervention type (see `redes list interventions`)");
+  name_ = r.string("name", type_, "label used in outputs");
+  auto date = [&](std::string_view key, std::string_view fallback) {
+    std::string text = r.string(key, fallback, "date (YYYY-MM-DD)");
+    int day = 0;
+    if (!sc.day_of(text, day)) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
+    return day;
+  };
+  schedule_.start = std::max(0, date("start", sc.start_date));
+  int end = date("end", "9999-12-31");
+  schedule_.end = std::clamp(end, schedule_.start, sc.days);
+  if (end < schedule_.start) r.fail("end", "the intervention ends before it starts");
+  schedule_.half_life = r.number("half_life_days", 0.0, Range::non_negative(), "days for the effect to halve after it is given (0 = no decay)");
+  coverage_ = r.number("coverage", Range::probability(), "share of the targeted persons reached over the schedule");
+  if (auto t = r.optional_section("targeting", "who the intervention is for (absent = everyone)")) {
+    const auto& deps = sc.population.departments;
+    for (auto& name : t->strings("departments", deps, {}, "departments (absent = all)"))
+      targeting_.departments.push_back(int(std::find(deps.begin(), deps.end(), name) - deps.begin()));
+    std::string area = t->choice("area", {"any", "urban", "rural"}, "any", "urban, rural or any");
+    targeting_.urban = area == "any" ? -1 : area == "urban" ? 1 : 0;
+    auto ages = t->numbers("ages", {0.0, 200.0}, {0, 120, false, "ages in years"}, 2, "age range [from, to] in years");
+    if (ages[1] < ages[0]) t->fail("ages", "the age range is empty (to < from)");
+    targeting_.min_age = int(ages[0]);
+    targeting_.max_age = int(ages[1]);
+    for (auto& g : t->strings("genders", to_strings(kGenderNames), {}, "genders (absent = all)"))
+      targeting_.genders.push_back(g == "female" ? 0 : 1);
+    std::vector<std::string> plats(kPlatformNames.begin() + 1, kPlatformNames.end());
+    for (auto& p : t->strings("platforms", plats, {}, "persons using any of these platforms (absent = all)"))
+      targeting_.platforms.push_back(int(std::find(kPlatformNames.begin(), kPlatformNames.end(), p) - kPlatformNames.begin()));
+    t->finish();
+  }
+  if (auto c = r.optional_section("cost", "cost in USD")) {
+    cost_.fixed = c->number("fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)");
+    cost_.per_person = c->number("per_person", 0.0, Range::non_negative(), "cost per person reached (USD)");
+    cost_.per_day = c->number("per_day", 0.0, Range::non_negative(), "running cost per active day (USD)");
+    c->finish();
+  }
+}
+
+void Intervention::prepare(InterventionContext&, int) {}
+
+std::pair<const PersonId*, const PersonId*> Intervention::reached_on(int day) const {
+  if (reach_day_begin_.empty() || day < schedule_.start || day >= schedule_.start + int(reach_day_begin_.size()) - 1)
+    return {nullptr, nullptr};
+  const std::size_t k = std::size_t(day - schedule_.start);
+  return {reach_people_.data() + reach_day_begin_[k], reach_people_.data() + reach_day_begin_[k + 1]};
+}
+
+double Intervention::day_cost(int day, std::int64_t reached) const {
+  double c = cost_.per_person * double(reached);
+  if (day == schedule_.start) c += cost_.fixed;
+  if (schedule_.active(day)) c += cost_.per_day;
+  return c;
+}
+
+}  // namespace redes

@@ -1,0 +1,619 @@
+// io/h5: the HDF5 C API plus the HL dimension-scale API. Every negative return becomes an
+// IoError naming the file, the object and the operation, with HDF5's innermost cause appended
+// (HDF5's own stack printing is switched off so nothing else reaches stderr).
+#include "sim/io/h5.hpp"
+
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <system_error>
+
+namespace redes::h5 {
+namespace {
+
+constexpr hsize_t kChunkBytes = hsize_t{1} << 20;  // HDF5's default chunk cache holds 1 MiB
+constexpr hsize_t kTableChunkRecords = 4096;
+constexpr unsigned kDeflateLevel = 4;
+const std::string kLabelsGroup = "/labels/";
+
+void silence_hdf5() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+// The most specific message on HDF5's error stack (the first one walking upward); clears it.
+std::string hdf5_cause() {
+  std::string cause;
+  auto first = [](unsigned n, const H5E_error2_t* e, void* out) -> herr_t {
+    if (n == 0 && e->desc != nullptr) *static_cast<std::string*>(out) = e->desc;
+    return 0;
+  };
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, first, &cause);
+  H5Eclear2(H5E_DEFAULT);
+  return cause;
+}
+
+// Error context: which file and object a sequence of calls works on.
+struct Ctx {
+  const std::filesystem::path& file;
+  std::string object;
+
+  /// An HDF5 call failed: "<file>: cannot <op> '<object>' (<cause>)".
+  [[noreturn]] void fail(std::string_view op) const {
+    std::string msg = file.string() + ": cannot ";
+    msg += op;
+    if (!object.empty()) msg += " '" + object + "'";
+    const std::string cause = hdf5_cause();
+    if (!cause.empty()) msg += " (" + cause + ")";
+    throw IoError(msg);
+  }
+  /// The caller asked for something inconsistent: "<file>: '<object>': <what>".
+  [[noreturn]] void misuse(const std::string& what) const {
+    throw IoError(file.string() + ": '" + object + "': " + what);
+  }
+  template <class T>
+  T ok(T rc, std::string_view op) const {
+    if (rc < 0) fail(op);
+    return rc;
+  }
+  Handle own(hid_t id, herr_t (*close)(hid_t), std::string_view op) const {
+    if (id < 0) fail(op);
+    return Handle(id, close);
+  }
+};
+
+bool has_scale(const Axis& a) {
+  // An empty axis still gets an (empty) scale so readers find /labels/<name> for it.
+  return !a.labels.empty() || !a.values.empty() || a.extent == 0;
+}
+
+std::string absolute(const std::string& path) { return (path.empty() || path[0] != '/') ? "/" + path : path; }
+
+// True when every component of `path` exists as a link (a dataset as a middle component: false).
+bool path_exists(hid_t loc, const std::string& path) {
+  const std::string abs = absolute(path);
+  std::size_t pos = 1;
+  while (pos < abs.size()) {
+    std::size_t next = abs.find('/', pos);
+    if (next == std::string::npos) next = abs.size();
+    if (next > pos) {
+      const htri_t e = H5Lexists(loc, abs.substr(0, next).c_str(), H5P_DEFAULT);
+      if (e <= 0) {
+        H5Eclear2(H5E_DEFAULT);
+        return false;
+      }
+    }
+    pos = next + 1;
+  }
+  return true;
+}
+
+Handle intermediate_lcpl(const Ctx& c) {
+  Handle lcpl = c.own(H5Pcreate(H5P_LINK_CREATE), H5Pclose, "create link properties for");
+  c.ok(H5Pset_create_intermediate_group(lcpl.get(), 1), "set intermediate groups for");
+  c.ok(H5Pset_char_encoding(lcpl.get(), H5T_CSET_UTF8), "set name encoding for");
+  return lcpl;
+}
+
+Handle utf8_string_type(const Ctx& c) {
+  Handle t = c.own(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type for");
+  c.ok(H5Tset_size(t.get(), H5T_VARIABLE), "size string type for");
+  c.ok(H5Tset_cset(t.get(), H5T_CSET_UTF8), "set UTF-8 on string type for");
+  return t;
+}
+
+std::size_t product(const std::vector<hsize_t>& dims, std::size_t from = 0) {
+  std::size_t n = 1;
+  for (std::size_t i = from; i < dims.size(); ++i) n *= static_cast<std::size_t>(dims[i]);
+  return n;
+}
+
+// Chunks of at most kChunkBytes, shrinking leading dimensions first so each chunk stays a
+// contiguous run of the row-major data. The first dimension gets 1 (one replicate per chunk).
+std::vector<hsize_t> chunk_dims(const std::vector<hsize_t>& dims, std::size_t element_size) {
+  std::vector<hsize_t> c = dims;
+  if (c.size() >= 2) c[0] = 1;
+  auto bytes = [&] { return static_cast<hsize_t>(product(c) * element_size); };
+  for (std::size_t i = 0; i < c.size() && bytes() > kChunkBytes; ++i)
+    while (c[i] > 1 && bytes() > kChunkBytes) c[i] = (c[i] + 1) / 2;
+  return c;
+}
+
+std::vector<hsize_t> extent(const Ctx& c, hid_t space) {
+  const int rank = c.ok(H5Sget_simple_extent_ndims(space), "get rank of");
+  std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+  c.ok(H5Sget_simple_extent_dims(space, dims.data(), nullptr), "get shape of");
+  return dims;
+}
+
+// Reads all strings of a dataset or attribute, fixed-length or variable-length.
+std::vector<std::string> read_strings(const Ctx& c, hid_t obj, bool attr) {
+  Handle ftype = c.own(attr ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose, "get type of");
+  Handle space = c.own(attr ? H5Aget_space(obj) : H5Dget_space(obj), H5Sclose, "get dataspace of");
+  const auto n = static_cast<std::size_t>(c.ok(H5Sget_simple_extent_npoints(space.get()), "count elements of"));
+  std::vector<std::string> out;
+  if (n == 0) return out;
+  out.reserve(n);
+  Handle mem = c.own(H5Tget_native_type(ftype.get(), H5T_DIR_ASCEND), H5Tclose, "get memory type of");
+  auto read = [&](void* buf) {
+    c.ok(attr ? H5Aread(obj, mem.get(), buf) : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), "read");
+  };
+  if (c.ok(H5Tis_variable_str(ftype.get()), "inspect string type of") > 0) {
+    std::vector<char*> buf(n, nullptr);
+    read(buf.data());
+    for (const char* s : buf) out.emplace_back(s != nullptr ? s : "");
+    c.ok(H5Dvlen_reclaim(mem.get(), space.get(), H5P_DEFAULT, buf.data()), "free strings read from");
+  } else {
+    const std::size_t width = H5Tget_size(mem.get());
+    if (width == 0) c.fail("get string size of");
+    std::vector<char> buf(n * width);
+    read(buf.data());
+    const bool space_padded = H5Tget_strpad(mem.get()) == H5T_STR_SPACEPAD;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string s(buf.data() + i * width, width);
+      s.resize(std::min(s.size(), s.find('\0')));
+      if (space_padded) s.erase(s.find_last_not_of(' ') + 1);
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+// Reads all values of a numeric dataset or attribute, converted by HDF5 to `memtype`.
+template <class T>
+std::vector<T> read_numbers(const Ctx& c, hid_t obj, bool attr, hid_t memtype) {
+  Handle ftype = c.own(attr ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose, "get type of");
+  const H5T_class_t cls = H5Tget_class(ftype.get());
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) c.misuse("is not numeric");
+  Handle space = c.own(attr ? H5Aget_space(obj) : H5Dget_space(obj), H5Sclose, "get dataspace of");
+  const auto n = static_cast<std::size_t>(c.ok(H5Sget_simple_extent_npoints(space.get()), "count elements of"));
+  std::vector<T> out(n);
+  if (n > 0)
+    c.ok(attr ? H5Aread(obj, memtype, out.data()) : H5Dread(obj, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+         "read");
+  return out;
+}
+
+std::string format_double(double v) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+// Any string or numeric dataset/attribute as strings (numbers in their shortest decimal form).
+std::vector<std::string> read_as_strings(const Ctx& c, hid_t obj, bool attr) {
+  Handle ftype = c.own(attr ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose, "get type of");
+  std::vector<std::string> out;
+  switch (H5Tget_class(ftype.get())) {
+    case H5T_STRING:
+      return read_strings(c, obj, attr);
+    case H5T_INTEGER:
+      for (std::int64_t v : read_numbers<std::int64_t>(c, obj, attr, H5T_NATIVE_INT64))
+        out.push_back(std::to_string(v));
+      return out;
+    case H5T_FLOAT:
+      for (double v : read_numbers<double>(c, obj, attr, H5T_NATIVE_DOUBLE)) out.push_back(format_double(v));
+      return out;
+    default:
+      c.misuse("is neither a string nor a number");
+  }
+}
+
+// Writes (or replaces: the type may change) attribute `name` on `object`.
+void put_attribute(const Ctx& c, hid_t file, const std::string& name, hid_t type, const void* value) {
+  const std::string what = "attribute '" + name + "' on";
+  const char* obj = c.object.c_str();
+  if (c.ok(H5Aexists_by_name(file, obj, name.c_str(), H5P_DEFAULT), "look up " + what) > 0)
+    c.ok(H5Adelete_by_name(file, obj, name.c_str(), H5P_DEFAULT), "replace " + what);
+  Handle space = c.own(H5Screate(H5S_SCALAR), H5Sclose, "create dataspace for " + what);
+  Handle attr =
+      c.own(H5Acreate_by_name(file, obj, name.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, "create " + what);
+  c.ok(H5Awrite(attr.get(), type, value), "write " + what);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+Handle& Handle::operator=(Handle&& o) noexcept {
+  if (this != &o) {
+    if (id_ >= 0 && close_ != nullptr) close_(id_);
+    id_ = o.id_;
+    close_ = o.close_;
+    o.id_ = H5I_INVALID_HID;
+  }
+  return *this;
+}
+
+Handle::~Handle() {
+  if (id_ >= 0 && close_ != nullptr) close_(id_);
+}
+
+// ---------------------------------------------------------------------------------------------
+Writer::Writer(std::filesystem::path final_path) : final_(std::move(final_path)) {
+  silence_hdf5();
+  temp_ = final_;
+  temp_ += ".tmp-" + std::to_string(::getpid());
+  const std::filesystem::path dir = final_.parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+    throw IoError("cannot write HDF5 file '" + final_.string() + "': directory '" + dir.string() + "' does not exist");
+  const Ctx c{temp_, ""};
+  Handle fapl = c.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties for");
+  // Strong close: H5Fclose really closes the file before commit() renames it.
+  c.ok(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "set close degree for");
+  // The 1.8 format allows attributes over 64 KiB; a scale shared by thousands of datasets
+  // (a sweep file) keeps one back-reference per dataset in its REFERENCE_LIST attribute.
+  c.ok(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "set format version for");
+  const hid_t id = H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (id < 0) {
+    std::filesystem::remove(temp_, ec);
+    Ctx{final_, temp_.string()}.fail("create temporary file");
+  }
+  file_ = Handle(id, H5Fclose);
+}
+
+Writer::~Writer() {
+  if (committed_) return;
+  file_ = Handle();  // close before removing
+  std::error_code ec;
+  std::filesystem::remove(temp_, ec);
+}
+
+void Writer::fail(const std::string& object, const std::string& operation) const {
+  Ctx{final_, object}.fail(operation);
+}
+
+hid_t Writer::file() const {
+  if (!file_) throw IoError(final_.string() + ": already committed, cannot write more");
+  return file_.get();
+}
+
+hid_t Writer::open_dataset(const std::string& path) const {
+  const hid_t id = H5Dopen2(file(), path.c_str(), H5P_DEFAULT);
+  if (id < 0) fail(path, "open dataset");
+  return id;
+}
+
+void Writer::group(const std::string& path) {
+  const Ctx c{final_, path};
+  if (path_exists(file(), path)) {
+    c.own(H5Gopen2(file(), absolute(path).c_str(), H5P_DEFAULT), H5Gclose, "open as a group");
+    return;
+  }
+  Handle lcpl = intermediate_lcpl(c);
+  c.own(H5Gcreate2(file(), path.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), H5Gclose, "create group");
+}
+
+void Writer::attribute(const std::string& object_path, const std::string& name, std::string_view value) {
+  const Ctx c{final_, object_path};
+  Handle type = utf8_string_type(c);
+  const std::string copy(value);  // NUL-terminated
+  const char* p = copy.c_str();
+  put_attribute(c, file(), name, type.get(), &p);
+}
+
+void Writer::attribute(const std::string& object_path, const std::string& name, std::int64_t value) {
+  put_attribute(Ctx{final_, object_path}, file(), name, H5T_NATIVE_INT64, &value);
+}
+
+void Writer::attribute(const std::string& object_path, const std::string& name, double value) {
+  put_attribute(Ctx{final_, object_path}, file(), name, H5T_NATIVE_DOUBLE, &value);
+}
+
+void Writer::ensure_scale(const Axis& axis) {
+  if (!has_scale(axis)) return;
+  const std::string path = kLabelsGroup + axis.name;
+  const Ctx c{final_, path};
+  const std::size_t n = axis.size();
+  if (path_exists(file(), path)) {
+    Handle ds = c.own(H5Dopen2(file(), path.c_str(), H5P_DEFAULT), H5Dclose, "open scale");
+    Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+    const auto have = static_cast<std::size_t>(c.ok(H5Sget_simple_extent_npoints(space.get()), "count labels of"));
+    bool same = have == n;
+    if (same && n > 0) {
+      Handle type = c.own(H5Dget_type(ds.get()), H5Tclose, "get type of");
+      const H5T_class_t cls = H5Tget_class(type.get());
+      if (!axis.values.empty())
+        same = cls == H5T_INTEGER && read_numbers<std::int64_t>(c, ds.get(), false, H5T_NATIVE_INT64) == axis.values;
+      else
+        same = cls == H5T_STRING && read_strings(c, ds.get(), false) == axis.labels;
+    }
+    if (!same)
+      throw IoError(final_.string() + ": axis '" + axis.name + "' redefined with different labels (" + path +
+                    (have == n ? " holds other values)"
+                               : " holds " + std::to_string(have) + ", the new axis " + std::to_string(n) + ")"));
+    return;
+  }
+  const hsize_t dim = n;
+  Handle space = c.own(H5Screate_simple(1, &dim, nullptr), H5Sclose, "create dataspace for");
+  Handle lcpl = intermediate_lcpl(c);
+  Handle ds;
+  if (!axis.values.empty()) {
+    ds = c.own(H5Dcreate2(file(), path.c_str(), H5T_NATIVE_INT64, space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+               H5Dclose, "create scale");
+    c.ok(H5Dwrite(ds.get(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, axis.values.data()), "write scale");
+  } else {
+    Handle type = utf8_string_type(c);
+    ds = c.own(H5Dcreate2(file(), path.c_str(), type.get(), space.get(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT),
+               H5Dclose, "create scale");
+    std::vector<const char*> ptrs;
+    ptrs.reserve(n);
+    for (const std::string& s : axis.labels) ptrs.push_back(s.c_str());
+    if (n > 0) c.ok(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write scale");
+  }
+  c.ok(H5DSset_scale(ds.get(), axis.name.c_str()), "mark as dimension scale");
+}
+
+void Writer::attach_axes(hid_t dataset, const std::vector<Axis>& axes) {
+  for (std::size_t i = 0; i < axes.size(); ++i) {
+    const Axis& axis = axes[i];
+    const auto dim = static_cast<unsigned>(i);
+    Ctx c{final_, axis.name};
+    c.ok(H5DSset_label(dataset, dim, axis.name.c_str()), "set dimension label");
+    if (!has_scale(axis)) continue;
+    c.object = kLabelsGroup + axis.name;
+    Handle scale = c.own(H5Dopen2(file(), c.object.c_str(), H5P_DEFAULT), H5Dclose, "open scale");
+    c.ok(H5DSattach_scale(dataset, scale.get(), dim), "attach scale");
+  }
+}
+
+void Writer::create_dataset(const std::string& path, const std::vector<Axis>& axes, hid_t type, std::string_view unit) {
+  const Ctx c{final_, path};
+  if (axes.empty()) c.misuse("an array needs at least one axis");
+  std::vector<hsize_t> dims;
+  for (const Axis& a : axes) {
+    if (a.name.empty() || a.name.find('/') != std::string::npos || a.name == "." || a.name == "..")
+      c.misuse("bad axis name '" + a.name + "'");
+    if (!a.labels.empty() && !a.values.empty()) c.misuse("axis '" + a.name + "' has both labels and values");
+    dims.push_back(a.size());
+  }
+  // Scales first: a redefined axis fails before anything is created.
+  for (const Axis& a : axes) ensure_scale(a);
+
+  Handle space =
+      c.own(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, "create dataspace for");
+  Handle dcpl = c.own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties for");
+  // An empty array stays contiguous: chunks may not exceed a fixed zero-size dimension.
+  if (product(dims) > 0) {
+    const std::vector<hsize_t> chunk = chunk_dims(dims, H5Tget_size(type));
+    c.ok(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "set chunks for");
+    c.ok(H5Pset_shuffle(dcpl.get()), "set shuffle filter for");
+    c.ok(H5Pset_deflate(dcpl.get(), kDeflateLevel), "set deflate filter for");
+  }
+  Handle lcpl = intermediate_lcpl(c);
+  Handle ds = c.own(H5Dcreate2(file(), path.c_str(), type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose,
+                    "create dataset");
+  attach_axes(ds.get(), axes);
+  if (!unit.empty()) attribute(path, "unit", unit);
+}
+
+void Writer::write_all(const std::string& path, hid_t type, const void* data, std::size_t count) {
+  Handle ds(open_dataset(path), H5Dclose);
+  if (count > 0) Ctx{final_, path}.ok(H5Dwrite(ds.get(), type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write dataset");
+}
+
+void Writer::write_row(const std::string& path, std::size_t index, hid_t type, const void* data, std::size_t count) {
+  const Ctx c{final_, path};
+  Handle ds(open_dataset(path), H5Dclose);
+  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  const std::vector<hsize_t> dims = extent(c, space.get());
+  if (dims.empty()) c.misuse("cannot take a slice of a scalar");
+  if (index >= dims[0])
+    c.misuse("slice " + std::to_string(index) + " out of range (first dimension has " + std::to_string(dims[0]) + ")");
+  const std::size_t row = product(dims, 1);
+  if (count != row)
+    c.misuse("slice has " + std::to_string(count) + " values, the remaining dimensions hold " + std::to_string(row));
+  if (row == 0) return;
+  std::vector<hsize_t> start(dims.size(), 0), block = dims;
+  start[0] = index;
+  block[0] = 1;
+  c.ok(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start.data(), nullptr, block.data(), nullptr),
+       "select slice of");
+  const hsize_t n = row;
+  Handle mem = c.own(H5Screate_simple(1, &n, nullptr), H5Sclose, "create memory dataspace for");
+  c.ok(H5Dwrite(ds.get(), type, mem.get(), space.get(), H5P_DEFAULT, data), "write slice of");
+}
+
+namespace {
+template <class T>
+void check_size(const std::filesystem::path& file, const std::string& path, const std::vector<Axis>& axes,
+                std::span<const T> data) {
+  std::size_t n = 1;
+  for (const Axis& a : axes) n *= a.size();
+  if (data.size() != n)
+    Ctx{file, path}.misuse("data has " + std::to_string(data.size()) + " values, the axes give " + std::to_string(n));
+}
+}  // namespace
+
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::int32_t> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_INT32, unit);
+  write_all(path, H5T_NATIVE_INT32, data.data(), data.size());
+}
+
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::int64_t> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_INT64, unit);
+  write_all(path, H5T_NATIVE_INT64, data.data(), data.size());
+}
+
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const double> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_DOUBLE, unit);
+  write_all(path, H5T_NATIVE_DOUBLE, data.data(), data.size());
+}
+
+void Writer::create_array_int32(const std::string& path, const std::vector<Axis>& axes, std::string_view unit) {
+  create_dataset(path, axes, H5T_NATIVE_INT32, unit);
+}
+
+void Writer::create_array_double(const std::string& path, const std::vector<Axis>& axes, std::string_view unit) {
+  create_dataset(path, axes, H5T_NATIVE_DOUBLE, unit);
+}
+
+void Writer::write_slice(const std::string& path, std::size_t index, std::span<const std::int32_t> data) {
+  write_row(path, index, H5T_NATIVE_INT32, data.data(), data.size());
+}
+
+void Writer::write_slice(const std::string& path, std::size_t index, std::span<const double> data) {
+  write_row(path, index, H5T_NATIVE_DOUBLE, data.data(), data.size());
+}
+
+void Writer::create_table(const std::string& path, std::size_t record_size, const std::vector<Field>& fields) {
+  const Ctx c{final_, path};
+  if (record_size == 0 || fields.empty()) c.misuse("a table needs a record size and at least one field");
+  Handle type = c.own(H5Tcreate(H5T_COMPOUND, record_size), H5Tclose, "create record type for");
+  for (const Field& f : fields)
+    c.ok(H5Tinsert(type.get(), f.name.c_str(), f.offset, f.type), "add field '" + f.name + "' to record type of");
+  const hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+  Handle space = c.own(H5Screate_simple(1, &zero, &unlimited), H5Sclose, "create dataspace for");
+  Handle dcpl = c.own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create dataset properties for");
+  const hsize_t chunk = std::clamp<hsize_t>(kChunkBytes / record_size, 1, kTableChunkRecords);
+  c.ok(H5Pset_chunk(dcpl.get(), 1, &chunk), "set chunks for");
+  c.ok(H5Pset_shuffle(dcpl.get()), "set shuffle filter for");
+  c.ok(H5Pset_deflate(dcpl.get(), kDeflateLevel), "set deflate filter for");
+  Handle lcpl = intermediate_lcpl(c);
+  c.own(H5Dcreate2(file(), path.c_str(), type.get(), space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose,
+        "create table");
+}
+
+void Writer::append_table(const std::string& path, const void* records, std::size_t count) {
+  const Ctx c{final_, path};
+  Handle ds(open_dataset(path), H5Dclose);
+  // The stored compound type is the one given to create_table, so it is also the memory layout.
+  Handle type = c.own(H5Dget_type(ds.get()), H5Tclose, "get record type of");
+  if (H5Tget_class(type.get()) != H5T_COMPOUND) c.misuse("is not a table");
+  if (count == 0) return;
+  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  const std::vector<hsize_t> dims = extent(c, space.get());
+  if (dims.size() != 1) c.misuse("is not a table");
+  const hsize_t start = dims[0], n = count, grown = dims[0] + count;
+  c.ok(H5Dset_extent(ds.get(), &grown), "extend table");
+  Handle fspace = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  c.ok(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &n, nullptr), "select new records of");
+  Handle mem = c.own(H5Screate_simple(1, &n, nullptr), H5Sclose, "create memory dataspace for");
+  c.ok(H5Dwrite(ds.get(), type.get(), mem.get(), fspace.get(), H5P_DEFAULT, records), "append to table");
+}
+
+void Writer::commit() {
+  const hid_t id = file();
+  if (H5Fflush(id, H5F_SCOPE_GLOBAL) < 0) fail("", "flush file");
+  file_.id_ = H5I_INVALID_HID;  // closed here, so a failing close is reported
+  if (H5Fclose(id) < 0) fail("", "close file");
+  std::error_code ec;
+  std::filesystem::rename(temp_, final_, ec);
+  if (ec) throw IoError("cannot rename '" + temp_.string() + "' to '" + final_.string() + "': " + ec.message());
+  committed_ = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+Reader::Reader(const std::filesystem::path& path) : path_(path) {
+  silence_hdf5();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path_, ec)) throw IoError("HDF5 file '" + path_.string() + "' does not exist");
+  const Ctx c{path_, ""};
+  file_ = c.own(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open HDF5 file");
+}
+
+bool Reader::exists(const std::string& path) const { return path_exists(file_.get(), path); }
+
+namespace {
+Handle open_dataset_at(const Ctx& c, hid_t file) {
+  return c.own(H5Dopen2(file, c.object.c_str(), H5P_DEFAULT), H5Dclose, "open dataset");
+}
+}  // namespace
+
+std::vector<std::size_t> Reader::shape(const std::string& dataset) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  const std::vector<hsize_t> dims = extent(c, space.get());
+  return {dims.begin(), dims.end()};
+}
+
+std::vector<std::string> Reader::dim_labels(const std::string& dataset) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  const std::size_t rank = extent(c, space.get()).size();
+  std::vector<std::string> out;
+  for (unsigned i = 0; i < rank; ++i) {
+    char probe[1];  // first call: length only
+    const ssize_t len = c.ok(H5DSget_label(ds.get(), i, probe, sizeof probe), "get dimension label of");
+    std::string label(static_cast<std::size_t>(len) + 1, '\0');
+    c.ok(H5DSget_label(ds.get(), i, label.data(), label.size()), "get dimension label of");
+    label.resize(static_cast<std::size_t>(len));
+    out.push_back(std::move(label));
+  }
+  return out;
+}
+
+std::vector<std::string> Reader::scale_labels(const std::string& dataset, int dim) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  const std::size_t rank = extent(c, space.get()).size();
+  if (dim < 0 || static_cast<std::size_t>(dim) >= rank)
+    c.misuse("has no dimension " + std::to_string(dim) + " (rank " + std::to_string(rank) + ")");
+  // The visitor only records the first scale's path; reading happens outside the C callback.
+  auto first_scale = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+    const ssize_t len = H5Iget_name(scale, nullptr, 0);
+    if (len <= 0) return -1;
+    std::string& name = *static_cast<std::string*>(out);
+    name.assign(static_cast<std::size_t>(len) + 1, '\0');
+    if (H5Iget_name(scale, name.data(), name.size()) < 0) return -1;
+    name.resize(static_cast<std::size_t>(len));
+    return 1;  // stop
+  };
+  std::string scale_path;
+  c.ok(H5DSiterate_scales(ds.get(), static_cast<unsigned>(dim), nullptr, first_scale, &scale_path),
+       "find dimension scale of");
+  if (scale_path.empty()) return {};
+  const Ctx sc{path_, scale_path};
+  Handle scale = open_dataset_at(sc, file_.get());
+  return read_as_strings(sc, scale.get(), false);
+}
+
+std::vector<double> Reader::read_double(const std::string& dataset) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  return read_numbers<double>(c, ds.get(), false, H5T_NATIVE_DOUBLE);
+}
+
+std::vector<std::int64_t> Reader::read_int(const std::string& dataset) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  return read_numbers<std::int64_t>(c, ds.get(), false, H5T_NATIVE_INT64);
+}
+
+std::string Reader::attribute_string(const std::string& object_path, const std::string& name) const {
+  const Ctx c{path_, object_path};
+  Handle attr = c.own(H5Aopen_by_name(file_.get(), object_path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                      H5Aclose, "open attribute '" + name + "' of");
+  const std::vector<std::string> values = read_as_strings(c, attr.get(), true);
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? "," : "") + values[i];
+  return out;
+}
+
+std::vector<std::string> Reader::children(const std::string& group) const {
+  const Ctx c{path_, group};
+  Handle g = c.own(H5Gopen2(file_.get(), absolute(group).c_str(), H5P_DEFAULT), H5Gclose, "open group");
+  std::vector<std::string> names;
+  auto collect = [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+    try {
+      static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    } catch (...) {
+      return -1;  // never unwind through HDF5's C frames
+    }
+    return 0;
+  };
+  c.ok(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), "list group");
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace redes::h5

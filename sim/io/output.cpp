@@ -1,0 +1,162 @@
+#include "sim/io/output.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <ctime>
+
+namespace redes {
+
+h5::Axis axis_named(const std::string& name, const std::vector<std::string>& labels) { return {name, labels, {}}; }
+
+h5::Axis axis_replicate(int replicates) {
+  h5::Axis a{"replicate", {}, {}};
+  for (int r = 0; r < replicates; ++r) a.values.push_back(r);
+  return a;
+}
+h5::Axis axis_day(int days) {
+  h5::Axis a{"day", {}, {}};
+  for (int d = 0; d < days; ++d) a.values.push_back(d);
+  return a;
+}
+h5::Axis axis_year(const Scenario& sc) {
+  h5::Axis a{"year", {}, {}};
+  for (int y = sc.start_year; y <= sc.year_of_day(sc.days - 1); ++y) a.values.push_back(y);
+  return a;
+}
+h5::Axis axis_departments(const Scenario& sc) { return axis_named("department", sc.population.departments); }
+
+namespace {
+const h5::Axis kStage = axis_named("stage", std::vector<std::string>(kStageNames.begin(), kStageNames.begin() + kActiveStages));
+const h5::Axis kTransition = axis_named("transition", to_strings(kStageNames));
+const h5::Axis kRoute = axis_named("route", to_strings(kRouteNames));
+const h5::Axis kPlatform = axis_named("platform", to_strings(kPlatformNames));
+const h5::Axis kAge = axis_named("age_group", to_strings(kAgeGroupNames));
+const h5::Axis kGender = axis_named("gender", to_strings(kGenderNames));
+const h5::Axis kExploitation = axis_named("exploitation", to_strings(kExploitationNames));
+const h5::Axis kDestination = axis_named("destination", to_strings(kDestinationNames));
+const h5::Axis kInstitution = axis_named("institution", to_strings(kInstitutionNames));
+const h5::Axis kSex = axis_named("sex_recorded", to_strings(kSexRecordedNames));
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
+}  // namespace
+
+RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int R, const std::vector<std::string>& names,
+                     RunLayout layout)
+    : f_(f), p_(std::move(prefix)), sc_(sc), layout_(layout) {
+  const auto rep = axis_replicate(R), day = axis_day(sc.days), year = axis_year(sc), dep = axis_departments(sc);
+  const auto iv = axis_named("intervention", names);
+  f_.group(p_ + "/trajectories");
+  if (layout_.trajectories) {
+    f_.create_array_int32(p_ + "/trajectories/stock", {rep, day, kStage, kRoute, kPlatform, kAge, kGender}, "persons");
+    f_.create_array_int32(p_ + "/trajectories/stock_by_department", {rep, day, kStage, dep}, "persons");
+  }
+  f_.create_array_int32(p_ + "/trajectories/transitions", {rep, day, kTransition, kRoute}, "persons/day");
+  f_.create_array_int32(p_ + "/trajectories/recruiters_active", {rep, day}, "recruiters");
+  if (layout_.events) {
+    using E = Event;
+    f_.create_table(p_ + "/events", sizeof(E),
+                    {{"replicate", offsetof(E, replicate), H5T_NATIVE_UINT16}, {"day", offsetof(E, day), H5T_NATIVE_INT32},
+                     {"person", offsetof(E, person), H5T_NATIVE_UINT32}, {"recruiter", offsetof(E, recruiter), H5T_NATIVE_UINT32},
+                     {"from", offsetof(E, from), H5T_NATIVE_UINT8}, {"to", offsetof(E, to), H5T_NATIVE_UINT8},
+                     {"route", offsetof(E, route), H5T_NATIVE_UINT8}, {"platform", offsetof(E, platform), H5T_NATIVE_UINT8}});
+    f_.attribute(p_ + "/events", "stage_labels", join(to_strings(kStageNames)));
+    f_.attribute(p_ + "/events", "route_labels", join(to_strings(kRouteNames)));
+    f_.attribute(p_ + "/events", "platform_labels", join(to_strings(kPlatformNames)));
+    f_.attribute(p_ + "/events", "from_entry_code", std::int64_t(kEntry));
+  }
+  const std::string s = p_ + "/summary/";
+  f_.group(p_ + "/summary");
+  f_.attribute(p_ + "/summary", "estimate", "model estimate");
+  f_.create_array_int32(s + "victims", {rep}, "persons");
+  f_.create_array_int32(s + "victims_by_route", {rep, kRoute}, "persons");
+  f_.create_array_int32(s + "victims_by_platform", {rep, kPlatform}, "persons");
+  f_.create_array_int32(s + "victims_by_age_group", {rep, kAge}, "persons");
+  f_.create_array_int32(s + "victims_by_gender", {rep, kGender}, "persons");
+  f_.create_array_int32(s + "victims_by_department", {rep, dep}, "persons");
+  f_.create_array_int32(s + "victims_by_exploitation", {rep, kExploitation}, "persons");
+  f_.create_array_int32(s + "victims_by_destination", {rep, kDestination}, "persons");
+  f_.create_array_int32(s + "victims_by_year", {rep, year}, "persons");
+  f_.create_array_int32(s + "attempts_by_route", {rep, kRoute}, "persons");
+  f_.create_array_int32(s + "exits", {rep, kTransition}, "persons");
+  f_.create_array_int32(s + "recruiters_arrested", {rep}, "recruiters");
+  for (auto* name : {"victims", "victims_by_route", "victims_by_platform", "victims_by_age_group", "victims_by_gender",
+                     "victims_by_department", "victims_by_exploitation", "victims_by_destination", "victims_by_year"})
+    f_.attribute(s + name, "estimate", "model estimate");
+  const std::string o = p_ + "/observed/";
+  f_.group(p_ + "/observed");
+  f_.attribute(p_ + "/observed", "estimate", "model estimate");
+  f_.create_array_int32(o + "recorded_cases", {rep, year, kInstitution, dep, kSex, kAge}, "cases");
+  f_.create_array_int32(o + "recorded_ict", {rep, year, kInstitution}, "cases");
+  f_.create_array_int32(o + "recorded_victims", {rep, year}, "persons");
+  f_.create_array_int32(o + "true_victims", {rep, year}, "persons");
+  f_.create_array_double(o + "hidden_ratio", {rep}, "true victims per recorded victim");
+  f_.group(p_ + "/interventions");
+  f_.create_array_int32(p_ + "/interventions/reach", {rep, day, iv}, "persons/day");
+  f_.create_array_double(p_ + "/interventions/cost", {rep, day, iv}, "USD/day");
+}
+
+void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed& o) {
+  const std::size_t k = std::size_t(r.replicate);
+  if (layout_.trajectories) {
+    f_.write_slice(p_ + "/trajectories/stock", k, r.stock);
+    f_.write_slice(p_ + "/trajectories/stock_by_department", k, r.stock_by_department);
+  }
+  f_.write_slice(p_ + "/trajectories/transitions", k, r.transitions);
+  f_.write_slice(p_ + "/trajectories/recruiters_active", k, r.recruiters_active);
+  if (layout_.events) f_.append_table(p_ + "/events", r.events.data(), r.events.size());
+  const std::string p = p_ + "/summary/";
+  f_.write_slice(p + "victims", k, std::vector<std::int32_t>{s.victims});
+  f_.write_slice(p + "victims_by_route", k, s.by_route);
+  f_.write_slice(p + "victims_by_platform", k, s.by_platform);
+  f_.write_slice(p + "victims_by_age_group", k, s.by_age_group);
+  f_.write_slice(p + "victims_by_gender", k, s.by_gender);
+  f_.write_slice(p + "victims_by_department", k, s.by_department);
+  f_.write_slice(p + "victims_by_exploitation", k, s.by_exploitation);
+  f_.write_slice(p + "victims_by_destination", k, s.by_destination);
+  f_.write_slice(p + "victims_by_year", k, s.by_year);
+  f_.write_slice(p + "attempts_by_route", k, s.attempts_by_route);
+  f_.write_slice(p + "exits", k, s.exits);
+  f_.write_slice(p + "recruiters_arrested", k, std::vector<std::int32_t>{s.recruiters_arrested});
+  const std::string q = p_ + "/observed/";
+  f_.write_slice(q + "recorded_cases", k, o.recorded_cases);
+  f_.write_slice(q + "recorded_ict", k, o.recorded_ict);
+  f_.write_slice(q + "recorded_victims", k, o.recorded_victims);
+  f_.write_slice(q + "true_victims", k, o.true_victims);
+  f_.write_slice(q + "hidden_ratio", k, std::vector<double>{o.hidden_ratio});
+  f_.write_slice(p_ + "/interventions/reach", k, r.reach);
+  f_.write_slice(p_ + "/interventions/cost", k, r.cost);
+}
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+void write_metadata(h5::Writer& f, const Scenario& sc, const std::string& kind, std::uint32_t seed, int replicates,
+                    int threads, const std::string& started_at) {
+  f.group("/metadata");
+  f.attribute("/metadata", "kind", kind);
+  f.attribute("/metadata", "redes_version", REDES_VERSION);
+  f.attribute("/metadata", "git_commit", REDES_GIT_COMMIT);
+  f.attribute("/metadata", "scenario_file", sc.file.string());
+  f.attribute("/metadata", "scenario_name", sc.name);
+  f.attribute("/metadata", "scenario_text", sc.text);
+  f.attribute("/metadata", "seed", std::int64_t(seed));
+  f.attribute("/metadata", "replicates", std::int64_t(replicates));
+  f.attribute("/metadata", "threads", std::int64_t(threads));
+  f.attribute("/metadata", "start_date", sc.start_date);
+  f.attribute("/metadata", "days", std::int64_t(sc.days));
+  f.attribute("/metadata", "agents", std::int64_t(sc.population.size));
+  f.attribute("/metadata", "started_at", started_at);
+  f.attribute("/metadata", "finished_at", now_iso());
+  f.attribute("/metadata", "time_unit", "day");
+  f.attribute("/metadata", "estimate", "every victim count is a model estimate; spread is over replicates");
+}
+
+}  // namespace redes

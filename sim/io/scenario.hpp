@@ -1,0 +1,183 @@
+// io/scenario: the validated, immutable parameter set of one scenario. Built once from YAML by
+// load_scenario(); nothing reads YAML while stepping. Per-department vectors follow
+// `population.departments` order; per-platform arrays follow kPlatformNames (index 0 = offline).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sim/core/labels.hpp"
+#include "sim/io/yaml_tree.hpp"
+
+namespace redes {
+
+struct AgeBand {
+  int lo = 0, hi = 0;   // years, inclusive
+  double share = 0;     // of the population
+};
+
+struct PopulationParams {
+  std::int64_t size = 0;
+  std::vector<std::string> departments;
+  std::vector<double> department_share, urban_share, poverty_rate;  // per department
+  double poverty_urban_factor = 1, poverty_rural_factor = 1;
+  double female_share = 0.5;
+  std::vector<AgeBand> age_bands;
+  double mean_household_size = 3;
+  // attributes (logit-normal or probability parameters; see scenarios/README.md)
+  double family_conflict_mean = 0.2, family_conflict_poverty_corr = 0.3;
+  std::array<double, kAgeGroups> device_access{};       // probability, urban
+  double device_rural_factor = 0.8, device_poverty_factor = 0.8;
+  std::array<double, kAgeGroups> screen_hours{};        // mean hours/day among device users
+  std::array<double, kAgeGroups> privacy_exposure{};    // mean share of life public
+  std::array<double, kAgeGroups> digital_literacy{};    // mean, urban non-poor
+  double literacy_rural_penalty = 0.1, literacy_poverty_penalty = 0.1;
+  double awareness_mean = 0.2;
+  double supervision_child = 0.6, supervision_adolescent = 0.35, supervision_conflict_penalty = 0.3;
+  double job_seeking_base = 0.1, job_seeking_poverty = 0.3;   // ages 15-64
+  double migration_wish_base = 0.1, migration_wish_poverty = 0.3;  // ages 15-39
+  double attribute_spread = 0.8;  // sd of the logit-normal noise on [0,1] attributes
+};
+
+struct PlatformParams {
+  bool enabled = false;
+  std::array<double, kAgeGroups> use{};  // probability of use among device owners, by age group
+  double moderation = 0;                 // daily removal probability of an ad or fake profile
+  double cooperation = 0;                // investigator cooperation [0,1]
+  int private_channel = 0;               // platform index conversations move to
+  bool image_sharing = false;            // intimate images can be obtained (sextortion)
+  double mean_degree = 0;                // ties per user in this layer
+  double degree_tail = 2.5;              // Pareto exponent of expected degrees (heavy tail)
+  double same_department = 0.8;          // share of ties inside the department
+  std::string edge_list;                 // optional CSV replacing the generator
+  bool shock_only = false;               // used only while a shock opens it (classroom video)
+};
+
+struct NetworkParams {
+  double school_work_degree = 8, school_work_same_age = 0.7, school_work_cross_department = 0.02;
+  int neighbourhood_degree = 6;
+  double neighbourhood_rewire = 0.1;
+  std::string household_edge_list, school_work_edge_list, neighbourhood_edge_list;
+};
+
+struct RecruiterParams {
+  double per_100k = 10;                          // active recruiters per 100,000 people
+  std::vector<double> department_weight;         // where they live and mostly operate
+  double embedded_share = 0.3;                   // share embedded in the offline graph (trusted contact)
+  double hunting_share = 0.4;                    // of online recruiters' effort, hunting vs fishing
+  std::array<double, kPlatforms> platform_mix{}; // online recruiters' platform weights
+  int capacity = 5;                              // concurrent targets
+  double local_share = 0.7;                      // share of effort inside the home department
+  double replacement_days = 90;                  // mean days until an arrested recruiter is replaced
+  bool displacement = false;                     // adapt platform mix to moderation/cooperation
+  double displacement_sensitivity = 3.0;
+};
+
+struct FishingParams {
+  double ad_rate = 0.1;      // ads posted per fishing recruiter per day
+  double ad_reach = 0.001;   // daily probability a live ad reaches a targeted user
+  double share_prob = 0.01;  // reached user shares to each platform tie
+  double respond_base = 0.02;
+  double max_ad_days = 60;
+  std::array<bool, kAgeGroups> target_age{{false, true, true, true}};
+};
+
+struct HuntingParams {
+  int browse_count = 30, contacts_per_day = 1;
+  double accept_base = 0.3, k_lit = 0.5, k_sup = 0.5, k_mutual = 0.5;
+  double visibility_noise = 0.1;
+};
+
+struct TrustedParams {
+  double approach_rate = 0.02;  // daily probability an embedded recruiter approaches a tie
+  double trust_start = 0.5, ict_share = 0.6;
+};
+
+struct GroomingParams {
+  double grow_base = 0.03, k_conf = 1.0, k_screen = 0.1, trust_threshold = 1.0;
+  double rec_self = 0.01, rec_parent = 0.01, rec_peer = 0.002, report_prob = 0.2;
+  double image_prob = 0.01;       // daily, on image-sharing platforms
+  double offer_days = 7;          // mean days from groomed to the offer
+  double profile_removal = 0.2;   // fake-profile removal per day, relative to the channel's moderation
+};
+
+struct VulnerabilityParams {
+  double b0 = -1, b_pov = 2, b_conf = 1.5, b_job = 1, b_mig = 1, b_lit = 1.5, b_aw = 1.5;
+  std::array<double, kAgeGroups> b_age{};
+  std::array<double, kGenders> b_gender{};
+  double need_pov = 2, need_job = 2, need_mig = 1;  // economic need, for fishing responses
+};
+
+struct OfferParams {
+  double accept = 0.5, k_aw = 0.5, coercion = 0.3;  // coercion applies once images were obtained
+  double travel_debt = 0.05;                        // coercion through travel debt after acceptance refusals
+  // exploitation type shares [gender][type]; destination shares [route][destination]
+  std::array<std::array<double, kExploitationTypes>, kGenders> exploitation{};
+  std::array<double, kExploitationTypes> minor_online_boost{};  // added for minors, renormalised
+  std::array<std::array<double, kDestinations>, kRoutes> destination{};
+};
+
+struct EnforcementParams {
+  double arrest_base = 0.0005, k_reports = 0.5;
+  std::vector<double> capacity;  // per department, relative investigative capacity
+  double rescue_base = 0.002, escape_rate = 0.001;
+};
+
+struct ObservationParams {
+  std::array<double, kInstitutions> detect{};  // yearly probability at presence 1
+  std::vector<std::array<double, kInstitutions>> presence;  // per department
+  double fear = 0.5, p_sex_missing = 0.01, p_ict_recorded = 0.1;
+};
+
+struct ShockParams {
+  std::string name;
+  int start_day = 0, end_day = 0;
+  double minors_device_access = 0, minors_screen_factor = 1, supervision_factor = 1;
+  bool classroom_layer = false;
+  double poverty_shift = 0;
+};
+
+struct InterventionSpec {  // the raw node; interventions/ builds the typed object from it
+  std::string type, name;
+  io::Node node;
+};
+
+struct Scenario {
+  std::filesystem::path file;
+  std::string name, text;  // text: YAML as composed
+  std::uint32_t seed = 1;
+  std::string start_date = "2019-01-01";
+  int start_year = 2019, days = 365;
+  PopulationParams population;
+  NetworkParams network;
+  std::array<PlatformParams, kPlatforms> platforms{};
+  RecruiterParams recruiters;
+  FishingParams fishing;
+  HuntingParams hunting;
+  TrustedParams trusted;
+  GroomingParams grooming;
+  VulnerabilityParams vulnerability;
+  OfferParams offer;
+  EnforcementParams enforcement;
+  ObservationParams observation;
+  std::vector<ShockParams> shocks;
+  std::vector<InterventionSpec> interventions;
+  bool peer_spread_enabled = true;
+  double peer_spread = 0.0;  // daily probability awareness passes along a tie (awareness campaigns)
+
+  int department_count() const { return int(population.departments.size()); }
+  int years() const { return (days + 364) / 365; }
+  int year_of_day(int day) const;  // calendar year of a simulated day
+  /// Day offset of an ISO date (YYYY-MM-DD) from the start; false when the text is not a date.
+  bool day_of(const std::string& iso, int& day) const;
+};
+
+/// Loads, composes and validates a scenario. Throws ScenarioError naming file:line:column and key.
+/// `strict_provenance` requires every numeric parameter to say source/assumed/calibrated.
+Scenario load_scenario(const std::filesystem::path& file, bool strict_provenance = false);
+/// Same from an already composed tree (tests, compare arms).
+Scenario scenario_from_tree(const io::Node& root, const std::filesystem::path& file, bool strict_provenance = false);
+
+}  // namespace redes

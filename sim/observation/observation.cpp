@@ -1,0 +1,55 @@
+#include "sim/observation/observation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace redes {
+
+Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng) {
+  const auto& ob = sc.observation;
+  Observed out;
+  const int first_year = sc.start_year;
+  out.years = sc.year_of_day(sc.days - 1) - first_year + 1;
+  out.departments = sc.department_count();
+  const std::size_t Y = std::size_t(out.years), nd = std::size_t(out.departments);
+  out.recorded_cases.assign(Y * kInstitutions * nd * kSexRecorded * kAgeGroups, 0);
+  out.recorded_ict.assign(Y * kInstitutions, 0);
+  out.recorded_victims.assign(Y, 0);
+  out.true_victims.assign(Y, 0);
+  std::int64_t total_true = 0, total_recorded = 0;
+  for (const Victim& v : run.victims) {
+    ++out.true_victims[std::size_t(sc.year_of_day(v.day) - first_year)];
+    ++total_true;
+    const bool minor = v.age_group <= int(AgeGroup::Adolescent);
+    const bool ict = v.platform != kOffline;
+    const double coop = ict ? sc.platforms[v.platform].cooperation : 1.0;
+    const double reporting = run.reporting_add[std::size_t(v.day) * nd + v.department];
+    int first_day = std::numeric_limits<int>::max();
+    for (int inst = 0; inst < kInstitutions; ++inst) {
+      if (inst == 2 && !minor) continue;                      // childhood ministry: minors
+      if (inst == 3 && (minor || v.gender != 0)) continue;    // women's ministry: adult women
+      const double p_year = std::clamp(ob.detect[inst] * ob.presence[v.department][inst] * (1 + reporting) * coop * (1 - ob.fear), 0.0, 1.0);
+      if (p_year <= 0) continue;
+      Draws d(rng, v.person, 0, Stream::Detection, std::uint16_t(inst));
+      // Waiting time to detection with a constant yearly hazard giving p_year in the first year.
+      const double rate = -std::log1p(-std::min(p_year, 1 - 1e-12)) / 365.0;
+      const int day = v.day + int(d.exponential(rate));
+      if (day >= sc.days) continue;
+      first_day = std::min(first_day, day);
+      const std::size_t y = std::size_t(sc.year_of_day(day) - first_year);
+      Draws rec(rng, v.person, 0, Stream::Recording, std::uint16_t(inst));
+      const int sex = rec.uniform() < ob.p_sex_missing ? 2 : v.gender;
+      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + v.department) * kSexRecorded + sex) * kAgeGroups + v.age_group];
+      if (ict && rec.uniform() < ob.p_ict_recorded) ++out.recorded_ict[y * kInstitutions + inst];
+    }
+    if (first_day != std::numeric_limits<int>::max()) {
+      ++out.recorded_victims[std::size_t(sc.year_of_day(first_day) - first_year)];
+      ++total_recorded;
+    }
+  }
+  out.hidden_ratio = total_recorded > 0 ? double(total_true) / double(total_recorded) : std::numeric_limits<double>::quiet_NaN();
+  return out;
+}
+
+}  // namespace redes

@@ -1,0 +1,477 @@
+// Tests for io/h5: labelled arrays round-trip, shared scales, slices, tables, attributes, and the
+// write-to-temporary-then-rename protocol.
+#include "sim/io/h5.hpp"
+
+#include <gtest/gtest.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace redes::h5 {
+namespace {
+
+namespace fs = std::filesystem;
+
+class H5Test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("redes-h5-" + std::to_string(::getpid()) + "-" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path file(const std::string& name = "out.h5") const { return dir_ / name; }
+  std::vector<std::string> listing() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+    return names;
+  }
+
+  fs::path dir_;
+};
+
+Axis categorical(std::string name, std::vector<std::string> labels) {
+  return Axis{std::move(name), std::move(labels), {}};
+}
+Axis numeric(std::string name, std::vector<std::int64_t> values) {
+  return Axis{std::move(name), {}, std::move(values)};
+}
+Axis plain(std::string name, std::size_t extent) {
+  Axis a{std::move(name), {}, {}};
+  a.extent = extent;
+  return a;
+}
+
+const std::vector<std::string> kRoutes = {"hunting", "fishing", "trusted_contact"};
+
+// Message of the IoError thrown by f (fails the test if none is thrown).
+template <class F>
+std::string io_error(F&& f) {
+  try {
+    f();
+  } catch (const IoError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected IoError";
+  return "";
+}
+
+TEST_F(H5Test, Int32ArrayRoundTripsWithLabelsScalesAndUnit) {
+  const std::vector<std::int32_t> data = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, -12};
+  {
+    Writer w(file());
+    w.array("/trajectories/transitions", {numeric("day", {0, 1, 2, 3}), categorical("route", kRoutes)},
+            std::span<const std::int32_t>(data), "persons/day");
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.shape("/trajectories/transitions"), (std::vector<std::size_t>{4, 3}));
+  EXPECT_EQ(r.dim_labels("/trajectories/transitions"), (std::vector<std::string>{"day", "route"}));
+  EXPECT_EQ(r.scale_labels("/trajectories/transitions", 1), kRoutes);
+  EXPECT_EQ(r.scale_labels("/trajectories/transitions", 0), (std::vector<std::string>{"0", "1", "2", "3"}));
+  EXPECT_EQ(r.read_int("/trajectories/transitions"), std::vector<std::int64_t>(data.begin(), data.end()));
+  EXPECT_EQ(r.attribute_string("/trajectories/transitions", "unit"), "persons/day");
+  EXPECT_EQ(r.read_int("/labels/day"), (std::vector<std::int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(r.children("/labels"), (std::vector<std::string>{"day", "route"}));
+}
+
+TEST_F(H5Test, Int64ArrayRoundTrips) {
+  const std::vector<std::int64_t> data = {std::int64_t{1} << 40, -7, 0, 42};
+  {
+    Writer w(file());
+    w.array("/x", {numeric("year", {2019, 2020, 2021, 2022})}, std::span<const std::int64_t>(data));
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.read_int("/x"), data);
+  EXPECT_EQ(r.scale_labels("/x", 0), (std::vector<std::string>{"2019", "2020", "2021", "2022"}));
+  EXPECT_FALSE(r.exists("/x/unit"));
+}
+
+TEST_F(H5Test, DoubleArrayRoundTripsAndConvertsBothWays) {
+  const std::vector<double> data = {0.5, -1.25, 3.0, std::nan(""), 1e300, 2.75};
+  const std::vector<std::int32_t> ints = {7, -3};
+  {
+    Writer w(file());
+    w.array("/compare/cost", {categorical("gender", {"female", "male"}), plain("k", 3)}, std::span<const double>(data),
+            "USD");
+    w.array("/ints", {categorical("gender", {"female", "male"})}, std::span<const std::int32_t>(ints));
+    w.commit();
+  }
+  Reader r(file());
+  const std::vector<double> got = r.read_double("/compare/cost");
+  ASSERT_EQ(got.size(), data.size());
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (std::isnan(data[i]))
+      EXPECT_TRUE(std::isnan(got[i]));
+    else
+      EXPECT_EQ(got[i], data[i]);
+  }
+  EXPECT_EQ(r.read_double("/ints"), (std::vector<double>{7.0, -3.0}));
+  EXPECT_EQ(r.read_int("/compare/cost")[1], -1);  // HDF5 converts toward zero
+  EXPECT_EQ(r.dim_labels("/compare/cost"), (std::vector<std::string>{"gender", "k"}));
+  // An axis with neither labels nor values gets a dimension label but no scale.
+  EXPECT_TRUE(r.scale_labels("/compare/cost", 1).empty());
+  EXPECT_FALSE(r.exists("/labels/k"));
+  EXPECT_EQ(r.attribute_string("/compare/cost", "unit"), "USD");
+}
+
+TEST_F(H5Test, ArraysAreChunkedShuffledAndDeflated) {
+  // 2 x 1000 x 300 int32 = 2.4 MB: chunks must stay under 1 MiB.
+  std::vector<std::int32_t> data(2 * 1000 * 300);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<std::int32_t>(i % 97);
+  {
+    Writer w(file());
+    w.array("/big", {plain("replicate", 2), plain("day", 1000), plain("cell", 300)},
+            std::span<const std::int32_t>(data));
+    w.commit();
+  }
+  hid_t f = H5Fopen(file().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  hid_t ds = H5Dopen2(f, "/big", H5P_DEFAULT);
+  hid_t dcpl = H5Dget_create_plist(ds);
+  EXPECT_EQ(H5Pget_layout(dcpl), H5D_CHUNKED);
+  hsize_t chunk[3] = {0, 0, 0};
+  ASSERT_EQ(H5Pget_chunk(dcpl, 3, chunk), 3);
+  EXPECT_EQ(chunk[0], 1u);
+  EXPECT_GE(chunk[1], 1u);
+  EXPECT_LE(chunk[0] * chunk[1] * chunk[2] * 4, hsize_t{1} << 20);
+  ASSERT_EQ(H5Pget_nfilters(dcpl), 2);
+  unsigned flags = 0, level = 0;
+  std::size_t nvalues = 1;
+  EXPECT_EQ(H5Pget_filter2(dcpl, 0, &flags, nullptr, nullptr, 0, nullptr, nullptr), H5Z_FILTER_SHUFFLE);
+  EXPECT_EQ(H5Pget_filter2(dcpl, 1, &flags, &nvalues, &level, 0, nullptr, nullptr), H5Z_FILTER_DEFLATE);
+  EXPECT_EQ(level, 4u);
+  EXPECT_LT(H5Dget_storage_size(ds), data.size() * 4 / 4);  // compresses well
+  H5Pclose(dcpl);
+  H5Dclose(ds);
+  H5Fclose(f);
+  Reader r(file());
+  const std::vector<std::int64_t> got = r.read_int("/big");
+  ASSERT_EQ(got.size(), data.size());
+  EXPECT_EQ(got[123456], 123456 % 97);
+  EXPECT_EQ(got.back(), static_cast<std::int64_t>((data.size() - 1) % 97));
+}
+
+TEST_F(H5Test, SharedAxisIsStoredOnceAndAttachedToEveryDataset) {
+  const std::vector<std::int32_t> a = {1, 2, 3}, b = {4, 5, 6, 7, 8, 9};
+  {
+    Writer w(file());
+    w.array("/summary/victims_by_route", {categorical("route", kRoutes)}, std::span<const std::int32_t>(a));
+    w.array("/arms/x/by_route", {numeric("replicate", {0, 1}), categorical("route", kRoutes)},
+            std::span<const std::int32_t>(b));
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.children("/labels"), (std::vector<std::string>{"replicate", "route"}));
+  EXPECT_EQ(r.scale_labels("/summary/victims_by_route", 0), kRoutes);
+  EXPECT_EQ(r.scale_labels("/arms/x/by_route", 1), kRoutes);
+  EXPECT_EQ(r.scale_labels("/arms/x/by_route", 0), (std::vector<std::string>{"0", "1"}));
+  EXPECT_EQ(r.read_int("/arms/x/by_route"), (std::vector<std::int64_t>{4, 5, 6, 7, 8, 9}));
+}
+
+TEST_F(H5Test, RedefiningAnAxisThrows) {
+  Writer w(file());
+  const std::vector<std::int32_t> three = {1, 2, 3}, two = {1, 2};
+  w.array("/a", {numeric("day", {0, 1, 2})}, std::span<const std::int32_t>(three));
+  w.array("/same", {numeric("day", {0, 1, 2})}, std::span<const std::int32_t>(three));  // reuse is fine
+
+  std::string msg = io_error([&] { w.array("/b", {numeric("day", {0, 1, 5})}, std::span<const std::int32_t>(three)); });
+  EXPECT_NE(msg.find("axis 'day' redefined with different labels"), std::string::npos) << msg;
+  msg = io_error([&] { w.array("/c", {numeric("day", {0, 1})}, std::span<const std::int32_t>(two)); });
+  EXPECT_NE(msg.find("axis 'day' redefined with different labels"), std::string::npos) << msg;
+
+  w.array("/d", {categorical("route", kRoutes)}, std::span<const std::int32_t>(three));
+  msg = io_error([&] {
+    w.array("/e", {categorical("route", {"hunting", "trusted_contact", "fishing"})},
+            std::span<const std::int32_t>(three));
+  });
+  EXPECT_NE(msg.find("axis 'route' redefined with different labels"), std::string::npos) << msg;
+  // Strings where numbers were stored is also a redefinition.
+  msg = io_error([&] { w.array("/f", {categorical("day", {"0", "1", "2"})}, std::span<const std::int32_t>(three)); });
+  EXPECT_NE(msg.find("axis 'day' redefined"), std::string::npos) << msg;
+  w.commit();
+
+  Reader r(file());
+  EXPECT_TRUE(r.exists("/a"));
+  EXPECT_FALSE(r.exists("/b"));  // the check happens before the dataset is created
+  EXPECT_FALSE(r.exists("/e"));
+}
+
+TEST_F(H5Test, SlicesStreamReplicatesIntoPlace) {
+  {
+    Writer w(file());
+    w.create_array_int32("/trajectories/recruiters_active",
+                         {numeric("replicate", {0, 1, 2}), numeric("day", {0, 1, 2, 3})}, "recruiters");
+    const std::vector<std::int32_t> r2 = {20, 21, 22, 23}, r0 = {0, 1, 2, 3};
+    w.write_slice("/trajectories/recruiters_active", 2, std::span<const std::int32_t>(r2));
+    w.write_slice("/trajectories/recruiters_active", 0, std::span<const std::int32_t>(r0));
+
+    w.create_array_double("/observed/hidden_ratio", {numeric("replicate", {0, 1, 2})});
+    const std::vector<double> one = {2.5};
+    w.write_slice("/observed/hidden_ratio", 1, std::span<const double>(one));
+
+    const std::vector<std::int32_t> wrong = {1, 2, 3};
+    std::string msg =
+        io_error([&] { w.write_slice("/trajectories/recruiters_active", 1, std::span<const std::int32_t>(wrong)); });
+    EXPECT_NE(msg.find("/trajectories/recruiters_active"), std::string::npos) << msg;
+    msg = io_error([&] { w.write_slice("/trajectories/recruiters_active", 3, std::span<const std::int32_t>(r0)); });
+    EXPECT_NE(msg.find("out of range"), std::string::npos) << msg;
+    msg = io_error([&] { w.write_slice("/nope", 0, std::span<const std::int32_t>(r0)); });
+    EXPECT_NE(msg.find("'/nope'"), std::string::npos) << msg;
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.read_int("/trajectories/recruiters_active"),
+            (std::vector<std::int64_t>{0, 1, 2, 3, 0, 0, 0, 0, 20, 21, 22, 23}));
+  EXPECT_EQ(r.read_double("/observed/hidden_ratio"), (std::vector<double>{0.0, 2.5, 0.0}));
+  EXPECT_EQ(r.dim_labels("/trajectories/recruiters_active"), (std::vector<std::string>{"replicate", "day"}));
+  EXPECT_EQ(r.attribute_string("/trajectories/recruiters_active", "unit"), "recruiters");
+}
+
+TEST_F(H5Test, DataSizeMustMatchAxes) {
+  Writer w(file());
+  const std::vector<std::int32_t> data = {1, 2};
+  const std::string msg =
+      io_error([&] { w.array("/x", {categorical("route", kRoutes)}, std::span<const std::int32_t>(data)); });
+  EXPECT_NE(msg.find("'/x'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("2 values"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(file().string()), std::string::npos) << msg;
+}
+
+struct Event {
+  std::uint16_t replicate;
+  std::int32_t day;
+  std::uint32_t person;
+  std::uint32_t recruiter;
+  std::uint8_t from, to, route, platform;
+};
+
+std::vector<Writer::Field> event_fields() {
+  return {{"replicate", offsetof(Event, replicate), H5T_NATIVE_UINT16},
+          {"day", offsetof(Event, day), H5T_NATIVE_INT32},
+          {"person", offsetof(Event, person), H5T_NATIVE_UINT32},
+          {"recruiter", offsetof(Event, recruiter), H5T_NATIVE_UINT32},
+          {"from", offsetof(Event, from), H5T_NATIVE_UINT8},
+          {"to", offsetof(Event, to), H5T_NATIVE_UINT8},
+          {"route", offsetof(Event, route), H5T_NATIVE_UINT8},
+          {"platform", offsetof(Event, platform), H5T_NATIVE_UINT8}};
+}
+
+// Reads the whole /events table back through the C API with the same compound layout.
+std::vector<Event> read_events(const fs::path& path) {
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t ds = H5Dopen2(f, "/events", H5P_DEFAULT);
+  hid_t mem = H5Tcreate(H5T_COMPOUND, sizeof(Event));
+  for (const auto& fld : event_fields()) H5Tinsert(mem, fld.name.c_str(), fld.offset, fld.type);
+  hid_t space = H5Dget_space(ds);
+  std::vector<Event> out(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+  if (!out.empty()) {
+    EXPECT_GE(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), 0);
+  }
+  H5Sclose(space);
+  H5Tclose(mem);
+  H5Dclose(ds);
+  H5Fclose(f);
+  return out;
+}
+
+TEST_F(H5Test, TableAppendsAccumulate) {
+  {
+    Writer w(file());
+    w.create_table("/events", sizeof(Event), event_fields());
+    w.attribute("/events", "route_labels", std::string_view("hunting,fishing,trusted_contact"));
+    const std::vector<Event> first = {
+        {0, 1, 10, 100, 255, 0, 1, 2}, {0, 2, 11, 100, 0, 1, 1, 2}, {1, 3, 12, 101, 1, 6, 0, 7}};
+    const std::vector<Event> second = {{1, 4, 13, 102, 255, 0, 2, 0}, {65535, -1, 4000000000u, 0, 3, 4, 2, 1}};
+    w.append_table("/events", first.data(), first.size());
+    w.append_table("/events", nullptr, 0);
+    w.append_table("/events", second.data(), second.size());
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.shape("/events"), std::vector<std::size_t>{5});
+  EXPECT_EQ(r.attribute_string("/events", "route_labels"), "hunting,fishing,trusted_contact");
+  const std::vector<Event> got = read_events(file());
+  ASSERT_EQ(got.size(), 5u);
+  EXPECT_EQ(got[0].from, 255);
+  EXPECT_EQ(got[0].person, 10u);
+  EXPECT_EQ(got[2].to, 6);
+  EXPECT_EQ(got[2].platform, 7);
+  EXPECT_EQ(got[3].day, 4);
+  EXPECT_EQ(got[4].replicate, 65535);
+  EXPECT_EQ(got[4].day, -1);
+  EXPECT_EQ(got[4].person, 4000000000u);
+  EXPECT_EQ(got[4].route, 2);
+}
+
+TEST_F(H5Test, EmptyTableAndEmptyArrays) {
+  {
+    Writer w(file());
+    w.create_table("/events", sizeof(Event), event_fields());
+    w.append_table("/events", nullptr, 0);
+    const std::vector<std::int32_t> none;
+    w.array("/interventions/reach",
+            {numeric("replicate", {0, 1}), numeric("day", {0, 1, 2}), categorical("intervention", {})},
+            std::span<const std::int32_t>(none));
+    w.create_array_double("/interventions/cost",
+                          {numeric("replicate", {0, 1}), numeric("day", {0, 1, 2}), categorical("intervention", {})},
+                          "USD");
+    const std::vector<double> empty_row;
+    w.write_slice("/interventions/cost", 1, std::span<const double>(empty_row));
+    w.create_array_int32("/empty_first", {plain("run", 0), plain("k", 4)});
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.shape("/events"), std::vector<std::size_t>{0});
+  EXPECT_TRUE(read_events(file()).empty());
+  EXPECT_EQ(r.shape("/interventions/reach"), (std::vector<std::size_t>{2, 3, 0}));
+  EXPECT_TRUE(r.read_int("/interventions/reach").empty());
+  EXPECT_TRUE(r.read_double("/interventions/cost").empty());
+  EXPECT_EQ(r.dim_labels("/interventions/cost"), (std::vector<std::string>{"replicate", "day", "intervention"}));
+  // An empty axis still has an (empty) scale, so readers can look its labels up.
+  EXPECT_TRUE(r.exists("/labels/intervention"));
+  EXPECT_TRUE(r.scale_labels("/interventions/reach", 2).empty());
+  EXPECT_EQ(r.shape("/labels/intervention"), std::vector<std::size_t>{0});
+  EXPECT_EQ(r.shape("/empty_first"), (std::vector<std::size_t>{0, 4}));
+  EXPECT_EQ(r.attribute_string("/interventions/cost", "unit"), "USD");
+}
+
+TEST_F(H5Test, AttributesOfEveryTypeAndOverwrite) {
+  {
+    Writer w(file());
+    w.group("/metadata");
+    w.attribute("/metadata", "scenario_file", std::string_view("scenarios/asunción.yaml"));
+    w.attribute("/metadata", "scenario_file", std::string_view("scenarios/base.yaml"));  // overwrite
+    w.attribute("/metadata", "seed", std::int64_t{-42});
+    w.attribute("/metadata", "share", 0.125);
+    w.attribute("/metadata", "kind", std::string_view("first"));
+    w.attribute("/metadata", "kind", std::int64_t{7});  // overwrite with another type
+    w.attribute("/metadata", "city", std::string_view("Asunción"));
+    const std::string msg = io_error([&] { w.attribute("/missing", "x", std::int64_t{1}); });
+    EXPECT_NE(msg.find("/missing"), std::string::npos) << msg;
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.attribute_string("/metadata", "scenario_file"), "scenarios/base.yaml");
+  EXPECT_EQ(r.attribute_string("/metadata", "seed"), "-42");
+  EXPECT_EQ(r.attribute_string("/metadata", "share"), "0.125");
+  EXPECT_EQ(r.attribute_string("/metadata", "kind"), "7");
+  EXPECT_EQ(r.attribute_string("/metadata", "city"), "Asunción");
+  const std::string msg = io_error([&] { r.attribute_string("/metadata", "nope"); });
+  EXPECT_NE(msg.find("nope"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/metadata"), std::string::npos) << msg;
+
+  // Strings are variable-length UTF-8 scalars.
+  hid_t f = H5Fopen(file().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t a = H5Aopen_by_name(f, "/metadata", "city", H5P_DEFAULT, H5P_DEFAULT);
+  hid_t t = H5Aget_type(a);
+  hid_t s = H5Aget_space(a);
+  EXPECT_GT(H5Tis_variable_str(t), 0);
+  EXPECT_EQ(H5Tget_cset(t), H5T_CSET_UTF8);
+  EXPECT_EQ(H5Sget_simple_extent_type(s), H5S_SCALAR);
+  H5Sclose(s);
+  H5Tclose(t);
+  H5Aclose(a);
+  H5Fclose(f);
+}
+
+TEST_F(H5Test, GroupsChildrenAndExists) {
+  {
+    Writer w(file());
+    w.group("/a/b/c");
+    w.group("/a/b");  // existing: fine
+    w.group("/a/zeta");
+    w.group("/a/alpha");
+    const std::vector<double> v = {1.0};
+    w.array("/a/b/data", {plain("k", 1)}, std::span<const double>(v));
+    const std::string msg = io_error([&] { w.group("/a/b/data"); });
+    EXPECT_NE(msg.find("/a/b/data"), std::string::npos) << msg;
+    const std::string dup = io_error([&] { w.array("/a/b/data", {plain("k", 1)}, std::span<const double>(v)); });
+    EXPECT_NE(dup.find("/a/b/data"), std::string::npos) << dup;
+    w.commit();
+  }
+  Reader r(file());
+  EXPECT_EQ(r.children("/a"), (std::vector<std::string>{"alpha", "b", "zeta"}));
+  EXPECT_EQ(r.children("/a/b"), (std::vector<std::string>{"c", "data"}));
+  EXPECT_TRUE(r.exists("/"));
+  EXPECT_TRUE(r.exists("/a/b/c"));
+  EXPECT_TRUE(r.exists("a/b/data"));
+  EXPECT_FALSE(r.exists("/a/b/d"));
+  EXPECT_FALSE(r.exists("/x/y/z"));
+  EXPECT_FALSE(r.exists("/a/b/data/deeper"));
+  const std::string msg = io_error([&] { r.shape("/a/b/nope"); });
+  EXPECT_NE(msg.find("/a/b/nope"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(file().string()), std::string::npos) << msg;
+}
+
+TEST_F(H5Test, FileAppearsUnderFinalNameOnlyAfterCommit) {
+  const fs::path temp = file().string() + ".tmp-" + std::to_string(::getpid());
+  {
+    Writer w(file());
+    EXPECT_EQ(w.final_path(), file());
+    const std::vector<std::int32_t> v = {1, 2, 3};
+    w.array("/x", {categorical("route", kRoutes)}, std::span<const std::int32_t>(v));
+    EXPECT_FALSE(fs::exists(file()));
+    EXPECT_TRUE(fs::exists(temp));
+    w.commit();
+    EXPECT_TRUE(fs::exists(file()));
+    EXPECT_FALSE(fs::exists(temp));
+    const std::string msg = io_error([&] { w.group("/late"); });
+    EXPECT_NE(msg.find("committed"), std::string::npos) << msg;
+    EXPECT_THROW(w.commit(), IoError);
+  }
+  EXPECT_TRUE(fs::exists(file()));  // destructor after commit leaves it alone
+  EXPECT_EQ(listing(), std::vector<std::string>{"out.h5"});
+  Reader r(file());
+  EXPECT_EQ(r.read_int("/x"), (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST_F(H5Test, DestructorWithoutCommitLeavesNothing) {
+  {
+    Writer w(file());
+    const std::vector<std::int32_t> v = {1, 2, 3};
+    w.array("/x", {categorical("route", kRoutes)}, std::span<const std::int32_t>(v));
+  }
+  EXPECT_TRUE(listing().empty());
+}
+
+TEST_F(H5Test, AbandonedWriterNeverTouchesExistingFinalFile) {
+  {
+    Writer w(file());
+    w.attribute("/", "version", std::int64_t{1});
+    w.commit();
+  }
+  {
+    Writer w(file());
+    w.attribute("/", "version", std::int64_t{2});
+  }
+  EXPECT_EQ(listing(), std::vector<std::string>{"out.h5"});
+  EXPECT_EQ(Reader(file()).attribute_string("/", "version"), "1");
+}
+
+TEST_F(H5Test, MissingDirectoryIsAnIoErrorNamingThePath) {
+  const fs::path bad = dir_ / "no" / "such" / "dir" / "run.h5";
+  const std::string msg = io_error([&] { Writer w(bad); });
+  EXPECT_NE(msg.find(bad.string()), std::string::npos) << msg;
+  EXPECT_FALSE(fs::exists(dir_ / "no"));
+  const std::string rmsg = io_error([&] { Reader r(bad); });
+  EXPECT_NE(rmsg.find(bad.string()), std::string::npos) << rmsg;
+}
+
+TEST_F(H5Test, ReaderRejectsNonHdf5File) {
+  { std::ofstream(file("text.h5")) << "not hdf5\n"; }
+  const std::string msg = io_error([&] { Reader r(file("text.h5")); });
+  EXPECT_NE(msg.find("text.h5"), std::string::npos) << msg;
+}
+
+}  // namespace
+}  // namespace redes::h5

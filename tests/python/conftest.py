@@ -1,0 +1,32 @@
+"""Put the repo root (for `analysis`) and this folder (for `fixtures`) on sys.path."""
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+for p in (str(REPO), str(HERE)):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+
+import fixtures  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def run_file(tmp_path):
+    """A complete run file and its truth."""
+    path = tmp_path / "run.h5"
+    return path, fixtures.make_run(path)
+
+
+@pytest.fixture
+def compare_file(tmp_path):
+    """A compare file (three interventions, one with no effect) and its truth."""
+    path = tmp_path / "compare.h5"
+    return path, fixtures.make_compare(path)

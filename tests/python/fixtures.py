@@ -1,0 +1,269 @@
+"""Build small redes HDF5 files exactly per sim/io/output_format.md, with known numbers.
+
+The C++ writer is developed in parallel; these fixtures pin the contract from the reader's
+side. Options let a test reverse every dataset's axis order or reorder a category axis (e.g.
+departments) to prove that readers go by labels, never by positions. Each builder returns the
+"truth" in canonical order (numpy arrays, categories as in LABELS) for tests to compare against.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import h5py
+import numpy as np
+from scipy import stats
+
+LABELS = {
+    "stage": ["contacted", "engaged", "groomed", "offered", "recruited", "exploited"],
+    "transition": ["contacted", "engaged", "groomed", "offered", "recruited", "exploited", "declined",
+                   "blocked_or_reported", "intervened", "removed_by_platform", "rescued", "escaped"],
+    "route": ["hunting", "fishing", "trusted_contact"],
+    "platform": ["offline", "facebook", "whatsapp", "instagram", "tiktok", "discord_games", "telegram",
+                 "classroom_video"],
+    "age_group": ["child", "adolescent", "young_adult", "adult"],
+    "gender": ["female", "male"],
+    "department": ["Asuncion", "Concepcion", "San Pedro", "Cordillera", "Guaira", "Caaguazu", "Caazapa",
+                   "Itapua", "Misiones", "Paraguari", "Alto Parana", "Central", "Neembucu", "Amambay",
+                   "Canindeyu", "Presidente Hayes", "Boqueron", "Alto Paraguay"],
+    "exploitation": ["sexual", "labour", "online_sexual"],
+    "destination": ["same_department", "other_department", "argentina", "spain", "brazil", "chile", "bolivia"],
+    "institution": ["prosecutor", "police", "childhood_ministry", "women_ministry"],
+    "sex_recorded": ["female", "male", "not_recorded"],
+}
+VICTIM_DIMS = ["route", "platform", "age_group", "gender", "department", "exploitation", "destination"]
+NUMERIC = {"replicate", "day", "year"}
+
+
+class Writer:
+    """Writes labelled datasets with attached scales under /labels/<axis>.
+
+    reverse: store every multi-dimensional dataset with its axes in reverse order.
+    orders: {axis: [labels]} store that category axis in this order instead of LABELS order.
+    """
+
+    def __init__(self, f: h5py.File, numeric: dict, reverse=False, orders=None):
+        self.f, self.reverse, self.orders = f, reverse, orders or {}
+        self.canon = {**{k: list(v) for k, v in LABELS.items()}, **numeric}
+        self.values = {**self.canon, **self.orders}
+
+    def scale(self, name: str) -> h5py.Dataset:
+        path = f"/labels/{name}"
+        if path not in self.f:
+            vals = self.values[name]
+            if name in NUMERIC:
+                ds = self.f.create_dataset(path, data=np.asarray(vals, dtype=np.int64))
+            else:
+                ds = self.f.create_dataset(path, data=vals, dtype=h5py.string_dtype("utf-8"))
+            ds.make_scale(name)
+        return self.f[path]
+
+    def write(self, path: str, data, axes: list[str], unit=None, estimate=False, dtype=np.int32):
+        """`data` is in canonical axis order and canonical category order."""
+        arr = np.asarray(data, dtype=dtype)
+        assert arr.ndim == len(axes), (path, arr.shape, axes)
+        for k, name in enumerate(axes):
+            if name in self.orders:
+                idx = [self.canon[name].index(v) for v in self.orders[name]]
+                arr = np.take(arr, idx, axis=k)
+        names = list(axes)
+        if self.reverse and arr.ndim > 1:
+            arr, names = arr.transpose(), names[::-1]
+        ds = self.f.create_dataset(path, data=arr, compression="gzip" if arr.size > 1000 else None)
+        for i, name in enumerate(names):
+            ds.dims[i].label = name
+            ds.dims[i].attach_scale(self.scale(name))
+        if unit:
+            ds.attrs["unit"] = unit
+        if estimate:
+            ds.attrs["estimate"] = "model estimate"
+        return ds
+
+
+def _years(start_date: str, days: int) -> list[int]:
+    start = dt.date.fromisoformat(start_date)
+    end = start + dt.timedelta(days=days - 1)
+    return list(range(start.year, end.year + 1))
+
+
+def _metadata(f, kind: str, replicates: int, days: int, start_date: str, **extra):
+    g = f.create_group("metadata")
+    for k, v in dict(redes_version="0.1.0", git_commit="abc123", scenario_file="scenarios/test.yaml",
+                     scenario_text="name: test\nagents: 1000\n", seed=1, replicates=replicates, threads=1,
+                     start_date=start_date, days=days, agents=1000, recruiters_initial=10,
+                     started_at="2024-01-01T00:00:00", finished_at="2024-01-01T00:01:00", kind=kind,
+                     **extra).items():
+        g.attrs[k] = v
+
+
+def _summary_truth(rng, replicates: int, years: list[int], level: int = 150) -> dict:
+    """Consistent per-replicate victim counts: every margin sums to /summary/victims."""
+    R = replicates
+    t = {"victims": rng.integers(level - 50, level + 50, size=R)}
+    for dim in VICTIM_DIMS:
+        p = rng.dirichlet(np.ones(len(LABELS[dim])) * 3)
+        t[f"victims_by_{dim}"] = np.array([rng.multinomial(v, p) for v in t["victims"]])
+    t["victims_by_year"] = np.array([rng.multinomial(v, np.ones(len(years)) / len(years)) for v in t["victims"]])
+    t["attempts_by_route"] = t["victims_by_route"] * 20 + rng.integers(0, 50, size=(R, 3))
+    t["exits"] = np.zeros((R, len(LABELS["transition"])), dtype=int)
+    t["exits"][:, 6:] = rng.integers(0, 500, size=(R, 6))
+    t["recruiters_arrested"] = rng.integers(0, 5, size=R)
+    return t
+
+
+def _write_summary(w: Writer, root: str, t: dict):
+    est = dict(unit="persons", estimate=True)
+    w.write(f"{root}/summary/victims", t["victims"], ["replicate"], **est)
+    for dim in VICTIM_DIMS:
+        w.write(f"{root}/summary/victims_by_{dim}", t[f"victims_by_{dim}"], ["replicate", dim], **est)
+    w.write(f"{root}/summary/victims_by_year", t["victims_by_year"], ["replicate", "year"], **est)
+    w.write(f"{root}/summary/attempts_by_route", t["attempts_by_route"], ["replicate", "route"], **est)
+    w.write(f"{root}/summary/exits", t["exits"], ["replicate", "transition"], **est)
+    w.write(f"{root}/summary/recruiters_arrested", t["recruiters_arrested"], ["replicate"], unit="persons")
+
+
+def _transitions(rng, t: dict, days: int) -> np.ndarray:
+    """[replicate, day, transition, route]; 'recruited' entries sum to victims_by_route."""
+    R = len(t["victims"])
+    tr = rng.poisson(2.0, size=(R, days, len(LABELS["transition"]), 3))
+    k = LABELS["transition"].index("recruited")
+    for r in range(R):
+        for j in range(3):
+            tr[r, :, k, j] = rng.multinomial(t["victims_by_route"][r, j], np.ones(days) / days)
+    return tr
+
+
+def make_run(path, replicates=6, days=60, start_date="2019-01-01", seed=0, reverse=False, orders=None,
+             omit=(), level=150) -> dict:
+    """A run file with known numbers. omit: names of groups to leave out ('observed',
+    'interventions', 'events', 'summary', 'trajectories'). Returns the truth in canonical order."""
+    rng = np.random.default_rng(seed)
+    years = _years(start_date, days)
+    R, D = replicates, days
+    t = _summary_truth(rng, R, years, level)
+    t["years"] = years
+    with h5py.File(path, "w") as f:
+        _metadata(f, "run", R, D, start_date)
+        w = Writer(f, {"replicate": list(range(R)), "day": list(range(D)), "year": years,
+                       "intervention": ["digital_literacy"]}, reverse, orders)
+        if "summary" not in omit:
+            _write_summary(w, "", t)
+        if "trajectories" not in omit:
+            lam = np.array([40, 20, 10, 5, 3, 2], dtype=float)
+            t["stock"] = rng.poisson(lam[None, None, :, None, None, None, None],
+                                     size=(R, D, 6, 3, 8, 4, 2))
+            w.write("/trajectories/stock", t["stock"],
+                    ["replicate", "day", "stage", "route", "platform", "age_group", "gender"], unit="persons")
+            w.write("/trajectories/stock_by_department", rng.poisson(5, size=(R, D, 6, 18)),
+                    ["replicate", "day", "stage", "department"], unit="persons")
+            t["transitions"] = _transitions(rng, t, D)
+            w.write("/trajectories/transitions", t["transitions"], ["replicate", "day", "transition", "route"],
+                    unit="persons/day")
+            w.write("/trajectories/recruiters_active", rng.integers(5, 15, size=(R, D)), ["replicate", "day"],
+                    unit="recruiters")
+        if "observed" not in omit:
+            Y = len(years)
+            true = t["victims_by_year"]
+            rec = rng.binomial(true, 0.3)
+            t["true_victims"], t["recorded_victims"] = true, rec
+            t["hidden_ratio"] = true.sum(axis=1) / np.maximum(rec.sum(axis=1), 1)
+            w.write("/observed/recorded_cases", rng.poisson(1.0, size=(R, Y, 4, 18, 3, 4)),
+                    ["replicate", "year", "institution", "department", "sex_recorded", "age_group"],
+                    unit="cases", estimate=True)
+            w.write("/observed/recorded_ict", rng.poisson(3.0, size=(R, Y, 4)), ["replicate", "year", "institution"],
+                    unit="cases", estimate=True)
+            w.write("/observed/recorded_victims", rec, ["replicate", "year"], unit="persons", estimate=True)
+            w.write("/observed/true_victims", true, ["replicate", "year"], unit="persons", estimate=True)
+            w.write("/observed/hidden_ratio", t["hidden_ratio"], ["replicate"], dtype=np.float64, estimate=True)
+        if "interventions" not in omit:
+            t["reach"] = rng.integers(0, 100, size=(R, D, 1))
+            t["cost"] = rng.uniform(0, 500, size=(R, D, 1))
+            w.write("/interventions/reach", t["reach"], ["replicate", "day", "intervention"], unit="persons")
+            w.write("/interventions/cost", t["cost"], ["replicate", "day", "intervention"], unit="USD",
+                    dtype=np.float64)
+            f["/interventions"].attrs["types"] = "digital_literacy"
+        if "events" not in omit:
+            n = 500
+            dtype = np.dtype([("replicate", "u2"), ("day", "i4"), ("person", "u4"), ("recruiter", "u4"),
+                              ("from", "u1"), ("to", "u1"), ("route", "u1"), ("platform", "u1")])
+            ev = np.zeros(n, dtype=dtype)
+            ev["replicate"] = rng.integers(0, R, n)
+            ev["day"] = rng.integers(0, D, n)
+            ev["person"] = rng.integers(0, 1000, n)
+            ev["recruiter"] = rng.integers(0, 10, n)
+            ev["from"] = 255
+            ev["to"] = rng.integers(0, 12, n)
+            ev["route"] = rng.integers(0, 3, n)
+            ev["platform"] = rng.integers(0, 8, n)
+            ds = f.create_dataset("/events", data=ev, chunks=True, maxshape=(None,))
+            ds.attrs["stage_labels"] = ",".join(LABELS["transition"])
+            ds.attrs["route_labels"] = ",".join(LABELS["route"])
+            ds.attrs["platform_labels"] = ",".join(LABELS["platform"])
+            t["events_to"] = np.bincount(ev["to"], minlength=12)
+    return t
+
+
+def _shift(rng, row: np.ndarray, delta: int) -> np.ndarray:
+    """Remove `delta` persons from a margin (or add them when negative), keeping counts >= 0."""
+    if delta >= 0:
+        return row - rng.multivariate_hypergeometric(row, delta)
+    return row + rng.multinomial(-delta, np.ones(len(row)) / len(row))
+
+
+def _t_interval(x: np.ndarray, axis=-1):
+    n = x.shape[axis]
+    m = x.mean(axis=axis)
+    half = stats.t.ppf(0.975, n - 1) * x.std(axis=axis, ddof=1) / np.sqrt(n)
+    return m, m - half, m + half
+
+
+def make_compare(path, interventions=("digital_literacy", "hotline", "posters"), effects=(0.10, 0.05, 0.0),
+                 costs=(120000.0, 40000.0, 5000.0), replicates=8, days=60, start_date="2019-01-01", seed=1,
+                 reverse=False, orders=None, omit=()) -> dict:
+    """A compare file: baseline + one arm per intervention (common random numbers), and /compare.
+    An effect of 0 gives an intervention that averts nothing on average."""
+    rng = np.random.default_rng(seed)
+    years = _years(start_date, days)
+    R = replicates
+    arms = ["baseline", *interventions]
+    base = _summary_truth(rng, R, years)
+    truth = {"arms": {"baseline": base}, "interventions": list(interventions)}
+    for name, eff in zip(interventions, effects):
+        # victims removed per replicate (noise around zero when eff == 0), applied to every margin
+        delta = rng.binomial(base["victims"], eff) if eff > 0 else rng.integers(-2, 3, size=R)
+        t = {k: v.copy() for k, v in base.items()}
+        t["victims"] = base["victims"] - delta
+        for key in [f"victims_by_{d}" for d in VICTIM_DIMS] + ["victims_by_year"]:
+            t[key] = np.array([_shift(rng, row, d) for row, d in zip(base[key], delta)])
+        truth["arms"][name] = t
+    averted = np.array([base["victims"] - truth["arms"][n]["victims"] for n in interventions], dtype=float)
+    m, lo, hi = _t_interval(averted)
+    bmean = base["victims"].mean()
+    cpva = np.where(m > 0, np.asarray(costs) / np.where(m > 0, m, 1), np.nan)
+    truth["compare"] = dict(averted_mean=m, averted_lo=lo, averted_hi=hi, share_averted_mean=m / bmean,
+                            share_averted_lo=lo / bmean, share_averted_hi=hi / bmean, cost=np.asarray(costs),
+                            cost_per_victim_averted=cpva)
+    with h5py.File(path, "w") as f:
+        _metadata(f, "compare", R, days, start_date, arms=",".join(arms))
+        w = Writer(f, {"replicate": list(range(R)), "day": list(range(days)), "year": years,
+                       "intervention": list(interventions)}, reverse, orders)
+        for arm in arms:
+            t = truth["arms"][arm]
+            _write_summary(w, f"/arms/{arm}", t)
+            w.write(f"/arms/{arm}/trajectories/transitions", _transitions(rng, t, days),
+                    ["replicate", "day", "transition", "route"], unit="persons/day")
+        if "compare" not in omit:
+            w.write("/compare/victims_averted", averted, ["intervention", "replicate"], dtype=np.float64,
+                    unit="persons", estimate=True)
+            for k, v in truth["compare"].items():
+                unit = {"cost": "USD", "cost_per_victim_averted": "USD/victim"}.get(k)
+                w.write(f"/compare/{k}", v, ["intervention"], dtype=np.float64, unit=unit,
+                        estimate=k.startswith(("averted", "share")))
+            for dim in ("department", "age_group", "gender", "route", "platform"):
+                d = np.array([base[f"victims_by_{dim}"] - truth["arms"][n][f"victims_by_{dim}"]
+                              for n in interventions], dtype=float)  # [I, R, dim]
+                dm, dl, dh = _t_interval(d, axis=1)
+                truth["compare"][f"averted_by_{dim}"] = (dm, dl, dh)
+                for k, v in zip(("mean", "lo", "hi"), (dm, dl, dh)):
+                    w.write(f"/compare/averted_by_{dim}_{k}", v, ["intervention", dim], dtype=np.float64,
+                            unit="persons", estimate=True)
+    return truth
