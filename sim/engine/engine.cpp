@@ -225,10 +225,19 @@ class Run {
         total += deg[l] = std::uint32_t(e - b);
       }
       if (total == 0) return;
-      std::uint32_t pick = d.below(total);
-      int l = 0;
-      while (pick >= deg[l]) pick -= deg[l++];
-      PersonId j = net_.neighbours(l, self).first[pick];
+      // Someone in the victim's circle knows who is vulnerable: the most vulnerable of a few ties.
+      PersonId j = kNone;
+      double best = -1;
+      for (int k = 0; k < sc_.trusted.choice; ++k) {
+        std::uint32_t pick = d.below(total);
+        int l = 0;
+        while (pick >= deg[l]) pick -= deg[l++];
+        const PersonId c = net_.neighbours(l, self).first[pick];
+        if (recruiter_of_[c] != kNone || victim_[c]) continue;
+        const double v = vulnerability(sc_.vulnerability, view(c, day));
+        if (v > best) best = v, j = c;
+      }
+      if (j == kNone) return;
       int platform = kOffline;
       if (d.bernoulli(sc_.trusted.ict_share)) {
         const int wa = 2;  // whatsapp: messaging between people who know each other
@@ -280,7 +289,10 @@ class Run {
     if (!on_platform(i, ad.platform, day) || !targeted_age(i, day)) return;
     Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, 0, ad.id << 10);
     const bool free = recruiter_of_[i] == kNone && !victim_[i];
-    if (free && d.uniform() < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
+    // need <= 1, so u >= respond_base settles the draw without reading the person's traits
+    // (most exposures; saves the cache misses of view()).
+    const double u = d.uniform();
+    if (free && u < sc_.fishing.respond_base && u < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
       out.push_back({i, ad.recruiter, order_key(rng_, i, std::uint32_t(day), ad.recruiter), std::uint8_t(Route::Fishing), ad.platform});
     if (sc_.fishing.share_prob <= 0) return;
     auto [b, e] = net_.neighbours(layer_of_platform(ad.platform), i);
@@ -310,7 +322,9 @@ class Run {
         std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
         std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
         Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdReach);
-        const double p = sc_.fishing.ad_reach;
+        // An ad's audience is a number of people, not a share: per-capita exposure then does not
+        // grow with the population size.
+        const double p = hi > lo ? std::min(1.0, sc_.fishing.ad_audience / double(hi - lo)) : 0.0;
         for (std::uint64_t k = lo + d.geometric_skip(p); k < hi; k += 1 + d.geometric_skip(p))
           expose(users[k], ad, day, props[a], shares[a], visited[a]);
       }

@@ -157,7 +157,7 @@ void read_recruitment(Reader r, Scenario& s) {
 
   auto f = r.section("fishing", "fake job or modelling offers posted on platforms");
   s.fishing.ad_rate = f.number("ad_rate", Range::non_negative(), "ads posted per fishing recruiter per day");
-  s.fishing.ad_reach = f.number("ad_reach", Range::probability(), "daily probability a live ad reaches a targeted platform user");
+  s.fishing.ad_audience = f.number("ad_audience", Range::non_negative(), "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
   s.fishing.share_prob = f.number("share_prob", Range::probability(), "probability a reached user passes the ad to each platform tie");
   s.fishing.respond_base = f.number("respond_base", Range::probability(), "response probability at full economic need");
   s.fishing.max_ad_days = f.number("max_ad_days", Range::positive(), "days an ad stays up if not removed");
@@ -180,6 +180,7 @@ void read_recruitment(Reader r, Scenario& s) {
   s.trusted.approach_rate = t.number("approach_rate", Range::probability(), "daily probability an embedded recruiter approaches one of its ties");
   s.trusted.trust_start = t.number("trust_start", Range::unit(), "initial trust of a close tie");
   s.trusted.ict_share = t.number("ict_share", Range::probability(), "share of approaches that use a messaging app");
+  s.trusted.choice = int(t.integer("choice", {1, 100, false, "an integer in [1, 100]"}, "ties considered per approach; the most vulnerable is chosen"));
   t.finish();
 
   auto g = r.section("grooming", "trust building and recognition of warning signs");

@@ -77,7 +77,7 @@ struct RecruiterParams {
 
 struct FishingParams {
   double ad_rate = 0.1;      // ads posted per fishing recruiter per day
-  double ad_reach = 0.001;   // daily probability a live ad reaches a targeted user
+  double ad_audience = 200;  // targeted users a live ad reaches per day (expected)
   double share_prob = 0.01;  // reached user shares to each platform tie
   double respond_base = 0.02;
   double max_ad_days = 60;
@@ -93,6 +93,7 @@ struct HuntingParams {
 struct TrustedParams {
   double approach_rate = 0.02;  // daily probability an embedded recruiter approaches a tie
   double trust_start = 0.5, ict_share = 0.6;
+  int choice = 3;  // ties considered per approach; the most vulnerable is chosen
 };
 
 struct GroomingParams {
