@@ -361,7 +361,8 @@ int cmd_compare(const Options& opt) {
   std::vector<std::unique_ptr<RunWriter>> writers;
   for (std::size_t k = 0; k < all.size(); ++k)
     writers.push_back(std::make_unique<RunWriter>(f, "/arms/" + arm_names[k], *all[k], opt.replicates,
-                                                  intervention_names(*all[k]), RunLayout{false, false}));
+                                                  intervention_names(*all[k]),
+                                                  RunLayout{false, false, "interventions_in_" + arm_names[k]}));
   std::vector<ArmOutcome> outcomes(all.size());
   for (std::size_t k = 0; k < all.size(); ++k) outcomes[k].name = arm_names[k];
   const int A = int(all.size());

@@ -48,7 +48,7 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
                      RunLayout layout)
     : f_(f), p_(std::move(prefix)), sc_(sc), layout_(layout) {
   const auto rep = axis_replicate(R), day = axis_day(sc.days), year = axis_year(sc), dep = axis_departments(sc);
-  const auto iv = axis_named("intervention", names);
+  const auto iv = axis_named(layout.intervention_axis, names);
   f_.group(p_ + "/trajectories");
   if (layout_.trajectories) {
     f_.create_array_int32(p_ + "/trajectories/stock", {rep, day, kStage, kRoute, kPlatform, kAge, kGender}, "persons");

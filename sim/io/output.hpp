@@ -22,6 +22,7 @@ h5::Axis axis_named(const std::string& name, const std::vector<std::string>& lab
 struct RunLayout {
   bool trajectories = true;  // stock datasets (large); compare arms keep only transitions
   bool events = true;
+  std::string intervention_axis = "intervention";  // compare arms each need their own
 };
 
 class RunWriter {

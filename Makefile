@@ -1,0 +1,57 @@
+# Thin wrapper over CMake and the tools. `make demo` and `make test` set up everything they need
+# on a fresh Debian 12 machine (packages when run as root, then the build).
+PY      := /usr/bin/python3
+BUILD   := build
+JOBS    ?= 2
+REPLICATES ?= 10
+DEBS := cmake ninja-build g++ pkg-config git \
+        libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools librandom123-dev \
+        libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev \
+        python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest
+# Optional: the report test renders in headless Chromium when it is installed.
+BROWSER_DEBS := chromium
+
+.PHONY: deps deps-browser build demo test test-cpp test-python bench sanitize clean
+
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then echo "deps: installing $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: missing packages; run as root:"; echo "  apt-get install -y $$missing"; exit 1; fi
+
+deps-browser:
+	@dpkg-query -W -f='$${Status}\n' $(BROWSER_DEBS) 2>/dev/null | grep -q "ok installed" || \
+	  { if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_DEBS); \
+	    else echo "deps-browser: optional; as root: apt-get install -y $(BROWSER_DEBS)"; fi; }
+
+build: deps
+	cmake --preset default >/dev/null
+	cmake --build --preset default -j $(JOBS)
+
+# The main job: the whole-country baseline, then prevention compared on a 1:10 sample of
+# Paraguay with common random numbers, then one HTML report.
+demo: build
+	mkdir -p out
+	./$(BUILD)/redes run scenarios/paraguay/baseline.yaml --replicates 2 -o out/baseline.h5
+	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
+	  --replicates $(REPLICATES) -o out/compare.h5
+	$(PY) -m analysis.report out/ -o out/report.html
+
+test: build deps-browser
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
+
+bench: build
+	./$(BUILD)/bench_engine --benchmark_min_time=0.5
+	./$(BUILD)/scale_run
+
+# ASan+UBSan over the whole suite, TSan over the parallel engine tests.
+sanitize: deps
+	cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS)
+	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" ctest --output-on-failure -L parallel
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan
