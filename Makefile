@@ -11,7 +11,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium
 
-.PHONY: deps deps-browser build demo test test-cpp test-python bench sanitize clean
+.PHONY: deps deps-browser build demo test bench sanitize docs clean
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -55,3 +55,7 @@ sanitize: deps
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan
+
+docs: build
+	{ sed '/^| key | type | range | default | meaning |$$/q' scenarios/README.md; echo '|---|---|---|---|---|'; \
+	  ./$(BUILD)/redes list keys tests/data/all_keys.yaml --markdown; } > scenarios/README.md.tmp && mv scenarios/README.md.tmp scenarios/README.md

@@ -312,41 +312,16 @@ int cmd_run(const Options& opt) {
   return 0;
 }
 
-namespace {
-
-/// An intervention file holds `interventions:` (and optionally name/description); its arm is the
-/// baseline with those interventions added.
-std::pair<std::string, io::Node> read_intervention_file(const fs::path& file) {
-  io::Node root = io::load_scenario_tree(file);
-  io::Reader r(root, "");
-  std::string name = r.string("name", file.stem().string(), "label of the arm");
-  r.string("description", "", "what the package does");
-  r.list("interventions", true, "interventions added to the baseline");
-  r.finish();
-  return {name, *root.find("interventions")};
-}
-
-}  // namespace
-
 int cmd_compare(const Options& opt) {
   io::Node base_tree = io::load_scenario_tree(opt.file);
   Scenario base = scenario_from_tree(base_tree, opt.file);
   std::vector<Scenario> arms;
   std::vector<std::string> arm_names{"baseline"};
   for (const auto& file : opt.interventions) {
-    auto [name, list] = read_intervention_file(file);
-    io::Node tree = base_tree;
-    io::Node* existing = tree.find("interventions");
-    if (existing && existing->is_seq()) {
-      for (auto& item : list.seq) existing->seq.push_back(item);
-    } else {
-      tree.map.push_back({"interventions", list});
-    }
-    Scenario sc = scenario_from_tree(tree, opt.file);
-    sc.name = name;
-    build_interventions(sc);  // validate before any work
-    arms.push_back(std::move(sc));
-    arm_names.push_back(name);
+    Arm arm = arm_from_files(base_tree, opt.file, file);
+    build_interventions(arm.scenario);  // validate every arm before any work
+    arms.push_back(std::move(arm.scenario));
+    arm_names.push_back(arm.name);
   }
   const std::uint32_t seed = opt.seed.value_or(base.seed);
   const fs::path out = default_output(opt, "compare");
@@ -511,9 +486,16 @@ int cmd_list(const Options& opt) {
                   t.name.c_str(), t.description.c_str(), "", t.parameters.c_str());
     return 0;
   }
-  // Keys are declared by the code that reads them: load the bundled workshop scenario to collect them.
-  for (const auto& k : io::key_catalogue())
-    std::printf("%-50s %-8s %-30s %s\n", k.path.c_str(), k.type.c_str(), k.range.c_str(), k.doc.c_str());
+  // Keys are declared by the code that reads them: load the files to collect them.
+  if (opt.files.empty()) throw std::invalid_argument("list keys needs scenario files, e.g. redes list keys scenarios/paraguay/baseline.yaml");
+  for (const auto& f : opt.files) build_interventions(load_scenario(f));
+  for (const auto& k : io::key_catalogue()) {
+    if (opt.markdown)
+      std::printf("| `%s` | %s | %s | %s | %s |\n", k.path.c_str(), k.type.c_str(), k.range.c_str(),
+                  k.default_text.empty() ? "required" : k.default_text.c_str(), k.doc.c_str());
+    else
+      std::printf("%-50s %-8s %-30s %s\n", k.path.c_str(), k.type.c_str(), k.range.c_str(), k.doc.c_str());
+  }
   return 0;
 }
 

@@ -9,10 +9,10 @@ namespace redes {
 
 struct Options {
   std::string file, output, what;
-  std::vector<std::string> interventions;
+  std::vector<std::string> interventions, files;
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;
-  bool strict = false;
+  bool strict = false, markdown = false;
 };
 
 int cmd_validate(const Options&);

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "sim/cli/commands.hpp"
+#include "sim/core/version.hpp"
 #include "sim/io/errors.hpp"
 
 using namespace redes;
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
                "An agent-based model of recruitment into trafficking and sexual exploitation through social media,\n"
                "for comparing prevention. Synthetic populations only; every victim count is a model estimate."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(REDES_VERSION) + " (" + REDES_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string(redes::version()) + " (" + redes::git_commit() + ")");
   Options opt;
   auto common = [&](CLI::App* c, bool replicates) {
     c->add_option("--seed", opt.seed, "random seed (default: the scenario's seed)");
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
 
   auto* list = app.add_subcommand("list", "list intervention types or scenario keys");
   list->add_option("what", opt.what, "interventions | keys")->required()->check(CLI::IsMember({"interventions", "keys"}));
+  list->add_option("files", opt.files, "scenario files whose keys to list (keys)");
+  list->add_flag("--markdown", opt.markdown, "print keys as a Markdown table (scenarios/README.md)");
 
   CLI11_PARSE(app, argc, argv);
   std::unique_ptr<tbb::global_control> limit;

@@ -46,6 +46,7 @@ struct Step {
   std::uint8_t to = 255;  // 255 = no change
   bool report = false, coerced = false, images = false;
   float trust_add = 0;
+  std::uint32_t ties_visited = 0;  // for the benchmarks' ties-per-second figure
   std::uint8_t exploitation = 0, destination = 0;
 };
 
@@ -410,6 +411,7 @@ class Run {
       if (p.platform != kOffline) {
         auto [b, e] = net_.neighbours(layer_of_platform(p.platform), i);
         for (auto* it = b; it != e; ++it) mutual += recruiter_of_[*it] == p.recruiter;
+        s.ties_visited += std::uint32_t(e - b);
       }
       s.to = std::uint8_t(d.uniform() < contact_acceptance(sc_.hunting, v, mutual) ? Stage::Engaged : Stage::Declined);
       return s;
@@ -425,6 +427,7 @@ class Run {
     double no_peer = 1.0;
     for (int l = 0; l < 3 && g.rec_peer > 0; ++l) {
       auto [b, e] = net_.neighbours(l, i);
+      s.ties_visited += std::uint32_t(e - b);
       for (auto* it = b; it != e; ++it) {
         const double aw = pop_.awareness[*it] + (1 - pop_.awareness[*it]) * boosts_.get(Trait::Awareness, *it, day);
         no_peer *= 1 - g.rec_peer * aw;
@@ -482,6 +485,7 @@ class Run {
       Pipeline p = pipes_[k];
       const Step& s = steps[k];
       p.trust += s.trust_add;
+      res_.ties_visited += s.ties_visited;
       p.images = p.images || s.images;
       if (s.to != 255) {
         const Stage from = Stage(p.stage), to = Stage(s.to);

@@ -1,5 +1,7 @@
 #include "sim/io/output.hpp"
 
+#include "sim/core/version.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <ctime>
@@ -142,8 +144,8 @@ void write_metadata(h5::Writer& f, const Scenario& sc, const std::string& kind, 
                     int threads, const std::string& started_at) {
   f.group("/metadata");
   f.attribute("/metadata", "kind", kind);
-  f.attribute("/metadata", "redes_version", REDES_VERSION);
-  f.attribute("/metadata", "git_commit", REDES_GIT_COMMIT);
+  f.attribute("/metadata", "redes_version", redes::version());
+  f.attribute("/metadata", "git_commit", redes::git_commit());
   f.attribute("/metadata", "scenario_file", sc.file.string());
   f.attribute("/metadata", "scenario_name", sc.name);
   f.attribute("/metadata", "scenario_text", sc.text);

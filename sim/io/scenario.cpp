@@ -364,4 +364,26 @@ Scenario load_scenario(const std::filesystem::path& file, bool strict) {
   return scenario_from_tree(root, file, strict);
 }
 
+Arm arm_from_files(const io::Node& base_tree, const std::filesystem::path& base_file,
+                   const std::filesystem::path& intervention_file) {
+  io::Node file = io::load_scenario_tree(intervention_file);
+  Reader r(file, "");
+  Arm arm;
+  arm.name = r.string("name", intervention_file.stem().string(), "label of the arm");
+  r.string("description", "", "what the package does");
+  r.list("interventions", true, "interventions added to the baseline");
+  r.finish();
+  const io::Node& list = *file.find("interventions");
+  io::Node tree = base_tree;
+  io::Node* existing = tree.find("interventions");
+  if (existing && existing->is_seq()) {
+    for (const auto& item : list.seq) existing->seq.push_back(item);
+  } else {
+    tree.map.push_back({"interventions", list});
+  }
+  arm.scenario = scenario_from_tree(tree, base_file);
+  arm.scenario.name = arm.name;
+  return arm;
+}
+
 }  // namespace redes

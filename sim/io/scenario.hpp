@@ -175,6 +175,15 @@ struct Scenario {
   bool day_of(const std::string& iso, int& day) const;
 };
 
+/// One arm of a comparison: a baseline with the interventions of an intervention file added. An
+/// intervention file holds `interventions:` and optionally `name:` and `description:`.
+struct Arm {
+  std::string name;
+  Scenario scenario;
+};
+Arm arm_from_files(const io::Node& base_tree, const std::filesystem::path& base_file,
+                   const std::filesystem::path& intervention_file);
+
 /// Loads, composes and validates a scenario. Throws ScenarioError naming file:line:column and key.
 /// `strict_provenance` requires every numeric parameter to say source/assumed/calibrated.
 Scenario load_scenario(const std::filesystem::path& file, bool strict_provenance = false);

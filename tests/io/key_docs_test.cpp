@@ -1,0 +1,38 @@
+// scenarios/README.md documents every key the code reads, and nothing else (docs cannot drift).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "sim/interventions/intervention.hpp"
+#include "sim/io/reader.hpp"
+#include "sim/io/scenario.hpp"
+
+namespace redes {
+namespace {
+
+TEST(KeyDocs, ReadmeTableMatchesTheKeyCatalogue) {
+  const std::string root = REDES_SOURCE_DIR;
+  Scenario sc = load_scenario(root + "/tests/data/all_keys.yaml");
+  build_interventions(sc);  // intervention keys are declared when the objects are built
+  std::set<std::string> code;
+  for (const auto& k : io::key_catalogue()) code.insert(k.path);
+
+  std::ifstream in(root + "/scenarios/README.md");
+  ASSERT_TRUE(in) << "scenarios/README.md missing";
+  std::set<std::string> documented;
+  std::string line;
+  const std::regex row(R"(^\| `([^`]+)` \|)");
+  std::smatch m;
+  while (std::getline(in, line))
+    if (std::regex_search(line, m, row)) documented.insert(m[1]);
+
+  for (const auto& key : code) EXPECT_TRUE(documented.count(key)) << "undocumented key: " << key << " (run make docs)";
+  for (const auto& key : documented) EXPECT_TRUE(code.count(key)) << "documented key the code does not read: " << key;
+  EXPECT_GT(code.size(), 150u);  // the catalogue really was filled
+}
+
+}  // namespace
+}  // namespace redes
