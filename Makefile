@@ -11,7 +11,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium
 
-.PHONY: deps deps-browser build demo test bench sanitize docs clean
+.PHONY: deps deps-browser build demo test bench sanitize docs screenshot clean
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -59,3 +59,14 @@ clean:
 docs: build
 	{ sed '/^| key | type | range | default | meaning |$$/q' scenarios/README.md; echo '|---|---|---|---|---|'; \
 	  ./$(BUILD)/redes list keys tests/data/all_keys.yaml --markdown; } > scenarios/README.md.tmp && mv scenarios/README.md.tmp scenarios/README.md
+
+# The README's report screenshot, produced by the code from the workshop pack.
+screenshot: build
+	rm -rf out/shot && mkdir -p out/shot
+	./$(BUILD)/redes run scenarios/workshop/small.yaml --replicates 8 -o out/shot/run.h5
+	./$(BUILD)/redes compare scenarios/workshop/small.yaml scenarios/workshop/literacy.yaml \
+	  scenarios/workshop/moderation.yaml scenarios/workshop/reporting.yaml --replicates 10 -o out/shot/compare.h5
+	$(PY) -m analysis.report out/shot -o out/shot/report.html
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
+	  --disable-sync --no-first-run --user-data-dir=out/shot/chromium --hide-scrollbars --window-size=1100,1500 \
+	  --screenshot=analysis/report-screenshot.png file://$(CURDIR)/out/shot/report.html

@@ -343,8 +343,13 @@ def intervention_sentence(name: str, mean, lo, hi, share, cpva) -> str:
                 f"(95% interval {fmt_range(lo, hi)}).")
     tail = (f"at {fmt_usd(cpva)} per victim averted (model estimate)." if math.isfinite(cpva)
             else "(model estimate; no cost per victim averted is available).")
-    return (f"{label} averts an estimated {fmt_count(mean)} {noun} (95% interval {fmt_range(lo, hi)}), "
-            f"{fmt_pct(share)} of the baseline, {tail}")
+    sentence = (f"{label} averts an estimated {fmt_count(mean)} {noun} (95% interval {fmt_range(lo, hi)}), "
+                f"{fmt_pct(share)} of the baseline, {tail}")
+    if not lo > 0:
+        # An interval that reaches zero cannot tell the effect from none: say so next to the cost.
+        sentence += (" The interval includes zero: with these replicates the effect cannot be told apart "
+                     "from no effect.")
+    return sentence
 
 
 def compare_report(f, rep: FileReport):

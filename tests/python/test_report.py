@@ -221,3 +221,10 @@ def test_events_section_shows_no_identifiers(run_file):
     html, _ = report.render([run_file[0]])
     section = html.split('data-section="events"', 1)[1].split("</section>", 1)[0]
     assert "recruiter" not in section and "person" not in section
+
+
+def test_interval_reaching_zero_is_called_indistinguishable():
+    unclear = report.intervention_sentence("digital_literacy", 2.4, -0.4, 5.2, 0.013, 87813.0)
+    clear = report.intervention_sentence("digital_literacy", 24.0, 16.0, 31.0, 0.12, 13861.0)
+    assert "cannot be told apart from no effect" in unclear
+    assert "cannot be told apart" not in clear
