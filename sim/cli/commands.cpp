@@ -319,6 +319,11 @@ int cmd_compare(const Options& opt) {
   std::vector<std::string> arm_names{"baseline"};
   for (const auto& file : opt.interventions) {
     Arm arm = arm_from_files(base_tree, opt.file, file);
+    // Arm names become HDF5 group names: they must be unique and contain no '/'.
+    if (arm.name.find('/') != std::string::npos || arm.name.empty())
+      throw std::invalid_argument(file + ": arm name '" + arm.name + "' must be non-empty and contain no '/'");
+    if (std::find(arm_names.begin(), arm_names.end(), arm.name) != arm_names.end())
+      throw std::invalid_argument(file + ": two arms are named '" + arm.name + "'; give each intervention file its own name:");
     build_interventions(arm.scenario);  // validate every arm before any work
     arms.push_back(std::move(arm.scenario));
     arm_names.push_back(arm.name);

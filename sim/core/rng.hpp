@@ -6,6 +6,7 @@
 #pragma once
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -52,7 +53,9 @@ class Rng {
 /// Uniform double in the open interval (0, 1) from 64 random bits (53 used).
 inline double to_unit(std::uint32_t hi, std::uint32_t lo) {
   std::uint64_t bits = (std::uint64_t(hi) << 32 | lo) >> 11;
-  return (double(bits) + 0.5) * 0x1.0p-53;
+  // bits + 0.5 needs 54 significant bits above 2^52 and is rounded; for bits = 2^53 - 1 it rounds
+  // up to 2^53, i.e. exactly 1.0. Keep the interval open (every other value is unchanged).
+  return std::min((double(bits) + 0.5) * 0x1.0p-53, 0x1.fffffffffffffp-1);
 }
 
 /// A sequence of draws for one decision of one entity on one day: (entity, day, stream, sub)

@@ -304,11 +304,14 @@ class Run {
   }
 
   void exposures(int day, std::vector<Proposal>& proposals) {
-    // Ads come down (moderation) or expire before they reach anyone today.
+    // Ads come down (moderation, or their recruiter was arrested) or expire before they reach
+    // anyone today.
     for (auto& ad : ads_) {
       if (!ad.live) continue;
       Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdRemoval);
-      if (day - ad.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform)) ad.live = false;
+      if (day - ad.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform) ||
+          !recruiters_[ad.recruiter].active(day))
+        ad.live = false;
     }
     std::erase_if(ads_, [](const Ad& a) { return !a.live; });
     const std::size_t na = ads_.size();

@@ -23,7 +23,7 @@ bool Targeting::matches(const Population& pop, PersonId i, int day) const {
 }
 
 double Schedule::strength(int day) const {
-  if (day < start) return 0.0;
+  if (day < start || end <= start) return 0.0;
   if (day < end) return 1.0;
   return half_life > 0 ? std::exp2(-double(day - end + 1) / half_life) : 0.0;
 }
@@ -38,10 +38,12 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
     if (!sc.day_of(text, day)) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
     return day;
   };
-  schedule_.start = std::max(0, date("start", sc.start_date));
-  int end = date("end", "9999-12-31");
+  const int start = date("start", sc.start_date);
+  const int end = date("end", "9999-12-31");
+  if (end < start) r.fail("end", "the intervention ends before it starts");
+  // Days [start, end) clipped to the simulated period: a schedule wholly outside it is empty.
+  schedule_.start = std::clamp(start, 0, sc.days);
   schedule_.end = std::clamp(end, schedule_.start, sc.days);
-  if (end < schedule_.start) r.fail("end", "the intervention ends before it starts");
   schedule_.half_life = r.number("half_life_days", 0.0, Range::non_negative(), "days for the effect to halve after it is given (0 = no decay)");
   coverage_ = r.number("coverage", Range::probability(), "share of the targeted persons reached over the schedule");
   if (auto t = r.optional_section("targeting", "who the intervention is for (absent = everyone)")) {
@@ -80,7 +82,7 @@ std::pair<const PersonId*, const PersonId*> Intervention::reached_on(int day) co
 
 double Intervention::day_cost(int day, std::int64_t reached) const {
   double c = cost_.per_person * double(reached);
-  if (day == schedule_.start) c += cost_.fixed;
+  if (day == schedule_.start && schedule_.start < schedule_.end) c += cost_.fixed;
   if (schedule_.active(day)) c += cost_.per_day;
   return c;
 }

@@ -32,7 +32,8 @@ struct Schedule {
   int start = 0, end = 0;  // days [start, end)
   double half_life = 0;    // days; 0 = effects do not decay
   bool active(int day) const { return day >= start && day < end; }
-  /// 1 while active, then decaying by the half-life (0 before the start).
+  /// 1 while active, then decaying by the half-life (0 before the start, and always 0 for an
+  /// empty schedule).
   double strength(int day) const;
 };
 
@@ -78,7 +79,8 @@ class Intervention {
   void draw_reach(InterventionContext& ctx, int index, Extra extra);
   /// Persons reached on `day` (after draw_reach), ascending.
   std::pair<const PersonId*, const PersonId*> reached_on(int day) const;
-  /// Day cost: fixed on the start day, per_day while active, per_person for `reached`.
+  /// Day cost: fixed on the start day (unless the schedule is empty), per_day while active,
+  /// per_person for `reached`.
   double day_cost(int day, std::int64_t reached) const;
 
   std::string name_, type_;
@@ -110,7 +112,7 @@ void Intervention::draw_reach(InterventionContext& ctx, int index, Extra extra) 
   reach_people_.clear();
   const int span = std::max(1, schedule_.end - schedule_.start);
   std::vector<std::pair<std::uint32_t, PersonId>> hits;
-  if (coverage_ > 0) {
+  if (coverage_ > 0 && schedule_.end > schedule_.start) {  // an empty schedule reaches nobody
     const auto& pop = ctx.pop;
     for (std::size_t d = 0; d + 1 < pop.dept_begin.size(); ++d) {
       if (!targeting_.department_targeted(int(d))) continue;

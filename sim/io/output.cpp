@@ -3,7 +3,9 @@
 #include "sim/core/version.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <ctime>
 
 namespace redes {
@@ -97,6 +99,12 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
   f_.create_array_int32(o + "true_victims", {rep, year}, "persons");
   f_.create_array_double(o + "hidden_ratio", {rep}, "true victims per recorded victim");
   f_.group(p_ + "/interventions");
+  {
+    // Type of each intervention, in the order of the intervention axis (one per scenario entry).
+    std::vector<std::string> types;
+    for (const auto& iv : sc.interventions) types.push_back(iv.type);
+    f_.attribute(p_ + "/interventions", "types", join(types));
+  }
   f_.create_array_int32(p_ + "/interventions/reach", {rep, day, iv}, "persons/day");
   f_.create_array_double(p_ + "/interventions/cost", {rep, day, iv}, "USD/day");
 }
@@ -109,7 +117,25 @@ void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed
   }
   f_.write_slice(p_ + "/trajectories/transitions", k, r.transitions);
   f_.write_slice(p_ + "/trajectories/recruiters_active", k, r.recruiters_active);
-  if (layout_.events) f_.append_table(p_ + "/events", r.events.data(), r.events.size());
+  if (layout_.events) {
+    // Records are copied field by field into zeroed memory: Event has padding bytes (after
+    // `replicate`) whose values are indeterminate, and the stored record type keeps the struct's
+    // layout, so they would otherwise reach the file (identical runs giving different bytes).
+    std::vector<unsigned char> records(r.events.size() * sizeof(Event), 0);
+    for (std::size_t i = 0; i < r.events.size(); ++i) {
+      const Event& e = r.events[i];
+      unsigned char* rec = records.data() + i * sizeof(Event);
+      std::memcpy(rec + offsetof(Event, replicate), &e.replicate, sizeof e.replicate);
+      std::memcpy(rec + offsetof(Event, day), &e.day, sizeof e.day);
+      std::memcpy(rec + offsetof(Event, person), &e.person, sizeof e.person);
+      std::memcpy(rec + offsetof(Event, recruiter), &e.recruiter, sizeof e.recruiter);
+      std::memcpy(rec + offsetof(Event, from), &e.from, sizeof e.from);
+      std::memcpy(rec + offsetof(Event, to), &e.to, sizeof e.to);
+      std::memcpy(rec + offsetof(Event, route), &e.route, sizeof e.route);
+      std::memcpy(rec + offsetof(Event, platform), &e.platform, sizeof e.platform);
+    }
+    f_.append_table(p_ + "/events", records.data(), r.events.size());
+  }
   const std::string p = p_ + "/summary/";
   f_.write_slice(p + "victims", k, std::vector<std::int32_t>{s.victims});
   f_.write_slice(p + "victims_by_route", k, s.by_route);
@@ -155,6 +181,9 @@ void write_metadata(h5::Writer& f, const Scenario& sc, const std::string& kind, 
   f.attribute("/metadata", "start_date", sc.start_date);
   f.attribute("/metadata", "days", std::int64_t(sc.days));
   f.attribute("/metadata", "agents", std::int64_t(sc.population.size));
+  // As initial_recruiters(): per_100k per 100,000 persons of the population.
+  f.attribute("/metadata", "recruiters_initial",
+              std::int64_t(std::llround(sc.recruiters.per_100k * double(sc.population.size) / 1e5)));
   f.attribute("/metadata", "started_at", started_at);
   f.attribute("/metadata", "finished_at", now_iso());
   f.attribute("/metadata", "time_unit", "day");

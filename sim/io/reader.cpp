@@ -549,10 +549,9 @@ void Reader::finish() const {
   if (!node_->is_map()) return;
   for (const auto& [k, v] : node_->map) {
     if (std::find(declared_.begin(), declared_.end(), k) != declared_.end()) continue;
-    std::vector<std::string> absent;
-    for (const auto& d : declared_)
-      if (!node_->find(d)) absent.push_back(d);
-    throw ScenarioError(v.key_loc, key_path(k), unknown_key_text(k, absent, declared_));
+    // Suggest among every declared key, present or not: with `include:` the intended key is often
+    // already there (from the included file) next to the misspelt one.
+    throw ScenarioError(v.key_loc, key_path(k), unknown_key_text(k, declared_, declared_));
   }
 }
 

@@ -347,7 +347,7 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   read_recruitment(root.section("recruitment", "recruiters, their strategies and the pipeline"), s);
   read_observation(root.section("observation", "what institutions detect and record"), s);
   read_shocks(root, s, start);
-  s.peer_spread = root.number("peer_spread", 0.0, Range::probability(), "daily probability awareness raised by a campaign passes along a tie");
+  s.peer_spread = root.number("peer_spread", 0.0, Range::probability(), "probability that a person reached by a campaign warns each offline tie (once, on the day reached)");
   for (auto& iv : root.list("interventions", false, "prevention measures; see `redes list interventions`")) {
     InterventionSpec spec;
     spec.type = iv.node().find("type") ? iv.node().find("type")->scalar : "";

@@ -165,7 +165,6 @@ struct Scenario {
   ObservationParams observation;
   std::vector<ShockParams> shocks;
   std::vector<InterventionSpec> interventions;
-  bool peer_spread_enabled = true;
   double peer_spread = 0.0;  // daily probability awareness passes along a tie (awareness campaigns)
 
   int department_count() const { return int(population.departments.size()); }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <boost/iterator/transform_iterator.hpp>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -76,6 +77,7 @@ std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std
   std::vector<std::uint64_t> out;
   std::string line;
   int line_no = 0;
+  bool first_row = true;  // a header may only be the first line that is not blank or a comment
   while (std::getline(in, line)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -93,7 +95,12 @@ std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std
       auto a = field.find_first_not_of(" \t"), b = field.find_last_not_of(" \t");
       field = a == std::string::npos ? "" : field.substr(a, b - a + 1);
       std::size_t col = starts[k] + (a == std::string::npos ? 0 : a);
-      if (line_no == 1 && !field.empty() && !std::isdigit(static_cast<unsigned char>(field[0]))) { header = true; break; }
+      // A header's first field is a name (a letter, '_' or a quote); "-1" or "0,b" are bad data.
+      if (k == 0 && first_row && !field.empty() &&
+          (std::isalpha(static_cast<unsigned char>(field[0])) || field[0] == '_' || field[0] == '"' || field[0] == '\'')) {
+        header = true;
+        break;
+      }
       char* endp = nullptr;
       unsigned long long v = field.empty() ? 0 : std::strtoull(field.c_str(), &endp, 10);
       if (field.empty() || *endp != '\0' || field[0] == '-')
@@ -102,6 +109,7 @@ std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std
         throw IoError(where(col) + "person index " + field + " is out of range: the population has " + std::to_string(vertices) + " persons (0.." + std::to_string(vertices - 1) + ")");
       ab[k] = v;
     }
+    first_row = false;
     if (header) continue;
     out.push_back(pack(std::uint32_t(ab[0]), std::uint32_t(ab[1])));
   }

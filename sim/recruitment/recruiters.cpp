@@ -1,5 +1,6 @@
 #include "sim/recruitment/recruiters.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/core/alias_table.hpp"
@@ -43,7 +44,8 @@ Recruiter replacement_recruiter(const Scenario& sc, const Population& pop, const
   (void)dr.u32(), (void)dr.u32();  // keep the layout of initial draws
   Recruiter r = make(sc, pop, dr, replaced.home, replaced.embedded());
   Draws delay(rng, new_id, 0, Stream::RecruiterInflow);
-  r.active_from = day + 1 + int(delay.exponential(1.0 / sc.recruiters.replacement_days));
+  // Clamped so that a huge mean delay means "never" rather than an int overflow.
+  r.active_from = day + 1 + int(std::min(delay.exponential(1.0 / sc.recruiters.replacement_days), 1e9));
   return r;
 }
 

@@ -1,0 +1,222 @@
+// Tests of the observation model (sim/observation, MODEL.md section 7): with near-perfect
+// detection institutions record nearly every true victim, in the year expected from the
+// detection delay; lowering one department's presence lowers only that department's records
+// (draws are keyed by person: common random numbers). Expectations are computed from the model's
+// definition: an institution that handles a case detects it with a constant hazard giving
+// probability p_year within 365 days, i.e. rate = -ln(1 - p_year) / 365 per day, and a case
+// detected on day t < horizon is recorded in the calendar year of t. Seeds are fixed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/labels.hpp"
+#include "sim/core/rng.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/network/network.hpp"
+#include "sim/observation/observation.hpp"
+#include "sim/population/population.hpp"
+
+namespace redes {
+namespace {
+
+constexpr double kP = 0.999999;  // yearly detection probability: "perfect" within the model's hazard form
+
+Scenario perfect_detection() {
+  Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  sc.recruiters.per_100k = 100;  // more victims, tighter checks
+  for (auto& d : sc.observation.detect) d = kP;
+  for (auto& dept : sc.observation.presence) dept.fill(1.0);
+  for (auto& p : sc.platforms) p.cooperation = 1.0;
+  sc.observation.fear = 0;
+  sc.observation.p_sex_missing = 0;
+  sc.observation.p_ict_recorded = 1;
+  return sc;
+}
+
+bool handles(int inst, const Victim& v) {
+  const bool minor = v.age_group <= int(AgeGroup::Adolescent);
+  if (inst == 2) return minor;                      // childhood ministry
+  if (inst == 3) return !minor && v.gender == 0;    // women's ministry
+  return true;                                      // prosecutor, police
+}
+
+double rate_of(double p_year) { return -std::log(1 - p_year) / 365.0; }
+
+/// Probability that a detection with `rate` after recruitment on `day` falls on a day in [a, b).
+double within(double rate, int day, int a, int b) {
+  const double lo = std::max(0, a - day), hi = b - day;
+  return hi <= lo ? 0.0 : std::exp(-rate * lo) - std::exp(-rate * hi);
+}
+
+struct Expect {
+  double mean = 0, var = 0;
+  void add(double p) { mean += p, var += p * (1 - p); }
+  /// 4 standard deviations of a sum of independent Bernoullis, plus one for the integer count.
+  double tol() const { return 4 * std::sqrt(var) + 1; }
+};
+
+std::int64_t recorded_by(const Observed& o, int inst, int dept = -1) {
+  std::int64_t n = 0;
+  const std::size_t nd = std::size_t(o.departments);
+  for (int y = 0; y < o.years; ++y)
+    for (std::size_t d = 0; d < nd; ++d) {
+      if (dept >= 0 && int(d) != dept) continue;
+      for (int s = 0; s < kSexRecorded; ++s)
+        for (int a = 0; a < kAgeGroups; ++a)
+          n += o.recorded_cases[(((std::size_t(y) * kInstitutions + inst) * nd + d) * kSexRecorded + s) * kAgeGroups + a];
+    }
+  return n;
+}
+
+class ObservationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    sc_ = new Scenario(perfect_detection());
+    pop_ = new Population(build_population(*sc_, kSeed));
+    Network net = build_network(*sc_, *pop_, kSeed);
+    run_ = new ReplicateResult(Simulation(*sc_, *pop_, net).run(kSeed, 0));
+  }
+  static void TearDownTestSuite() {
+    delete run_;
+    delete pop_;
+    delete sc_;
+  }
+  static constexpr std::uint32_t kSeed = 11;
+  static Scenario* sc_;
+  static Population* pop_;
+  static ReplicateResult* run_;
+};
+Scenario* ObservationTest::sc_ = nullptr;
+Population* ObservationTest::pop_ = nullptr;
+ReplicateResult* ObservationTest::run_ = nullptr;
+
+// 7a. Perfect detection: every institution records the victims it handles, except those whose
+// detection delay runs past the horizon; distinct recorded victims by year follow the first
+// detection (the minimum over the institutions handling the case: rate k * rate).
+TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
+  const Scenario& sc = *sc_;
+  const ReplicateResult& r = *run_;
+  ASSERT_GT(r.victims.size(), 150u);
+  for (float x : r.reporting_add) ASSERT_EQ(x, 0.0f) << "no intervention: no reporting modifier";
+  const Observed o = observe(sc, r, Rng(kSeed, 0));
+  const int D = sc.days, Y = o.years;
+  ASSERT_GE(Y, 3) << "a long horizon";
+  const double rate = rate_of(kP);
+
+  std::vector<Expect> inst(kInstitutions), ict(kInstitutions), year(static_cast<std::size_t>(Y));
+  Expect any;
+  std::vector<int> year_start(static_cast<std::size_t>(Y) + 1);
+  for (int y = 0, d = 0; y <= Y; ++y) {
+    while (d < D && sc.year_of_day(d) - sc.start_year < y) ++d;
+    year_start[std::size_t(y)] = y == Y ? D : d;
+  }
+  std::int64_t true_total = 0;
+  for (const Victim& v : r.victims) {
+    ++true_total;
+    int k = 0;
+    for (int i = 0; i < kInstitutions; ++i) {
+      if (!handles(i, v)) continue;
+      ++k;
+      const double p = within(rate, v.day, v.day, D);
+      inst[std::size_t(i)].add(p);
+      if (v.platform != kOffline) ict[std::size_t(i)].add(p);
+    }
+    any.add(within(k * rate, v.day, v.day, D));
+    for (int y = 0; y < Y; ++y) year[std::size_t(y)].add(within(k * rate, v.day, year_start[y], year_start[y + 1]));
+  }
+  std::int64_t true_sum = 0, rec_sum = 0;
+  for (int y = 0; y < Y; ++y) true_sum += o.true_victims[std::size_t(y)], rec_sum += o.recorded_victims[std::size_t(y)];
+  EXPECT_EQ(true_sum, true_total);
+
+  for (int i = 0; i < kInstitutions; ++i) {
+    std::int64_t ict_rec = 0;
+    for (int y = 0; y < Y; ++y) ict_rec += o.recorded_ict[std::size_t(y) * kInstitutions + i];
+    EXPECT_NEAR(double(recorded_by(o, i)), inst[std::size_t(i)].mean, inst[std::size_t(i)].tol()) << kInstitutionNames[i];
+    // p_ict_recorded = 1: every recorded ICT case has its technology recorded.
+    EXPECT_NEAR(double(ict_rec), ict[std::size_t(i)].mean, ict[std::size_t(i)].tol()) << kInstitutionNames[i] << " ICT";
+  }
+  // Prosecutor and police handle every case: nearly every victim is recorded by them.
+  EXPECT_GT(double(recorded_by(o, 0)), 0.9 * double(true_total));
+  EXPECT_GT(double(recorded_by(o, 1)), 0.9 * double(true_total));
+  EXPECT_NEAR(double(rec_sum), any.mean, any.tol());
+  // Recorded = true for each year, within the allowance of the detection delay: victims
+  // recruited within 90 days of a year's end may be recorded the next year, or never if the
+  // horizon ends (a wait over 90 days has probability exp(-2 * 0.0379 * 90) ~ 0.1%).
+  for (int y = 0; y < Y; ++y) {
+    EXPECT_NEAR(double(o.recorded_victims[std::size_t(y)]), year[std::size_t(y)].mean, year[std::size_t(y)].tol())
+        << "year " << sc.start_year + y;
+    int allowance = 0;
+    for (const Victim& v : r.victims) {
+      const int end_y = year_start[std::size_t(y) + 1], start_y = year_start[std::size_t(y)];
+      if ((v.day >= end_y - 90 && v.day < end_y) || (v.day >= start_y - 90 && v.day < start_y)) ++allowance;
+    }
+    EXPECT_LE(std::abs(o.recorded_victims[std::size_t(y)] - o.true_victims[std::size_t(y)]), allowance)
+        << "year " << sc.start_year + y;
+  }
+  // Sex is always recorded (p_sex_missing = 0) and matches the victims' genders.
+  std::vector<std::int64_t> by_sex(kSexRecorded, 0), victims_by_gender(kGenders, 0);
+  for (std::size_t c = 0; c < o.recorded_cases.size(); ++c) by_sex[(c / kAgeGroups) % kSexRecorded] += o.recorded_cases[c];
+  for (const Victim& v : r.victims) ++victims_by_gender[v.gender];
+  EXPECT_EQ(by_sex[2], 0);
+  EXPECT_GT(by_sex[0], 0);
+  EXPECT_LE(by_sex[1], 4 * victims_by_gender[1]);  // at most prosecutor, police, (childhood) per male victim
+}
+
+// 7b. Lowering presence in one department lowers that department's records and leaves every
+// other department's records unchanged (same victims, same draws keyed by person).
+TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
+  const Scenario& sc = *sc_;
+  const ReplicateResult& r = *run_;
+  const int nd = sc.department_count();
+  std::vector<int> victims_by_dept(std::size_t(nd), 0);
+  for (const Victim& v : r.victims) ++victims_by_dept[v.department];
+  const int target = int(std::max_element(victims_by_dept.begin(), victims_by_dept.end()) - victims_by_dept.begin());
+  ASSERT_GE(victims_by_dept[std::size_t(target)], 20);
+
+  Scenario low = sc;
+  const double presence = 0.2;
+  low.observation.presence[std::size_t(target)].fill(presence);
+  const Observed hi = observe(sc, r, Rng(kSeed, 0));
+  const Observed lo = observe(low, r, Rng(kSeed, 0));
+
+  const std::size_t Y = std::size_t(hi.years);
+  for (std::size_t y = 0; y < Y; ++y)
+    for (int i = 0; i < kInstitutions; ++i)
+      for (int d = 0; d < nd; ++d) {
+        if (d == target) continue;
+        for (int s = 0; s < kSexRecorded; ++s)
+          for (int a = 0; a < kAgeGroups; ++a) {
+            const std::size_t c = (((y * kInstitutions + i) * nd + d) * kSexRecorded + s) * kAgeGroups + a;
+            EXPECT_EQ(lo.recorded_cases[c], hi.recorded_cases[c]) << "department " << sc.population.departments[d];
+          }
+      }
+  EXPECT_EQ(lo.true_victims, hi.true_victims);
+
+  // The target department: expected records at presence 0.2 (p_year = 0.2 * kP), per institution.
+  const double rate = rate_of(presence * kP);
+  for (int i = 0; i < kInstitutions; ++i) {
+    Expect e;
+    for (const Victim& v : r.victims)
+      if (v.department == target && handles(i, v)) e.add(within(rate, v.day, v.day, sc.days));
+    const auto n_lo = recorded_by(lo, i, target), n_hi = recorded_by(hi, i, target);
+    EXPECT_LE(n_lo, n_hi) << kInstitutionNames[i] << ": a lower hazard can only delay each person's detection";
+    EXPECT_NEAR(double(n_lo), e.mean, e.tol()) << kInstitutionNames[i];
+  }
+  // The recorded share of the department's victims falls clearly (from ~1 to ~0.5 over 5 years).
+  const double share_hi = double(recorded_by(hi, 0, target)) / victims_by_dept[std::size_t(target)];
+  const double share_lo = double(recorded_by(lo, 0, target)) / victims_by_dept[std::size_t(target)];
+  EXPECT_GT(share_hi, 0.85);
+  EXPECT_LT(share_lo, share_hi - 0.2);
+  std::int64_t rec_hi = 0, rec_lo = 0;
+  for (std::size_t y = 0; y < Y; ++y) rec_hi += hi.recorded_victims[y], rec_lo += lo.recorded_victims[y];
+  EXPECT_LT(rec_lo, rec_hi);
+  EXPECT_GT(lo.hidden_ratio, hi.hidden_ratio);
+}
+
+}  // namespace
+}  // namespace redes
