@@ -51,7 +51,9 @@ sanitize: deps
 	cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
 	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS)
-	cd build-tsan && TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp" ctest --output-on-failure -L parallel
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" ./build-tsan/tests/redes_tests \
+	  --gtest_filter='DeterminismEngine.*:PopulationDeterminism.*:NetworkDeterminism.*:InterventionZero.EveryType*'
+
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan

@@ -47,15 +47,7 @@ std::string normalise(const std::string& path) {
   return out;
 }
 
-std::string got(const Node& n) {
-  switch (n.kind) {
-    case Node::Kind::Null: return "nothing (an empty value)";
-    case Node::Kind::Scalar: return "'" + n.scalar + "'";
-    case Node::Kind::Sequence: return "a list";
-    case Node::Kind::Map: return "a map";
-  }
-  return "?";
-}
+std::string got(const Node& n) { return describe(n); }
 
 std::string comma_list(const std::vector<std::string>& items) {
   std::string out;

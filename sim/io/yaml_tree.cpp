@@ -24,11 +24,7 @@ const Node* Node::find(std::string_view key) const {
 
 Node* Node::find(std::string_view key) { return const_cast<Node*>(std::as_const(*this).find(key)); }
 
-namespace {
-
-constexpr int kMaxDepth = 200;  // guards against alias loops and runaway nesting
-
-std::string kind_name(const Node& n) {
+std::string describe(const Node& n) {
   switch (n.kind) {
     case Node::Kind::Null: return "nothing (an empty value)";
     case Node::Kind::Scalar: return "'" + n.scalar + "'";
@@ -37,6 +33,10 @@ std::string kind_name(const Node& n) {
   }
   return "?";
 }
+
+namespace {
+
+constexpr int kMaxDepth = 200;  // guards against alias loops and runaway nesting
 
 // Turns yaml-cpp marks (0-based, columns in bytes) into 1-based locations with columns in
 // characters, as editors show them.
@@ -248,7 +248,7 @@ void apply_override(Node& root, const std::string& path, Node value) {
       index = std::stoul(step.key);
     }
     if (is_index) {
-      if (!cur->is_seq()) fail("'" + walked + "' is " + kind_name(*cur) + ", not a list");
+      if (!cur->is_seq()) fail("'" + walked + "' is " + describe(*cur) + ", not a list");
       if (index >= cur->seq.size())
         fail("'" + walked + "' has " + std::to_string(cur->seq.size()) + " items; index " + std::to_string(index) + " does not exist");
       cur = &cur->seq[index];
@@ -258,7 +258,7 @@ void apply_override(Node& root, const std::string& path, Node value) {
       continue;
     }
     const std::string where = walked.empty() ? "at the top level" : "in '" + walked + "'";
-    if (!cur->is_map()) fail("'" + walked + "' is " + kind_name(*cur) + ", not a map");
+    if (!cur->is_map()) fail("'" + walked + "' is " + describe(*cur) + ", not a map");
     Node* next = cur->find(step.key);
     if (!next) {
       std::vector<std::string> keys;
@@ -283,7 +283,7 @@ class Loader {
     text << in.rdbuf();
     Node root = parse_yaml(text.str(), file.string());
     if (!root.is_map())
-      throw ScenarioError(root.loc, "", "expected a map of scenario keys at the top level, got " + kind_name(root));
+      throw ScenarioError(root.loc, "", "expected a map of scenario keys at the top level, got " + describe(root));
 
     Node composed;
     composed.kind = Node::Kind::Map;
@@ -303,7 +303,7 @@ class Loader {
 
     if (const Node* ov = root.find("override")) {
       if (!ov->is_map())
-        throw ScenarioError(ov->loc, "override", "expected a map of dotted key paths to values, got " + kind_name(*ov));
+        throw ScenarioError(ov->loc, "override", "expected a map of dotted key paths to values, got " + describe(*ov));
       for (const auto& [path, value] : ov->map) apply_override(composed, path, value);
     }
     return composed;
@@ -334,11 +334,11 @@ class Loader {
       for (std::size_t i = 0; i < inc.seq.size(); ++i) {
         const std::string key_path = "include[" + std::to_string(i) + "]";
         if (!inc.seq[i].is_scalar())
-          throw ScenarioError(inc.seq[i].loc, key_path, "expected a file name, got " + kind_name(inc.seq[i]));
+          throw ScenarioError(inc.seq[i].loc, key_path, "expected a file name, got " + describe(inc.seq[i]));
         items.emplace_back(&inc.seq[i], key_path);
       }
     } else {
-      throw ScenarioError(inc.loc, "include", "expected a file name or a list of file names, got " + kind_name(inc));
+      throw ScenarioError(inc.loc, "include", "expected a file name or a list of file names, got " + describe(inc));
     }
     return items;
   }

@@ -41,6 +41,9 @@ Node parse_yaml(std::string_view text, const std::string& filename);
 /// The returned tree has neither `include` nor `override` keys. Throws ScenarioError.
 Node load_scenario_tree(const std::filesystem::path& file);
 
+/// How a node reads in an error message: "'abc'", "a list", "a map", "nothing (an empty value)".
+std::string describe(const Node& node);
+
 /// YAML text of a tree (for the scenario-as-loaded metadata in outputs).
 std::string to_yaml(const Node& node);
 
