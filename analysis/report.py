@@ -236,7 +236,8 @@ def run_report(f, rep: FileReport):
                      fmt_range(r.recruited_lo, r.recruited_hi), fmt_pct(r.conversion)] for r in d.itertuples()])))
     for dim, title in (("platform", "Victims by platform"), ("department", "Victims by department"),
                        ("exploitation", "Victims by type of exploitation"),
-                       ("destination", "Victims by destination")):
+                       ("destination", "Victims by destination"),
+                       ("means", "Victims by means: accepted offer or coercion")):
         rep.section(f"victims_by_{dim}", title, lambda dim=dim, title=title: _plot_section(
             rep, f"victims_by_{dim}", lambda: plots.victims_by(f, dim),
             f"Bar chart: {title.lower()}",

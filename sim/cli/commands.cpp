@@ -456,6 +456,7 @@ int cmd_inspect(const Options& opt) {
       auto labels = shape.size() > 1 ? f.scale_labels(s + name, 1) : std::vector<std::string>{};
       std::printf("\n%s\n", name.c_str());
       for (std::size_t c = 0; c < C; ++c) {
+        if (name == "exits" && c < std::size_t(kActiveStages)) continue;  // only the exits are ever non-zero
         std::vector<double> col;
         for (std::size_t r = 0; r < R; ++r) col.push_back(values[r * C + c]);
         std::printf("  %-22s %10s  (%s to %s)\n", C > 1 ? labels[c].c_str() : "total", with_commas(quantile(col, 0.5)).c_str(),

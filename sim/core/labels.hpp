@@ -48,6 +48,10 @@ inline constexpr std::array<std::string_view, kGenders> kGenderNames = {"female"
 inline constexpr int kExploitationTypes = 3;
 inline constexpr std::array<std::string_view, kExploitationTypes> kExploitationNames = {"sexual", "labour", "online_sexual"};
 
+/// How a recruitment happened: an accepted job or romance offer, or coercion.
+inline constexpr int kMeans = 4;
+inline constexpr std::array<std::string_view, kMeans> kMeansNames = {"job_offer", "romance", "sextortion", "travel_debt"};
+
 inline constexpr int kDestinations = 7;
 inline constexpr std::array<std::string_view, kDestinations> kDestinationNames = {
     "same_department", "other_department", "argentina", "spain", "brazil", "chile", "bolivia"};

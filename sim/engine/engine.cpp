@@ -44,7 +44,8 @@ struct Pipeline {
 /// What advancing one pipeline one day produced (applied sequentially afterwards).
 struct Step {
   std::uint8_t to = 255;  // 255 = no change
-  bool report = false, coerced = false, images = false;
+  bool report = false, images = false;
+  std::uint8_t means = 0;  // index into kMeansNames
   float trust_add = 0;
   std::uint32_t ties_visited = 0;  // for the benchmarks' ties-per-second figure
   std::uint8_t exploitation = 0, destination = 0;
@@ -463,9 +464,12 @@ class Run {
     // Offered: accept, be coerced, or decline.
     Draws o(rng_, i, std::uint32_t(day), Stream::Offer);
     const double V = vulnerability(sc_.vulnerability, v);
+    // Fishing ads are job or modelling offers; other routes offer a job or a relationship.
+    const bool job = p.route == std::uint8_t(Route::Fishing) || o.uniform() < sc_.offer.job_share;
     bool yes = o.uniform() < offer_acceptance(sc_.offer, p.trust, V, v);
-    if (!yes && p.images && o.uniform() < sc_.offer.coercion) yes = s.coerced = true;
-    if (!yes && o.uniform() < sc_.offer.travel_debt * v.migration) yes = s.coerced = true;
+    s.means = job ? 0 : 1;
+    if (!yes && p.images && o.uniform() < sc_.offer.coercion) yes = true, s.means = 2;
+    if (!yes && o.uniform() < sc_.offer.travel_debt * v.migration) yes = true, s.means = 3;
     if (!yes) {
       s.to = std::uint8_t(Stage::Declined);
       return s;
@@ -504,7 +508,7 @@ class Run {
           victim_[p.person] = 1;
           const PersonView v = view(p.person, day);
           res_.victims.push_back({p.person, p.recruiter, day, p.route, p.platform, s.exploitation, s.destination,
-                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), std::uint8_t(s.coerced)});
+                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means});
         }
         if (ended) {
           recruiter_of_[p.person] = kNone;

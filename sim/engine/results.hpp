@@ -20,7 +20,7 @@ struct Victim {
   PersonId person;
   RecruiterId recruiter;
   std::int32_t day;  // recruited on
-  std::uint8_t route, platform, exploitation, destination, department, age_group, gender, coerced;
+  std::uint8_t route, platform, exploitation, destination, department, age_group, gender, means;
 };
 
 /// Dimensions of the daily counters (row-major, day first).

@@ -12,7 +12,7 @@ namespace redes {
 struct Summary {
   std::int32_t victims = 0, recruiters_arrested = 0;
   std::vector<std::int32_t> by_route, by_platform, by_age_group, by_gender, by_department, by_exploitation,
-      by_destination, by_year, attempts_by_route, exits;
+      by_destination, by_means, by_year, attempts_by_route, exits;
 };
 
 inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
@@ -25,6 +25,7 @@ inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
   s.by_department.assign(std::size_t(sc.department_count()), 0);
   s.by_exploitation.assign(kExploitationTypes, 0);
   s.by_destination.assign(kDestinations, 0);
+  s.by_means.assign(kMeans, 0);
   s.by_year.assign(std::size_t(years), 0);
   s.attempts_by_route.assign(kRoutes, 0);
   s.exits.assign(kTransitions, 0);
@@ -37,6 +38,7 @@ inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
     ++s.by_department[v.department];
     ++s.by_exploitation[v.exploitation];
     ++s.by_destination[v.destination];
+    ++s.by_means[v.means];
     ++s.by_year[std::size_t(sc.year_of_day(v.day) - sc.start_year)];
   }
   for (const auto& e : r.events) {

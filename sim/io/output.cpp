@@ -38,6 +38,7 @@ const h5::Axis kAge = axis_named("age_group", to_strings(kAgeGroupNames));
 const h5::Axis kGender = axis_named("gender", to_strings(kGenderNames));
 const h5::Axis kExploitation = axis_named("exploitation", to_strings(kExploitationNames));
 const h5::Axis kDestination = axis_named("destination", to_strings(kDestinationNames));
+const h5::Axis kMeansAxis = axis_named("means", to_strings(kMeansNames));
 const h5::Axis kInstitution = axis_named("institution", to_strings(kInstitutionNames));
 const h5::Axis kSex = axis_named("sex_recorded", to_strings(kSexRecordedNames));
 
@@ -83,12 +84,13 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
   f_.create_array_int32(s + "victims_by_department", {rep, dep}, "persons");
   f_.create_array_int32(s + "victims_by_exploitation", {rep, kExploitation}, "persons");
   f_.create_array_int32(s + "victims_by_destination", {rep, kDestination}, "persons");
+  f_.create_array_int32(s + "victims_by_means", {rep, kMeansAxis}, "persons");
   f_.create_array_int32(s + "victims_by_year", {rep, year}, "persons");
   f_.create_array_int32(s + "attempts_by_route", {rep, kRoute}, "persons");
   f_.create_array_int32(s + "exits", {rep, kTransition}, "persons");
   f_.create_array_int32(s + "recruiters_arrested", {rep}, "recruiters");
   for (auto* name : {"victims", "victims_by_route", "victims_by_platform", "victims_by_age_group", "victims_by_gender",
-                     "victims_by_department", "victims_by_exploitation", "victims_by_destination", "victims_by_year"})
+                     "victims_by_department", "victims_by_exploitation", "victims_by_destination", "victims_by_means", "victims_by_year"})
     f_.attribute(s + name, "estimate", "model estimate");
   const std::string o = p_ + "/observed/";
   f_.group(p_ + "/observed");
@@ -145,6 +147,7 @@ void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed
   f_.write_slice(p + "victims_by_department", k, s.by_department);
   f_.write_slice(p + "victims_by_exploitation", k, s.by_exploitation);
   f_.write_slice(p + "victims_by_destination", k, s.by_destination);
+  f_.write_slice(p + "victims_by_means", k, s.by_means);
   f_.write_slice(p + "victims_by_year", k, s.by_year);
   f_.write_slice(p + "attempts_by_route", k, s.attempts_by_route);
   f_.write_slice(p + "exits", k, s.exits);

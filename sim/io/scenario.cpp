@@ -218,6 +218,7 @@ void read_recruitment(Reader r, Scenario& s) {
   auto& of = s.offer;
   of.accept = o.number("accept", Range::probability(), "offer acceptance scale (times trust and V)");
   of.k_aw = o.number("k_aw", Range::unit(), "acceptance reduction by awareness");
+  of.job_share = o.number("job_share", Range::probability(), "hunting and trusted contact: share of offers that are jobs (the rest romance); fishing offers are always jobs");
   of.coercion = o.number("coercion", Range::probability(), "probability a refusal turns into coercion when images were obtained");
   of.travel_debt = o.number("travel_debt", Range::probability(), "probability a refusal turns into travel-debt coercion");
   auto ex = o.section("exploitation", "exploitation type shares (sexual, labour, online_sexual) by gender");

@@ -113,6 +113,7 @@ struct VulnerabilityParams {
 
 struct OfferParams {
   double accept = 0.5, k_aw = 0.5, coercion = 0.3;  // coercion applies once images were obtained
+  double job_share = 0.6;                           // hunting and trusted contact: job offers vs romance
   double travel_debt = 0.05;                        // coercion through travel debt after acceptance refusals
   // exploitation type shares [gender][type]; destination shares [route][destination]
   std::array<std::array<double, kExploitationTypes>, kGenders> exploitation{};

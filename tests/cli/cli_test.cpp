@@ -102,6 +102,7 @@ TEST_F(CliTest, RunFileMatchesOutputFormat) {
       {"/summary/victims_by_department", {"replicate", "department"}},
       {"/summary/victims_by_exploitation", {"replicate", "exploitation"}},
       {"/summary/victims_by_destination", {"replicate", "destination"}},
+      {"/summary/victims_by_means", {"replicate", "means"}},
       {"/summary/victims_by_year", {"replicate", "year"}},
       {"/summary/attempts_by_route", {"replicate", "route"}},
       {"/summary/exits", {"replicate", "transition"}},

@@ -316,7 +316,7 @@ void expect_same(const ReplicateResult& a, const ReplicateResult& b, const std::
     const Victim &x = a.victims[k], &y = b.victims[k];
     diff += x.person != y.person || x.recruiter != y.recruiter || x.day != y.day || x.route != y.route ||
             x.platform != y.platform || x.exploitation != y.exploitation || x.destination != y.destination ||
-            x.department != y.department || x.age_group != y.age_group || x.gender != y.gender || x.coerced != y.coerced;
+            x.department != y.department || x.age_group != y.age_group || x.gender != y.gender || x.means != y.means;
   }
   EXPECT_EQ(diff, 0u) << "victims differing";
 }

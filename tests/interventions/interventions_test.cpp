@@ -203,7 +203,7 @@ void expect_same_dynamics(const ReplicateResult& a, const ReplicateResult& b, co
     const Victim &x = a.victims[k], &y = b.victims[k];
     const bool same = x.person == y.person && x.recruiter == y.recruiter && x.day == y.day && x.route == y.route &&
                       x.platform == y.platform && x.exploitation == y.exploitation && x.destination == y.destination &&
-                      x.department == y.department && x.age_group == y.age_group && x.gender == y.gender && x.coerced == y.coerced;
+                      x.department == y.department && x.age_group == y.age_group && x.gender == y.gender && x.means == y.means;
     if (!same) {
       ADD_FAILURE() << "first differing victim at index " << k;
       break;

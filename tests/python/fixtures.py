@@ -26,11 +26,12 @@ LABELS = {
                    "Itapua", "Misiones", "Paraguari", "Alto Parana", "Central", "Neembucu", "Amambay",
                    "Canindeyu", "Presidente Hayes", "Boqueron", "Alto Paraguay"],
     "exploitation": ["sexual", "labour", "online_sexual"],
+    "means": ["job_offer", "romance", "sextortion", "travel_debt"],
     "destination": ["same_department", "other_department", "argentina", "spain", "brazil", "chile", "bolivia"],
     "institution": ["prosecutor", "police", "childhood_ministry", "women_ministry"],
     "sex_recorded": ["female", "male", "not_recorded"],
 }
-VICTIM_DIMS = ["route", "platform", "age_group", "gender", "department", "exploitation", "destination"]
+VICTIM_DIMS = ["route", "platform", "age_group", "gender", "department", "exploitation", "destination", "means"]
 NUMERIC = {"replicate", "day", "year"}
 
 

@@ -13,7 +13,7 @@ import fixtures
 from analysis import report
 from analysis.report import fmt_count, fmt_pct, fmt_range, fmt_usd
 
-RUN_SECTIONS = ["trajectories", "funnel", "victims_by_platform", "victims_by_department", "age_gender",
+RUN_SECTIONS = ["trajectories", "funnel", "victims_by_platform", "victims_by_department", "victims_by_means", "age_gender",
                 "observed", "interventions", "events"]
 COMPARE_SECTIONS = ["compare_table", "forest", "cost_effectiveness", "cumulative", "averted_by_department",
                     "averted_by_age_group", "averted_by_gender"]
@@ -69,7 +69,7 @@ def test_run_report_has_every_section_and_plot(run_file):
     for key in RUN_SECTIONS:
         assert f'data-section="{key}"' in html, key
     assert "omitted" not in reps[0].numbers
-    assert html.count("<img ") == 8
+    assert html.count("<img ") == 9  # one plot per section, means included
     n = reps[0].numbers
     assert n["funnel"]["recruited_total"].sum() == truth["victims"].sum()
     assert n["victims_by_platform"]["total"].sum() == truth["victims"].sum()
@@ -136,7 +136,7 @@ def test_missing_optional_groups_become_notes(tmp_path):
     assert sorted(reps[0].numbers["omitted"]) == ["events", "interventions", "observed"]
     assert "no /observed group (optional)" in html
     assert "no /events table (optional)" in html
-    assert 'data-section="funnel"' in html and html.count("<img ") == 7
+    assert 'data-section="funnel"' in html and html.count("<img ") == 8
 
 
 def test_missing_trajectories_omits_only_that_section(tmp_path):
