@@ -11,7 +11,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium
 
-.PHONY: deps deps-browser build demo test bench sanitize docs screenshot clean
+.PHONY: deps deps-browser build demo test bench sanitize sanitize-asan sanitize-tsan docs screenshot clean
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -46,17 +46,21 @@ bench: build
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
 	./$(BUILD)/scale_run
 
-# ASan+UBSan over the whole suite, TSan over the parallel engine tests.
-sanitize: deps
+# ASan+UBSan over the whole suite, TSan over the parallel engine tests (with an instrumented oneTBB).
+sanitize: sanitize-asan sanitize-tsan
+
+sanitize-asan: deps
 	cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+sanitize-tsan: deps
+	bash tests/sanitize/tbb_tsan.sh
 	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS)
-	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" ./build-tsan/tests/redes_tests \
+	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/sanitize/tsan.supp" ./build-tsan/tests/redes_tests \
 	  --gtest_filter='DeterminismEngine.*:PopulationDeterminism.*:NetworkDeterminism.*:InterventionZero.EveryType*'
 
-
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps
 
 docs: build
 	{ sed '/^| key | type | range | default | meaning |$$/q' scenarios/README.md; echo '|---|---|---|---|---|'; \
