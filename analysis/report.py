@@ -108,7 +108,13 @@ def victims_sentence(values, md: dict, prefix: str = "Model estimate") -> str:
     n = len(values)
     tail = ("a single replicate, so no interval" if n == 1
             else f"90% interval {fmt_range(lo, hi)} across {n} replicates")
-    return f"{prefix}: {fmt_count(med)} people recruited over {horizon(md)} ({tail})."
+    sentence = f"{prefix}: {fmt_count(med)} people recruited over {horizon(md)} ({tail})."
+    agents, represents = md.get("agents"), md.get("represents")
+    if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
+        # A sample of a larger population: say so, so nobody quotes sample counts as national ones.
+        sentence += (f" These counts are for {int(agents):,} synthetic persons standing for "
+                     f"{float(represents):,.0f} people; multiply by {float(represents) / float(agents):.1f} for that scale.")
+    return sentence
 
 
 # ---- HTML building ----

@@ -120,6 +120,16 @@ void ensure_parent(const fs::path& p) {
   if (p.has_parent_path()) fs::create_directories(p.parent_path());
 }
 
+/// A line saying how sample counts scale to the population represented, or "" at full scale.
+std::string scale_note(const Scenario& sc) {
+  const double k = sc.population.represents / double(sc.population.size);
+  if (std::abs(k - 1) < 1e-9) return "";
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "Counts are for %lld synthetic persons standing for %.0f people: multiply by %.1f for that scale.\n",
+                static_cast<long long>(sc.population.size), sc.population.represents, k);
+  return buf;
+}
+
 std::string with_commas(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.0f", v);
@@ -304,6 +314,7 @@ int cmd_run(const Options& opt) {
   std::printf("\nredes run: %s, %d replicate(s), seed %u, %d days from %s\n", sc.name.c_str(), opt.replicates, seed, sc.days,
               sc.start_date.c_str());
   std::printf("MODEL ESTIMATES (median over replicates; the range shows stochastic spread only, not parameter uncertainty):\n");
+  std::printf("%s", scale_note(sc).c_str());
   print_interval_line("people recruited", victims);
   print_interval_line("recorded by institutions", recorded);
   std::printf("  %-28s %10.1f\n", "true per recorded victim", quantile(hidden, 0.5));
@@ -411,7 +422,8 @@ int cmd_compare(const Options& opt) {
   std::printf("MODEL ESTIMATES. Baseline: %s people recruited (median; 90%% of replicates %s to %s).\n",
               with_commas(quantile(base_victims, 0.5)).c_str(), with_commas(quantile(base_victims, 0.05)).c_str(),
               with_commas(quantile(base_victims, 0.95)).c_str());
-  std::printf("Victims averted: mean with 95%% interval over paired replicates (common random numbers).\n\n");
+  std::printf("%sVictims averted: mean with 95%% interval over paired replicates (common random numbers).\n\n",
+              scale_note(base).c_str());
   std::printf("%-32s %20s %18s %14s %16s\n", "intervention", "averted (95% CI)", "share averted", "cost USD", "USD per averted");
   for (const auto& r : rows) {
     char av[64], sh[64], cp[32];

@@ -43,6 +43,8 @@ int platform_index(const std::string& name) {
 void read_population(Reader r, Scenario& s) {
   auto& p = s.population;
   p.size = r.integer("size", {10, 2e8, false, "an integer in [10, 200000000]"}, "number of synthetic persons");
+  p.represents = r.number("represents", double(p.size), Range::positive(),
+                           "real people the synthetic persons stand for; counts scale by represents/size (default: size)");
   p.departments = r.strings("departments", {}, "department names; fixes the order of every per-department list");
   if (p.departments.empty()) r.fail("departments", "at least one department is needed");
   const std::size_t nd = p.departments.size();
@@ -252,7 +254,7 @@ void read_recruitment(Reader r, Scenario& s) {
 void read_observation(Reader r, Scenario& s) {
   auto& ob = s.observation;
   const std::size_t nd = s.population.departments.size();
-  auto d = r.numbers("detect", Range::probability(), kInstitutions, "yearly detection probability per institution at full presence");
+  auto d = r.numbers("detect", Range::probability(), kInstitutions, "probability an institution ever records a case it handles, at full presence, no fear, full cooperation");
   ob.detect = fixed<kInstitutions>(d);
   ob.presence.assign(nd, {});
   auto pr = r.section("presence", "territorial presence per department, per institution");
@@ -262,6 +264,7 @@ void read_observation(Reader r, Scenario& s) {
   }
   pr.finish();
   ob.fear = r.number("fear", Range::unit(), "victims' fear of reporting");
+  ob.delay_days = r.number("delay_days", Range::positive(), "mean days from recruitment to the record (exponential)");
   ob.p_sex_missing = r.number("p_sex_missing", Range::probability(), "probability sex is not recorded");
   ob.p_ict_recorded = r.number("p_ict_recorded", Range::probability(), "probability the technology used is recorded");
   r.finish();

@@ -20,6 +20,7 @@ struct AgeBand {
 
 struct PopulationParams {
   std::int64_t size = 0;
+  double represents = 0;  // real people the synthetic population stands for (scale = represents / size)
   std::vector<std::string> departments;
   std::vector<double> department_share, urban_share, poverty_rate;  // per department
   double poverty_urban_factor = 1, poverty_rural_factor = 1;
@@ -131,6 +132,7 @@ struct ObservationParams {
   std::array<double, kInstitutions> detect{};  // yearly probability at presence 1
   std::vector<std::array<double, kInstitutions>> presence;  // per department
   double fear = 0.5, p_sex_missing = 0.01, p_ict_recorded = 0.1;
+  double delay_days = 180;  // mean days from recruitment to the record
 };
 
 struct ShockParams {

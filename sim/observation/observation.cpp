@@ -29,12 +29,12 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     for (int inst = 0; inst < kInstitutions; ++inst) {
       if (inst == 2 && !minor) continue;                      // childhood ministry: minors
       if (inst == 3 && (minor || v.gender != 0)) continue;    // women's ministry: adult women
-      const double p_year = std::clamp(ob.detect[inst] * ob.presence[v.department][inst] * (1 + reporting) * coop * (1 - ob.fear), 0.0, 1.0);
-      if (p_year <= 0) continue;
+      // Recorded at all with probability p, after an exponential delay. (A constant hazard would
+      // record every victim eventually and make recorded counts climb year after year.)
+      const double p = std::clamp(ob.detect[inst] * ob.presence[v.department][inst] * (1 + reporting) * coop * (1 - ob.fear), 0.0, 1.0);
       Draws d(rng, v.person, 0, Stream::Detection, std::uint16_t(inst));
-      // Waiting time to detection with a constant yearly hazard giving p_year in the first year.
-      const double rate = -std::log1p(-std::min(p_year, 1 - 1e-12)) / 365.0;
-      const int day = v.day + int(d.exponential(rate));
+      if (!(d.uniform() < p)) continue;
+      const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
       if (day >= sc.days) continue;
       first_day = std::min(first_day, day);
       const std::size_t y = std::size_t(sc.year_of_day(day) - first_year);

@@ -125,6 +125,7 @@ TEST_F(CliTest, RunFileMatchesOutputFormat) {
       {"gender", {"female", "male"}},
       {"exploitation", {"sexual", "labour", "online_sexual"}},
       {"destination", {"same_department", "other_department", "argentina", "spain", "brazil", "chile", "bolivia"}},
+      {"means", {"job_offer", "romance", "sextortion", "travel_debt"}},
       {"institution", {"prosecutor", "police", "childhood_ministry", "women_ministry"}},
       {"sex_recorded", {"female", "male", "not_recorded"}},
   };

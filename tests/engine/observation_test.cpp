@@ -2,9 +2,9 @@
 // detection institutions record nearly every true victim, in the year expected from the
 // detection delay; lowering one department's presence lowers only that department's records
 // (draws are keyed by person: common random numbers). Expectations are computed from the model's
-// definition: an institution that handles a case detects it with a constant hazard giving
-// probability p_year within 365 days, i.e. rate = -ln(1 - p_year) / 365 per day, and a case
-// detected on day t < horizon is recorded in the calendar year of t. Seeds are fixed.
+// definition: an institution that handles a case records it with probability p (detect x presence
+// x ...), after an exponential delay of mean delay_days, and a case recorded on day t < horizon
+// counts in the calendar year of t. Seeds are fixed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -24,7 +24,8 @@
 namespace redes {
 namespace {
 
-constexpr double kP = 0.999999;  // yearly detection probability: "perfect" within the model's hazard form
+constexpr double kP = 1.0;          // perfect detection
+constexpr double kDelayDays = 10;   // short delays, so records fall in the year of recruitment
 
 Scenario perfect_detection() {
   Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
@@ -35,6 +36,7 @@ Scenario perfect_detection() {
   sc.observation.fear = 0;
   sc.observation.p_sex_missing = 0;
   sc.observation.p_ict_recorded = 1;
+  sc.observation.delay_days = kDelayDays;
   return sc;
 }
 
@@ -44,8 +46,6 @@ bool handles(int inst, const Victim& v) {
   if (inst == 3) return !minor && v.gender == 0;    // women's ministry
   return true;                                      // prosecutor, police
 }
-
-double rate_of(double p_year) { return -std::log(1 - p_year) / 365.0; }
 
 /// Probability that a detection with `rate` after recruitment on `day` falls on a day in [a, b).
 double within(double rate, int day, int a, int b) {
@@ -106,7 +106,7 @@ TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
   const Observed o = observe(sc, r, Rng(kSeed, 0));
   const int D = sc.days, Y = o.years;
   ASSERT_GE(Y, 3) << "a long horizon";
-  const double rate = rate_of(kP);
+  const double rate = 1.0 / kDelayDays;
 
   std::vector<Expect> inst(kInstitutions), ict(kInstitutions), year(static_cast<std::size_t>(Y));
   Expect any;
@@ -146,7 +146,7 @@ TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
   EXPECT_NEAR(double(rec_sum), any.mean, any.tol());
   // Recorded = true for each year, within the allowance of the detection delay: victims
   // recruited within 90 days of a year's end may be recorded the next year, or never if the
-  // horizon ends (a wait over 90 days has probability exp(-2 * 0.0379 * 90) ~ 0.1%).
+  // horizon ends (a first record after 90 days has probability below exp(-2 * 90 / 10) = 2e-8).
   for (int y = 0; y < Y; ++y) {
     EXPECT_NEAR(double(o.recorded_victims[std::size_t(y)]), year[std::size_t(y)].mean, year[std::size_t(y)].tol())
         << "year " << sc.start_year + y;
@@ -197,17 +197,17 @@ TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
       }
   EXPECT_EQ(lo.true_victims, hi.true_victims);
 
-  // The target department: expected records at presence 0.2 (p_year = 0.2 * kP), per institution.
-  const double rate = rate_of(presence * kP);
+  // The target department: expected records at presence 0.2 (recorded with p = 0.2), per institution.
+  const double rate = 1.0 / kDelayDays;
   for (int i = 0; i < kInstitutions; ++i) {
     Expect e;
     for (const Victim& v : r.victims)
-      if (v.department == target && handles(i, v)) e.add(within(rate, v.day, v.day, sc.days));
+      if (v.department == target && handles(i, v)) e.add(presence * within(rate, v.day, v.day, sc.days));
     const auto n_lo = recorded_by(lo, i, target), n_hi = recorded_by(hi, i, target);
-    EXPECT_LE(n_lo, n_hi) << kInstitutionNames[i] << ": a lower hazard can only delay each person's detection";
+    EXPECT_LE(n_lo, n_hi) << kInstitutionNames[i] << ": the same draws with a lower p can only drop records";
     EXPECT_NEAR(double(n_lo), e.mean, e.tol()) << kInstitutionNames[i];
   }
-  // The recorded share of the department's victims falls clearly (from ~1 to ~0.5 over 5 years).
+  // The recorded share of the department's victims falls clearly (from ~1 to ~0.2).
   const double share_hi = double(recorded_by(hi, 0, target)) / victims_by_dept[std::size_t(target)];
   const double share_lo = double(recorded_by(lo, 0, target)) / victims_by_dept[std::size_t(target)];
   EXPECT_GT(share_hi, 0.85);

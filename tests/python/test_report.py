@@ -228,3 +228,11 @@ def test_interval_reaching_zero_is_called_indistinguishable():
     clear = report.intervention_sentence("digital_literacy", 24.0, 16.0, 31.0, 0.12, 13861.0)
     assert "cannot be told apart from no effect" in unclear
     assert "cannot be told apart" not in clear
+
+
+def test_sample_counts_say_how_they_scale():
+    values = [100, 110, 120]
+    sample = report.victims_sentence(values, {"days": 1826, "agents": 610990, "represents": 6109903})
+    full = report.victims_sentence(values, {"days": 1826, "agents": 6109903, "represents": 6109903})
+    assert "multiply by 10.0" in sample and "610,990 synthetic persons" in sample
+    assert "multiply" not in full
