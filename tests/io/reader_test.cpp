@@ -3,21 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/scenario_error.hpp"
+
 #include <algorithm>
 
 namespace redes::io {
 namespace {
 
-template <class F>
-ScenarioError error_of(F&& f) {
-  try {
-    f();
-  } catch (const ScenarioError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a ScenarioError";
-  return ScenarioError({}, "", "(none thrown)");
-}
+using redes::testing::error_of;
 
 void expect_at(const ScenarioError& e, int line, int column, const std::string& key_path) {
   EXPECT_EQ(e.where().file, "t.yaml");

@@ -5,6 +5,8 @@
 #include "sim/io/scenario.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/scenario_error.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -144,15 +146,7 @@ class ScenarioErrors : public ::testing::Test {
     return {line, column};
   }
   template <class F>
-  ScenarioError error_of(F&& f) {
-    try {
-      f();
-    } catch (const ScenarioError& e) {
-      return e;
-    }
-    ADD_FAILURE() << "expected a ScenarioError";
-    return ScenarioError({}, "", "(none thrown)");
-  }
+  ScenarioError error_of(F&& f) { return redes::testing::error_of(std::forward<F>(f)); }
   ScenarioError load_error(const fs::path& file) {
     return error_of([&] { load_scenario(file); });
   }

@@ -2,6 +2,8 @@
 #include "sim/io/yaml_tree.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/scenario_error.hpp"
 #include <unistd.h>
 
 #include <filesystem>
@@ -12,16 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <class F>
-ScenarioError error_of(F&& f) {
-  try {
-    f();
-  } catch (const ScenarioError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a ScenarioError";
-  return ScenarioError({}, "", "(none thrown)");
-}
+using redes::testing::error_of;
 
 void expect_at(const Location& loc, const std::string& file, int line, int column) {
   EXPECT_EQ(loc.file, file);
