@@ -372,7 +372,7 @@ int cmd_compare(const Options& opt) {
         });
   }
   std::vector<ArmOutcome> iv_arms(outcomes.begin() + 1, outcomes.end());
-  auto rows = compare_arms(outcomes[0], iv_arms);
+  auto rows = compare_arms(outcomes[0], iv_arms, base.population.represents / double(base.population.size));
   // /compare datasets
   std::vector<std::string> iv_names(arm_names.begin() + 1, arm_names.end());
   const h5::Axis ivx = axis_named("intervention", iv_names);

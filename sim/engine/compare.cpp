@@ -32,7 +32,8 @@ const std::vector<std::pair<std::string, Field>> kDims = {
     {"route", &Summary::by_route}, {"platform", &Summary::by_platform}};
 }  // namespace
 
-std::vector<ComparisonRow> compare_arms(const ArmOutcome& base, const std::vector<ArmOutcome>& arms) {
+std::vector<ComparisonRow> compare_arms(const ArmOutcome& base, const std::vector<ArmOutcome>& arms,
+                                        double people_per_person) {
   std::vector<ComparisonRow> rows;
   const std::size_t R = base.summaries.size();
   for (const auto& arm : arms) {
@@ -47,7 +48,8 @@ std::vector<ComparisonRow> compare_arms(const ArmOutcome& base, const std::vecto
     row.averted_ci = mean_interval(row.averted);
     row.share_ci = mean_interval(share);
     row.cost = R ? std::accumulate(arm.costs.begin(), arm.costs.end(), 0.0) / double(R) : 0.0;
-    row.cost_per_averted = row.averted_ci.mean > 0 ? row.cost / row.averted_ci.mean : std::numeric_limits<double>::quiet_NaN();
+    row.cost_per_averted = row.averted_ci.mean > 0 ? row.cost / (row.averted_ci.mean * people_per_person)
+                                                   : std::numeric_limits<double>::quiet_NaN();
     for (const auto& [dim, field] : kDims) {
       const std::size_t cats = R ? (base.summaries[0].*field).size() : 0;
       std::vector<Interval> cis;

@@ -28,6 +28,9 @@ struct ComparisonRow {
   std::vector<std::pair<std::string, std::vector<Interval>>> by;
 };
 
-std::vector<ComparisonRow> compare_arms(const ArmOutcome& baseline, const std::vector<ArmOutcome>& arms);
+/// `people_per_person` (population.represents / size) scales averted victims for the cost per
+/// victim averted, since costs are for the represented population.
+std::vector<ComparisonRow> compare_arms(const ArmOutcome& baseline, const std::vector<ArmOutcome>& arms,
+                                        double people_per_person = 1.0);
 
 }  // namespace redes

@@ -31,6 +31,7 @@ double Schedule::strength(int day) const {
 void Intervention::read_common(io::Reader& r, const Scenario& sc) {
   using io::Range;
   type_ = r.string("type", "intervention type (see `redes list interventions`)");
+  people_per_person_ = sc.population.represents / double(sc.population.size);
   name_ = r.string("name", type_, "label used in outputs");
   auto date = [&](std::string_view key, std::string_view fallback) {
     std::string text = r.string(key, fallback, "date (YYYY-MM-DD)");
@@ -81,7 +82,8 @@ std::pair<const PersonId*, const PersonId*> Intervention::reached_on(int day) co
 }
 
 double Intervention::day_cost(int day, std::int64_t reached) const {
-  double c = cost_.per_person * double(reached);
+  // Each synthetic person stands for `people_per_person_` real ones: costs are for the real population.
+  double c = cost_.per_person * double(reached) * people_per_person_;
   if (day == schedule_.start && schedule_.start < schedule_.end) c += cost_.fixed;
   if (schedule_.active(day)) c += cost_.per_day;
   return c;

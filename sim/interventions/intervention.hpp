@@ -89,6 +89,7 @@ class Intervention {
   double coverage_ = 0;
   Cost cost_;
   bool spread_ = false;                 // awareness passes along ties on the day of reach
+  double people_per_person_ = 1.0;      // population.represents / population.size
 
  private:
   std::vector<PersonId> reach_people_;  // sorted by (day, person)

@@ -330,3 +330,21 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
 
 }  // namespace
 }  // namespace redes
+
+namespace redes {
+namespace {
+// A 1:10 sample: costs are for the represented population, so averted victims are scaled too.
+TEST(CompareArms, CostPerVictimAvertedScalesAvertedToTheRepresentedPopulation) {
+  Summary b, a;
+  b.victims = 110, a.victims = 100;
+  for (auto* s : {&b, &a})
+    for (auto* v : {&s->by_department, &s->by_age_group, &s->by_gender, &s->by_route, &s->by_platform}) v->assign(1, 0);
+  ArmOutcome base{"baseline", {b, b}, {0, 0}}, arm{"x", {a, a}, {5000, 5000}};
+  const auto full = compare_arms(base, {arm});
+  const auto sample = compare_arms(base, {arm}, 10.0);
+  EXPECT_DOUBLE_EQ(full[0].cost_per_averted, 500.0);
+  EXPECT_DOUBLE_EQ(sample[0].cost_per_averted, 50.0);
+  EXPECT_DOUBLE_EQ(sample[0].averted_ci.mean, 10.0);  // victim counts stay in simulated persons
+}
+}  // namespace
+}  // namespace redes
