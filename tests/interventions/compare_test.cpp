@@ -4,6 +4,8 @@
 #include "sim/engine/compare.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -118,15 +120,7 @@ TEST(CompareArms, PairedDifferencesSharesCostsAndCategories) {
 
 // ---- redes compare end to end -------------------------------------------------------------------
 
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& stem) {
-    path = fs::temp_directory_path() / (stem + "-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
+using redes::testing::TempDir;
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p);

@@ -9,6 +9,8 @@
 // once, a fixed seed, and replicates run in parallel. Statistical checks use paired replicates
 // (same seed and replicate index in each arm) and a paired t statistic; each states its threshold.
 #include <gtest/gtest.h>
+
+#include "tests/support/temp_dir.hpp"
 #include <tbb/parallel_for.h>
 #include <unistd.h>
 
@@ -280,21 +282,7 @@ int run_cli(const std::string& args) {
   return std::system(cmd.c_str());
 }
 
-/// A temporary directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& stem) {
-    path = fs::temp_directory_path() / (stem + "-" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string file(const std::string& name, const std::string& text = "") const {
-    const fs::path p = path / name;
-    if (!text.empty()) std::ofstream(p) << text;
-    return p.string();
-  }
-};
+using redes::testing::TempDir;
 
 TEST(InterventionZero, CliRunOfAZeroCoverageArmWritesTheBaselineDatasets) {
   TempDir tmp("redes-interv-zero");
