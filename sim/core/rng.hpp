@@ -27,6 +27,9 @@ enum class Stream : std::uint16_t {
   Exit = 56, Images = 57,
   InterventionReach = 60, PeerSpread = 61,
   Detection = 70, Recording = 71,
+  // sweeps and calibration (entity = point or particle)
+  SweepDesign = 80, SweepSeed = 81, Bootstrap = 82,
+  AbcPrior = 90, AbcResample = 91, AbcPerturb = 92, CalibrationRun = 93,
   Test = 999,
 };
 
