@@ -1,4 +1,5 @@
 #include "sim/cli/commands.hpp"
+#include "sim/cli/console.hpp"
 
 #include <tbb/global_control.h>
 #include <unistd.h>
@@ -26,70 +27,6 @@ namespace redes {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::size_t peak_rss_bytes() {
-  // VmHWM in /proc/self/status: the kernel's record of peak resident memory.
-  FILE* f = std::fopen("/proc/self/status", "r");
-  if (!f) return 0;
-  char line[256];
-  std::size_t kb = 0;
-  while (std::fgets(line, sizeof line, f))
-    if (std::sscanf(line, "VmHWM: %zu kB", &kb) == 1) break;
-  std::fclose(f);
-  return kb * 1024;
-}
-
-/// A progress bar with time left on a terminal; plain lines every 10% otherwise.
-class Progress {
- public:
-  Progress(std::string what, std::int64_t total) : what_(std::move(what)), total_(total), tty_(isatty(STDERR_FILENO)) {
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~Progress() {
-    stop_ = true;
-    thread_.join();
-    print(true);
-  }
-  std::atomic<std::int64_t> done{0};
-
- private:
-  void loop() {
-    while (!stop_) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      print(false);
-    }
-  }
-  void print(bool final) {
-    const std::int64_t d = done.load();
-    const double frac = total_ > 0 ? double(d) / double(total_) : 1.0;
-    const double el = seconds_since(start_);
-    const double left = frac > 0 ? el * (1 - frac) / frac : 0;
-    if (tty_) {
-      int bars = int(frac * 30);
-      std::fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%  %.0fs elapsed, ~%.0fs left  ", what_.c_str(), bars,
-                   "##############################", 30 - bars, "", frac * 100, el, left);
-      if (final) std::fprintf(stderr, "\n");
-    } else {
-      int decile = int(frac * 10);
-      if (decile > last_decile_ || final) {
-        if (decile != last_decile_) std::fprintf(stderr, "%s: %3.0f%% (%.0fs elapsed, ~%.0fs left)\n", what_.c_str(), frac * 100, el, left);
-        last_decile_ = decile;
-      }
-    }
-    std::fflush(stderr);
-  }
-  std::string what_;
-  std::int64_t total_;
-  bool tty_;
-  Clock::time_point start_ = Clock::now();
-  std::atomic<bool> stop_{false};
-  int last_decile_ = -1;
-  std::thread thread_;
-};
-
 struct World {
   Population pop;
   Network net;
@@ -128,29 +65,6 @@ std::string scale_note(const Scenario& sc) {
   std::snprintf(buf, sizeof buf, "Counts are for %lld synthetic persons standing for %.0f people: multiply by %.1f for that scale.\n",
                 static_cast<long long>(sc.population.size), sc.population.represents, k);
   return buf;
-}
-
-std::string with_commas(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  std::string s = buf, out;
-  int start = s[0] == '-' ? 1 : 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    out += s[i];
-    std::size_t rest = s.size() - i - 1;
-    if (int(i) >= start && rest > 0 && rest % 3 == 0) out += ',';
-  }
-  return out;
-}
-
-/// Quantile of a sample (linear interpolation), for spreads over replicates.
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  double pos = q * double(v.size() - 1);
-  std::size_t lo = std::size_t(std::floor(pos));
-  std::size_t hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
 }
 
 }  // namespace

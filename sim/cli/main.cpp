@@ -51,6 +51,25 @@ int main(int argc, char** argv) {
   compare->add_option("-o,--output", opt.output, "HDF5 output (default: out/compare.h5)");
   common(compare, true);
 
+  auto* sweep = app.add_subcommand("sweep", "run a sweep file's design (grid, latin hypercube or saltelli) with Sobol sensitivity;\n"
+                                                 "re-running resumes; works under mpirun and as a job array with --shard");
+  sweep->add_option("file", opt.file, "sweep YAML")->required();
+  sweep->add_option("-o,--output", opt.output, "HDF5 output (default: out/<sweep name>.h5)");
+  sweep->add_option("--shard", opt.shard, "K/N: run only every N-th run starting at K (1-based) into <output>.shard-K-of-N.h5");
+  common(sweep, false);
+
+  auto* merge = app.add_subcommand("merge", "merge sweep shards (or partial sweep files) into one sweep file");
+  merge->add_option("parts", opt.files, "sweep part files")->required();
+  merge->add_option("-o,--output", opt.output, "merged HDF5 file")->required();
+  merge->add_option("--sweep", opt.file, "sweep YAML (default: the one recorded in the parts)");
+
+  auto* calibrate = app.add_subcommand("calibrate", "fit scenario parameters to recorded cases by approximate Bayesian computation\n"
+                                                         "(rejection, then sequential Monte Carlo with adaptive tolerances)");
+  calibrate->add_option("file", opt.file, "calibration YAML")->required();
+  calibrate->add_option("-o,--output", opt.output, "HDF5 output (default: out/<calibration name>.h5)");
+  calibrate->add_option("--write-scenario", opt.write_scenario, "also write a scenario with the posterior medians, marked calibrated:");
+  common(calibrate, false);
+
   auto* inspect = app.add_subcommand("inspect", "print the headline numbers of a run or compare file");
   inspect->add_option("file", opt.file, "HDF5 file written by redes")->required();
 
@@ -69,6 +88,9 @@ int main(int argc, char** argv) {
     if (*run) return cmd_run(opt);
     if (*compare) return cmd_compare(opt);
     if (*inspect) return cmd_inspect(opt);
+    if (*sweep) return cmd_sweep(opt);
+    if (*merge) return cmd_merge(opt);
+    if (*calibrate) return cmd_calibrate(opt);
     if (*list) return cmd_list(opt);
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <system_error>
 
 namespace redes::h5 {
@@ -379,6 +380,12 @@ void Writer::create_dataset(const std::string& path, const std::vector<Axis>& ax
     c.ok(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "set chunks for");
     c.ok(H5Pset_shuffle(dcpl.get()), "set shuffle filter for");
     c.ok(H5Pset_deflate(dcpl.get(), kDeflateLevel), "set deflate filter for");
+  }
+  // Unwritten cells of a real-valued array read as NaN, never as a plausible 0 (sweep parts hold
+  // only their own runs).
+  if (H5Tequal(type, H5T_NATIVE_DOUBLE) > 0) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    c.ok(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_DOUBLE, &nan), "set fill value for");
   }
   Handle lcpl = intermediate_lcpl(c);
   Handle ds = c.own(H5Dcreate2(file(), path.c_str(), type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose,

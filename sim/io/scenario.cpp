@@ -387,6 +387,7 @@ Arm arm_from_files(const io::Node& base_tree, const std::filesystem::path& base_
   }
   arm.scenario = scenario_from_tree(tree, base_file);
   arm.scenario.name = arm.name;
+  arm.tree = std::move(tree);
   return arm;
 }
 

@@ -182,6 +182,7 @@ struct Scenario {
 struct Arm {
   std::string name;
   Scenario scenario;
+  io::Node tree;  // the composed baseline tree with the arm's interventions appended
 };
 Arm arm_from_files(const io::Node& base_tree, const std::filesystem::path& base_file,
                    const std::filesystem::path& intervention_file);

@@ -231,8 +231,27 @@ bool split_path(const std::string& path, std::vector<Step>& steps) {
   return true;
 }
 
-// Replaces the node at `path` (which must exist) by `value`. Maps are replaced, not merged, so an
-// override of a `{value:, source:}` map does not mix two provenances.
+}  // namespace
+
+const Node* find_path(const Node& root, const std::string& path) {
+  std::vector<Step> steps;
+  if (!split_path(path, steps)) return nullptr;
+  const Node* cur = &root;
+  for (const Step& step : steps) {
+    const bool digits = !step.key.empty() && std::all_of(step.key.begin(), step.key.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (step.key.empty() || (cur->is_seq() && digits)) {
+      const std::size_t index = step.key.empty() ? step.index : std::stoul(step.key);
+      if (!cur->is_seq() || index >= cur->seq.size()) return nullptr;
+      cur = &cur->seq[index];
+    } else {
+      cur = cur->is_map() ? cur->find(step.key) : nullptr;
+      if (!cur) return nullptr;
+    }
+  }
+  return cur;
+}
+
+// Maps are replaced, not merged, so an override of a `{value:, source:}` map does not mix two provenances.
 void apply_override(Node& root, const std::string& path, Node value) {
   const Location at = value.key_loc;
   auto fail = [&](const std::string& why) -> void { throw ScenarioError(at, path, "cannot override: " + why); };
@@ -273,6 +292,8 @@ void apply_override(Node& root, const std::string& path, Node value) {
   *cur = std::move(value);
   cur->key_loc = key_loc;
 }
+
+namespace {
 
 class Loader {
  public:

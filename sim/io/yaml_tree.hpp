@@ -41,6 +41,13 @@ Node parse_yaml(std::string_view text, const std::string& filename);
 /// The returned tree has neither `include` nor `override` keys. Throws ScenarioError.
 Node load_scenario_tree(const std::filesystem::path& file);
 
+/// Replaces the node at a dotted key path ("population.size", "interventions[0].coverage"), which
+/// must exist, by `value`. Errors (ScenarioError at value.key_loc) name the path and suggest keys.
+void apply_override(Node& root, const std::string& path, Node value);
+
+/// The node at a dotted key path, or nullptr when the path does not exist or is malformed.
+const Node* find_path(const Node& root, const std::string& path);
+
 /// How a node reads in an error message: "'abc'", "a list", "a map", "nothing (an empty value)".
 std::string describe(const Node& node);
 

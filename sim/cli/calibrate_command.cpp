@@ -1,0 +1,82 @@
+// cli: `redes calibrate`. Fits parameters by ABC, writes the posterior to HDF5 and prints the fit
+// of every target and the implied hidden victims, each a model estimate with its interval.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sim/calibration/calibration.hpp"
+#include "sim/cli/commands.hpp"
+#include "sim/cli/console.hpp"
+#include "sim/io/errors.hpp"
+#include "sim/io/h5.hpp"
+#include "sim/io/output.hpp"
+
+namespace redes {
+
+int cmd_calibrate(const Options& opt) {
+  namespace fs = std::filesystem;
+  const calib::CalibrationSpec spec = calib::load_calibration(opt.file);  // all checked before any run
+  const fs::path out = opt.output.empty() ? fs::path("out") / (spec.name + ".h5") : fs::path(opt.output);
+  const std::string started = now_iso();
+  std::size_t points = 0;
+  for (const auto& t : spec.targets) points += t.points.size();
+  std::fprintf(stderr, "calibrating %zu parameter(s) to %zu target value(s) of '%s': %d particles, up to %d SMC generation(s)...\n",
+               spec.parameters.size(), points, spec.name.c_str(), spec.abc.particles, spec.abc.generations);
+  const auto t0 = Clock::now();
+  double last = 0;
+  const calib::CalibrationResult res = calib::calibrate(spec, [&](std::int64_t sims) {
+    const double el = seconds_since(t0);
+    if (el - last < 10) return;
+    last = el;
+    std::fprintf(stderr, "calibrating: %lld simulations, %.0f s, %.1f simulations/min\n", (long long)sims, el, 60.0 * double(sims) / el);
+  });
+  calib::write_calibration_file(out, spec, res, opt.threads, started);
+
+  h5::Reader in(out);
+  const auto med = in.read_double("/calibration/summary/median"), q05 = in.read_double("/calibration/summary/q05"),
+             q95 = in.read_double("/calibration/summary/q95");
+  std::printf("\nredes calibrate '%s': %lld simulations in %.0f s; %s\n", spec.name.c_str(), (long long)res.simulations,
+              res.seconds, res.abc.stop_reason.c_str());
+  std::printf("%-4s %12s %12s %10s %8s\n", "gen", "tolerance", "simulations", "accepted", "ESS");
+  for (std::size_t g = 0; g < res.abc.generations.size(); ++g) {
+    const auto& G = res.abc.generations[g];
+    std::printf("%-4zu %12.3f %12lld %9.1f%% %8.1f\n", g, G.epsilon, (long long)G.simulations, 100 * G.acceptance, G.ess);
+  }
+  std::printf("\nposterior (median and 90%% interval; prior range in brackets):\n");
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k)
+    std::printf("  %-40s %10.4g  (%.4g to %.4g)  [%g, %g]\n", spec.parameters[k].key.c_str(), med[k], q05[k], q95[k],
+                spec.parameters[k].lo, spec.parameters[k].hi);
+  const auto obs = in.read_double("/calibration/fit/observed"), fm = in.read_double("/calibration/fit/model_median"),
+             flo = in.read_double("/calibration/fit/model_q05"), fhi = in.read_double("/calibration/fit/model_q95");
+  std::printf("\nfit to the targets (model: posterior median and 90%% interval of simulated values):\n");
+  std::printf("  %-46s %10s %10s %22s\n", "target", "reference", "model", "interval");
+  std::size_t j = 0;
+  for (const auto& t : spec.targets)
+    for (const auto& p : t.points) {
+      std::printf("  %-46s %10.1f %10.1f %10.1f to %9.1f\n", p.label.c_str(), obs[j], fm[j], flo[j], fhi[j]);
+      ++j;
+    }
+  const auto hid = calib::posterior_interval(res, calib::hidden_victims(res)), tru = calib::posterior_interval(res, res.true_victims);
+  std::printf("\nMODEL ESTIMATES over the simulated period (posterior median and 90%% interval; within the model's assumptions):\n");
+  std::printf("  victims never recorded  %10s  (%s to %s)\n", with_commas(hid.median).c_str(), with_commas(hid.lo).c_str(),
+              with_commas(hid.hi).c_str());
+  std::printf("  true victims            %10s  (%s to %s)\n", with_commas(tru.median).c_str(), with_commas(tru.lo).c_str(),
+              with_commas(tru.hi).c_str());
+  std::printf("wrote %s\n", out.c_str());
+  if (!opt.write_scenario.empty()) {
+    const fs::path sp = opt.write_scenario;
+    if (sp.has_parent_path()) fs::create_directories(sp.parent_path());
+    const fs::path tmp = sp.string() + ".tmp";
+    {
+      std::ofstream o(tmp);
+      o << calib::calibrated_scenario_yaml(spec, res, sp, out);
+      if (!o) throw IoError(tmp.string() + ": cannot write the calibrated scenario");
+    }
+    fs::rename(tmp, sp);
+    std::printf("wrote %s (posterior medians, marked calibrated:)\n", sp.c_str());
+  }
+  return 0;
+}
+
+}  // namespace redes

@@ -1,0 +1,112 @@
+#include "sim/sweep/journal.hpp"
+
+#include <unistd.h>
+
+#include <boost/crc.hpp>
+#include <cstring>
+
+#include "sim/io/errors.hpp"
+
+namespace redes::sweep {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr char kMagic[8] = {'R', 'E', 'D', 'E', 'S', 'J', '1', '\n'};
+constexpr std::uint32_t kRecordMark = 0x52554e31;  // "RUN1"
+
+struct Header {
+  char magic[8];
+  std::uint64_t fingerprint;
+  std::uint32_t metrics, trajectory;
+};
+
+std::size_t record_bytes(const JournalShape& s) {
+  return 4 + 8 + 8 * std::size_t(s.metrics) + 4 * std::size_t(s.trajectory) + 4;
+}
+
+std::uint32_t crc_of(const unsigned char* data, std::size_t n) {
+  boost::crc_32_type crc;
+  crc.process_bytes(data, n);
+  return crc.checksum();
+}
+
+}  // namespace
+
+std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, const std::function<void(RunRecord&&)>& each) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return 0;
+  Header h{};
+  std::uint64_t good = 0;
+  if (std::fread(&h, sizeof h, 1, f) == 1) {
+    if (std::memcmp(h.magic, kMagic, 8) != 0 || h.fingerprint != shape.fingerprint || h.metrics != shape.metrics ||
+        h.trajectory != shape.trajectory) {
+      std::fclose(f);
+      throw IoError(path.string() + ": this journal belongs to another sweep (different file, baseline, design or "
+                    "program version); remove it or choose another output name");
+    }
+    good = sizeof h;
+    std::vector<unsigned char> buf(record_bytes(shape));
+    while (std::fread(buf.data(), buf.size(), 1, f) == 1) {
+      std::uint32_t mark, crc;
+      std::memcpy(&mark, buf.data(), 4);
+      std::memcpy(&crc, buf.data() + buf.size() - 4, 4);
+      if (mark != kRecordMark || crc != crc_of(buf.data(), buf.size() - 4)) break;
+      RunRecord r;
+      std::memcpy(&r.run, buf.data() + 4, 8);
+      r.metrics.resize(shape.metrics);
+      std::memcpy(r.metrics.data(), buf.data() + 12, 8 * std::size_t(shape.metrics));
+      r.trajectory.resize(shape.trajectory);
+      std::memcpy(r.trajectory.data(), buf.data() + 12 + 8 * std::size_t(shape.metrics), 4 * std::size_t(shape.trajectory));
+      each(std::move(r));
+      good += buf.size();
+    }
+  }
+  std::fclose(f);
+  return good;
+}
+
+Journal::Journal(fs::path path, const JournalShape& shape) : path_(std::move(path)), shape_(shape) {
+  const std::uint64_t good = read_journal(path_, shape_, [](RunRecord&&) {});
+  if (good == 0) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (!file_) throw IoError(path_.string() + ": cannot create the sweep journal");
+    Header h{};
+    std::memcpy(h.magic, kMagic, 8);
+    h.fingerprint = shape_.fingerprint, h.metrics = shape_.metrics, h.trajectory = shape_.trajectory;
+    if (std::fwrite(&h, sizeof h, 1, file_) != 1) throw IoError(path_.string() + ": cannot write the sweep journal");
+  } else {
+    fs::resize_file(path_, good);  // drop a record torn by a kill
+    file_ = std::fopen(path_.c_str(), "ab");
+    if (!file_) throw IoError(path_.string() + ": cannot append to the sweep journal");
+  }
+  std::fflush(file_);
+}
+
+Journal::~Journal() {
+  if (file_) std::fclose(file_);
+}
+
+void Journal::append(const RunRecord& r) {
+  std::vector<unsigned char> buf(record_bytes(shape_));
+  if (r.metrics.size() != shape_.metrics || r.trajectory.size() != shape_.trajectory)
+    throw std::logic_error("journal record of the wrong shape");
+  std::memcpy(buf.data(), &kRecordMark, 4);
+  std::memcpy(buf.data() + 4, &r.run, 8);
+  std::memcpy(buf.data() + 12, r.metrics.data(), 8 * r.metrics.size());
+  std::memcpy(buf.data() + 12 + 8 * r.metrics.size(), r.trajectory.data(), 4 * r.trajectory.size());
+  const std::uint32_t crc = crc_of(buf.data(), buf.size() - 4);
+  std::memcpy(buf.data() + buf.size() - 4, &crc, 4);
+  std::lock_guard lock(mutex_);
+  // One write per record, flushed at once: after kill -9 the kernel still holds every completed
+  // record; only a record being written at that instant can be torn, and its CRC catches that.
+  if (std::fwrite(buf.data(), buf.size(), 1, file_) != 1 || std::fflush(file_) != 0)
+    throw IoError(path_.string() + ": cannot append to the sweep journal (disk full?)");
+}
+
+void Journal::flush() {
+  std::lock_guard lock(mutex_);
+  std::fflush(file_);
+  ::fsync(fileno(file_));
+}
+
+}  // namespace redes::sweep

@@ -1,0 +1,52 @@
+// sweep/journal: completed runs appended to a file as they finish, so a sweep killed at any
+// moment (kill -9 included) resumes without redoing them. HDF5 files are not safe to append to
+// from a process that may die mid-write, hence this small record log; the HDF5 sweep file is
+// assembled from it at the end. Each record carries a CRC-32: a torn last record is dropped, so
+// partial runs are never counted.
+#pragma once
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace redes::sweep {
+
+struct RunRecord {
+  std::int64_t run = 0;
+  std::vector<double> metrics;
+  std::vector<std::int32_t> trajectory;  // empty unless the sweep keeps trajectories
+  double engine_seconds = 0, total_seconds = 0;  // in memory only: for the overhead figures
+};
+
+/// Shape of every record in one journal; a journal with another shape or fingerprint is refused.
+struct JournalShape {
+  std::uint64_t fingerprint = 0;
+  std::uint32_t metrics = 0, trajectory = 0;
+};
+
+/// Reads the valid records of a journal (none if it does not exist), calling `each` in file
+/// order, and returns the byte length of the valid prefix. Throws IoError on another sweep's journal.
+std::uint64_t read_journal(const std::filesystem::path& path, const JournalShape& shape,
+                           const std::function<void(RunRecord&&)>& each);
+
+/// Appends records; thread-safe. Opening truncates a torn tail left by a killed process.
+class Journal {
+ public:
+  Journal(std::filesystem::path path, const JournalShape& shape);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  void append(const RunRecord& record);
+  void flush();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  JournalShape shape_;
+  std::FILE* file_ = nullptr;
+  std::mutex mutex_;
+};
+
+}  // namespace redes::sweep
