@@ -18,6 +18,15 @@ struct Observed {
   std::vector<std::int32_t> recorded_ict;      // [year][institution]
   std::vector<std::int32_t> recorded_victims;  // [year] distinct victims recorded by any institution
   std::vector<std::int32_t> true_victims;      // [year]
+  std::vector<std::int32_t> recorded_platform; // [institution][platform] cases over the horizon, by the platform
+                                               // actually used (what a case file could say if ICT were recorded)
+  // Expected values given the run's true victims: each victim's chance of being recorded, by
+  // institution and record year, summed instead of drawn. Calibration compares these with the
+  // official tables, which removes the noise of the detection draws (not of the victims) from the fit.
+  std::vector<double> expected_cases;     // [year][institution][department]
+  std::vector<double> expected_female;    // [year][institution] cases recorded with sex female
+  std::vector<double> expected_ict;       // [year][institution] cases recorded with the technology used
+  std::vector<double> expected_platform;  // [institution][platform] cases over the horizon
   double hidden_ratio = 0;                     // true / distinct recorded over the horizon (NaN if none recorded)
 };
 

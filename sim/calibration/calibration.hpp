@@ -1,0 +1,88 @@
+// calibration/calibration: fits chosen scenario parameters to what institutions recorded, by
+// approximate Bayesian computation over the simulator. A calibration file names the baseline, the
+// parameters with priors, and targets: reference series (from the seed's reference file, or
+// values written out) matched to model outputs through the observation model. Each simulation
+// runs one replicate of the baseline with the proposed values; its distance is the root mean
+// square of standardised differences over all target values.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/calibration/abc.hpp"
+#include "sim/engine/results.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/observation/observation.hpp"
+#include "sim/sweep/spec.hpp"
+
+namespace redes::calib {
+
+/// One reference value matched to one model output (e.g. police cases in 2021).
+struct TargetPoint {
+  std::string label;  // "police cases 2021"
+  double observed = 0;
+  double spread = 1;  // the difference that counts as one unit of distance
+};
+
+struct Target {
+  std::string name, model, source;
+  double weight = 1;
+  std::vector<int> years;    // per-year outputs; empty for horizon totals
+  std::vector<TargetPoint> points;
+  Location loc;
+};
+
+struct CalibrationSpec {
+  std::filesystem::path file, baseline;
+  std::string name, text;
+  std::uint32_t seed = 1;
+  std::vector<sweep::Parameter> parameters;  // key, lo, hi, loc (the prior's support)
+  std::vector<Prior> priors;
+  std::vector<Target> targets;
+  AbcSettings abc;
+};
+
+/// Reads a calibration file and the reference values it names; errors give file:line:column.
+CalibrationSpec load_calibration(const std::filesystem::path& file);
+
+/// The model's value for each point of a target, from one run: the expected recorded counts given
+/// the run's victims (Observed::expected_*), scaled to the represented population, or shares of them.
+std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult& r, const Observed& o);
+
+/// Distance of a run's outputs to the targets: sqrt(sum_t w_t sum_i z_ti^2 / sum_t w_t n_t), z = (model - observed) / spread.
+double distance(const std::vector<Target>& targets, const std::vector<std::vector<double>>& model);
+
+/// What the posterior says, for the file, the printout and the calibrated scenario.
+struct CalibrationResult {
+  AbcResult abc;
+  // per posterior particle (in posterior order): simulated values of every target point, true and recorded victims
+  std::vector<std::vector<double>> fit;      // [particle][target point], flattened over targets
+  std::vector<double> true_victims, recorded_victims;  // scaled to the represented population, whole horizon
+  std::int64_t simulations = 0;
+  double seconds = 0;
+};
+
+/// Posterior median and 5-95% interval of a per-particle quantity (weighted by the particles' weights).
+struct Interval {
+  double median = 0, lo = 0, hi = 0;
+};
+Interval posterior_interval(const CalibrationResult& res, const std::vector<double>& per_particle);
+/// True minus recorded victims of each posterior particle.
+std::vector<double> hidden_victims(const CalibrationResult& res);
+
+/// Runs ABC rejection then SMC. Simulations run in parallel (oneTBB); results do not depend on threads.
+/// `progress` (optional) is called after each batch with the simulations done so far.
+CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<void(std::int64_t)>& progress = {});
+
+/// Writes the calibration file (layout in sim/io/output_format.md, "Calibration files").
+void write_calibration_file(const std::filesystem::path& out, const CalibrationSpec& spec, const CalibrationResult& res,
+                            int threads, const std::string& started_at);
+
+/// YAML of a scenario that includes the baseline and sets each parameter to its posterior median,
+/// marked `calibrated:` with the interval and where it came from.
+std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res,
+                                     const std::filesystem::path& scenario_path, const std::filesystem::path& calib_file);
+
+}  // namespace redes::calib

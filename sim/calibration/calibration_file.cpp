@@ -1,0 +1,158 @@
+// The calibration HDF5 file and the calibrated scenario written from a posterior.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "sim/calibration/calibration.hpp"
+#include "sim/io/h5.hpp"
+#include "sim/io/output.hpp"
+
+namespace redes::calib {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Weighted quantile of arbitrary values (the posterior's simulated outputs), as weighted_quantile().
+double weighted_q(const std::vector<double>& x, const std::vector<double>& w, double q) {
+  Generation g;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (std::isfinite(x[i])) g.theta.push_back({x[i]}), g.weight.push_back(w[i]);
+  if (g.theta.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const double total = std::accumulate(g.weight.begin(), g.weight.end(), 0.0);
+  for (double& v : g.weight) v /= total;
+  return weighted_quantile(g, 0, q);
+}
+
+}  // namespace
+
+Interval posterior_interval(const CalibrationResult& res, const std::vector<double>& x) {
+  const auto& w = res.abc.posterior().weight;
+  return {weighted_q(x, w, 0.5), weighted_q(x, w, 0.05), weighted_q(x, w, 0.95)};
+}
+
+std::vector<double> hidden_victims(const CalibrationResult& res) {
+  std::vector<double> h(res.true_victims.size());
+  for (std::size_t i = 0; i < h.size(); ++i) h[i] = res.true_victims[i] - res.recorded_victims[i];
+  return h;
+}
+
+void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, const CalibrationResult& res, int threads,
+                            const std::string& started_at) {
+  const Generation& post = res.abc.posterior();
+  const std::size_t N = post.theta.size(), P = spec.parameters.size(), G = res.abc.generations.size();
+  std::vector<std::string> keys, labels, target_of;
+  for (const auto& p : spec.parameters) keys.push_back(p.key);
+  for (const auto& t : spec.targets)
+    for (const auto& p : t.points) labels.push_back(p.label), target_of.push_back(t.name);
+  const std::size_t T = labels.size();
+  const h5::Axis par_ax = axis_named("parameter", keys), tp_ax = axis_named("target_point", labels);
+  h5::Axis particle_ax{"particle", {}, {}}, gen_ax{"generation", {}, {}};
+  for (std::size_t i = 0; i < N; ++i) particle_ax.values.push_back(std::int64_t(i));
+  for (std::size_t g = 0; g < G; ++g) gen_ax.values.push_back(std::int64_t(g));
+
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  h5::Writer f(out);
+  f.group("/calibration/posterior");
+  std::vector<double> theta(N * P), all(G * N * P, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < N; ++i)
+    for (std::size_t k = 0; k < P; ++k) theta[i * P + k] = post.theta[i][k];
+  for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t i = 0; i < res.abc.generations[g].theta.size(); ++i)
+      for (std::size_t k = 0; k < P; ++k) all[(g * N + i) * P + k] = res.abc.generations[g].theta[i][k];
+  f.array("/calibration/posterior/theta", {particle_ax, par_ax}, theta);
+  f.array("/calibration/posterior/weight", {particle_ax}, post.weight);
+  f.array("/calibration/posterior/distance", {particle_ax}, post.distance);
+  f.array("/calibration/posterior/true_victims", {particle_ax}, res.true_victims, "persons");
+  f.array("/calibration/posterior/recorded_victims", {particle_ax}, res.recorded_victims, "persons");
+  f.attribute("/calibration/posterior", "estimate",
+              "model estimates: weighted ABC-SMC posterior particles; victims over the whole simulated period, scaled to the represented population");
+  f.array("/calibration/generations/theta", {gen_ax, particle_ax, par_ax}, all);
+  std::vector<double> eps, acc, ess, sims;
+  for (const auto& g : res.abc.generations)
+    eps.push_back(g.epsilon), acc.push_back(g.acceptance), ess.push_back(g.ess), sims.push_back(double(g.simulations));
+  f.array("/calibration/generations/epsilon", {gen_ax}, eps);
+  f.array("/calibration/generations/acceptance", {gen_ax}, acc, "fraction");
+  f.array("/calibration/generations/ess", {gen_ax}, ess, "particles");
+  f.array("/calibration/generations/simulations", {gen_ax}, sims);
+
+  // Parameters: prior bounds and posterior median with 5-95% interval.
+  std::vector<double> lo(P), hi(P), med(P), q05(P), q95(P);
+  for (std::size_t k = 0; k < P; ++k) {
+    lo[k] = spec.parameters[k].lo, hi[k] = spec.parameters[k].hi;
+    med[k] = weighted_quantile(post, k, 0.5), q05[k] = weighted_quantile(post, k, 0.05), q95[k] = weighted_quantile(post, k, 0.95);
+  }
+  f.group("/calibration/summary");
+  f.array("/calibration/summary/prior_min", {par_ax}, lo);
+  f.array("/calibration/summary/prior_max", {par_ax}, hi);
+  f.array("/calibration/summary/median", {par_ax}, med);
+  f.array("/calibration/summary/q05", {par_ax}, q05);
+  f.array("/calibration/summary/q95", {par_ax}, q95);
+  // Fit: observed vs the posterior's simulated values of every target point.
+  std::vector<double> obs(T), fmed(T), flo(T), fhi(T), fitm(N * T);
+  for (std::size_t j = 0; j < T; ++j) {
+    std::vector<double> x(N);
+    for (std::size_t i = 0; i < N; ++i) x[i] = fitm[i * T + j] = res.fit[i][j];
+    fmed[j] = weighted_q(x, post.weight, 0.5), flo[j] = weighted_q(x, post.weight, 0.05), fhi[j] = weighted_q(x, post.weight, 0.95);
+  }
+  std::size_t j = 0;
+  for (const auto& t : spec.targets)
+    for (const auto& p : t.points) obs[j++] = p.observed;
+  f.group("/calibration/fit");
+  f.array("/calibration/fit/observed", {tp_ax}, obs);
+  f.array("/calibration/fit/model_median", {tp_ax}, fmed);
+  f.array("/calibration/fit/model_q05", {tp_ax}, flo);
+  f.array("/calibration/fit/model_q95", {tp_ax}, fhi);
+  f.array("/calibration/fit/model", {particle_ax, tp_ax}, fitm);
+  f.attribute("/calibration/fit", "target_of_point", fmt::format("{}", fmt::join(target_of, "|")));
+  const Interval hid = posterior_interval(res, hidden_victims(res)), tru = posterior_interval(res, res.true_victims);
+  f.attribute("/calibration/summary", "hidden_victims_median", hid.median);
+  f.attribute("/calibration/summary", "hidden_victims_q05", hid.lo);
+  f.attribute("/calibration/summary", "hidden_victims_q95", hid.hi);
+  f.attribute("/calibration/summary", "true_victims_median", tru.median);
+  f.attribute("/calibration/summary", "true_victims_q05", tru.lo);
+  f.attribute("/calibration/summary", "true_victims_q95", tru.hi);
+  f.attribute("/calibration/summary", "estimate",
+              "model estimates: hidden victims = true minus recorded over the simulated period, 5-95% posterior interval "
+              "(parameter uncertainty and run-to-run noise, within the model's assumptions)");
+
+  write_metadata(f, load_scenario(spec.baseline), "calibration", spec.seed, 1, threads, started_at);
+  f.attribute("/metadata", "calibration_name", spec.name);
+  f.attribute("/metadata", "calibration_file", spec.file.string());
+  f.attribute("/metadata", "calibration_text", spec.text);
+  f.attribute("/metadata", "method", "ABC rejection then ABC-SMC with adaptive tolerances (Toni et al. 2009; Beaumont et al. 2009)");
+  f.attribute("/metadata", "stop_reason", res.abc.stop_reason);
+  f.attribute("/metadata", "simulations", res.simulations);
+  f.attribute("/metadata", "seconds", res.seconds);
+  f.commit();
+}
+
+std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res, const fs::path& scenario_path,
+                                     const fs::path& calib_file) {
+  const Generation& post = res.abc.posterior();
+  const fs::path rel = fs::relative(fs::absolute(spec.baseline), fs::absolute(scenario_path).parent_path());
+  std::string y = fmt::format(
+      "# Calibrated by `redes calibrate {}` ({} particles, {} simulations; {}).\n"
+      "# Each fitted parameter is the posterior median; its 90% interval is in the `calibrated:` note.\n"
+      "# Written by the program: edit the calibration file and re-run rather than editing this file.\n"
+      "include: {}\nname: {} (calibrated)\noverride:\n",
+      spec.file.string(), post.theta.size(), res.simulations, res.abc.stop_reason, rel.string(),
+      load_scenario(spec.baseline).name);
+  std::vector<std::string> names;
+  for (const auto& t : spec.targets) names.push_back(t.name);
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
+    const double m = weighted_quantile(post, k, 0.5), lo = weighted_quantile(post, k, 0.05), hi = weighted_quantile(post, k, 0.95);
+    const std::string note = fmt::format("ABC-SMC posterior median, 90% interval {:.4g} to {:.4g} (prior {:.4g} to {:.4g}); targets: {}; {}",
+                                         lo, hi, spec.parameters[k].lo, spec.parameters[k].hi, fmt::join(names, ", "),
+                                         calib_file.filename().string());
+    if (spec.parameters[k].key.back() == ']')  // list items take bare numbers
+      y += fmt::format("  {}: {:.6g}  # calibrated: {}\n", spec.parameters[k].key, m, note);
+    else
+      y += fmt::format("  {}: {{value: {:.6g}, calibrated: \"{}\"}}\n", spec.parameters[k].key, m, note);
+  }
+  return y;
+}
+
+}  // namespace redes::calib
