@@ -59,7 +59,7 @@ sanitize-tsan: deps
 	bash tests/sanitize/tbb_tsan.sh
 	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS)
 	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/sanitize/tsan.supp" ./build-tsan/tests/redes_tests \
-	  --gtest_filter='DeterminismEngine.*:PopulationDeterminism.*:NetworkDeterminism.*:InterventionZero.EveryType*'
+	  --gtest_filter='DeterminismEngine.*:PopulationDeterminism.*:NetworkDeterminism.*:InterventionZero.EveryType*:SweepRunner.*'
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps
