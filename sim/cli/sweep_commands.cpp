@@ -266,6 +266,9 @@ int sweep_mpi(const Plan& plan, const fs::path& out, const Options& opt, Clock::
 int cmd_sweep(const Options& opt) {
   const auto t0 = Clock::now();
   const Shard shard = parse_shard(opt.shard);
+  // The seed belongs to the sweep file: it is part of the sweep's fingerprint, which resume and
+  // merge check against the file, so a command-line seed would be silently ignored or split a sweep.
+  if (opt.seed) throw std::invalid_argument("sweep: --seed is not used by sweeps; set `seed:` in the sweep file");
   Plan plan(load_sweep(opt.file));  // everything is checked before any run
   const fs::path out = opt.output.empty() ? fs::path("out") / (plan.spec().name + ".h5") : fs::path(opt.output);
   if (out.has_parent_path()) fs::create_directories(out.parent_path());

@@ -85,6 +85,7 @@ class Run {
     res_.reach.assign(D * interventions_.size(), 0);
     res_.cost.assign(D * interventions_.size(), 0.0);
     res_.reporting_add.assign(D * nd_, 0.0f);
+    res_.enforcement_mult.assign(D * nd_, 1.0f);
   }
 
   ReplicateResult run(std::atomic<std::int64_t>* days_done) {
@@ -155,7 +156,10 @@ class Run {
       res_.reach[day * ni + k] += std::int32_t(r.reached);
       res_.cost[day * ni + k] += r.cost;
     }
-    for (int d = 0; d < nd_; ++d) res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
+    for (int d = 0; d < nd_; ++d) {
+      res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
+      res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
+    }
     shock_ = ShockState{};
     for (const auto& s : sc_.shocks) {
       if (day < s.start_day || day >= s.end_day) continue;
@@ -326,10 +330,11 @@ class Run {
         const auto& ub = pop_.users_begin[ad.platform];
         std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
         std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
+        if (hi <= lo) continue;  // no users of this platform in the ad's department (a skip of "never" would wrap)
         Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdReach);
         // An ad's audience is a number of people, not a share: per-capita exposure then does not
         // grow with the population size.
-        const double p = hi > lo ? std::min(1.0, sc_.fishing.ad_audience / double(hi - lo)) : 0.0;
+        const double p = std::min(1.0, sc_.fishing.ad_audience / double(hi - lo));
         for (std::uint64_t k = lo + d.geometric_skip(p); k < hi; k += 1 + d.geometric_skip(p))
           expose(users[k], ad, day, props[a], shares[a], visited[a]);
       }

@@ -41,6 +41,7 @@ struct ReplicateResult {
   std::vector<std::int32_t> reach;   // [day][intervention]
   std::vector<double> cost;          // [day][intervention]
   std::vector<float> reporting_add;  // [day][department], read by observation
+  std::vector<float> enforcement_mult;  // [day][department] investigative capacity (1 = none), read by observation
   double seconds = 0;                // wall time of the replicate (not written to datasets)
   std::uint64_t ties_visited = 0;    // for benchmarks
 };

@@ -39,7 +39,9 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       if (inst == 3 && (minor || v.gender != 0)) continue;    // women's ministry: adult women
       // Recorded at all with probability p, after an exponential delay. (A constant hazard would
       // record every victim eventually and make recorded counts climb year after year.)
-      const double p = std::clamp(ob.detect[inst] * ob.presence[v.department][inst] * (1 + reporting) * coop * (1 - ob.fear), 0.0, 1.0);
+      // More investigators (enforcement_capacity) find more cases for the prosecutor and police.
+      const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[std::size_t(v.day) * nd + v.department] : 1.0;
+      const double p = std::clamp(ob.detect[inst] * ob.presence[v.department][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0, 1.0);
       for (std::size_t y = 0; y < Y; ++y) {  // P(delay ends in year y) for an exponential delay
         const double a = std::max(0, year_start[y] - v.day), b = std::max(0, year_start[y + 1] - v.day);
         const double in_year = p * (std::exp(-a / ob.delay_days) - std::exp(-b / ob.delay_days));

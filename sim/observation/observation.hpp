@@ -2,6 +2,7 @@
 // list and daily reporting modifiers (data flows one way). Each victim may be detected by each
 // institution that handles its kind of case (all: prosecutor, police; minors: childhood ministry;
 // adult women: women's ministry), in some year, with the sex and the technology used recorded or not.
+// Reporting channels raise every institution's chance; enforcement capacity the prosecutor's and police's.
 #pragma once
 #include <cstdint>
 #include <vector>

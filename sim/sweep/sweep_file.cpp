@@ -127,7 +127,8 @@ WriteStats write_sweep_file(const fs::path& out, const Plan& plan, const RecordS
 
   write_metadata(f, plan.baseline(), "sweep", spec.seed, spec.replicates, info.threads, info.started_at);
   f.attribute("/metadata", "sweep_name", spec.name);
-  f.attribute("/metadata", "sweep_file", spec.file.string());
+  // Absolute: `redes merge` reopens the sweep file from here by default, often from another directory.
+  f.attribute("/metadata", "sweep_file", fs::absolute(spec.file).lexically_normal().string());
   f.attribute("/metadata", "sweep_text", spec.text);
   f.attribute("/metadata", "sweep_fingerprint", fingerprint_hex(plan.fingerprint()));
   f.attribute("/metadata", "design", design_name(spec.design));
