@@ -11,7 +11,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium
 
-.PHONY: deps deps-browser build demo test bench sanitize sanitize-asan sanitize-tsan docs screenshot clean
+.PHONY: deps deps-browser build demo test bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -44,9 +44,20 @@ test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
 
-bench: build
+bench: build bench-sweep
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
 	./$(BUILD)/scale_run
+
+# 1,000 workshop runs from scratch: runs per minute and the share of time outside simulation.
+bench-sweep: build
+	rm -f out/bench-sweep.h5 out/bench-sweep.h5.journal
+	./$(BUILD)/redes sweep tests/bench/workshop-1000.yaml -o out/bench-sweep.h5
+
+# Fits the Paraguay baseline's recruiter density and fear of reporting to the recorded cases and
+# writes scenarios/paraguay/calibrated.yaml (about 20 minutes on 2 cores).
+calibrate: build
+	./$(BUILD)/redes calibrate scenarios/paraguay/calibration.yaml -o out/calibration.h5 \
+	  --write-scenario scenarios/paraguay/calibrated.yaml
 
 # ASan+UBSan over the whole suite, TSan over the parallel engine tests (with an instrumented oneTBB).
 sanitize: sanitize-asan sanitize-tsan
