@@ -5,5 +5,7 @@ and scale, never by position, so a writer that reorders axes or categories canno
 shift numbers between categories.
 """
 from analysis.load import ReportError, MissingData, open_h5, tidy, labelled
+from analysis.studies import Calibration, Sweep, load_calibration, load_sweep
 
-__all__ = ["ReportError", "MissingData", "open_h5", "tidy", "labelled"]
+__all__ = ["ReportError", "MissingData", "open_h5", "tidy", "labelled", "Sweep", "Calibration", "load_sweep",
+           "load_calibration"]

@@ -308,3 +308,151 @@ def observed_by_year(f, root: str = ""):
             numbers[f"{name}_{col}"] = s[col].to_numpy()
     numbers["hidden_share"] = hidden.to_numpy()
     return fig, numbers
+
+
+# ---- sweep and calibration files (loaded with analysis.studies) ----
+
+def _panels(fig: Figure, n: int, ncol: int):
+    ncol = max(1, min(ncol, n))
+    nrow = int(np.ceil(n / ncol))
+    axs = fig.subplots(nrow, ncol, squeeze=False).ravel()
+    for a in axs[n:]:
+        a.set_visible(False)
+    return axs[:n]
+
+
+def _whiskers(value, lo, hi) -> np.ndarray:
+    """Whisker lengths (below, above) from a value and its interval, never negative (a bootstrap
+    percentile interval need not contain the point estimate)."""
+    value, lo, hi = (np.asarray(v, dtype=float) for v in (value, lo, hi))
+    return np.vstack([np.clip(value - lo, 0, None), np.clip(hi - value, 0, None)])
+
+
+@_styled
+def sobol_indices(sweep):
+    """First-order and total Sobol index per parameter, one panel per output, with 95% bootstrap
+    intervals as whiskers."""
+    s = sweep.sensitivity
+    outputs = sweep.outputs()
+    params = sweep.parameters
+    fig = _figure(15 if len(outputs) > 1 else 12, max(4.5, (0.9 * len(params) + 2.2) * np.ceil(len(outputs) / 2)))
+    axs = _panels(fig, len(outputs), 2)
+    y = np.arange(len(params))
+    h = 0.38
+    for ax, out in zip(axs, outputs):
+        t = s[s["output"] == out].set_index("parameter").reindex(params)
+        ax.barh(y - h / 2, t["first"], h, xerr=_whiskers(t["first"], t["first_lo"], t["first_hi"]), capsize=5,
+                color=OKABE_ITO[0], label="first order (parameter alone)")
+        ax.barh(y + h / 2, t["total"], h, xerr=_whiskers(t["total"], t["total_lo"], t["total_hi"]), capsize=5,
+                color=OKABE_ITO[1], label="total (with interactions)")
+        ax.axvline(0, color="0.3", linewidth=1.2)
+        ax.axvline(1, color="0.5", linewidth=1, linestyle=":")
+        ax.set_yticks(y, params)
+        ax.invert_yaxis()
+        ax.set_title(pretty(out))
+        ax.set_xlabel("Sobol index (share of variance)")
+    last_row = axs[(len(outputs) - 1) // 2 * 2]  # legend under the bottom row, clear of every panel
+    last_row.legend(*axs[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                    frameon=False)
+    fig.suptitle(f"Sensitivity over the sweep's ranges ({ESTIMATE}; whiskers: 95% bootstrap interval)")
+    return fig, s.copy()
+
+
+@_styled
+def sweep_scatter(sweep, metric: str = "victims"):
+    """Mean of `metric` per design point against each parameter's value (one panel per
+    parameter); with several replicates, each run is a small grey dot behind its point's mean."""
+    t = sweep.points_table(metric)
+    runs = sweep.tidy_runs(metric).merge(sweep.design_values.reset_index(), on="point")
+    params = sweep.parameters
+    ncol = min(3, len(params))
+    nrow = int(np.ceil(len(params) / ncol))
+    fig = _figure(5.4 * ncol + 1.5, 4.8 * nrow + 1)
+    axs = _panels(fig, len(params), ncol)
+    have = t[np.isfinite(t[metric])]
+    for j, (ax, p) in enumerate(zip(axs, params)):
+        if sweep.replicates > 1 and len(runs):
+            ax.scatter(runs[p], runs["value"], s=14, color="0.6", alpha=0.6, linewidths=0,
+                       label="one run" if j == 0 else None)
+        ax.scatter(have[p], have[metric], s=60, color=OKABE_ITO[j % len(OKABE_ITO)], edgecolors="black",
+                   linewidths=0.6, label="mean per point" if j == 0 else None)
+        ax.set_xlabel(p, fontsize=13)
+        ax.set_ylabel(f"{pretty(metric)} (persons)" if j % ncol == 0 else "")
+        ax.set_ylim(bottom=0)
+    missing = len(t) - len(have)
+    reps = f"{sweep.replicates} replicate" + ("s" if sweep.replicates != 1 else "")
+    fig.suptitle(f"{pretty(metric).capitalize()} at each design point ({ESTIMATE}; mean over {reps} per point"
+                 + (f"; {missing} point(s) without runs not shown" if missing else "") + ")", fontsize=16)
+    if sweep.replicates > 1:
+        axs[0].legend(loc="best", fontsize=12)
+    return fig, t
+
+
+@_styled
+def calibration_fit(cal):
+    """Observed value of each target point against the calibrated model: posterior median with its
+    90% interval. One panel per target (targets have different units)."""
+    fit = cal.fit
+    targets = list(dict.fromkeys(fit["target"]))
+    sizes = [int((fit["target"] == t).sum()) for t in targets]
+    fig = _figure(12, sum(0.55 * n + 1.6 for n in sizes) + 1.2)
+    axs = fig.subplots(len(targets), 1, squeeze=False, height_ratios=[n + 1.5 for n in sizes]).ravel()
+    for i, (ax, target) in enumerate(zip(axs, targets)):
+        t = fit[fit["target"] == target]
+        y = np.arange(len(t))
+        labels = [tp[len(target):].strip() or tp if tp.startswith(target) else tp for tp in t.index]
+        ax.errorbar(t["model_median"], y + 0.12, xerr=_whiskers(t["model_median"], t["model_q05"], t["model_q95"]),
+                    fmt="o", markersize=9, capsize=6, color=OKABE_ITO[0], linewidth=2.2,
+                    label="calibrated model: median, 90% interval" if i == 0 else None)
+        ax.scatter(t["observed"], y - 0.12, marker="D", s=70, color=OKABE_ITO[6], zorder=3,
+                   label="observed (reference value)" if i == 0 else None)
+        ax.set_yticks(y, labels)
+        ax.set_ylim(len(t) - 0.5, -0.5)
+        ax.set_title(target, fontsize=15)
+        ax.set_xlim(left=0)
+    axs[-1].set_xlabel(f"value of the target (records; model values are a {ESTIMATE})")
+    axs[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.12), ncol=2, frameon=False)
+    fig.suptitle("Fit to the targets")
+    return fig, fit.reset_index()
+
+
+@_styled
+def posterior_particles(cal, a: str | None = None, b: str | None = None):
+    """Posterior particles of two parameters (default: the first two), point area proportional to
+    the particle weight; the axes span the prior ranges. Particles lined up along a curve rather
+    than in a round cloud show a ridge: the data pin down a combination of the two, not each."""
+    from analysis.studies import log_scaled, posterior_correlation
+    a = a or cal.parameters[0]
+    b = b or cal.parameters[1]
+    post = cal.posterior
+    w = post["weight"].to_numpy()
+    fig = _figure(11, 8.5)
+    ax = fig.subplots()
+    gens = cal.generation_theta
+    first = gens[gens["generation"] == gens["generation"].min()] if len(gens) else gens
+    if len(cal.generations) > 1 and len(first):
+        ax.scatter(first[a], first[b], s=30, marker="x", color="0.55", linewidths=1.2,
+                   label="kept by the rejection step (generation 0)")
+    ax.scatter(post[a], post[b], s=40 + 900 * w / w.max(), color=OKABE_ITO[0], alpha=0.55, edgecolors="black",
+               linewidths=0.8, label="posterior particles (area: weight)")
+    for p, axis, set_scale, set_lim in ((a, ax.xaxis, ax.set_xscale, ax.set_xlim),
+                                        (b, ax.yaxis, ax.set_yscale, ax.set_ylim)):
+        lo, hi = cal.summary.at[p, "prior_min"], cal.summary.at[p, "prior_max"]
+        if log_scaled(cal, p):
+            set_scale("log")
+            set_lim(lo / 1.08, hi * 1.08)
+            # plain numbers at 1-2-5 steps: "20, 50, 100, 200" reads better than "10^2"
+            axis.set_major_locator(matplotlib.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+            axis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:g}"))
+            axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        else:
+            pad = 0.03 * (hi - lo) if hi > lo else 1.0
+            set_lim(lo - pad, hi + pad)
+    ax.set_xlabel(a + (" (log scale)" if log_scaled(cal, a) else ""))
+    ax.set_ylabel(b + (" (log scale)" if log_scaled(cal, b) else ""))
+    r = posterior_correlation(cal, a, b)
+    ax.set_title(f"Posterior particles over the prior ranges (weighted correlation {r:+.2f})", fontsize=16)
+    _below(ax)
+    numbers = pd.DataFrame({"particle": post.index, a: post[a].to_numpy(), b: post[b].to_numpy(), "weight": w})
+    numbers.attrs["correlation"] = r
+    return fig, numbers

@@ -1,4 +1,4 @@
-"""One self-contained HTML report from redes run and compare files.
+"""One self-contained HTML report from redes run, compare, sweep and calibration files.
 
     python3 -m analysis.report PATH [-o report.html]
 
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import plots
+from analysis.studies import load_calibration, load_sweep, log_scaled, posterior_correlation
 from analysis.load import (MissingData, ReportError, attrs, kind, labelled, metadata, open_h5,
                            per_replicate, quantiles, require_group, split_list, summarise)
 
@@ -108,13 +109,17 @@ def victims_sentence(values, md: dict, prefix: str = "Model estimate") -> str:
     n = len(values)
     tail = ("a single replicate, so no interval" if n == 1
             else f"90% interval {fmt_range(lo, hi)} across {n} replicates")
-    sentence = f"{prefix}: {fmt_count(med)} people recruited over {horizon(md)} ({tail})."
+    # A sample of a larger population: say so, so nobody quotes sample counts as national ones.
+    return f"{prefix}: {fmt_count(med)} people recruited over {horizon(md)} ({tail})." + scale_note(md)
+
+
+def scale_note(md: dict) -> str:
+    """' These counts are for N synthetic persons standing for M people; ...' for samples, else ''."""
     agents, represents = md.get("agents"), md.get("represents")
     if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
-        # A sample of a larger population: say so, so nobody quotes sample counts as national ones.
-        sentence += (f" These counts are for {int(agents):,} synthetic persons standing for "
-                     f"{float(represents):,.0f} people; multiply by {float(represents) / float(agents):.1f} for that scale.")
-    return sentence
+        return (f" These counts are for {int(agents):,} synthetic persons standing for "
+                f"{float(represents):,.0f} people; multiply by {float(represents) / float(agents):.1f} for that scale.")
+    return ""
 
 
 # ---- HTML building ----
@@ -185,12 +190,17 @@ def _plot_section(rep: FileReport, key: str, fn, alt: str, caption: str, rows=No
         rep.body.append(f"<details><summary>Numbers (model estimate)</summary>{table(headers, body)}</details>")
 
 
+#: Long texts in /metadata, shown folded under the provenance table instead of in it.
+TEXTS = {"sweep_text": "Sweep file as composed", "calibration_text": "Calibration file as loaded",
+         "scenario_text": "Scenario as loaded"}
+
+
 def _metadata_section(rep: FileReport, md: dict):
-    skip = {"scenario_text"}
-    rows = [[k, v] for k, v in md.items() if k not in skip]
+    rows = [[k, v] for k, v in md.items() if k not in TEXTS]
     rep.body.append(f'<section data-section="metadata"><h3>Provenance</h3>{table(["attribute", "value"], rows, 9)}')
-    if md.get("scenario_text"):
-        rep.body.append(f"<details><summary>Scenario as loaded</summary><pre>{esc(md['scenario_text'])}</pre></details>")
+    for key, title in TEXTS.items():
+        if md.get(key):
+            rep.body.append(f"<details><summary>{esc(title)}</summary><pre>{esc(md[key])}</pre></details>")
     rep.body.append("</section>")
 
 
@@ -426,6 +436,338 @@ def _averted_by(f, rep: FileReport, dim: str):
                     + table([plots.pretty(dim)] + [plots.pretty(i) for i in m.index], rows))
 
 
+# ---- sweep files ----
+
+SWEEP_CAVEAT = (
+    "<strong>What these indices mean.</strong> A Sobol index is the share of the variance of a model "
+    "output, across the design points, that a parameter explains: the <em>first-order</em> index by the "
+    "parameter alone, the <em>total</em> index including its interactions with the others. They describe "
+    "how the model responds to the parameters over the ranges chosen in the sweep file, not how the world "
+    "works: widen or narrow a range and the indices change, and a parameter left out of the sweep counts "
+    "for nothing. They are computed from the mean over replicates at each point (model estimates); the "
+    "intervals are 95% bootstrap intervals over the design's base samples.")
+
+DESIGN_NAMES = {"saltelli": "Saltelli (Sobol) design", "grid": "grid design",
+                "latin_hypercube": "Latin hypercube design"}
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
+def fmt_value(x) -> str:
+    """A parameter value: three significant digits, thousands separators from 1,000."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def fmt_index(x) -> str:
+    x = float(x)
+    return "n/a" if not math.isfinite(x) else f"{x:.2f}"
+
+
+def fmt_index_range(lo, hi) -> str:
+    """Interval of an index: '0.11–1.89', or '-0.26 to 0.25' when a bound is negative."""
+    sep = " to " if min(float(lo), float(hi)) < 0 else "–"
+    return f"{fmt_index(lo)}{sep}{fmt_index(hi)}"
+
+
+def sweep_design_sentence(s) -> str:
+    """Headline: design, points x replicates, and whether every run is in the file."""
+    design = DESIGN_NAMES.get(s.design, f"{s.design} design")
+    samples = f" with {s.samples} base samples" if s.design == "saltelli" and s.samples else ""
+    name = f"Sweep '{s.name}'" if s.name else "This sweep"
+    head = (f"{name}: a {design}{samples} over {plural(len(s.parameters), 'parameter')}, {s.points:,} points x "
+            f"{plural(s.replicates, 'replicate')} = {plural(s.n_runs, 'run')}")
+    if s.complete:
+        return head + f"; complete: all {s.n_runs:,} runs are in this file."
+    part = str(s.metadata.get("part") or "")
+    where = f" ({part})" if part and part != "whole sweep" else ""
+    return (head + f"; incomplete: only {s.runs_completed:,} of {s.n_runs:,} runs are in this file{where} "
+            f"({s.n_runs - s.runs_completed:,} missing, at {len(s.missing_points):,} of {s.points:,} points), so no "
+            "sensitivity indices are shown. Re-run `redes sweep` (it resumes) or `redes merge` the shards, then "
+            "report again.")
+
+
+def sobol_sentence(sens: pd.DataFrame, output: str) -> str:
+    """Headline: parameters ranked by total index for one output, with 95% intervals."""
+    t = sens[sens["output"] == output].sort_values("total", ascending=False)
+    parts = [f"{r.parameter} {fmt_index(r.total)} ({fmt_index_range(r.total_lo, r.total_hi)})"
+             for r in t.itertuples()]
+    return (f"Which parameters move {plots.pretty(output)} in the model over the ranges chosen in the sweep "
+            f"(total Sobol index, 95% interval; model estimate, not a property of the world): " + "; ".join(parts) + ".")
+
+
+def unstable_indices(sens: pd.DataFrame) -> bool:
+    """Indices clearly outside [0, 1] or intervals wider than 0.5: too few samples for stable estimates."""
+    vals = sens[["first", "total"]].to_numpy(dtype=float)
+    width = np.concatenate([(sens["first_hi"] - sens["first_lo"]).to_numpy(dtype=float),
+                            (sens["total_hi"] - sens["total_lo"]).to_numpy(dtype=float)])
+    return bool(np.any(vals < -0.05) or np.any(vals > 1.05) or np.any(width > 0.5))
+
+
+def sweep_report(f, rep: FileReport):
+    """Sections of a `redes sweep` file."""
+    s = load_sweep(f)
+    md = s.metadata
+    rep.numbers["sweep"] = s
+    rep.numbers["headline"] = {"complete": s.complete, "runs": s.n_runs, "runs_completed": s.runs_completed,
+                               "points": s.points, "replicates": s.replicates}
+    rep.headlines.append(sweep_design_sentence(s))
+    if "victims" in s.metrics:
+        v = s.point_mean["victims"].to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        if len(v):
+            med, lo, hi = quantiles(v)
+            rep.numbers["headline"].update(victims_median=med, victims_lo=lo, victims_hi=hi,
+                                           victims_min=float(v.min()), victims_max=float(v.max()))
+            rep.headlines.append(
+                f"Model estimate: mean people recruited per design point over {horizon(md)} ranged from "
+                f"{fmt_count(v.min())} to {fmt_count(v.max())} (median {fmt_count(med)}, 90% interval over the "
+                f"{len(v):,} points {fmt_range(lo, hi)}). This spread comes from the design, i.e. from changing the "
+                "parameters, plus run-to-run noise." + scale_note(md))
+    show_indices = s.design == "saltelli" and s.complete and s.sensitivity is not None
+    if show_indices:
+        for out in s.outputs():
+            rep.headlines.append(sobol_sentence(s.sensitivity, out))
+        if unstable_indices(s.sensitivity):
+            rep.headlines.append(
+                f"Some indices fall outside 0–1 or have intervals wider than 0.5: with "
+                f"{s.samples or 'these'} base samples the estimates are unstable (model estimate); raise "
+                "`samples` in the design before relying on them.")
+
+    rep.section("sweep_design", "Design and completeness", lambda: _sweep_design(s, rep))
+    if show_indices:
+        rep.section("sobol", "Sensitivity: Sobol indices", lambda: _sobol(s, rep))
+    elif s.design != "saltelli":
+        rep.note("sobol", "Sensitivity: Sobol indices",
+                 f"This is a {DESIGN_NAMES.get(s.design, s.design)}: Sobol indices need a saltelli design, so none "
+                 "are shown. The scatter plots below show how the model responds to each parameter.")
+    elif not s.complete:
+        rep.note("sobol", "Sensitivity: Sobol indices",
+                 f"No indices: the sweep is incomplete ({s.runs_completed:,} of {s.n_runs:,} runs in this file). "
+                 "Sobol indices need every point of the design; indices from part of it would be wrong.")
+    else:
+        rep.note("sobol", "Sensitivity: Sobol indices",
+                 "This file has no /sweep/sensitivity group, so no indices are shown.")
+    if "victims" in s.metrics:
+        rep.section("sweep_scatter", "People recruited by parameter value", lambda: _plot_section(
+            rep, "sweep_scatter", lambda: plots.sweep_scatter(s, "victims"),
+            "Scatter plots of mean people recruited per design point against each parameter",
+            f"Each dot is one design point: its parameter value and the mean number of people recruited over its "
+            f"{plural(s.replicates, 'replicate')} (model estimate)"
+            + ("; grey dots are single runs" if s.replicates > 1 else "")
+            + ". A clear trend in a panel means the model responds to that parameter over the chosen range; "
+              "scatter around it comes from the other parameters and from run-to-run noise.",
+            lambda d: (["point"] + s.parameters + ["people recruited (mean, model estimate)", "runs"],
+                       [[int(r["point"])] + [fmt_value(r[p]) for p in s.parameters]
+                        + [fmt_count(r["victims"]), int(r["runs"])] for _, r in d.iterrows()])))
+    else:
+        rep.note("sweep_scatter", "People recruited by parameter value",
+                 "The sweep has no 'victims' metric, so the scatter plots are omitted.")
+    _metadata_section(rep, md)
+
+
+def _sweep_design(s, rep: FileReport):
+    rows = []
+    for p in s.parameters:
+        v = s.design_values[p]
+        rows.append([p, fmt_value(v.min()), fmt_value(v.max()), f"{v.nunique():,}"])
+    crn = s.metadata.get("common_random_numbers")
+    crn_text = ("" if crn is None else " Every point used the same random numbers (common random numbers), so "
+                "differences between points come from the parameters." if int(crn) else
+                " Points used different random numbers.")
+    rep.body.append(f"<p>{esc(sweep_design_sentence(s))}{esc(crn_text)}</p>"
+                    + table(["parameter", "lowest value sampled", "highest value sampled", "distinct values"], rows))
+    if not s.complete:
+        missing = s.runs[~s.runs["completed"]].groupby("point").size()
+        shown = missing.iloc[:20]
+        mrows = [[int(p)] + [fmt_value(s.design_values.at[p, q]) for q in s.parameters] + [int(n)]
+                 for p, n in shown.items()]
+        more = f" (first 20 of {len(missing):,} shown)" if len(missing) > 20 else ""
+        rep.body.append(f'<p class="note">Incomplete sweep: {s.n_runs - s.runs_completed:,} of {s.n_runs:,} runs '
+                        f"are missing. Points with missing runs{esc(more)}:</p>"
+                        + table(["point"] + s.parameters + ["runs missing"], mrows))
+        rep.numbers["missing_points"] = list(missing.index)
+
+
+def _sobol(s, rep: FileReport):
+    sens = s.sensitivity
+    rep.body.append(f'<p class="limits">{SWEEP_CAVEAT}</p>')
+    method = s.sensitivity_attrs.get("method")
+    if method:
+        boot = s.sensitivity_attrs.get("bootstrap")
+        rep.body.append(f"<p>Method: {esc(method)}" + (f" ({int(boot):,} bootstrap resamples)" if boot else "") + ".</p>")
+    rows = [[plots.pretty(r.output), r.parameter, fmt_index(r.first), fmt_index_range(r.first_lo, r.first_hi),
+             fmt_index(r.total), fmt_index_range(r.total_lo, r.total_hi), f"{r.variance:,.4g}"]
+            for r in sens.itertuples()]
+    rep.body.append('<div data-table="sobol">' + table(
+        ["output", "parameter", "first-order index", "95% interval", "total index", "95% interval",
+         "variance of the output across points"], rows, 2) + "</div>")
+    if unstable_indices(sens):
+        rep.body.append('<p class="note">Some indices fall outside 0–1 or have intervals wider than 0.5. Sobol '
+                        "estimates from few samples are noisy; raise the design's <code>samples</code> before "
+                        "relying on them.</p>")
+    _plot_section(rep, "sobol", lambda: plots.sobol_indices(s),
+                  "Bar charts of first-order and total Sobol indices per parameter, one panel per output",
+                  "Blue: first-order index (the parameter alone); orange: total index (with interactions). "
+                  "Whiskers: 95% bootstrap interval. Model estimate over the sweep's ranges, not a property of the world.")
+
+
+# ---- calibration files ----
+
+CALIBRATION_CAVEAT = (
+    "<strong>What the intervals here mean.</strong> Unlike the replicate intervals elsewhere in this report, "
+    "the 90% intervals of a calibration are <em>posterior</em> intervals: they include the uncertainty about "
+    "the calibrated parameters given the targets (and run-to-run noise), within the model's assumptions. "
+    "Parameters not calibrated stay at their scenario values, and their uncertainty is not included.")
+
+
+def calibration_victims_sentence(cal, md: dict) -> str:
+    h, t = cal.victims.loc["hidden"], cal.victims.loc["true"]
+    return (f"Model estimate: {fmt_count(h['median'])} victims over {horizon(md)} were never recorded by any "
+            f"institution (90% posterior interval {fmt_range(h['q05'], h['q95'])}), out of {fmt_count(t['median'])} "
+            f"victims in total (90% interval {fmt_range(t['q05'], t['q95'])}). These intervals include the "
+            "uncertainty about the calibrated parameters, within the model's assumptions."
+            + _represents_note(md))
+
+
+def _represents_note(md: dict) -> str:
+    agents, represents = md.get("agents"), md.get("represents")
+    if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
+        return f" Counts are scaled to the {float(represents):,.0f} people the scenario represents."
+    return ""
+
+
+def fit_inside(fit: pd.DataFrame) -> pd.Series:
+    """Whether each observed value lies inside the model's 90% interval."""
+    return (fit["observed"] >= fit["model_q05"]) & (fit["observed"] <= fit["model_q95"])
+
+
+def interval_share(cal, p: str) -> float:
+    """Width of the 90% posterior interval as a share of the prior range (log scale for wide priors)."""
+    r = cal.summary.loc[p]
+    g = np.log if log_scaled(cal, p) else (lambda x: x)
+    span = g(r["prior_max"]) - g(r["prior_min"])
+    return float((g(r["q95"]) - g(r["q05"])) / span) if span > 0 else float("nan")
+
+
+def calibration_report(f, rep: FileReport):
+    """Sections of a `redes calibrate` file."""
+    cal = load_calibration(f)
+    md = cal.metadata
+    rep.numbers["calibration"] = cal
+    h = cal.victims.loc["hidden"]
+    rep.numbers["headline"] = {"hidden": tuple(h), "true": tuple(cal.victims.loc["true"])}
+    rep.headlines.append(calibration_victims_sentence(cal, md))
+    targets = list(dict.fromkeys(cal.fit["target"]))
+    gens = len(cal.generations)
+    sims = cal.simulations if cal.simulations is not None else int(cal.generations["simulations"].sum())
+    rep.headlines.append(
+        f"Calibration '{cal.name}': {plural(len(cal.parameters), 'parameter')} fitted to "
+        f"{plural(len(cal.fit), 'target value')} ({', '.join(targets)}) with {sims:,} simulations "
+        f"(rejection step, then {plural(max(gens - 1, 0), 'SMC generation')}); stopped: {cal.stop_reason or 'not recorded'}.")
+    inside = fit_inside(cal.fit)
+    misses = [tp for tp, ok in inside.items() if not ok]
+    rep.numbers["fit_inside"] = int(inside.sum())
+    rep.headlines.append(
+        f"Fit (model estimate): the calibrated model's 90% interval contains the observed value for "
+        f"{int(inside.sum())} of {len(inside)} target points"
+        + (f"; it misses {', '.join(misses[:3])}{' and others' if len(misses) > 3 else ''}." if misses else "."))
+    if len(cal.parameters) >= 2:
+        a, b = cal.parameters[:2]
+        r = posterior_correlation(cal, a, b)
+        rep.numbers["correlation"] = r
+        if math.isfinite(r) and abs(r) >= 0.5:
+            rep.headlines.append(
+                f"The posterior of {a} and {b} is a ridge (weighted correlation {r:+.2f} over "
+                f"{plural(len(cal.posterior), 'particle')}): the targets pin down a "
+                "combination of the two, not each one, so their separate values, and what depends on them, stay "
+                "uncertain (model estimate).")
+
+    rep.body.append(f'<p class="limits">{CALIBRATION_CAVEAT}</p>')
+    rep.section("posterior", "Calibrated parameters", lambda: _posterior_table(cal, rep))
+    rep.section("hidden", "Hidden and recorded victims", lambda: _hidden_table(cal, rep, md))
+    rep.section("fit", "Fit to the targets", lambda: _fit(cal, rep))
+    if len(cal.parameters) >= 2:
+        a, b = cal.parameters[:2]
+        rep.section("particles", "Posterior particles", lambda: _plot_section(
+            rep, "particles", lambda: plots.posterior_particles(cal, a, b),
+            f"Scatter plot of posterior particles: {a} against {b}",
+            "Each circle is a posterior particle (area proportional to its weight); the axes span the prior ranges. "
+            "Particles spread along a line or curve, rather than gathered in a round cloud, show a ridge: the "
+            "targets fix a combination of the two parameters but not each one (they are not identifiable "
+            "separately). Model estimate."))
+    else:
+        rep.note("particles", "Posterior particles", "Only one parameter was calibrated, so there is no 2-D plot.")
+    rep.section("diagnostics", "Diagnostics by generation", lambda: _diagnostics(cal, rep))
+    _metadata_section(rep, md)
+
+
+def _posterior_table(cal, rep: FileReport):
+    rows = []
+    for p in cal.parameters:
+        r = cal.summary.loc[p]
+        share = interval_share(cal, p)
+        rows.append([p, f"{fmt_value(r['prior_min'])} to {fmt_value(r['prior_max'])}", fmt_value(r["median"]),
+                     f"{fmt_value(r['q05'])} to {fmt_value(r['q95'])}",
+                     fmt_pct(share) + (" (log scale)" if log_scaled(cal, p) else "")])
+    rep.numbers["posterior"] = cal.summary
+    rep.body.append("<p>Weighted posterior median and 90% interval (5% and 95% quantiles under the particle "
+                    "weights). The last column is the interval's width as a share of the prior range: near 100% "
+                    "means the targets say little about that parameter on its own.</p>"
+                    + '<div data-table="posterior">' + table(
+                        ["parameter", "prior range", "posterior median", "90% interval", "interval / prior range"],
+                        rows) + "</div>")
+
+
+def _hidden_table(cal, rep: FileReport, md: dict):
+    rec = cal.weighted_interval("recorded_victims")
+    rows = [["victims in the model (true)", fmt_count(cal.victims.at["true", "median"]),
+             fmt_range(cal.victims.at["true", "q05"], cal.victims.at["true", "q95"])],
+            ["recorded by at least one institution", fmt_count(rec[0]), fmt_range(rec[1], rec[2])],
+            ["never recorded (hidden)", fmt_count(cal.victims.at["hidden", "median"]),
+             fmt_range(cal.victims.at["hidden", "q05"], cal.victims.at["hidden", "q95"])]]
+    rep.numbers["recorded"] = rec
+    rep.body.append(f"<p>Victims over {esc(horizon(md))} under the calibrated posterior (model estimate, median "
+                    f"and 90% posterior interval).{esc(_represents_note(md))}</p>"
+                    + table(["", "median (model estimate)", "90% interval"], rows))
+
+
+def _fit(cal, rep: FileReport):
+    inside = fit_inside(cal.fit)
+    rows = [[r.target, tp, fmt_value(r.observed), fmt_value(r.model_median),
+             f"{fmt_value(r.model_q05)} to {fmt_value(r.model_q95)}", "yes" if inside[tp] else "no"]
+            for tp, r in cal.fit.iterrows()]
+    rep.body.append("<p>Each target value (from records) against what the calibrated model gives: posterior "
+                    "median and 90% interval of the simulated values (model estimate).</p>"
+                    + '<div data-table="fit">' + table(
+                        ["target", "target point", "observed", "model median", "model 90% interval",
+                         "observed inside interval"], rows, 2) + "</div>")
+    _plot_section(rep, "fit", lambda: plots.calibration_fit(cal),
+                  "Dot plot of observed target values against the calibrated model's median and 90% interval",
+                  "Black diamonds: observed values; blue: the calibrated model's median with its 90% posterior "
+                  "interval (model estimate). A diamond outside the whiskers is a target the model does not reproduce.")
+
+
+def _diagnostics(cal, rep: FileReport):
+    g = cal.generations
+    n = int(g["particles"].max()) if len(g) else 0
+    rows = [[f"{int(i)}" + (" (rejection)" if k == 0 else ""), f"{r.epsilon:.4g}", f"{r.simulations:,.0f}",
+             fmt_pct(r.acceptance), f"{r.ess:.1f}", f"{int(r.particles):,}"] for k, (i, r) in enumerate(g.iterrows())]
+    rep.body.append(f"<p>{esc(cal.method or 'Method not recorded')}. Stopped: {esc(cal.stop_reason or 'not recorded')}. "
+                    "The tolerance is the largest distance between a particle's simulated targets and the observed "
+                    "ones that the generation accepted; ESS is the effective number of particles given their "
+                    "weights.</p>" + '<div data-table="diagnostics">' + table(
+                        ["generation", "tolerance", "simulations", "acceptance", "ESS", "particles"], rows) + "</div>")
+    if len(g) and n and g["ess"].iloc[-1] < 0.5 * n:
+        rep.body.append(f'<p class="note">The last generation has an effective sample size of '
+                        f"{g['ess'].iloc[-1]:.1f} for {n} particles: the posterior rests on few particles.</p>")
+    rep.numbers["diagnostics"] = g
+
+
 # ---- whole report ----
 
 def input_files(path) -> list[Path]:
@@ -449,6 +791,10 @@ def file_report(path: Path, index: int) -> FileReport:
             run_report(f, rep)
         elif rep.kind == "compare":
             compare_report(f, rep)
+        elif rep.kind == "sweep":
+            sweep_report(f, rep)
+        elif rep.kind == "calibration":
+            calibration_report(f, rep)
         else:
             text = (f"{path.name} is a redes '{rep.kind}' file; this report does not summarise "
                     f"'{rep.kind}' files yet.")

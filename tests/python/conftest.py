@@ -30,3 +30,17 @@ def compare_file(tmp_path):
     """A compare file (three interventions, one with no effect) and its truth."""
     path = tmp_path / "compare.h5"
     return path, fixtures.make_compare(path)
+
+
+@pytest.fixture
+def sweep_file(tmp_path):
+    """A complete saltelli sweep file (16 points x 2 replicates) with Sobol indices, and its truth."""
+    path = tmp_path / "sweep.h5"
+    return path, fixtures.make_sweep(path)
+
+
+@pytest.fixture
+def calibration_file(tmp_path):
+    """A calibration file (40 particles on a ridge, 3 generations, 5 target points) and its truth."""
+    path = tmp_path / "calibration.h5"
+    return path, fixtures.make_calibration(path)

@@ -32,7 +32,7 @@ LABELS = {
     "sex_recorded": ["female", "male", "not_recorded"],
 }
 VICTIM_DIMS = ["route", "platform", "age_group", "gender", "department", "exploitation", "destination", "means"]
-NUMERIC = {"replicate", "day", "year"}
+NUMERIC = {"replicate", "day", "year", "point", "run", "particle", "generation"}
 
 
 class Writer:
@@ -268,3 +268,181 @@ def make_compare(path, interventions=("digital_literacy", "hotline", "posters"),
                     w.write(f"/compare/averted_by_{dim}_{k}", v, ["intervention", dim], dtype=np.float64,
                             unit="persons", estimate=True)
     return truth
+
+
+# ---- sweep and calibration files ----
+
+SWEEP_PARAMETERS = {"recruitment.recruiters.per_100k": (25.0, 100.0), "interventions[0].coverage": (0.0, 0.9)}
+SWEEP_METRICS = ["victims", "recorded_victims", "cases.police", "victims.route.hunting"]
+SWEEP_SOBOL = {  # [output][parameter], in SWEEP_PARAMETERS order
+    "first": [[0.80, 0.05], [0.55, 0.10]], "total": [[0.90, 0.12], [0.70, 0.30]]}
+
+
+def saltelli_unit(rng, samples: int, d: int) -> np.ndarray:
+    """Saltelli layout: point j*(d+2) is A_j, +1 is B_j, +2+i is A_j with column i from B_j."""
+    a, b = rng.uniform(size=(samples, d)), rng.uniform(size=(samples, d))
+    rows = []
+    for j in range(samples):
+        rows += [a[j], b[j]]
+        for i in range(d):
+            ab = a[j].copy()
+            ab[i] = b[j, i]
+            rows.append(ab)
+    return np.array(rows)
+
+
+def make_sweep(path, samples=4, replicates=2, design="saltelli", missing=(), keep_sensitivity=False, seed=4,
+               reverse=False, orders=None, trajectories=False, days=60, start_date="2019-01-01",
+               outputs=("victims", "recorded_victims")) -> dict:
+    """A sweep file with known numbers. missing: run indices not in the file (NaN metrics,
+    completed 0); the sensitivity group is then left out, as redes does, unless keep_sensitivity."""
+    rng = np.random.default_rng(seed)
+    params = list(SWEEP_PARAMETERS)
+    d = len(params)
+    if design == "saltelli":
+        unit = saltelli_unit(rng, samples, d)
+    else:  # a 3 x 2 grid
+        unit = np.array([[x, y] for x in (0.0, 0.5, 1.0) for y in (0.0, 1.0)])
+    lo = np.array([SWEEP_PARAMETERS[p][0] for p in params])
+    hi = np.array([SWEEP_PARAMETERS[p][1] for p in params])
+    values = lo + unit * (hi - lo)
+    P, R = len(values), len(values) * replicates
+    point = np.repeat(np.arange(P), replicates)
+    replicate = np.tile(np.arange(replicates), P)
+    completed = np.ones(R, dtype=np.int32)
+    completed[list(missing)] = 0
+    victims = np.round(2.5 * values[point, 0] * (1 - 0.2 * values[point, 1]) + rng.normal(0, 5, R))
+    recorded = np.round(0.3 * victims + rng.normal(0, 2, R))
+    metrics = np.column_stack([victims, recorded, np.round(0.1 * victims), np.round(0.15 * victims)])
+    metrics[completed == 0] = np.nan
+    mean = np.full((P, len(SWEEP_METRICS)), np.nan)
+    for p in range(P):
+        rows = metrics[(point == p) & (completed == 1)]
+        if len(rows):
+            mean[p] = rows.mean(axis=0)
+    t = dict(parameters=params, metrics=list(SWEEP_METRICS), outputs=list(outputs), unit=unit, values=values,
+             point=point, replicate=replicate, completed=completed, metrics_values=metrics, mean=mean,
+             points=P, runs=R, replicates=replicates, samples=samples, design=design)
+    with_sensitivity = design == "saltelli" and (not missing or keep_sensitivity)
+    with h5py.File(path, "w") as f:
+        _metadata(f, "sweep", replicates, days, start_date, sweep_name="test-sweep", sweep_file="sweeps/test.yaml",
+                  sweep_text="name: test-sweep\nbaseline: ../test.yaml\n", sweep_fingerprint="0123456789abcdef",
+                  design=design, points=P, runs=R, runs_completed=int(completed.sum()), common_random_numbers=1,
+                  part="whole sweep", ranks=1)
+        w = Writer(f, {"point": list(range(P)), "run": list(range(R)), "parameter": params,
+                       "metric": list(SWEEP_METRICS), "output": list(outputs), "day": list(range(days))},
+                   reverse, orders)
+        w.write("/sweep/design/unit", unit, ["point", "parameter"], dtype=np.float64)
+        w.write("/sweep/design/values", values, ["point", "parameter"], dtype=np.float64)
+        f["/sweep/design"].attrs["type"] = design
+        f["/sweep/design"].attrs["samples"] = samples
+        w.write("/sweep/runs/point", point, ["run"], dtype=np.int64)
+        w.write("/sweep/runs/replicate", replicate, ["run"], dtype=np.int64)
+        w.write("/sweep/runs/seed", np.full(R, 7), ["run"], dtype=np.int64)
+        w.write("/sweep/runs/completed", completed, ["run"], dtype=np.int32)
+        w.write("/sweep/runs/metrics", metrics, ["run", "metric"], dtype=np.float64, estimate=True)
+        if trajectories:
+            t["new_victims"] = rng.poisson(0.5, size=(R, days))
+            w.write("/sweep/runs/new_victims", t["new_victims"], ["run", "day"], unit="persons/day")
+        w.write("/sweep/points/mean", mean, ["point", "metric"], dtype=np.float64, estimate=True)
+        if with_sensitivity:
+            first = np.array(SWEEP_SOBOL["first"])[:len(outputs)]
+            total = np.array(SWEEP_SOBOL["total"])[:len(outputs)]
+            sens = {"first": first, "total": total, "first_lo": first - 0.1, "first_hi": first + 0.1,
+                    "total_lo": total - 0.05, "total_hi": total + 0.2}
+            for k, v in sens.items():
+                w.write(f"/sweep/sensitivity/{k}", v, ["output", "parameter"], dtype=np.float64)
+            var = np.array([np.nanvar(mean[:, SWEEP_METRICS.index(o)]) for o in outputs])
+            w.write("/sweep/sensitivity/variance", var, ["output"], dtype=np.float64)
+            f["/sweep/sensitivity"].attrs["method"] = "Saltelli (2010) first-order and Jansen (1999) total"
+            f["/sweep/sensitivity"].attrs["bootstrap"] = 100
+            t["sensitivity"] = {**sens, "variance": var}
+    return t
+
+
+CAL_PARAMETERS = {"recruitment.recruiters.per_100k": (1.0, 25.0), "observation.fear": (0.1, 0.95)}
+CAL_TARGETS = [("police cases", [2020, 2021, 2022], [30.0, 41.0, 38.0]),
+               ("female share of prosecutor victims", [2020, 2021], [78.0, 95.0])]
+
+
+def weighted_q(x, w, q):
+    """Independent statement of redes' weighted quantile: values at the midpoints of their
+    cumulative weight, linear interpolation in between."""
+    order = np.argsort(x)
+    x, w = np.asarray(x, float)[order], np.asarray(w, float)[order]
+    mid = (np.cumsum(w) - w / 2) / w.sum()
+    return float(np.interp(q, mid, x))
+
+
+def make_calibration(path, particles=40, generations=3, seed=6, ridge=True, reverse=False, orders=None,
+                     days=1461, start_date="2020-01-01", agents=1000, represents=1000.0) -> dict:
+    """A calibration file with known numbers. ridge: the posterior lies along fear = 1 - 1.5 /
+    recruiters (recorded counts fix their product); otherwise the two are independent."""
+    rng = np.random.default_rng(seed)
+    params = list(CAL_PARAMETERS)
+    N, G = particles, generations
+    rec = np.exp(rng.uniform(np.log(2.0), np.log(25.0), N))
+    fear = np.clip(1 - 1.5 / rec + rng.normal(0, 0.02, N), 0.1, 0.95) if ridge else rng.uniform(0.1, 0.95, N)
+    theta = np.column_stack([rec, fear])
+    weight = rng.dirichlet(np.ones(N) * 5)
+    distance = rng.uniform(0.5, 1.5, N)
+    true_v = np.round(300 * rec)
+    recorded = np.round(true_v * (1 - fear) * 0.3)
+    hidden = true_v - recorded
+    gtheta = np.empty((G, N, 2))
+    for g in range(G - 1):
+        gtheta[g] = np.column_stack([np.exp(rng.uniform(0, np.log(25), N)), rng.uniform(0.1, 0.95, N)])
+    gtheta[G - 1] = theta
+    gen = dict(epsilon=np.linspace(3.0, 1.0, G), acceptance=np.linspace(0.3, 0.1, G), ess=np.linspace(N, N / 2, G),
+               simulations=np.array([N / 0.3] + [N / 0.3 * (g + 1) for g in range(1, G)]).round())
+    labels, target_of, observed = [], [], []
+    for name, years, vals in CAL_TARGETS:
+        for y, v in zip(years, vals):
+            labels.append(f"{name} {y}")
+            target_of.append(name)
+            observed.append(v)
+    observed = np.array(observed)
+    model = observed[None, :] * rng.uniform(0.8, 1.2, size=(N, len(observed)))
+    model[:, -1] = rng.uniform(60, 80, N)  # the last point (female share 2021, 95) is missed
+    fit = {"observed": observed}
+    for k, q in (("model_median", 0.5), ("model_q05", 0.05), ("model_q95", 0.95)):
+        fit[k] = np.array([weighted_q(model[:, j], weight, q) for j in range(len(observed))])
+    summary = {"prior_min": np.array([CAL_PARAMETERS[p][0] for p in params]),
+               "prior_max": np.array([CAL_PARAMETERS[p][1] for p in params])}
+    for k, q in (("median", 0.5), ("q05", 0.05), ("q95", 0.95)):
+        summary[k] = np.array([weighted_q(theta[:, i], weight, q) for i in range(2)])
+    victims = {who: {k: weighted_q(v, weight, q) for k, q in (("median", 0.5), ("q05", 0.05), ("q95", 0.95))}
+               for who, v in (("hidden", hidden), ("true", true_v), ("recorded", recorded))}
+    t = dict(parameters=params, theta=theta, weight=weight, distance=distance, true_victims=true_v,
+             recorded_victims=recorded, generations_theta=gtheta, generations=gen, target_points=labels,
+             target_of=target_of, fit=fit, model=model, summary=summary, victims=victims,
+             simulations=int(gen["simulations"].sum()))
+    with h5py.File(path, "w") as f:
+        _metadata(f, "calibration", 1, days, start_date, calibration_name="test-calibration",
+                  calibration_file="scenarios/test-calibration.yaml",
+                  calibration_text="name: test-calibration\nparameters: []\n",
+                  method="ABC rejection then ABC-SMC with adaptive tolerances (Toni et al. 2009; Beaumont et al. 2009)",
+                  stop_reason="generations done", simulations=t["simulations"], seconds=1.5)
+        f["/metadata"].attrs["agents"] = agents
+        f["/metadata"].attrs["represents"] = represents
+        w = Writer(f, {"particle": list(range(N)), "generation": list(range(G)), "parameter": params,
+                       "target_point": labels}, reverse, orders)
+        w.write("/calibration/posterior/theta", theta, ["particle", "parameter"], dtype=np.float64)
+        w.write("/calibration/posterior/weight", weight, ["particle"], dtype=np.float64)
+        w.write("/calibration/posterior/distance", distance, ["particle"], dtype=np.float64)
+        w.write("/calibration/posterior/true_victims", true_v, ["particle"], dtype=np.float64, unit="persons")
+        w.write("/calibration/posterior/recorded_victims", recorded, ["particle"], dtype=np.float64, unit="persons")
+        f["/calibration/posterior"].attrs["estimate"] = "model estimates: weighted ABC-SMC posterior particles"
+        w.write("/calibration/generations/theta", gtheta, ["generation", "particle", "parameter"], dtype=np.float64)
+        for k, v in gen.items():
+            w.write(f"/calibration/generations/{k}", v, ["generation"], dtype=np.float64)
+        for k, v in summary.items():
+            w.write(f"/calibration/summary/{k}", v, ["parameter"], dtype=np.float64)
+        for who in ("hidden", "true"):
+            for k in ("median", "q05", "q95"):
+                f["/calibration/summary"].attrs[f"{who}_victims_{k}"] = victims[who][k]
+        for k, v in fit.items():
+            w.write(f"/calibration/fit/{k}", v, ["target_point"], dtype=np.float64)
+        w.write("/calibration/fit/model", model, ["particle", "target_point"], dtype=np.float64)
+        f["/calibration/fit"].attrs["target_of_point"] = "|".join(target_of)
+    return t

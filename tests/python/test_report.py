@@ -148,12 +148,13 @@ def test_missing_trajectories_omits_only_that_section(tmp_path):
 
 
 def test_unknown_kind_gets_short_section(tmp_path):
-    path = tmp_path / "sweep.h5"
+    path = tmp_path / "population.h5"
     with h5py.File(path, "w") as f:
-        f.create_group("metadata").attrs["kind"] = "sweep"
+        f.create_group("metadata").attrs["kind"] = "population"
     html, reps = report.render([path])
-    assert "is a redes 'sweep' file; this report does not summarise 'sweep' files yet" in html_mod.unescape(html)
-    assert reps[0].kind == "sweep"
+    assert ("is a redes 'population' file; this report does not summarise 'population' files yet"
+            in html_mod.unescape(html))
+    assert reps[0].kind == "population"
 
 
 def test_cli_missing_summary_exits_2_with_message(tmp_path, repo):
