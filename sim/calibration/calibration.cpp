@@ -129,7 +129,8 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
   target.loc = t.node().loc;
   target.name = t.string("name", "label of the target");
   target.model = t.string("model", "model output: cases.<institution>[.department.<name>], female_share.<institution>, "
-                                   "ict_share.<institution>, platform_share.<institution>.<platform>[+<platform>], recorded_victims");
+                                   "ict_share.<institution>, platform_share.<institution>.<platform>[+<platform>] (share recorded as recruited there), "
+                                   "recorded_victims");
   const Output out = parse_output(target.model, sc, t);
   target.weight = t.number("weight", 1.0, io::Range::non_negative(), "weight of this target in the distance");
   std::vector<double> years_wanted = t.numbers("years", {}, {1900, 2100, false, "a year"}, 0, "years compared (per-year outputs)");
@@ -198,6 +199,8 @@ CalibrationSpec load_calibration(const fs::path& file) {
   r.string("description", "", "what is fitted to what");
   s.baseline = dir / r.string("baseline", "scenario whose parameters are fitted, relative to this file");
   s.seed = std::uint32_t(r.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "calibration seed"));
+  const std::string apply_to = r.string("apply_to", "", "scenario the calibrated scenario includes (e.g. the full-size baseline of a sample)");
+  s.apply_to = apply_to.empty() ? s.baseline : dir / apply_to;
   std::string reference_file = r.string("reference", "", "reference file of official figures, relative to this file");
   io::Node reference;
   if (!reference_file.empty()) reference = io::load_scenario_tree(dir / reference_file);
@@ -278,7 +281,9 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
       all += c;
       if (std::find(out.platforms.begin(), out.platforms.end(), p) != out.platforms.end()) some += c;
     }
-    v.push_back(all > 0 ? 100.0 * some / all : std::numeric_limits<double>::quiet_NaN());
+    // Records name the platform only when they record the technology at all (p_ict_recorded), and
+    // the reference counts what records say, so the model's share is of cases recorded as such.
+    v.push_back(all > 0 ? 100.0 * sc.observation.p_ict_recorded * some / all : std::numeric_limits<double>::quiet_NaN());
     return v;
   }
   for (int year : t.years) {

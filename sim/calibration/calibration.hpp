@@ -36,6 +36,7 @@ struct Target {
 
 struct CalibrationSpec {
   std::filesystem::path file, baseline;
+  std::filesystem::path apply_to;  // scenario the calibrated scenario includes (default: the baseline)
   std::string name, text;
   std::uint32_t seed = 1;
   std::vector<sweep::Parameter> parameters;  // key, lo, hi, loc (the prior's support)

@@ -132,14 +132,15 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
 std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res, const fs::path& scenario_path,
                                      const fs::path& calib_file) {
   const Generation& post = res.abc.posterior();
-  const fs::path rel = fs::relative(fs::absolute(spec.baseline), fs::absolute(scenario_path).parent_path());
+  const fs::path target = spec.apply_to.empty() ? spec.baseline : spec.apply_to;
+  const fs::path rel = fs::relative(fs::absolute(target), fs::absolute(scenario_path).parent_path());
   std::string y = fmt::format(
       "# Calibrated by `redes calibrate {}` ({} particles, {} simulations; {}).\n"
       "# Each fitted parameter is the posterior median; its 90% interval is in the `calibrated:` note.\n"
       "# Written by the program: edit the calibration file and re-run rather than editing this file.\n"
       "include: {}\nname: {} (calibrated)\noverride:\n",
       spec.file.string(), post.theta.size(), res.simulations, res.abc.stop_reason, rel.string(),
-      load_scenario(spec.baseline).name);
+      load_scenario(target).name);
   std::vector<std::string> names;
   for (const auto& t : spec.targets) names.push_back(t.name);
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
