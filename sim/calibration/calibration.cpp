@@ -201,6 +201,7 @@ CalibrationSpec load_calibration(const fs::path& file) {
   s.seed = std::uint32_t(r.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "calibration seed"));
   const std::string apply_to = r.string("apply_to", "", "scenario the calibrated scenario includes (e.g. the full-size baseline of a sample)");
   s.apply_to = apply_to.empty() ? s.baseline : dir / apply_to;
+  if (!apply_to.empty() && !fs::is_regular_file(s.apply_to)) r.fail("apply_to", "no scenario file '" + s.apply_to.string() + "'");
   std::string reference_file = r.string("reference", "", "reference file of official figures, relative to this file");
   io::Node reference;
   if (!reference_file.empty()) reference = io::load_scenario_tree(dir / reference_file);
@@ -234,6 +235,11 @@ CalibrationSpec load_calibration(const fs::path& file) {
     s.parameters.push_back(par);
     s.priors.push_back(prior);
   }
+  if (!apply_to.empty()) {  // the calibrated scenario sets every fitted key there: check it before any run
+    const io::Node apply_tree = io::load_scenario_tree(s.apply_to);
+    for (const auto& p : s.parameters)
+      if (!io::find_path(apply_tree, p.key)) throw ScenarioError(p.loc, p.key, "no such key in the apply_to scenario " + apply_to);
+  }
   for (double u : {0.0, 1.0}) {  // both ends of every prior must make a valid scenario
     std::vector<double> v;
     for (const auto& p : s.parameters) v.push_back(p.lo + u * (p.hi - p.lo));
@@ -247,7 +253,7 @@ CalibrationSpec load_calibration(const fs::path& file) {
     s.abc.rejection_keep = a->number("rejection_keep", 0.2, {0, 1, true, "a share in (0, 1]"},
                                      "rejection step: share of prior draws kept");
     s.abc.generations = int(a->integer("generations", 4, {0, 100, false, "an integer in [0, 100]"}, "SMC generations after rejection"));
-    s.abc.quantile = a->number("quantile", 0.5, {0, 1, true, "a share in (0, 1)"}, "next tolerance: this quantile of distances");
+    s.abc.quantile = a->number("quantile", 0.5, {0, 0.99, true, "a share in (0, 0.99]"}, "next tolerance: this quantile of distances");
     s.abc.min_acceptance = a->number("min_acceptance", 0.02, io::Range::probability(), "stop below this acceptance rate");
     s.abc.max_simulations = a->integer("max_simulations", 100000, {1, 1e12, false, "a positive integer"}, "simulation budget");
     a->finish();

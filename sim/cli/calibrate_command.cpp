@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "sim/calibration/calibration.hpp"
 #include "sim/cli/commands.hpp"
@@ -16,6 +17,8 @@ namespace redes {
 
 int cmd_calibrate(const Options& opt) {
   namespace fs = std::filesystem;
+  // The seed belongs to the calibration file (`seed:`), recorded with it in the output.
+  if (opt.seed) throw std::invalid_argument("calibrate: --seed is not used by calibrations; set `seed:` in the calibration file");
   const calib::CalibrationSpec spec = calib::load_calibration(opt.file);  // all checked before any run
   const fs::path out = opt.output.empty() ? fs::path("out") / (spec.name + ".h5") : fs::path(opt.output);
   const std::string started = now_iso();

@@ -4,13 +4,15 @@
 // (draws are keyed by person: common random numbers). Expectations are computed from the model's
 // definition: an institution that handles a case records it with probability p (detect x presence
 // x ...), after an exponential delay of mean delay_days, and a case recorded on day t < horizon
-// counts in the calendar year of t. Seeds are fixed.
+// counts in the calendar year of t. The expected recorded counts used by calibration are the mean
+// of the drawn ones. Seeds are fixed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/labels.hpp"
@@ -216,6 +218,82 @@ TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
   for (std::size_t y = 0; y < Y; ++y) rec_hi += hi.recorded_victims[y], rec_lo += lo.recorded_victims[y];
   EXPECT_LT(rec_lo, rec_hi);
   EXPECT_GT(lo.hidden_ratio, hi.hidden_ratio);
+}
+
+
+// 7c. The expected recorded counts that calibration compares with official tables
+// (Observed::expected_*, each victim's chance of a record in a year summed instead of drawn) are
+// the mean of the drawn records over independent detection draws of the same victims. With the
+// workshop's detection (not perfect), a sex left unrecorded 20% of the time and the technology
+// recorded 30% of the time, R sets of draws (observation keys 1..R): for each year and
+// institution the mean drawn count equals the expected count within 4.5 standard errors of the
+// mean (the standard error from the spread of the R draws); so do the mean female and ICT counts,
+// i.e. the drawn female share and ICT share equal expected_female / expected_cases and
+// expected_ict / expected_cases. 4.5 standard errors over the ~60 comparisons fail by chance with
+// probability below 1e-3; a factor such as (1 - p_sex_missing) left out would be off by 20%,
+// dozens of standard errors.
+TEST_F(ObservationTest, ExpectedRecordedCountsAreTheMeanOfTheDraws) {
+  const Scenario workshop = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  Scenario sc = *sc_;  // the same victims, observed as in the workshop scenario
+  sc.observation = workshop.observation;
+  for (std::size_t p = 0; p < sc.platforms.size(); ++p) sc.platforms[p].cooperation = workshop.platforms[p].cooperation;
+  sc.observation.p_sex_missing = 0.2;
+  sc.observation.p_ict_recorded = 0.3;
+  const ReplicateResult& r = *run_;
+  ASSERT_GT(r.victims.size(), 150u);
+
+  constexpr int kR = 2000;
+  const Observed e = observe(sc, r, Rng(kSeed, 0));  // the expected values do not depend on the draws
+  const std::size_t Y = std::size_t(e.years), nd = std::size_t(e.departments), cells = Y * kInstitutions;
+  // Per replicate and (year, institution): drawn cases, female cases, ICT cases.
+  std::vector<double> cases(kR * cells, 0), female(kR * cells, 0), ict(kR * cells, 0);
+  for (int rep = 0; rep < kR; ++rep) {
+    const Observed o = observe(sc, r, Rng(kSeed + 1 + std::uint32_t(rep), 0));
+    EXPECT_EQ(o.expected_cases, e.expected_cases);
+    for (std::size_t c = 0; c < cells; ++c) {
+      for (std::size_t d = 0; d < nd; ++d)
+        for (int s = 0; s < kSexRecorded; ++s)
+          for (int a = 0; a < kAgeGroups; ++a) {
+            const std::int32_t n = o.recorded_cases[((c * nd + d) * kSexRecorded + s) * kAgeGroups + a];
+            cases[rep * cells + c] += n;
+            if (s == 0) female[rep * cells + c] += n;
+          }
+      ict[rep * cells + c] = o.recorded_ict[c];
+    }
+  }
+  auto mean_se = [&](const std::vector<double>& x, std::size_t c) {
+    double m = 0, v = 0;
+    for (int rep = 0; rep < kR; ++rep) m += x[rep * cells + c];
+    m /= kR;
+    for (int rep = 0; rep < kR; ++rep) v += (x[rep * cells + c] - m) * (x[rep * cells + c] - m);
+    return std::pair{m, std::sqrt(v / (kR - 1) / kR)};
+  };
+  double all_expected = 0, all_female = 0, all_ict = 0;
+  for (std::size_t y = 0; y < Y; ++y)
+    for (int i = 0; i < kInstitutions; ++i) {
+      const std::size_t c = y * kInstitutions + std::size_t(i);
+      SCOPED_TRACE(std::string(kInstitutionNames[i]) + " " + std::to_string(sc.start_year + int(y)));
+      double expected = 0;
+      for (std::size_t d = 0; d < nd; ++d) expected += e.expected_cases[c * nd + d];
+      all_expected += expected, all_female += e.expected_female[c], all_ict += e.expected_ict[c];
+      const auto [m, se] = mean_se(cases, c);
+      EXPECT_NEAR(m, expected, 4.5 * se + 1e-9);
+      const auto [mf, sef] = mean_se(female, c);
+      EXPECT_NEAR(mf, e.expected_female[c], 4.5 * sef + 1e-9);
+      const auto [mi, sei] = mean_se(ict, c);
+      EXPECT_NEAR(mi, e.expected_ict[c], 4.5 * sei + 1e-9);
+      EXPECT_LE(e.expected_female[c], expected);
+      EXPECT_LE(e.expected_ict[c], expected);
+    }
+  // Not vacuous: tens of expected cases, and the shares are what the parameters make them.
+  EXPECT_GT(all_expected, 20);
+  std::int64_t female_victims = 0, ict_victims = 0;
+  for (const Victim& v : r.victims) female_victims += v.gender == 0, ict_victims += v.platform != kOffline;
+  EXPECT_GT(female_victims, 0);
+  EXPECT_GT(ict_victims, 0);
+  EXPECT_LT(all_female / all_expected, 1 - sc.observation.p_sex_missing + 1e-12);
+  EXPECT_LT(all_ict / all_expected, sc.observation.p_ict_recorded + 1e-12);
+  EXPECT_GT(all_ict / all_expected, 0.0);
 }
 
 }  // namespace

@@ -1,0 +1,218 @@
+// End-to-end tests of `redes calibrate` (REDES_BINARY), in the style of tests/cli/cli_test.cpp: a
+// tiny calibration (a 2,000-person workshop scenario over two years, 4 particles, one SMC
+// generation) writes the calibration file of sim/io/output_format.md ("Calibration files"), prints
+// model estimates, and writes a calibrated scenario that `redes validate --strict` accepts; a
+// calibration file with an error exits 2 with file:line:column and writes nothing.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/io/h5.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/io/yaml_tree.hpp"
+
+namespace redes {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+// Two years of 2,000 persons, fishing ads reaching 10 users a day who reply 30 times as often as
+// in the workshop (the same replies per ad, a tenth of the work): each run takes a few hundredths
+// of a second.
+const std::string kScenario = std::string("include: ") + REDES_SOURCE_DIR + "/scenarios/workshop/small.yaml\n" +
+                              "name: Calibration CLI test\n"
+                              "override:\n"
+                              "  population.size: {value: 2000, assumed: \"test size\"}\n"
+                              "  population.represents: {value: 2000, assumed: \"stand-alone test population\"}\n"
+                              "  calendar.years: {value: 2, assumed: \"2019-2020\"}\n"
+                              "  recruitment.recruiters.per_100k: {value: 400, assumed: \"a few recruiters\"}\n"
+                              "  recruitment.fishing.ad_audience: {value: 10, assumed: \"fast test\"}\n"
+                              "  recruitment.fishing.respond_base: {value: 0.012, assumed: \"fast test\"}\n";
+
+const std::string kCalibration =
+    "name: cli-test\n"
+    "baseline: scenario.yaml\n"
+    "seed: 3\n"
+    "parameters:\n"
+    "  - {key: recruitment.recruiters.per_100k, prior: loguniform, min: 100, max: 1000}\n"
+    "  - {key: observation.fear, prior: uniform, min: 0.1, max: 0.9}\n"
+    "targets:\n"
+    "  - {name: police cases, model: cases.police, years: [2019, 2020], value: [2, 3], source: test}\n"
+    "  - {name: prosecutor cases, model: cases.prosecutor, years: [2019, 2020], value: [4, 6], source: test}\n"
+    "  - {name: recorded victims, model: recorded_victims, years: [2020], value: [7], source: test}\n"
+    "abc: {particles: 4, rejection_keep: 0.5, generations: 1, min_acceptance: 0}\n";
+
+class CalibrationCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("redes-calib-cli-" + std::to_string(::getpid()) + "-" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "scenario.yaml") << kScenario;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  /// Runs a shell command line, capturing stdout and stderr.
+  Result sh(const std::string& cmd) const {
+    const fs::path o = dir_ / "stdout.txt", e = dir_ / "stderr.txt";
+    const int status = std::system((cmd + " >" + quote(o.string()) + " 2>" + quote(e.string())).c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(o);
+    r.err = slurp(e);
+    fs::remove(o);
+    fs::remove(e);
+    return r;
+  }
+  Result redes(const std::string& args) const { return sh(quote(REDES_BINARY) + " " + args); }
+  fs::path write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << text;
+    return dir_ / name;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {
+  const fs::path calibration = write("calibration.yaml", kCalibration);
+  const fs::path out = dir_ / "out" / "calibration.h5", scenario = dir_ / "fitted" / "calibrated.yaml";
+  const Result r = redes("calibrate " + quote(calibration.string()) + " -o " + quote(out.string()) + " --write-scenario " +
+                         quote(scenario.string()) + " --threads 2");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("MODEL ESTIMATES"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("police cases 2019"), std::string::npos) << "the fit table lists every target point: " << r.out;
+  ASSERT_TRUE(fs::exists(out));
+  ASSERT_TRUE(fs::exists(scenario));
+  for (const auto& d : {out.parent_path(), scenario.parent_path()})
+    for (const auto& e : fs::directory_iterator(d))
+      EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "temporary file left: " << e.path();
+
+  h5::Reader f(out);
+  const std::vector<std::string> keys = {"recruitment.recruiters.per_100k", "observation.fear"};
+  // Posterior: theta [particle][parameter], 4 particles, parameters labelled by key.
+  ASSERT_TRUE(f.exists("/calibration/posterior/theta"));
+  EXPECT_EQ(f.dim_labels("/calibration/posterior/theta"), (std::vector<std::string>{"particle", "parameter"}));
+  EXPECT_EQ(f.shape("/calibration/posterior/theta"), (std::vector<std::size_t>{4, 2}));
+  EXPECT_EQ(f.scale_labels("/calibration/posterior/theta", 1), keys);
+  const auto theta = f.read_double("/calibration/posterior/theta");
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_GE(theta[i * 2], 100);
+    EXPECT_LE(theta[i * 2], 1000);
+    EXPECT_GE(theta[i * 2 + 1], 0.1);
+    EXPECT_LE(theta[i * 2 + 1], 0.9);
+  }
+  const auto weight = f.read_double("/calibration/posterior/weight");
+  ASSERT_EQ(weight.size(), 4u);
+  double total = 0;
+  for (double w : weight) total += w;
+  EXPECT_NEAR(total, 1.0, 1e-12);
+  // Generations: rejection + 1 SMC generation (min_acceptance 0: no early stop).
+  for (const char* g : {"epsilon", "acceptance", "ess"}) {
+    const std::string path = std::string("/calibration/generations/") + g;
+    ASSERT_TRUE(f.exists(path)) << path;
+    EXPECT_EQ(f.dim_labels(path), (std::vector<std::string>{"generation"})) << path;
+    EXPECT_EQ(f.shape(path), (std::vector<std::size_t>{2})) << path;
+  }
+  const auto eps = f.read_double("/calibration/generations/epsilon");
+  EXPECT_LE(eps[1], eps[0]) << "the tolerance does not grow";
+  const auto acceptance = f.read_double("/calibration/generations/acceptance");
+  EXPECT_DOUBLE_EQ(acceptance[0], 0.5) << "rejection keeps 4 of 8 prior draws";
+  // Fit: one entry per target point (2 + 2 + 1), observed as written, model interval ordered.
+  const std::vector<double> observed = {2, 3, 4, 6, 7};
+  for (const char* d : {"observed", "model_median", "model_q05", "model_q95"}) {
+    const std::string path = std::string("/calibration/fit/") + d;
+    ASSERT_TRUE(f.exists(path)) << path;
+    EXPECT_EQ(f.dim_labels(path), (std::vector<std::string>{"target_point"})) << path;
+    EXPECT_EQ(f.shape(path), (std::vector<std::size_t>{observed.size()})) << path;
+  }
+  EXPECT_EQ(f.read_double("/calibration/fit/observed"), observed);
+  EXPECT_EQ(f.scale_labels("/calibration/fit/observed", 0),
+            (std::vector<std::string>{"police cases 2019", "police cases 2020", "prosecutor cases 2019", "prosecutor cases 2020",
+                                      "recorded victims 2020"}));
+  const auto q05 = f.read_double("/calibration/fit/model_q05"), med = f.read_double("/calibration/fit/model_median"),
+             q95 = f.read_double("/calibration/fit/model_q95");
+  for (std::size_t j = 0; j < observed.size(); ++j) {
+    EXPECT_LE(q05[j], med[j]) << j;
+    EXPECT_LE(med[j], q95[j]) << j;
+  }
+  EXPECT_EQ(f.attribute_string("/metadata", "kind"), "calibration");
+  EXPECT_EQ(f.attribute_string("/metadata", "calibration_name"), "cli-test");
+
+  // The calibrated scenario validates, also strictly (every parameter has provenance), and holds
+  // the posterior medians as `calibrated:` values.
+  const Result v = redes("validate " + quote(scenario.string()));
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("valid scenario"), std::string::npos) << v.out;
+  const Result strict = redes("validate --strict " + quote(scenario.string()));
+  EXPECT_EQ(strict.code, 0) << strict.out << strict.err;
+  const auto median = f.read_double("/calibration/summary/median");
+  const Scenario sc = load_scenario(scenario, true);
+  EXPECT_NEAR(sc.recruiters.per_100k, median[0], 1e-5 * median[0]) << "written with 6 significant digits";
+  EXPECT_NEAR(sc.observation.fear, median[1], 1e-5 * median[1]);
+  EXPECT_EQ(sc.population.size, 2000);
+  const io::Node tree = io::load_scenario_tree(scenario);
+  for (const auto& k : keys) EXPECT_NE(io::find_path(tree, k)->find("calibrated"), nullptr) << k;
+}
+
+// An unknown model output: exit code 2, stderr names file:line:column and suggests the valid
+// output; no calibration file and no scenario are written (everything is checked before any run).
+TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
+  std::string text = kCalibration;
+  const std::string good = "model: cases.prosecutor,";
+  text.replace(text.find(good), good.size(), "model: case.prosecutor,");
+  const fs::path bad = write("bad.yaml", text);
+  const fs::path out_dir = dir_ / "out";
+  const fs::path out = out_dir / "bad.h5", scenario = out_dir / "bad-calibrated.yaml";
+  const Result r = redes("calibrate " + quote(bad.string()) + " -o " + quote(out.string()) + " --write-scenario " +
+                         quote(scenario.string()));
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  // The position of the bad `model:` key in the file.
+  const std::size_t at = text.find("model: case.prosecutor");
+  const std::size_t line_start = text.rfind('\n', at) + 1;
+  const std::string where = ":" + std::to_string(1 + std::count(text.begin(), text.begin() + std::ptrdiff_t(at), '\n')) + ":" +
+                            std::to_string(at - line_start + 1) + ":";
+  EXPECT_NE(r.err.find(bad.string() + where), std::string::npos) << where << " in " << r.err;
+  EXPECT_NE(r.err.find("case.prosecutor"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 'cases'"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(scenario));
+  if (fs::exists(out_dir))
+    for (const auto& e : fs::directory_iterator(out_dir)) ADD_FAILURE() << "left behind: " << e.path();
+}
+
+// The seed belongs to the calibration file: `--seed` is refused (exit 1) rather than silently
+// ignored, and nothing is written.
+TEST_F(CalibrationCliTest, SeedOptionIsRefused) {
+  const fs::path calibration = write("calibration.yaml", kCalibration);
+  const fs::path out = dir_ / "seeded.h5";
+  const Result r = redes("calibrate " + quote(calibration.string()) + " -o " + quote(out.string()) + " --seed 5");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("set `seed:` in the calibration file"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace redes
