@@ -194,7 +194,7 @@ int sweep_coordinator(const Plan& plan, const fs::path& out, int ranks, const Op
         rec.metrics.resize(M);
         std::memcpy(rec.metrics.data(), buf.data() + off + 8, 8 * M);
         rec.trajectory.resize(T);
-        std::memcpy(rec.trajectory.data(), buf.data() + off + 8 + 8 * M, 4 * T);
+        if (T) std::memcpy(rec.trajectory.data(), buf.data() + off + 8 + 8 * M, 4 * T);
         journal.append(rec);
         ++progress.done;
       }
@@ -238,7 +238,7 @@ void sweep_worker(const Plan& plan, const Options& opt) {
       char* p = msg.data() + 4 + filled++ * record_bytes;
       std::memcpy(p, &rec.run, 8);
       std::memcpy(p + 8, rec.metrics.data(), 8 * M);
-      std::memcpy(p + 8 + 8 * M, rec.trajectory.data(), 4 * T);
+      if (T) std::memcpy(p + 8 + 8 * M, rec.trajectory.data(), 4 * T);  // null data() when empty
     });
   }
 }

@@ -54,9 +54,9 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
       RunRecord r;
       std::memcpy(&r.run, buf.data() + 4, 8);
       r.metrics.resize(shape.metrics);
-      std::memcpy(r.metrics.data(), buf.data() + 12, 8 * std::size_t(shape.metrics));
+      if (shape.metrics) std::memcpy(r.metrics.data(), buf.data() + 12, 8 * std::size_t(shape.metrics));
       r.trajectory.resize(shape.trajectory);
-      std::memcpy(r.trajectory.data(), buf.data() + 12 + 8 * std::size_t(shape.metrics), 4 * std::size_t(shape.trajectory));
+      if (shape.trajectory) std::memcpy(r.trajectory.data(), buf.data() + 12 + 8 * std::size_t(shape.metrics), 4 * std::size_t(shape.trajectory));
       each(std::move(r));
       good += buf.size();
     }
@@ -92,8 +92,9 @@ void Journal::append(const RunRecord& r) {
     throw std::logic_error("journal record of the wrong shape");
   std::memcpy(buf.data(), &kRecordMark, 4);
   std::memcpy(buf.data() + 4, &r.run, 8);
-  std::memcpy(buf.data() + 12, r.metrics.data(), 8 * r.metrics.size());
-  std::memcpy(buf.data() + 12 + 8 * r.metrics.size(), r.trajectory.data(), 4 * r.trajectory.size());
+  // memcpy from an empty vector's null data() is undefined even for 0 bytes.
+  if (!r.metrics.empty()) std::memcpy(buf.data() + 12, r.metrics.data(), 8 * r.metrics.size());
+  if (!r.trajectory.empty()) std::memcpy(buf.data() + 12 + 8 * r.metrics.size(), r.trajectory.data(), 4 * r.trajectory.size());
   const std::uint32_t crc = crc_of(buf.data(), buf.size() - 4);
   std::memcpy(buf.data() + buf.size() - 4, &crc, 4);
   std::lock_guard lock(mutex_);
