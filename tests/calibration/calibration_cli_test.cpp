@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "sim/io/h5.hpp"
+#include "tests/support/shell.hpp"
 #include "sim/io/scenario.hpp"
 #include "sim/io/yaml_tree.hpp"
 
@@ -24,19 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using Result = testing::ShellResult;
+using testing::quote;
+using testing::slurp;
 
 // Two years of 2,000 persons, fishing ads reaching 10 users a day who reply 30 times as often as
 // in the workshop (the same replies per ad, a tenth of the work): each run takes a few hundredths
@@ -76,17 +67,7 @@ class CalibrationCliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   /// Runs a shell command line, capturing stdout and stderr.
-  Result sh(const std::string& cmd) const {
-    const fs::path o = dir_ / "stdout.txt", e = dir_ / "stderr.txt";
-    const int status = std::system((cmd + " >" + quote(o.string()) + " 2>" + quote(e.string())).c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(o);
-    r.err = slurp(e);
-    fs::remove(o);
-    fs::remove(e);
-    return r;
-  }
+  Result sh(const std::string& cmd) const { return testing::run_shell(cmd, dir_); }
   Result redes(const std::string& args) const { return sh(quote(REDES_BINARY) + " " + args); }
   fs::path write(const std::string& name, const std::string& text) const {
     std::ofstream(dir_ / name) << text;

@@ -20,6 +20,7 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/io/h5.hpp"
+#include "tests/support/shell.hpp"
 #include "sim/io/scenario.hpp"
 
 namespace redes {
@@ -27,19 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+using Result = testing::ShellResult;
+using testing::quote;
+using testing::slurp;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -52,17 +43,7 @@ class CliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   /// Runs a shell command line, capturing stdout and stderr.
-  Result sh(const std::string& cmd) const {
-    const fs::path o = dir_ / "stdout.txt", e = dir_ / "stderr.txt";
-    const int status = std::system((cmd + " >" + quote(o.string()) + " 2>" + quote(e.string())).c_str());
-    Result r;
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = slurp(o);
-    r.err = slurp(e);
-    fs::remove(o);
-    fs::remove(e);
-    return r;
-  }
+  Result sh(const std::string& cmd) const { return testing::run_shell(cmd, dir_); }
   Result redes(const std::string& args) const { return sh(quote(REDES_BINARY) + " " + args); }
   static std::string scenario(const std::string& rel) { return std::string(REDES_SOURCE_DIR) + "/scenarios/" + rel; }
 

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "sim/io/h5.hpp"
+#include "tests/support/shell.hpp"
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/spec.hpp"
 #include "sim/sweep/sweep_file.hpp"
@@ -49,33 +50,11 @@ const std::vector<std::string> kResultDatasets = {
     "/sweep/design/unit", "/sweep/design/values", "/sweep/runs/point", "/sweep/runs/replicate",
     "/sweep/runs/seed",   "/sweep/runs/completed", "/sweep/runs/metrics", "/sweep/points/mean"};
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = testing::ShellResult;
+using testing::quote;
+using testing::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
-
-/// Runs a shell command line, capturing stdout and stderr in scratch files in `dir`.
-Result run_shell(const std::string& cmd, const fs::path& dir) {
-  const fs::path o = dir / "stdout.txt", e = dir / "stderr.txt";
-  const std::string line = "{ " + cmd + "; } >" + quote(o.string()) + " 2>" + quote(e.string());
-  const int status = std::system(line.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(o);
-  r.err = slurp(e);
-  fs::remove(o);
-  fs::remove(e);
-  return r;
-}
+Result run_shell(const std::string& cmd, const fs::path& dir) { return testing::run_shell(cmd, dir); }
 
 // A hung command is stopped after 3 minutes (exit code 124) instead of hanging the test suite.
 const std::string kTimeout = "timeout -k 5 180 ";
