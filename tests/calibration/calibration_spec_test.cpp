@@ -52,28 +52,15 @@ class CalibrationSpecErrors : public ::testing::Test {
     return dir_.file("calibration.yaml", text_);
   }
   /// 1-based line and column of the first occurrence of `needle` in the last written file.
-  std::pair<int, int> position_of(const std::string& needle) const {
-    const auto at = text_.find(needle);
-    EXPECT_NE(at, std::string::npos) << needle;
-    const auto line_start = text_.rfind('\n', at);
-    const int line = 1 + int(std::count(text_.begin(), text_.begin() + std::ptrdiff_t(at), '\n'));
-    const int column = int(at - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
-    return {line, column};
-  }
+  std::pair<int, int> position_of(const std::string& needle) const { return redes::testing::position_of(text_, needle); }
   ScenarioError load_error(const fs::path& file) {
     return redes::testing::error_of([&] { load_calibration(file); });
   }
   /// The error is at `needle` in `file`, names `key_path`, and its text starts with file:line:column.
   void expect_at(const ScenarioError& e, const fs::path& file, const std::string& needle, const std::string& key_path) {
-    const auto [line, column] = position_of(needle);
-    EXPECT_EQ(e.where().file, file.string()) << e.what();
-    EXPECT_EQ(e.where().line, line) << e.what();
-    EXPECT_EQ(e.where().column, column) << e.what();
-    EXPECT_EQ(e.key_path(), key_path) << e.what();
-    const std::string prefix = file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ":";
-    EXPECT_EQ(std::string(e.what()).rfind(prefix, 0), 0u) << e.what();
+    redes::testing::expect_error_at(e, file, text_, needle, key_path);
   }
-  static bool contains(const ScenarioError& e, const std::string& s) { return std::string(e.what()).find(s) != std::string::npos; }
+  static bool contains(const ScenarioError& e, const std::string& s) { return redes::testing::contains(e, s); }
 
   redes::testing::TempDir dir_;
   std::string text_;
