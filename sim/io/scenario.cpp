@@ -339,6 +339,10 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   s.start_year = y;
   double years = cal.number("years", {0.01, 50, false, "a number of years in [0.01, 50]"}, "length of the simulated period (years of 365 days)");
   s.days = std::max(1, int(std::lround(years * 365)));
+  const double warmup = cal.number("warmup_years", 0.0, {0, 20, false, "a number of years in [0, 20]"},
+                                   "years simulated before the start with the same parameters and not reported, so the "
+                                   "first reported year is not a start-up artefact (runs start with nobody in a pipeline)");
+  s.warmup_days = int(std::lround(warmup * 365));
   cal.finish();
   const std::chrono::sys_days start{std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}};
 

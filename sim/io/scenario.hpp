@@ -154,6 +154,7 @@ struct Scenario {
   std::uint32_t seed = 1;
   std::string start_date = "2019-01-01";
   int start_year = 2019, days = 365;
+  int warmup_days = 0;  // simulated before day 0 (days -warmup_days .. -1), not reported
   PopulationParams population;
   NetworkParams network;
   std::array<PlatformParams, kPlatforms> platforms{};
