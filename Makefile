@@ -11,7 +11,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium
 
-.PHONY: deps deps-browser build demo test bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean
+.PHONY: deps deps-browser build demo test bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -71,6 +71,11 @@ sanitize-tsan: deps
 	cmake --preset tsan >/dev/null && cmake --build --preset tsan -j $(JOBS)
 	TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/sanitize/tsan.supp" ./build-tsan/tests/redes_tests \
 	  --gtest_filter='DeterminismEngine.*:PopulationDeterminism.*:NetworkDeterminism.*:InterventionZero.EveryType*:SweepRunner.*'
+
+# Rewrites the golden regression files (tests/golden) on purpose: review the diff and commit it on its own,
+# saying why the numbers changed.
+golden-update: build
+	$(PY) tests/golden/golden.py update --redes $(BUILD)/redes
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps
