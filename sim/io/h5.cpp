@@ -345,7 +345,8 @@ void Writer::ensure_scale(const Axis& axis) {
   c.ok(H5DSset_scale(ds.get(), axis.name.c_str()), "mark as dimension scale");
 }
 
-void Writer::attach_axes(hid_t dataset, const std::vector<Axis>& axes) {
+void Writer::attach_axes(const std::string& path, hid_t dataset, const std::vector<Axis>& axes) {
+  const std::string group = path.substr(0, path.rfind('/') + 1);
   for (std::size_t i = 0; i < axes.size(); ++i) {
     const Axis& axis = axes[i];
     const auto dim = static_cast<unsigned>(i);
@@ -355,6 +356,12 @@ void Writer::attach_axes(hid_t dataset, const std::vector<Axis>& axes) {
     c.object = kLabelsGroup + axis.name;
     Handle scale = c.own(H5Dopen2(file(), c.object.c_str(), H5P_DEFAULT), H5Dclose, "open scale");
     c.ok(H5DSattach_scale(dataset, scale.get(), dim), "attach scale");
+    // netCDF readers (xarray through h5netcdf) look for a dimension's scale in the dataset's own group
+    // or its parents, never in a sibling such as /labels: a hard link to the same scale in the group
+    // lets them open every group with labelled axes, without a second copy of the labels.
+    const std::string local = group + axis.name;
+    if (group != kLabelsGroup && !path_exists(file(), local))
+      c.ok(H5Lcreate_hard(scale.get(), ".", file(), local.c_str(), H5P_DEFAULT, H5P_DEFAULT), "link scale into group");
   }
 }
 
@@ -390,7 +397,7 @@ void Writer::create_dataset(const std::string& path, const std::vector<Axis>& ax
   Handle lcpl = intermediate_lcpl(c);
   Handle ds = c.own(H5Dcreate2(file(), path.c_str(), type, space.get(), lcpl.get(), dcpl.get(), H5P_DEFAULT), H5Dclose,
                     "create dataset");
-  attach_axes(ds.get(), axes);
+  attach_axes(path, ds.get(), axes);
   if (!unit.empty()) attribute(path, "unit", unit);
 }
 
@@ -619,6 +626,15 @@ std::vector<std::string> Reader::children(const std::string& group) const {
     return 0;
   };
   c.ok(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), "list group");
+  // Dimension scales linked into a data group (for netCDF readers) are axes, not data.
+  if (absolute(group) + "/" != kLabelsGroup)
+    std::erase_if(names, [&](const std::string& name) {
+      H5O_info_t info;
+      if (H5Oget_info_by_name2(g.get(), name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+        return false;
+      Handle ds = c.own(H5Dopen2(g.get(), name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset in");
+      return H5DSis_scale(ds.get()) > 0;
+    });
   std::sort(names.begin(), names.end());
   return names;
 }

@@ -98,7 +98,7 @@ class Writer {
   bool committed_ = false;
   hid_t open_dataset(const std::string& path) const;
   void ensure_scale(const Axis& axis);
-  void attach_axes(hid_t dataset, const std::vector<Axis>& axes);
+  void attach_axes(const std::string& path, hid_t dataset, const std::vector<Axis>& axes);
   [[noreturn]] void fail(const std::string& object, const std::string& operation) const;
   hid_t file() const;  // the open file; throws after commit()
   void create_dataset(const std::string& path, const std::vector<Axis>& axes, hid_t type, std::string_view unit);
@@ -117,7 +117,7 @@ class Reader {
   std::vector<double> read_double(const std::string& dataset) const;      // any numeric type, converted
   std::vector<std::int64_t> read_int(const std::string& dataset) const;
   std::string attribute_string(const std::string& object_path, const std::string& name) const;
-  std::vector<std::string> children(const std::string& group) const;      // names in a group, sorted
+  std::vector<std::string> children(const std::string& group) const;      // names in a group, sorted; axes left out
 
  private:
   std::filesystem::path path_;

@@ -1,0 +1,61 @@
+"""Files that other tools read by themselves: xarray (through h5netcdf, the netCDF-4 reader Debian has)
+opens every group of a real run and compare file with labelled axes, with nothing of redes imported.
+Skipped (with the reason) until the binary is built at $REDES_BIN or <repo>/build/redes."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("REDES_BIN", REPO / "build" / "redes"))
+
+# Run in a fresh interpreter: nothing of redes (or analysis) is imported there.
+PROBE = r"""
+import sys, h5py, xarray as xr
+path, group, dataset, dims = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
+ds = xr.open_dataset(path, group=group, engine="h5netcdf")
+da = ds[dataset]
+assert list(da.dims) == dims, (da.dims, dims)
+for d in dims:
+    assert d in ds.coords, f"dimension {d} has no coordinate (labels) in group {group}"
+with h5py.File(path) as f:
+    for d in dims:
+        want = [x.decode() if isinstance(x, bytes) else x for x in f["/labels/" + d][()].tolist()]
+        assert list(ds.coords[d].values) == want, (d, list(ds.coords[d].values)[:5], want[:5])
+    assert (da.values == f[group + "/" + dataset][()]).all()
+print("ok", group, dataset, dict(da.sizes))
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    if not (BIN.is_file() and os.access(BIN, os.X_OK)):
+        pytest.skip(f"redes binary not found at {BIN} (set REDES_BIN or build into <repo>/build)")
+    pytest.importorskip("xarray")
+    pytest.importorskip("h5netcdf")
+    out = tmp_path_factory.mktemp("xr")
+    run, comp = out / "run.h5", out / "compare.h5"
+    for cmd in (["run", "scenarios/workshop/small.yaml", "--replicates", "2", "--seed", "3", "-o", str(run)],
+                ["compare", "scenarios/workshop/small.yaml", "scenarios/workshop/literacy.yaml",
+                 "--replicates", "2", "--seed", "3", "-o", str(comp)]):
+        p = subprocess.run([str(BIN)] + cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, p.stderr
+    return run, comp
+
+
+@pytest.mark.parametrize("which,group,dataset,dims", [
+    ("run", "/summary", "victims_by_route", "replicate,route"),
+    ("run", "/summary", "victims_by_department", "replicate,department"),
+    ("run", "/observed", "recorded_victims", "replicate,year"),
+    ("run", "/trajectories", "stock_by_department", "replicate,day,stage,department"),
+    ("run", "/interventions", "reach", "replicate,day,intervention"),
+    ("compare", "/arms/baseline/summary", "victims_by_age_group", "replicate,age_group"),
+])
+def test_xarray_opens_groups_with_labelled_axes(files, which, group, dataset, dims):
+    path = files[0] if which == "run" else files[1]
+    # -I: isolated mode, so the repository is not on sys.path of the probe.
+    p = subprocess.run([sys.executable, "-I", "-c", PROBE, str(path), group, dataset, dims],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr + p.stdout
