@@ -3,6 +3,7 @@
 // parameters (not from a run); seeds are fixed; tolerances are stated next to each check.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <set>
