@@ -27,7 +27,7 @@ Scenario workshop() { return load_scenario(std::string(REDES_SOURCE_DIR) + "/sce
 Population blocks(const Scenario& sc, std::uint32_t n) {
   Population pop;
   const int nd = sc.department_count();
-  std::vector<double> share(std::size_t(nd));
+  std::vector<double> share(static_cast<std::size_t>(nd), 0.0);
   double total = 0;
   for (int d = 0; d < nd; ++d) total += share[d] = 1.0 + (d * 7) % 5;  // sizes differ 1:5
   pop.dept_begin.assign(std::size_t(nd) + 1, 0);
