@@ -351,7 +351,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
         model.push_back(model_values(t, sc, res, o));
         so.fit.insert(so.fit.end(), model.back().begin(), model.back().end());
       }
-      so.true_victims = scale * double(res.victims.size());
+      so.true_victims = scale * double(std::count_if(res.victims.begin(), res.victims.end(), [](const Victim& v) { return v.day >= 0; }));
       so.recorded = scale * std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0);
       dist[k] = distance(spec.targets, model);
       std::lock_guard lock(mutex);

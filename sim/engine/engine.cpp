@@ -16,6 +16,8 @@
 namespace redes {
 namespace {
 
+constexpr int kWhatsApp = 2;  // messaging between people who know each other
+
 struct Ad {
   RecruiterId recruiter;
   std::uint32_t id;
@@ -67,7 +69,7 @@ class Run {
     res_.departments = nd_;
     recruiter_of_.assign(n_, kNone);
     victim_.assign(n_, 0);
-    recruiters_ = initial_recruiters(sc, pop, rng_);
+    recruiters_ = initial_recruiters(sc, pop, rng_, -sc.warmup_days);
     interventions_ = build_interventions(sc);
     res_.interventions = int(interventions_.size());
     ctx_ = std::make_unique<InterventionContext>(InterventionContext{sc_, pop_, net_, rng_, boosts_, mods_});
@@ -90,13 +92,17 @@ class Run {
 
   ReplicateResult run(std::atomic<std::int64_t>* days_done) {
     auto t0 = std::chrono::steady_clock::now();
-    for (int day = 0; day < sc_.days; ++day) {
+    // Warm-up: days -warmup_days .. -1 run with the same parameters (interventions and shocks
+    // have days in [0, days)) and are not recorded, so the window starts with pipelines and
+    // exploitation already under way rather than from an empty start.
+    for (int day = -sc_.warmup_days; day < sc_.days; ++day) {
       calendar(day);
       std::vector<Proposal> proposals = recruiters_act(day);
       exposures(day, proposals);
       advance(day);
       resolve(day, proposals);
       enforcement(day);
+      if (day < 0) continue;
       record(day);
       if (days_done) days_done->fetch_add(1, std::memory_order_relaxed);
     }
@@ -146,19 +152,21 @@ class Run {
   void calendar(int day) {
     mods_.reset(nd_);
     const std::size_t ni = interventions_.size();
-    for (int k : modifier_phase_) {
-      DayReport r = interventions_[k]->act(*ctx_, kPhaseModifiers, day);
-      res_.reach[day * ni + k] += std::int32_t(r.reached);
-      res_.cost[day * ni + k] += r.cost;
-    }
-    for (int k : reach_phase_) {
-      DayReport r = interventions_[k]->act(*ctx_, kPhaseReach, day);
-      res_.reach[day * ni + k] += std::int32_t(r.reached);
-      res_.cost[day * ni + k] += r.cost;
-    }
-    for (int d = 0; d < nd_; ++d) {
-      res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
-      res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
+    if (day >= 0) {  // no intervention acts in the warm-up
+      for (int k : modifier_phase_) {
+        DayReport r = interventions_[k]->act(*ctx_, kPhaseModifiers, day);
+        res_.reach[day * ni + k] += std::int32_t(r.reached);
+        res_.cost[day * ni + k] += r.cost;
+      }
+      for (int k : reach_phase_) {
+        DayReport r = interventions_[k]->act(*ctx_, kPhaseReach, day);
+        res_.reach[day * ni + k] += std::int32_t(r.reached);
+        res_.cost[day * ni + k] += r.cost;
+      }
+      for (int d = 0; d < nd_; ++d) {
+        res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
+        res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
+      }
     }
     shock_ = ShockState{};
     for (const auto& s : sc_.shocks) {
@@ -218,11 +226,12 @@ class Run {
   }
 
   void act_one(RecruiterId r, int day, std::vector<Proposal>& out, std::vector<Ad>& ads) {
-    const Recruiter& rec = recruiters_[r];
+    // Only this task touches recruiters_[r] during the phase (the anchor may move below).
+    Recruiter& rec = recruiters_[r];
     if (!rec.active(day)) return;
     const int free = sc_.recruiters.capacity - rec.active_targets;
     if (rec.embedded()) {
-      Draws d(rng_, r, std::uint32_t(day), Stream::TrustedApproach);
+      Draws d(rng_, rec.slot, std::uint32_t(day), Stream::TrustedApproach, rec.generation);
       if (free <= 0 || !d.bernoulli(sc_.trusted.approach_rate)) return;
       const PersonId self = rec.embedded_in;
       std::uint32_t deg[3], total = 0;
@@ -232,28 +241,32 @@ class Run {
       }
       if (total == 0) return;
       // Someone in the victim's circle knows who is vulnerable: the most vulnerable of a few ties.
-      PersonId j = kNone;
+      PersonId j = kNone, last = kNone;
       double best = -1;
       for (int k = 0; k < sc_.trusted.choice; ++k) {
         std::uint32_t pick = d.below(total);
         int l = 0;
         while (pick >= deg[l]) pick -= deg[l++];
-        const PersonId c = net_.neighbours(l, self).first[pick];
+        const PersonId c = last = net_.neighbours(l, self).first[pick];
         if (recruiter_of_[c] != kNone || victim_[c]) continue;
         const double v = vulnerability(sc_.vulnerability, view(c, day));
         if (v > best) best = v, j = c;
       }
-      if (j == kNone) return;
+      // A circle with nobody left to approach renews: the anchor moves to a tie (a walk through
+      // the same community), as a trusted contact's acquaintances reach beyond one person's ties.
+      if (j == kNone) {
+        rec.embedded_in = last;
+        return;
+      }
       int platform = kOffline;
       if (d.bernoulli(sc_.trusted.ict_share)) {
-        const int wa = 2;  // whatsapp: messaging between people who know each other
-        if (on_platform(j, wa, day)) platform = wa;
+        if (on_platform(j, kWhatsApp, day)) platform = kWhatsApp;
       }
-      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), r), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
+      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), rec.slot), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
       return;
     }
     const double h = std::clamp(rec.hunting_share * hunting_tilt_, 0.0, 1.0);
-    Draws post(rng_, r, std::uint32_t(day), Stream::AdPost);
+    Draws post(rng_, rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation);
     const std::uint32_t n_ads = post.poisson(sc_.fishing.ad_rate * (1 - h));
     for (std::uint32_t k = 0; k < n_ads; ++k) {
       int p = draw_platform(post);
@@ -261,7 +274,7 @@ class Run {
       std::int16_t dept = post.bernoulli(sc_.recruiters.local_share) ? std::int16_t(rec.home) : std::int16_t(-1);
       ads.push_back({r, 0, day, dept, std::uint8_t(p), true});
     }
-    Draws hunt(rng_, r, std::uint32_t(day), Stream::HuntBrowse);
+    Draws hunt(rng_, rec.slot, std::uint32_t(day), Stream::HuntBrowse, rec.generation);
     if (free <= 0 || !hunt.bernoulli(h)) return;
     const int p = draw_platform(hunt);
     if (p == kOffline) return;
@@ -282,7 +295,7 @@ class Run {
     std::sort(best.begin(), best.end());
     for (int k = 0; k < want && k < int(best.size()); ++k) {
       PersonId i = best[k].second;
-      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), r), std::uint8_t(Route::Hunting), std::uint8_t(p)});
+      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), rec.slot), std::uint8_t(Route::Hunting), std::uint8_t(p)});
     }
   }
 
@@ -386,6 +399,7 @@ class Run {
   }
 
   void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, Route route, int platform) {
+    if (day < 0) return;  // warm-up: not reported
     res_.events.push_back({std::uint16_t(res_.replicate), day, person, r, from, std::uint8_t(to), std::uint8_t(route), std::uint8_t(platform)});
     ++res_.transitions[(std::size_t(day) * kTransitions + int(to)) * kRoutes + int(route)];
   }
@@ -529,17 +543,16 @@ class Run {
   void enforcement(int day) {
     const std::size_t nr = recruiters_.size();
     std::vector<std::uint8_t> arrested(nr, 0);
+    double online_coop = 0;
+    for (int p = 1; p < kPlatforms; ++p) online_coop += mix_[p] * cooperation(p);
     tbb::parallel_for(std::size_t(0), nr, [&](std::size_t r) {
       const Recruiter& rec = recruiters_[r];
       if (!rec.active(day)) return;
-      double coop = 1.0;
-      if (!rec.embedded()) {
-        coop = 0;
-        for (int p = 1; p < kPlatforms; ++p) coop += mix_[p] * cooperation(p);
-      }
-      const auto& en = sc_.enforcement;
-      double hazard = en.arrest_base * en.capacity[rec.home] * mods_.enforcement_mult[rec.home] * (1 + en.k_reports * rec.reports) * coop;
-      Draws d(rng_, RecruiterId(r), std::uint32_t(day), Stream::RecruiterArrest);
+      // Trusted contacts are traced through WhatsApp data only for their share of contacts on it,
+      // otherwise through testimony (reports): see arrest_probability().
+      const double hazard = arrest_probability(sc_, rec.home, rec.embedded(), rec.reports, online_coop, cooperation(kWhatsApp),
+                                               mods_.enforcement_mult[rec.home]);
+      Draws d(rng_, rec.slot, std::uint32_t(day), Stream::RecruiterArrest, rec.generation);
       arrested[r] = d.uniform() < hazard;
     });
     bool any = false;
@@ -547,9 +560,9 @@ class Run {
       if (!arrested[r]) continue;
       any = true;
       recruiters_[r].arrested_on = day;
-      ++res_.recruiters_arrested;
-      // Demand does not vanish: someone else takes the place after a while.
-      recruiters_.push_back(replacement_recruiter(sc_, pop_, rng_, recruiters_[r], RecruiterId(recruiters_.size()), day));
+      if (day >= 0) ++res_.recruiters_arrested;
+      // Demand does not vanish: someone else takes the place after a while, in the same slot.
+      recruiters_.push_back(replacement_recruiter(sc_, pop_, net_, rng_, recruiters_[r], day));
     }
     if (!any) return;
     // Attempts in progress with an arrested recruiter end; exploitation goes on until rescue or escape.

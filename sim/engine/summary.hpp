@@ -30,6 +30,7 @@ inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
   s.attempts_by_route.assign(kRoutes, 0);
   s.exits.assign(kTransitions, 0);
   for (const auto& v : r.victims) {
+    if (v.day < 0) continue;  // recruited in the warm-up, before the window
     ++s.victims;
     ++s.by_route[v.route];
     ++s.by_platform[v.platform];

@@ -185,7 +185,7 @@ void write_metadata(h5::Writer& f, const Scenario& sc, const std::string& kind, 
   f.attribute("/metadata", "days", std::int64_t(sc.days));
   f.attribute("/metadata", "agents", std::int64_t(sc.population.size));
   f.attribute("/metadata", "represents", sc.population.represents);
-  // As initial_recruiters(): per_100k per 100,000 persons of the population.
+  // Expected active recruiters (per_100k per 100,000 persons); each replicate draws its own count.
   f.attribute("/metadata", "recruiters_initial",
               std::int64_t(std::llround(sc.recruiters.per_100k * double(sc.population.size) / 1e5)));
   f.attribute("/metadata", "started_at", started_at);

@@ -146,7 +146,7 @@ void read_recruitment(Reader r, Scenario& s) {
   auto rc = r.section("recruiters", "recruiters as abstract agents (rates and probabilities only)");
   auto& q = s.recruiters;
   q.per_100k = rc.number("per_100k", Range::non_negative(), "active recruiters per 100,000 persons");
-  q.department_weight = rc.numbers("department_weight", Range::non_negative(), nd, "relative number of recruiters per department");
+  q.department_weight = rc.numbers("department_weight", Range::non_negative(), nd, "relative recruiter density per head by department (a department's share is weight x population)");
   q.embedded_share = rc.number("embedded_share", Range::unit(), "share embedded in victims' offline circles (trusted contact)");
   q.hunting_share = rc.number("hunting_share", Range::unit(), "online recruiters: share of effort on hunting (rest fishing)");
   q.platform_mix = platform_weights(rc, "platform_mix", "online recruiters' relative effort per platform");

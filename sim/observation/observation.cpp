@@ -27,6 +27,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   for (int d = sc.days - 1; d >= 0; --d) year_start[std::size_t(sc.year_of_day(d) - first_year)] = d;
   std::int64_t total_true = 0, total_recorded = 0;
   for (const Victim& v : run.victims) {
+    if (v.day < 0) continue;  // warm-up victims: not yet recorded by this model (no daily modifiers before day 0)
     ++out.true_victims[std::size_t(sc.year_of_day(v.day) - first_year)];
     ++total_true;
     const bool minor = v.age_group <= int(AgeGroup::Adolescent);

