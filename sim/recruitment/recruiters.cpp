@@ -34,6 +34,7 @@ std::vector<Recruiter> initial_recruiters(const Scenario& sc, const Population& 
     int home = int(homes.draw(dr));
     bool embedded = dr.uniform() < sc.recruiters.embedded_share;
     out.push_back(make(sc, pop, dr, home, embedded));
+    out.back().slot = std::uint32_t(k);
   }
   return out;
 }
@@ -43,6 +44,8 @@ Recruiter replacement_recruiter(const Scenario& sc, const Population& pop, const
   Draws dr(rng, new_id, 0, Stream::RecruiterInit);
   (void)dr.u32(), (void)dr.u32();  // keep the layout of initial draws
   Recruiter r = make(sc, pop, dr, replaced.home, replaced.embedded());
+  r.slot = replaced.slot;
+  r.generation = std::uint16_t(replaced.generation + 1);
   Draws delay(rng, new_id, 0, Stream::RecruiterInflow);
   // Clamped so that a huge mean delay means "never" rather than an int overflow.
   r.active_from = day + 1 + int(std::min(delay.exponential(1.0 / sc.recruiters.replacement_days), 1e9));
