@@ -24,7 +24,7 @@ enum class Stream : std::uint16_t {
   AdPost = 30, AdRemoval = 31, AdReach = 32, AdShare = 33, AdResponse = 34,
   HuntBrowse = 40, HuntAccept = 41, TrustedApproach = 45,
   ConflictOrder = 50, Grooming = 51, Recognition = 52, Report = 53, Offer = 54, Outcome = 55,
-  Exit = 56, Images = 57,
+  Exit = 56, Images = 57, Patience = 58,
   InterventionReach = 60, PeerSpread = 61,
   Detection = 70, Recording = 71,
   // sweeps and calibration (entity = point or particle)

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "sim/interventions/intervention.hpp"
 #include "sim/recruitment/model.hpp"
@@ -18,14 +20,28 @@ namespace {
 
 constexpr int kWhatsApp = 2;  // messaging between people who know each other
 
+/// An ad's identity: the k-th ad its recruiter (slot, generation) posted on day `posted`. Not a
+/// global counter, so an arrest that differs between two arms leaves other recruiters' ads, and
+/// their draws, unchanged (common random numbers).
+struct AdId {
+  std::uint32_t slot;
+  std::uint16_t generation, k;
+  std::int32_t posted;
+  auto operator<=>(const AdId&) const = default;
+};
+
 struct Ad {
   RecruiterId recruiter;
-  std::uint32_t id;
-  std::int32_t posted;
+  AdId id;
+  std::uint32_t key;  // 32-bit hash of id for draw counters (a collision only correlates two ads' draws)
   std::int16_t department;  // -1 = whole country
   std::uint8_t platform;
   bool live = true;
+  std::vector<PersonId> shared_to;  // sorted: who received it by a share (each person at most once)
 };
+
+/// Exposure index reserved for an ad arriving by a share (direct exposures count from 0).
+constexpr std::uint16_t kSharedExposure = 0xFFFF;
 
 struct Proposal {
   PersonId person;
@@ -39,6 +55,7 @@ struct Pipeline {
   RecruiterId recruiter;
   std::int32_t since;
   float trust;
+  float offer_at;  // trust at which this pipeline's recruiter moves to the offer (patience)
   std::uint8_t stage, route, platform;
   bool images = false;
 };
@@ -217,11 +234,10 @@ class Run {
     std::vector<Proposal> all;
     for (std::size_t r = 0; r < nr; ++r) {
       all.insert(all.end(), props[r].begin(), props[r].end());
-      for (auto& ad : new_ads[r]) {
-        ad.id = next_ad_id_++;
-        ads_.push_back(ad);
-      }
+      for (auto& ad : new_ads[r]) ads_.push_back(std::move(ad));
     }
+    // Sorted by identity, so shares find their ad by binary search.
+    std::sort(ads_.begin(), ads_.end(), [](const Ad& a, const Ad& b) { return a.id < b.id; });
     return all;
   }
 
@@ -267,12 +283,14 @@ class Run {
     }
     const double h = std::clamp(rec.hunting_share * hunting_tilt_, 0.0, 1.0);
     Draws post(rng_, rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation);
-    const std::uint32_t n_ads = post.poisson(sc_.fishing.ad_rate * (1 - h));
+    const std::uint32_t n_ads = std::min<std::uint32_t>(post.poisson(sc_.fishing.ad_rate * (1 - h)), 0xFFFF);
     for (std::uint32_t k = 0; k < n_ads; ++k) {
       int p = draw_platform(post);
+      const bool local = post.bernoulli(sc_.recruiters.local_share);
       if (p == kOffline) break;
-      std::int16_t dept = post.bernoulli(sc_.recruiters.local_share) ? std::int16_t(rec.home) : std::int16_t(-1);
-      ads.push_back({r, 0, day, dept, std::uint8_t(p), true});
+      const AdId id{rec.slot, rec.generation, std::uint16_t(k), day};
+      const std::uint32_t key = rng_.words(rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation, 0x80000000u | k)[0];
+      ads.push_back({r, id, key, local ? std::int16_t(rec.home) : std::int16_t(-1), std::uint8_t(p), true, {}});
     }
     Draws hunt(rng_, rec.slot, std::uint32_t(day), Stream::HuntBrowse, rec.generation);
     if (free <= 0 || !hunt.bernoulli(h)) return;
@@ -303,10 +321,11 @@ class Run {
   bool targeted_age(PersonId i, int day) const { return sc_.fishing.target_age[int(pop_.age_group(i, day))]; }
 
   /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
-  void expose(PersonId i, const Ad& ad, int day, std::vector<Proposal>& out, std::vector<std::pair<PersonId, std::uint32_t>>& shares,
-              std::uint64_t& visited) const {
+  /// `exposure` numbers this person's exposures to the ad today (each has its own draws).
+  void expose(PersonId i, const Ad& ad, std::uint32_t a, int day, std::uint16_t exposure, std::vector<Proposal>& out,
+              std::vector<std::pair<PersonId, std::uint32_t>>& shares, std::uint64_t& visited) const {
     if (!on_platform(i, ad.platform, day) || !targeted_age(i, day)) return;
-    Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, 0, ad.id << 10);
+    Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, exposure, ad.key);
     const bool free = recruiter_of_[i] == kNone && !victim_[i];
     // need <= 1, so u >= respond_base settles the draw without reading the person's traits
     // (most exposures; saves the cache misses of view()).
@@ -318,7 +337,7 @@ class Run {
     const std::uint64_t deg = std::uint64_t(e - b);
     visited += deg;
     for (std::uint64_t k = d.geometric_skip(sc_.fishing.share_prob); k < deg; k += 1 + d.geometric_skip(sc_.fishing.share_prob))
-      shares.push_back({b[k], ad.id});
+      shares.push_back({b[k], a});
   }
 
   void exposures(int day, std::vector<Proposal>& proposals) {
@@ -326,11 +345,13 @@ class Run {
     // anyone today.
     for (auto& ad : ads_) {
       if (!ad.live) continue;
-      Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdRemoval);
-      if (day - ad.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform) ||
+      Draws d(rng_, ad.key, std::uint32_t(day), Stream::AdRemoval);
+      if (day - ad.id.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform) ||
           !recruiters_[ad.recruiter].active(day))
         ad.live = false;
     }
+    for (const auto& ad : ads_)
+      if (!ad.live) live_shares_ -= ad.shared_to.size();
     std::erase_if(ads_, [](const Ad& a) { return !a.live; });
     const std::size_t na = ads_.size();
     std::vector<std::vector<Proposal>> props(na + 1);
@@ -344,28 +365,54 @@ class Run {
         std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
         std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
         if (hi <= lo) continue;  // no users of this platform in the ad's department (a skip of "never" would wrap)
-        Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdReach);
-        // An ad's audience is a number of people, not a share: per-capita exposure then does not
-        // grow with the population size.
-        const double p = std::min(1.0, sc_.fishing.ad_audience / double(hi - lo));
-        for (std::uint64_t k = lo + d.geometric_skip(p); k < hi; k += 1 + d.geometric_skip(p))
-          expose(users[k], ad, day, props[a], shares[a], visited[a]);
+        Draws d(rng_, ad.key, std::uint32_t(day), Stream::AdReach);
+        // An ad's audience is a number of exposures, not a share of the area's users: each day it
+        // makes ad_audience exposures in expectation whatever the area's size, so per-capita rates
+        // do not depend on the population size. Up to one per user: each user with probability
+        // audience / users; beyond that, every user a Poisson number with that mean.
+        const double mean = sc_.fishing.ad_audience / double(hi - lo);
+        if (mean <= 1.0) {
+          for (std::uint64_t k = lo + d.geometric_skip(mean); k < hi; k += 1 + d.geometric_skip(mean))
+            expose(users[k], ad, std::uint32_t(a), day, 0, props[a], shares[a], visited[a]);
+        } else {
+          for (std::uint64_t k = lo; k < hi; ++k) {
+            const std::uint32_t times = std::min<std::uint32_t>(d.poisson(mean), kSharedExposure);
+            for (std::uint32_t x = 0; x < times; ++x)
+              expose(users[k], ad, std::uint32_t(a), day, std::uint16_t(x), props[a], shares[a], visited[a]);
+          }
+        }
       }
     });
     // Yesterday's shares arrive today, if their ad is still up.
-    if (!pending_shares_.empty()) {
-      auto find = [&](std::uint32_t id) -> const Ad* {
-        auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, std::uint32_t v) { return a.id < v; });
-        return it != ads_.end() && it->id == id ? &*it : nullptr;
-      };
-      for (auto& [i, id] : pending_shares_)
-        if (const Ad* ad = find(id)) expose(i, *ad, day, props[na], shares[na], visited[na]);
+    for (auto& [i, id] : pending_shares_) {
+      auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, const AdId& v) { return a.id < v; });
+      if (it != ads_.end() && it->id == id)
+        expose(i, *it, std::uint32_t(it - ads_.begin()), day, kSharedExposure, props[na], shares[na], visited[na]);
     }
     pending_shares_.clear();
+    // Shares reach each person at most once per ad: the cascade of one ad is bounded by the
+    // platform's users, and all live ads' together by kMaxLiveShares.
+    std::vector<std::vector<PersonId>> fresh(na);
     for (std::size_t a = 0; a <= na; ++a) {
       proposals.insert(proposals.end(), props[a].begin(), props[a].end());
-      pending_shares_.insert(pending_shares_.end(), shares[a].begin(), shares[a].end());
+      for (auto& [i, to] : shares[a]) fresh[to].push_back(i);
       res_.ties_visited += visited[a];
+    }
+    for (std::size_t a = 0; a < na; ++a) {
+      auto& f = fresh[a];
+      if (f.empty()) continue;
+      auto& seen = ads_[a].shared_to;
+      std::sort(f.begin(), f.end());
+      f.erase(std::unique(f.begin(), f.end()), f.end());
+      std::erase_if(f, [&](PersonId i) { return std::binary_search(seen.begin(), seen.end(), i); });
+      live_shares_ += f.size();
+      if (live_shares_ > kMaxLiveShares)
+        throw std::runtime_error("fishing.share_prob: shared ads reached more than " + std::to_string(kMaxLiveShares) +
+                                 " people at once (the cascade bound); lower fishing.share_prob");
+      for (PersonId i : f) pending_shares_.push_back({i, ads_[a].id});
+      const std::size_t old = seen.size();
+      seen.insert(seen.end(), f.begin(), f.end());
+      std::inplace_merge(seen.begin(), seen.begin() + std::ptrdiff_t(old), seen.end());
     }
   }
 
@@ -393,7 +440,9 @@ class Run {
       const Route route = Route(p.route);
       const Stage stage = route == Route::Hunting ? Stage::Contacted : Stage::Engaged;
       const float trust = route == Route::TrustedContact ? float(sc_.trusted.trust_start) : 0.0f;
-      pipes_.push_back({p.person, p.recruiter, day, trust, std::uint8_t(stage), p.route, p.platform, false});
+      Draws patience(rng_, p.person, std::uint32_t(day), Stream::Patience);
+      const float offer_at = float(offer_trust(sc_.grooming, patience.uniform()));
+      pipes_.push_back({p.person, p.recruiter, day, trust, offer_at, std::uint8_t(stage), p.route, p.platform, false});
       log(day, p.person, p.recruiter, kEntry, stage, route, p.platform);
     }
   }
@@ -420,8 +469,10 @@ class Run {
       Draws d(rng_, i, std::uint32_t(day), Stream::Exit);
       const int dep = pop_.department[i];
       const double rescue = sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
-      if (d.uniform() < rescue) s.to = std::uint8_t(Stage::Rescued);
-      else if (d.uniform() < sc_.enforcement.escape_rate) s.to = std::uint8_t(Stage::Escaped);
+      // Both uniforms are drawn whatever the branch (a fixed number of draws per decision).
+      const double u_rescue = d.uniform(), u_escape = d.uniform();
+      if (u_rescue < rescue) s.to = std::uint8_t(Stage::Rescued);
+      else if (u_escape < sc_.enforcement.escape_rate) s.to = std::uint8_t(Stage::Escaped);
       return s;
     }
     if (stage == Stage::Recruited) {
@@ -439,9 +490,11 @@ class Run {
       s.to = std::uint8_t(d.uniform() < contact_acceptance(sc_.hunting, v, mutual) ? Stage::Engaged : Stage::Declined);
       return s;
     }
-    // Engaged, groomed, offered: the attempt may be stopped first.
+    // Engaged, groomed, offered: the attempt may be stopped first. Only recruiter-made profiles
+    // (hunting, fishing) are fake; a trusted contact uses a real relative's account.
     const int ch = channel(p);
-    if (ch != kOffline && d.uniform() < moderation(ch) * g.profile_removal) {
+    const double u_removal = d.uniform();
+    if (ch != kOffline && p.route != std::uint8_t(Route::TrustedContact) && u_removal < moderation(ch) * g.profile_removal) {
       s.to = std::uint8_t(Stage::RemovedByPlatform);
       return s;
     }
@@ -456,12 +509,13 @@ class Run {
         no_peer *= 1 - g.rec_peer * aw;
       }
     }
-    const bool by_self = rec.uniform() < self;
-    const bool by_others = rec.uniform() < parent || rec.uniform() < 1 - no_peer;
+    const double u_self = rec.uniform(), u_parent = rec.uniform(), u_peer = rec.uniform(), u_report = rec.uniform();
+    const bool by_self = u_self < self;
+    const bool by_others = u_parent < parent || u_peer < 1 - no_peer;
     if (by_self || by_others) {
       s.to = std::uint8_t(by_self ? Stage::BlockedOrReported : Stage::Intervened);
       const double report = std::clamp(g.report_prob + mods_.reporting_add[pop_.department[i]], 0.0, 1.0);
-      s.report = rec.uniform() < report;
+      s.report = u_report < report;
       return s;
     }
     // Still in contact: trust grows (screen time matters only online); images may be obtained.
@@ -473,7 +527,7 @@ class Run {
       s.images = im.uniform() < g.image_prob;
     }
     if (stage == Stage::Engaged) {
-      if (p.trust + s.trust_add >= g.trust_threshold) s.to = std::uint8_t(Stage::Groomed);
+      if (p.trust + s.trust_add >= p.offer_at) s.to = std::uint8_t(Stage::Groomed);
       return s;
     }
     if (stage == Stage::Groomed) {
@@ -484,11 +538,12 @@ class Run {
     Draws o(rng_, i, std::uint32_t(day), Stream::Offer);
     const double V = vulnerability(sc_.vulnerability, v);
     // Fishing ads are job or modelling offers; other routes offer a job or a relationship.
-    const bool job = p.route == std::uint8_t(Route::Fishing) || o.uniform() < sc_.offer.job_share;
-    bool yes = o.uniform() < offer_acceptance(sc_.offer, p.trust, V, v);
+    const double u_job = o.uniform(), u_accept = o.uniform(), u_coerce = o.uniform(), u_debt = o.uniform();
+    const bool job = p.route == std::uint8_t(Route::Fishing) || u_job < sc_.offer.job_share;
+    bool yes = u_accept < offer_acceptance(sc_.offer, g, p.trust, V, v);
     s.means = job ? 0 : 1;
-    if (!yes && p.images && o.uniform() < sc_.offer.coercion) yes = true, s.means = 2;
-    if (!yes && o.uniform() < sc_.offer.travel_debt * v.migration) yes = true, s.means = 3;
+    if (!yes && p.images && u_coerce < sc_.offer.coercion) yes = true, s.means = 2;
+    if (!yes && u_debt < sc_.offer.travel_debt * v.migration) yes = true, s.means = 3;
     if (!yes) {
       s.to = std::uint8_t(Stage::Declined);
       return s;
@@ -605,8 +660,8 @@ class Run {
   std::vector<std::uint8_t> victim_;
   std::vector<Recruiter> recruiters_;
   std::vector<Ad> ads_;  // ascending id
-  std::uint32_t next_ad_id_ = 0;
-  std::vector<std::pair<PersonId, std::uint32_t>> pending_shares_;
+  std::size_t live_shares_ = 0;  // sum of shared_to sizes over ads_
+  std::vector<std::pair<PersonId, AdId>> pending_shares_;
   std::vector<Pipeline> pipes_;
   std::vector<std::unique_ptr<Intervention>> interventions_;
   std::vector<int> modifier_phase_, reach_phase_;

@@ -163,6 +163,22 @@ void read_recruitment(Reader r, Scenario& s) {
   s.fishing.share_prob = f.number("share_prob", Range::probability(), "probability a reached user passes the ad to each platform tie");
   s.fishing.respond_base = f.number("respond_base", Range::probability(), "response probability at full economic need");
   s.fishing.max_ad_days = f.number("max_ad_days", Range::positive(), "days an ad stays up if not removed");
+  {
+    // Sharing cascades are bounded by design (each person receives an ad by share at most once,
+    // and at most kMaxLiveShares people hold shares of live ads at once). A supercritical cascade
+    // (share_prob x a platform's mean degree >= 1) can reach every user of the platform, so refuse
+    // a scenario whose live ads could then exceed that bound, rather than stop mid-run.
+    double degree = 0;
+    for (int p = 1; p < kPlatforms; ++p)
+      if (s.platforms[p].enabled) degree = std::max(degree, s.platforms[p].mean_degree);
+    const double recruiters = s.recruiters.per_100k * double(s.population.size) / 1e5;
+    const double live_ads = recruiters * s.fishing.ad_rate * s.fishing.max_ad_days;
+    if (s.fishing.share_prob * degree >= 1 && live_ads * double(s.population.size) > double(kMaxLiveShares))
+      f.fail("share_prob", "sharing is supercritical (share_prob x mean platform degree = " +
+                               std::to_string(s.fishing.share_prob * degree) + " >= 1) and up to " + std::to_string(std::llround(live_ads)) +
+                               " live ads could each reach all " + std::to_string(s.population.size) + " persons, over the bound of " +
+                               std::to_string(kMaxLiveShares) + " live shares; lower share_prob or the population size");
+  }
   auto groups = f.strings("target_age_groups", kAgeGroupList, {"adolescent", "young_adult", "adult"}, "age groups the ads are aimed at");
   for (int a = 0; a < kAgeGroups; ++a)
     s.fishing.target_age[a] = std::find(groups.begin(), groups.end(), kAgeGroupNames[a]) != groups.end();
@@ -190,13 +206,15 @@ void read_recruitment(Reader r, Scenario& s) {
   gr.grow_base = g.number("grow_base", Range::non_negative(), "daily trust growth");
   gr.k_conf = g.number("k_conf", Range::non_negative(), "growth increase with family conflict");
   gr.k_screen = g.number("k_screen", Range::non_negative(), "growth increase per daily screen hour");
-  gr.trust_threshold = g.number("trust_threshold", Range::positive(), "trust needed before an offer");
+  gr.trust_threshold = g.number("trust_threshold", Range::positive(), "full trust (acceptance scales with trust / trust_threshold, capped at 1)");
   gr.rec_self = g.number("rec_self", Range::probability(), "daily recognition by the person at full literacy and awareness");
   gr.rec_parent = g.number("rec_parent", Range::probability(), "daily recognition by a parent at full supervision (minors)");
   gr.rec_peer = g.number("rec_peer", Range::probability(), "daily recognition by each aware tie");
   gr.report_prob = g.number("report_prob", Range::probability(), "probability a recognised attempt is reported to an institution");
   gr.image_prob = g.number("image_prob", Range::probability(), "daily probability images are obtained on image-sharing platforms");
   gr.offer_days = g.number("offer_days", Range::positive(), "mean days from groomed to the offer");
+  gr.patience_min = g.number("patience_min", 1.0, {0.0, 1.0, true, "a number in (0, 1]"},
+                             "least share of full trust at which a recruiter offers; each pipeline's share is uniform in [patience_min, 1]");
   gr.profile_removal = g.number("profile_removal", Range::unit(), "daily removal of a recruiter's profile relative to the channel's moderation");
   g.finish();
 

@@ -3,6 +3,7 @@
 // `population.departments` order; per-platform arrays follow kPlatformNames (index 0 = offline).
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -76,6 +77,10 @@ struct RecruiterParams {
   double displacement_sensitivity = 3.0;
 };
 
+/// Most people holding shares of live ads at once, over all ads (the sharing-cascade bound; the
+/// engine stops a run that exceeds it, validation refuses scenarios that could).
+inline constexpr std::size_t kMaxLiveShares = std::size_t(1) << 24;
+
 struct FishingParams {
   double ad_rate = 0.1;      // ads posted per fishing recruiter per day
   double ad_audience = 200;  // targeted users a live ad reaches per day (expected)
@@ -102,6 +107,7 @@ struct GroomingParams {
   double rec_self = 0.01, rec_parent = 0.01, rec_peer = 0.002, report_prob = 0.2;
   double image_prob = 0.01;       // daily, on image-sharing platforms
   double offer_days = 7;          // mean days from groomed to the offer
+  double patience_min = 1.0;      // offers come at trust >= trust_threshold * U(patience_min, 1), per pipeline
   double profile_removal = 0.2;   // fake-profile removal per day, relative to the channel's moderation
 };
 

@@ -16,10 +16,6 @@ namespace redes {
 inline constexpr std::int32_t kFree = INT32_MIN;  // arrested_on while free (days may be negative in the warm-up)
 
 struct Recruiter {
-  // Identity for random draws (common random numbers across arms): slot = index of the initial
-  // recruiter this one descends from, generation = 0 initially, +1 per replacement.
-  std::uint32_t slot = 0;
-  std::uint16_t generation = 0;
   std::uint8_t home = 0;               // department index
   PersonId embedded_in = kNone;        // anchor person for trusted-contact recruiters
   float hunting_share = 0;             // online effort: hunting vs fishing
@@ -27,6 +23,8 @@ struct Recruiter {
   std::int32_t arrested_on = kFree;
   std::uint16_t active_targets = 0;    // pipelines before `recruited`
   std::uint16_t reports = 0;           // reports to institutions about this recruiter
+  std::uint32_t slot = 0;              // index of the initial recruiter this one descends from
+  std::uint16_t generation = 0;        // 0 = initial, +1 per replacement; (slot, generation) keys draws
   bool embedded() const { return embedded_in != kNone; }
   bool arrested() const { return arrested_on != kFree; }
   bool active(int day) const { return day >= active_from && !arrested(); }

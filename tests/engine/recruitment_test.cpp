@@ -84,9 +84,12 @@ class Replay {
 // exactly 0), no sharing, no moderation, no arrests and a capacity that never binds, the model
 // says: each recruiter posts Poisson(ad_rate) ads a day on its platform (here one platform), an ad
 // posted on day s is up on days s .. s+max_ad_days-1, and each day a live ad reaches each user of
-// its target area with p = min(1, ad_audience / users_in_area) (users counted with or without a
-// device, as the index holds them); a reached user who is online, of a targeted age and free
-// replies with probability respond_base * economic_need. So, conditional on who is free each day
+// its target area ad_audience / users_in_area times in expectation (users counted with or without
+// a device, as the index holds them): once with that probability when it is below 1, else a
+// Poisson number of times with that mean, so an ad makes ad_audience exposures a day whatever the
+// area's size; each exposure of a user who is online, of a targeted age and free brings a reply
+// with probability respond_base * economic_need. The home-department cases run at two population
+// sizes: in the small one most departments have fewer users than the audience. So, conditional on who is free each day
 // (replayed from the events, which makes the small depletion of the pool exact), the expected
 // number of fishing entries is
 //   E = sum_t sum_ads-live-on-t p_ad * respond_base * sum_{i in area, online, targeted(t), free(t)} need_i(t),
@@ -97,6 +100,7 @@ class Replay {
 struct FishingCase {
   const char* name;
   double local_share;  // 0: every ad targets the whole country; 1: the recruiter's home department
+  std::int64_t size;   // persons (recruiters scaled to stay 20)
 };
 
 class RecruitmentFishing : public ::testing::TestWithParam<FishingCase> {};
@@ -106,7 +110,8 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
   const std::uint32_t seed = 4242;
   const int fb = 1;  // facebook
   sc.days = 30;
-  sc.recruiters.per_100k = 100;  // 20 recruiters in 20,000 persons
+  sc.population.size = GetParam().size;
+  sc.recruiters.per_100k = 100 * 20000.0 / double(GetParam().size);  // 20 recruiters
   sc.recruiters.embedded_share = 0;
   sc.recruiters.hunting_share = 0;
   sc.recruiters.capacity = 60000;
@@ -164,7 +169,7 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
     for (int area : areas) {
       const double n_area = area < 0 ? double(users.size()) : double(ub[area + 1] - ub[area]);
       if (n_area == 0) continue;
-      const double p = std::min(1.0, sc.fishing.ad_audience / n_area);
+      const double p = sc.fishing.ad_audience / n_area;  // expected exposures per user (may exceed 1)
       std::vector<double> per_day(static_cast<std::size_t>(T));  // expected replies to one ad live on day t
       for (int t = 0; t < T; ++t) {
         double s = 0;
@@ -197,7 +202,8 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Recruitment, RecruitmentFishing,
-                         ::testing::Values(FishingCase{"whole_country", 0.0}, FishingCase{"home_department", 1.0}),
+                         ::testing::Values(FishingCase{"whole_country", 0.0, 20000}, FishingCase{"home_department", 1.0, 20000},
+                                           FishingCase{"home_department_small", 1.0, 4000}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // ---------------------------------------------------------------------------------------------
@@ -337,6 +343,7 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
   sc.trusted.approach_rate = 0.3;
   sc.grooming.rec_self = sc.grooming.rec_parent = sc.grooming.rec_peer = 0;
   sc.grooming.profile_removal = 0;
+  sc.grooming.patience_min = 1;  // every offer at full trust (the patience spread is tested in findings_test)
   sc.enforcement.arrest_base = 0;
   const std::uint32_t seed = 99;
   Population pop = build_population(sc, seed);
