@@ -225,6 +225,30 @@ def forest(f):
 
 
 @_styled
+def benefits(f):
+    """Benefits beyond recruitments prevented: exploited person-days averted per intervention
+    (mean with 95% interval, paired over replicates)."""
+    cols, names = {}, None
+    for key in ("exploited_days_averted_mean", "exploited_days_averted_lo", "exploited_days_averted_hi"):
+        arr, ax = labelled(f, f"/compare/{key}", ["intervention"])
+        s = pd.Series(arr.astype(float), index=list(ax[0][1]))
+        names = list(s.index) if names is None else names
+        cols[key.replace("exploited_days_averted", "days")] = s.reindex(names)
+    t = pd.DataFrame(cols).rename_axis("intervention")
+    y = np.arange(len(t))
+    fig = _figure(12, max(3.5, 0.9 * len(t) + 2))
+    ax = fig.subplots()
+    ax.axvline(0, color="0.4", linewidth=1.5)
+    err = np.vstack([np.clip(t["days_mean"] - t["days_lo"], 0, None), np.clip(t["days_hi"] - t["days_mean"], 0, None)])
+    ax.errorbar(t["days_mean"], y, xerr=err, fmt="s", markersize=11, capsize=7, color=OKABE_ITO[2], linewidth=2.5)
+    ax.set_yticks(y, [pretty(n) for n in t.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"exploited person-days averted vs baseline ({ESTIMATE})")
+    ax.set_title("Exploitation averted (rescue, shorter exploitation, prevention): mean and 95% interval")
+    return fig, t.reset_index()
+
+
+@_styled
 def cost_effectiveness(f):
     """Cost-effectiveness plane: victims averted (x, 95% interval) against cost (y, USD)."""
     t = _compare_table(f)

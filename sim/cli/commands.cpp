@@ -293,9 +293,15 @@ int cmd_compare(const Options& opt) {
   const std::size_t I = rows.size(), R = std::size_t(opt.replicates);
   f.group("/compare");
   f.attribute("/compare", "estimate", "model estimate; intervals are 95% t intervals over paired replicates");
-  std::vector<double> averted(I * R), am, alo, ahi, sm, slo, shi, cost, cpa;
+  std::vector<double> averted(I * R), days(I * R), rescued(I * R), am, alo, ahi, sm, slo, shi, cost, cpa, cpy;
+  std::vector<double> dm, dlo, dhi, rm, rlo, rhi;
   for (std::size_t i = 0; i < I; ++i) {
     std::copy(rows[i].averted.begin(), rows[i].averted.end(), averted.begin() + std::ptrdiff_t(i * R));
+    std::copy(rows[i].days_averted.begin(), rows[i].days_averted.end(), days.begin() + std::ptrdiff_t(i * R));
+    std::copy(rows[i].rescued_more.begin(), rows[i].rescued_more.end(), rescued.begin() + std::ptrdiff_t(i * R));
+    dm.push_back(rows[i].days_averted_ci.mean), dlo.push_back(rows[i].days_averted_ci.lo), dhi.push_back(rows[i].days_averted_ci.hi);
+    rm.push_back(rows[i].rescued_ci.mean), rlo.push_back(rows[i].rescued_ci.lo), rhi.push_back(rows[i].rescued_ci.hi);
+    cpy.push_back(rows[i].cost_per_year_averted);
     am.push_back(rows[i].averted_ci.mean), alo.push_back(rows[i].averted_ci.lo), ahi.push_back(rows[i].averted_ci.hi);
     sm.push_back(rows[i].share_ci.mean), slo.push_back(rows[i].share_ci.lo), shi.push_back(rows[i].share_ci.hi);
     cost.push_back(rows[i].cost), cpa.push_back(rows[i].cost_per_averted);
@@ -309,6 +315,15 @@ int cmd_compare(const Options& opt) {
   f.array("/compare/share_averted_hi", {ivx}, shi, "fraction");
   f.array("/compare/cost", {ivx}, cost, "USD");
   f.array("/compare/cost_per_victim_averted", {ivx}, cpa, "USD/victim");
+  f.array("/compare/exploited_days_averted", {ivx, axis_replicate(opt.replicates)}, days, "person-days");
+  f.array("/compare/exploited_days_averted_mean", {ivx}, dm, "person-days");
+  f.array("/compare/exploited_days_averted_lo", {ivx}, dlo, "person-days");
+  f.array("/compare/exploited_days_averted_hi", {ivx}, dhi, "person-days");
+  f.array("/compare/victims_rescued_more", {ivx, axis_replicate(opt.replicates)}, rescued, "persons");
+  f.array("/compare/rescued_more_mean", {ivx}, rm, "persons");
+  f.array("/compare/rescued_more_lo", {ivx}, rlo, "persons");
+  f.array("/compare/rescued_more_hi", {ivx}, rhi, "persons");
+  f.array("/compare/cost_per_exploited_year_averted", {ivx}, cpy, "USD/person-year");
   std::map<std::string, h5::Axis> dim_axes = {
       {"department", axis_departments(base)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
       {"gender", axis_named("gender", to_strings(kGenderNames))}, {"route", axis_named("route", to_strings(kRouteNames))},
@@ -340,12 +355,18 @@ int cmd_compare(const Options& opt) {
               scale_note(base).c_str());
   std::printf("%-32s %20s %18s %14s %16s\n", "intervention", "averted (95% CI)", "share averted", "cost USD", "USD per averted");
   for (const auto& r : rows) {
-    char av[64], sh[64], cp[32];
+    char av[64], sh[64], cp[32], cy[32];
     std::snprintf(av, sizeof av, "%.1f (%.1f, %.1f)", r.averted_ci.mean, r.averted_ci.lo, r.averted_ci.hi);
     std::snprintf(sh, sizeof sh, "%.1f%% (%.1f, %.1f)", 100 * r.share_ci.mean, 100 * r.share_ci.lo, 100 * r.share_ci.hi);
     if (std::isnan(r.cost_per_averted)) std::snprintf(cp, sizeof cp, "n/a");
     else std::snprintf(cp, sizeof cp, "%s", with_commas(r.cost_per_averted).c_str());
     std::printf("%-32s %20s %18s %14s %16s\n", r.name.c_str(), av, sh, with_commas(r.cost).c_str(), cp);
+    // Rescue and shorter exploitation count too, not only recruitments prevented.
+    if (std::isnan(r.cost_per_year_averted)) std::snprintf(cy, sizeof cy, "n/a");
+    else std::snprintf(cy, sizeof cy, "%s", with_commas(r.cost_per_year_averted).c_str());
+    std::printf("    exploited person-days averted %.1f (%.1f, %.1f); extra victims rescued %.1f (%.1f, %.1f); USD per exploited person-year averted %s\n",
+                r.days_averted_ci.mean, r.days_averted_ci.lo, r.days_averted_ci.hi, r.rescued_ci.mean, r.rescued_ci.lo,
+                r.rescued_ci.hi, cy);
     // Who benefits: the categories with the most victims averted.
     for (const auto& [dim, cis] : r.by) {
       if (dim != "department" && dim != "age_group" && dim != "route") continue;

@@ -105,6 +105,7 @@ class Run {
     res_.cost.assign(D * interventions_.size(), 0.0);
     res_.reporting_add.assign(D * nd_, 0.0f);
     res_.enforcement_mult.assign(D * nd_, 1.0f);
+    res_.cooperation_add.assign(D * kPlatforms, 0.0f);
   }
 
   ReplicateResult run(std::atomic<std::int64_t>* days_done) {
@@ -185,6 +186,7 @@ class Run {
         res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
       }
     }
+    for (int p = 0; p < kPlatforms; ++p) res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
     shock_ = ShockState{};
     for (const auto& s : sc_.shocks) {
       if (day < s.start_day || day >= s.end_day) continue;
@@ -467,8 +469,10 @@ class Run {
     const auto& g = sc_.grooming;
     if (stage == Stage::Exploited) {
       Draws d(rng_, i, std::uint32_t(day), Stream::Exit);
-      const int dep = pop_.department[i];
-      const double rescue = sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
+      // Rescued where the victim is: that department's capacity, or international cooperation abroad.
+      const int dep = place_[i];
+      const double rescue = dep == kAbroad ? sc_.enforcement.rescue_base * sc_.enforcement.international_cooperation
+                                           : sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
       // Both uniforms are drawn whatever the branch (a fixed number of draws per decision).
       const double u_rescue = d.uniform(), u_escape = d.uniform();
       if (u_rescue < rescue) s.to = std::uint8_t(Stage::Rescued);
@@ -555,6 +559,30 @@ class Run {
     return s;
   }
 
+  /// Where a victim is exploited: home, abroad, or for "other department" another department drawn
+  /// by population x urban share (internal trafficking runs mostly from rural areas to urban centres).
+  std::uint8_t exploitation_place(PersonId i, int day, int destination) const {
+    const int home = pop_.department[i];
+    if (destination == 0) return std::uint8_t(home);
+    if (destination >= 2) return kAbroad;
+    const auto& pp = sc_.population;
+    double total = 0;
+    for (int d = 0; d < nd_; ++d) total += d == home ? 0.0 : pp.department_share[d] * pp.urban_share[d];
+    if (total <= 0) return std::uint8_t(home);
+    Draws dr(rng_, i, std::uint32_t(day), Stream::Outcome, 1);
+    double u = dr.uniform() * total;
+    int last = home;
+    for (int d = 0; d < nd_; ++d) {
+      if (d == home) continue;
+      const double w = pp.department_share[d] * pp.urban_share[d];
+      if (w <= 0) continue;
+      last = d;
+      if (u < w) return std::uint8_t(d);
+      u -= w;
+    }
+    return std::uint8_t(last);
+  }
+
   void advance(int day) {
     const std::size_t np = pipes_.size();
     std::vector<Step> steps(np);
@@ -581,8 +609,11 @@ class Run {
         if (to == Stage::Recruited) {
           victim_[p.person] = 1;
           const PersonView v = view(p.person, day);
+          if (place_.empty()) place_.assign(n_, 0);
+          place_[p.person] = exploitation_place(p.person, day, s.destination);
           res_.victims.push_back({p.person, p.recruiter, day, p.route, p.platform, s.exploitation, s.destination,
-                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means});
+                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means,
+                                  place_[p.person]});
         }
         if (ended) {
           recruiter_of_[p.person] = kNone;
@@ -658,6 +689,7 @@ class Run {
   ReplicateResult res_;
   std::vector<RecruiterId> recruiter_of_;  // kNone when not in an attempt
   std::vector<std::uint8_t> victim_;
+  std::vector<std::uint8_t> place_;  // per person: where exploited (department or kAbroad), set when recruited
   std::vector<Recruiter> recruiters_;
   std::vector<Ad> ads_;  // ascending id
   std::size_t live_shares_ = 0;  // sum of shared_to sizes over ads_

@@ -265,6 +265,7 @@ void read_recruitment(Reader r, Scenario& s) {
   en.capacity = e.numbers("capacity", Range::non_negative(), nd, "relative investigative capacity per department");
   en.rescue_base = e.number("rescue_base", Range::probability(), "daily rescue probability of an exploited person at capacity 1");
   en.escape_rate = e.number("escape_rate", Range::probability(), "daily escape probability");
+  en.international_cooperation = e.number("international_cooperation", Range::non_negative(), "rescue of victims exploited abroad, relative to a department of capacity 1");
   e.finish();
   r.finish();
 }
@@ -285,6 +286,8 @@ void read_observation(Reader r, Scenario& s) {
   ob.delay_days = r.number("delay_days", Range::positive(), "mean days from recruitment to the record (exponential)");
   ob.p_sex_missing = r.number("p_sex_missing", Range::probability(), "probability sex is not recorded");
   ob.p_ict_recorded = r.number("p_ict_recorded", Range::probability(), "probability the technology used is recorded");
+  ob.abroad_capital_share = r.number("abroad_capital_share", Range::probability(), "victims found abroad: share recorded in the capital (the first department) by central authorities; the rest in their home department");
+  ob.case_window_days = int(r.integer("case_window_days", Range::non_negative(), "days after a case opens in which the same recruiter's victims recorded by the same institution join it"));
   r.finish();
 }
 

@@ -132,6 +132,7 @@ struct EnforcementParams {
   double arrest_base = 0.0005, k_reports = 0.5;
   std::vector<double> capacity;  // per department, relative investigative capacity
   double rescue_base = 0.002, escape_rate = 0.001;
+  double international_cooperation = 0.3;  // rescue abroad, relative to capacity 1 at home
 };
 
 struct ObservationParams {
@@ -139,6 +140,8 @@ struct ObservationParams {
   std::vector<std::array<double, kInstitutions>> presence;  // per department
   double fear = 0.5, p_sex_missing = 0.01, p_ict_recorded = 0.1;
   double delay_days = 180;  // mean days from recruitment to the record
+  double abroad_capital_share = 0.5;  // victims found abroad: share recorded in the capital (first department), rest at home
+  int case_window_days = 90;          // a recruiter's victims recorded by one institution within this window form one case
 };
 
 struct ShockParams {
