@@ -129,8 +129,9 @@ class Run {
     v.literacy = lit + (1 - lit) * boosts_.get(Trait::Literacy, i, day);
     v.awareness = aw + (1 - aw) * boosts_.get(Trait::Awareness, i, day);
     const bool is_minor = minor(i, day);
-    const double sup = std::min(1.0, pop_.supervision[i] * (is_minor ? shock_.supervision : 1.0));
-    v.supervision = sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day);
+    // Supervision is of minors only: an adult keeps no childhood supervision nor a caregiver boost.
+    const double sup = is_minor ? std::min(1.0, pop_.supervision[i] * shock_.supervision) : 0.0;
+    v.supervision = is_minor ? sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day) : 0.0;
     v.privacy = pop_.privacy_exposure[i] * (1 - boosts_.get(Trait::PrivacyCut, i, day));
     v.screen = online(i, day) ? pop_.screen_hours[i] * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
     v.age_group = int(pop_.age_group(i, day));

@@ -74,6 +74,17 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
 
 void Intervention::prepare(InterventionContext&, int) {}
 
+std::uint16_t Intervention::reach_key() const {
+  // FNV-1a, hand-written: eight lines, and no hashing library here promises a stable value
+  // across platforms and versions (std::hash does not).
+  std::uint32_t h = 2166136261u;
+  for (char c : type_ + "/" + name_) {
+    h ^= std::uint8_t(c);
+    h *= 16777619u;
+  }
+  return std::uint16_t((h >> 16) ^ (h & 0xffffu));
+}
+
 std::pair<const PersonId*, const PersonId*> Intervention::reached_on(int day) const {
   if (reach_day_begin_.empty() || day < schedule_.start || day >= schedule_.start + int(reach_day_begin_.size()) - 1)
     return {nullptr, nullptr};

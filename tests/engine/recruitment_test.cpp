@@ -405,3 +405,29 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
 
 }  // namespace
 }  // namespace redes
+
+namespace redes {
+namespace {
+TEST(RecruitmentHunting, SupervisionLowersContactAcceptanceOfMinorsOnly) {
+  // Issue 11 item 8: an adult's acceptance does not depend on supervision (a caregiver boost or a
+  // childhood draw must not protect adults); a minor's falls by the factor (1 - k_sup S).
+  const Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  const HuntingParams& h = sc.hunting;
+  ASSERT_GT(h.k_sup, 0);
+  PersonView v;
+  v.literacy = 0.2;
+  for (int g = 0; g < kAgeGroups; ++g) {
+    v.age_group = g;
+    v.supervision = 0;
+    const double none = contact_acceptance(h, v, 0);
+    v.supervision = 0.8;
+    const double supervised = contact_acceptance(h, v, 0);
+    if (g <= int(AgeGroup::Adolescent)) {
+      EXPECT_NEAR(supervised, none * (1 - h.k_sup * 0.8), 1e-12) << "group " << g;
+    } else {
+      EXPECT_EQ(supervised, none) << "group " << g;
+    }
+  }
+}
+}  // namespace
+}  // namespace redes
