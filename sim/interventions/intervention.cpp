@@ -13,10 +13,10 @@ bool Targeting::matches(const Population& pop, PersonId i, int day) const {
   if (urban >= 0 && pop.urban[i] != urban) return false;
   const int age = pop.age_years(i, day);
   if (age < min_age || age > max_age) return false;
-  if (!genders.empty() && std::find(genders.begin(), genders.end(), int(pop.gender[i])) == genders.end()) return false;
+  if (!genders.empty() && std::find(genders.begin(), genders.end(), pop.gender_of(i, day)) == genders.end()) return false;
   if (!platforms.empty()) {
     bool any = false;
-    for (int p : platforms) any = any || pop.uses(i, p);
+    for (int p : platforms) any = any || pop.uses(i, p, day);
     if (!any) return false;
   }
   return true;

@@ -130,7 +130,7 @@ void Intervention::draw_reach(InterventionContext& ctx, int, Extra extra) {
         const double u = dr.uniform();
         const std::uint32_t day = std::uint32_t(schedule_.start) + dr.below(std::uint32_t(span));
         if (!targeting_.matches(pop, i, int(day))) continue;
-        if (u < coverage_ * extra(i)) hits.push_back({day, i});
+        if (u < coverage_ * extra(i, int(day))) hits.push_back({day, i});
       }
     }
   }

@@ -11,7 +11,7 @@ class PersonReach : public Intervention {
   void prepare(InterventionContext& ctx, int index) override {
     layer_ = ctx.boosts.reserve(trait_, ctx.pop.size());
     if (spread_) spread_layer_ = trait_ == Trait::Awareness ? layer_ : ctx.boosts.reserve(Trait::Awareness, ctx.pop.size());
-    draw_reach(ctx, index, [&](PersonId i) { return reach_factor(ctx, i); });
+    draw_reach(ctx, index, [&](PersonId i, int day) { return reach_factor(ctx, i, day); });
   }
   DayReport act(InterventionContext& ctx, Phase, int day) override {
     auto [b, e] = reached_on(day);
@@ -24,7 +24,7 @@ class PersonReach : public Intervention {
 
  protected:
   /// Extra reach probability of person i (e.g. needs a device); coverage multiplies it.
-  virtual double reach_factor(InterventionContext&, PersonId) { return 1.0; }
+  virtual double reach_factor(InterventionContext&, PersonId, int /*day*/) { return 1.0; }
   /// Peers warn peers: each offline tie gets part of the awareness effect.
   void pass_on(InterventionContext& ctx, PersonId i, int day) {
     const double p = ctx.scenario.peer_spread;

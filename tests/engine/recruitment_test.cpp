@@ -251,7 +251,7 @@ TEST(RecruitmentHunting, ContactsHaveHigherVisibleVulnerability) {
     EXPECT_EQ(e.route, std::uint8_t(Route::Hunting));
     if (e.from != kEntry) continue;
     EXPECT_EQ(e.to, std::uint8_t(Stage::Contacted));
-    EXPECT_TRUE(pop.device[e.person] && pop.uses(e.person, 1));
+    EXPECT_TRUE(pop.has_device(e.person, e.day) && pop.uses(e.person, 1, e.day));
     const double x = visible(sc, pop, e.person, e.day);
     sum_c += x, sum_c2 += x * x, ++n_c;
   }

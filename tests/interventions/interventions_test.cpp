@@ -532,7 +532,7 @@ TEST(InterventionTargeting, PersonFiltersAndTraitsSelectExactlyTheMatchingPerson
        Trait::Literacy,
        [&](PersonId i) {
          const int a = pop.age_years(i, start);
-         return !pop.urban[i] && pop.gender[i] == 0 && a >= 13 && a <= 17 && pop.uses(i, tiktok);
+         return !pop.urban[i] && pop.gender_of(i, start) == 0 && a >= 13 && a <= 17 && pop.uses(i, tiktok, start);
        }},
       // Caregiver training is for minors whatever the age range says.
       {"- type: caregiver_training\n" + when + "  targeting: {ages: [6, 40], area: urban}\n", Trait::Supervision,
@@ -542,7 +542,7 @@ TEST(InterventionTargeting, PersonFiltersAndTraitsSelectExactlyTheMatchingPerson
        }},
       // A social media campaign reaches only persons with a device (the digital divide).
       {"- type: awareness_campaign\n" + when + "  channel: social_media\n  peer_spread: false\n  targeting: {genders: [male]}\n",
-       Trait::Awareness, [&](PersonId i) { return pop.gender[i] == 1 && pop.device[i]; }},
+       Trait::Awareness, [&](PersonId i) { return pop.gender_of(i, start) == 1 && pop.has_device(i, start); }},
       {"- type: data_protection\n" + when + "  targeting: {ages: [18, 120]}\n", Trait::PrivacyCut,
        [&](PersonId i) { return pop.age_years(i, start) >= 18 && pop.age_years(i, start) <= 120; }},
   };
