@@ -16,7 +16,7 @@ namespace redes {
 /// One entry per random decision. Values are part of the output contract: never renumber.
 enum class Stream : std::uint16_t {
   // population and network (day = 0)
-  Department = 1, Household = 2, Demography = 3, Attributes = 4, Platforms = 5,
+  Department = 1, Household = 2, Demography = 3, Attributes = 4, Platforms = 5, Renewal = 6,
   LayerHousehold = 10, LayerSchoolWork = 11, LayerNeighbourhood = 12, LayerPlatform = 13,
   // recruiters
   RecruiterInit = 20, RecruiterArrest = 21, RecruiterInflow = 22, RecruiterDisplace = 23,

@@ -133,32 +133,34 @@ class Run {
   bool minor(PersonId i, int day) const { return pop_.age_years(i, day) < 18; }
 
   bool online(PersonId i, int day) const {
-    if (pop_.device[i]) return true;
+    if (pop_.has_device(i, day)) return true;
     if (shock_.minors_device <= 0 || !minor(i, day)) return false;
     // Which minors gain a device in a shock: a fixed draw per person, so the set is stable.
     return rng_.words(i, 0, Stream::Platforms, 1, 0)[0] * 0x1.0p-32 < shock_.minors_device;
   }
   bool on_platform(PersonId i, int p, int day) const {
-    return pop_.uses(i, p) && (!sc_.platforms[p].shock_only || shock_.classroom) && online(i, day);
+    return pop_.uses(i, p, day) && (!sc_.platforms[p].shock_only || shock_.classroom) && online(i, day);
   }
 
   PersonView view(PersonId i, int day) const {
     PersonView v;
-    const double pov = pop_.poverty[i];
+    const PersonTraits t = pop_.traits(i, day);  // the slot's occupant and the traits of their age today
+    const double pov = t.poverty;
     v.poverty = pov + shock_.poverty_shift * (1 - pov);
-    v.conflict = pop_.family_conflict[i];
-    v.job = pop_.job_seeking[i];
-    v.migration = pop_.migration_wish[i];
-    const double lit = pop_.digital_literacy[i], aw = pop_.awareness[i];
+    v.conflict = t.family_conflict;
+    v.job = t.job_seeking;
+    v.migration = t.migration_wish;
+    const double lit = t.digital_literacy, aw = t.awareness;
     v.literacy = lit + (1 - lit) * boosts_.get(Trait::Literacy, i, day);
     v.awareness = aw + (1 - aw) * boosts_.get(Trait::Awareness, i, day);
     const bool is_minor = minor(i, day);
-    const double sup = std::min(1.0, pop_.supervision[i] * (is_minor ? shock_.supervision : 1.0));
-    v.supervision = sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day);
-    v.privacy = pop_.privacy_exposure[i] * (1 - boosts_.get(Trait::PrivacyCut, i, day));
-    v.screen = online(i, day) ? pop_.screen_hours[i] * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
+    // Supervision is of minors only: an adult keeps no childhood supervision nor a caregiver boost.
+    const double sup = is_minor ? std::min(1.0, t.supervision * shock_.supervision) : 0.0;
+    v.supervision = is_minor ? sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day) : 0.0;
+    v.privacy = t.privacy_exposure * (1 - boosts_.get(Trait::PrivacyCut, i, day));
+    v.screen = (t.device || online(i, day)) ? t.screen_hours * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
     v.age_group = int(pop_.age_group(i, day));
-    v.gender = pop_.gender[i];
+    v.gender = t.gender;
     return v;
   }
 
@@ -509,7 +511,9 @@ class Run {
       auto [b, e] = net_.neighbours(l, i);
       s.ties_visited += std::uint32_t(e - b);
       for (auto* it = b; it != e; ++it) {
-        const double aw = pop_.awareness[*it] + (1 - pop_.awareness[*it]) * boosts_.get(Trait::Awareness, *it, day);
+        const PersonTraits* later = pop_.later(*it, day);
+        const double aw0 = later ? later->awareness : pop_.awareness[*it];
+        const double aw = aw0 + (1 - aw0) * boosts_.get(Trait::Awareness, *it, day);
         no_peer *= 1 - g.rec_peer * aw;
       }
     }
@@ -672,7 +676,7 @@ class Run {
     std::int32_t* by_dept = res_.stock_by_department.data() + std::size_t(day) * kActiveStages * nd_;
     for (const auto& p : pipes_) {
       const int ag = int(pop_.age_group(p.person, day));
-      ++stock[stock_index(p.stage, p.route, p.platform, ag, pop_.gender[p.person])];
+      ++stock[stock_index(p.stage, p.route, p.platform, ag, pop_.gender_of(p.person, day))];
       ++by_dept[p.stage * nd_ + pop_.department[p.person]];
     }
     std::int32_t active = 0;

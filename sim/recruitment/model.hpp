@@ -36,8 +36,10 @@ inline double visible_vulnerability(const VulnerabilityParams& v, const HuntingP
   return p.privacy * vulnerability(v, p) + h.visibility_noise * z;
 }
 
+/// Supervision lowers acceptance for minors only (adults have none, whatever the view holds).
 inline double contact_acceptance(const HuntingParams& h, const PersonView& p, int mutual_ties) {
-  double a = h.accept_base * (1 - h.k_lit * p.literacy) * (1 - h.k_sup * p.supervision) * (1 + h.k_mutual * mutual_ties);
+  const double sup = p.age_group <= int(AgeGroup::Adolescent) ? p.supervision : 0.0;
+  double a = h.accept_base * (1 - h.k_lit * p.literacy) * (1 - h.k_sup * sup) * (1 + h.k_mutual * mutual_ties);
   return std::clamp(a, 0.0, 1.0);
 }
 

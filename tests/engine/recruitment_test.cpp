@@ -257,7 +257,7 @@ TEST(RecruitmentHunting, ContactsHaveHigherVisibleVulnerability) {
     EXPECT_EQ(e.route, std::uint8_t(Route::Hunting));
     if (e.from != kEntry) continue;
     EXPECT_EQ(e.to, std::uint8_t(Stage::Contacted));
-    EXPECT_TRUE(pop.device[e.person] && pop.uses(e.person, 1));
+    EXPECT_TRUE(pop.has_device(e.person, e.day) && pop.uses(e.person, 1, e.day));
     const double x = visible(sc, pop, e.person, e.day);
     sum_c += x, sum_c2 += x * x, ++n_c;
   }
@@ -410,5 +410,31 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
   EXPECT_GE(checked_ict, 10);
 }
 
+}  // namespace
+}  // namespace redes
+
+namespace redes {
+namespace {
+TEST(RecruitmentHunting, SupervisionLowersContactAcceptanceOfMinorsOnly) {
+  // Issue 11 item 8: an adult's acceptance does not depend on supervision (a caregiver boost or a
+  // childhood draw must not protect adults); a minor's falls by the factor (1 - k_sup S).
+  const Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  const HuntingParams& h = sc.hunting;
+  ASSERT_GT(h.k_sup, 0);
+  PersonView v;
+  v.literacy = 0.2;
+  for (int g = 0; g < kAgeGroups; ++g) {
+    v.age_group = g;
+    v.supervision = 0;
+    const double none = contact_acceptance(h, v, 0);
+    v.supervision = 0.8;
+    const double supervised = contact_acceptance(h, v, 0);
+    if (g <= int(AgeGroup::Adolescent)) {
+      EXPECT_NEAR(supervised, none * (1 - h.k_sup * 0.8), 1e-12) << "group " << g;
+    } else {
+      EXPECT_EQ(supervised, none) << "group " << g;
+    }
+  }
+}
 }  // namespace
 }  // namespace redes
