@@ -96,8 +96,9 @@ TEST(OfferTrust, MeanGroomingTimeMatchesPatienceDistribution) {
       const Event& e = *evs[k];
       if (e.from != kEntry) continue;
       PersonView v;
-      v.conflict = pop.family_conflict[person];
-      v.screen = e.platform == kOffline ? 0.0 : double(pop.screen_hours[person]);
+      const PersonTraits t = pop.traits(person, e.day);
+      v.conflict = t.family_conflict;
+      v.screen = e.platform == kOffline ? 0.0 : double(t.screen_hours);
       const double growth = trust_growth(g, v);
       auto days = [&](double T) { return std::max(1.0, std::ceil((T - sc.trusted.trust_start) / growth)); };
       if (e.day + days(g.trust_threshold) >= sc.days) continue;  // might be censored by the horizon

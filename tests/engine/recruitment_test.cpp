@@ -41,17 +41,18 @@ void only_platform(Scenario& sc, int p) {
 /// The engine's traits of person i on `day` for a fresh population: no interventions, no shocks.
 PersonView fresh_view(const Population& pop, PersonId i, int day) {
   PersonView v;
-  v.poverty = pop.poverty[i];
-  v.conflict = pop.family_conflict[i];
-  v.job = pop.job_seeking[i];
-  v.migration = pop.migration_wish[i];
-  v.literacy = pop.digital_literacy[i];
-  v.awareness = pop.awareness[i];
-  v.supervision = std::min(1.0, double(pop.supervision[i]));
-  v.privacy = pop.privacy_exposure[i];
-  v.screen = pop.device[i] ? double(pop.screen_hours[i]) : 0.0;
+  const PersonTraits t = pop.traits(i, day);  // the slot's occupant, with the traits of their age that day
+  v.poverty = t.poverty;
+  v.conflict = t.family_conflict;
+  v.job = t.job_seeking;
+  v.migration = t.migration_wish;
+  v.literacy = t.digital_literacy;
+  v.awareness = t.awareness;
+  v.supervision = pop.age_years(i, day) < 18 ? std::min(1.0, double(t.supervision)) : 0.0;
+  v.privacy = t.privacy_exposure;
+  v.screen = t.device ? double(t.screen_hours) : 0.0;
   v.age_group = int(pop.age_group(i, day));
-  v.gender = pop.gender[i];
+  v.gender = t.gender;
   return v;
 }
 
@@ -154,7 +155,7 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
       for (int d = 0; d < nd; ++d)
         for (std::uint32_t k = ub[d]; k < ub[d + 1]; ++k) {
           const PersonId i = users[k];
-          if (!pop.device[i] || !sc.fishing.target_age[int(pop.age_group(i, t))] || !replay.free(i)) continue;
+          if (!pop.has_device(i, t) || !sc.fishing.target_age[int(pop.age_group(i, t))] || !replay.free(i)) continue;
           S[t][d] += sc.fishing.respond_base * economic_need(sc.vulnerability, fresh_view(pop, i, t));
         }
     }
@@ -372,7 +373,7 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
       if (e.platform == kOffline) {
         v.screen = 0;
       } else {
-        ASSERT_TRUE(pop.device[person]);
+        ASSERT_TRUE(pop.has_device(person, e.day));
       }
       const double growth = trust_growth(g, v);
       const float add = float(growth);

@@ -270,10 +270,10 @@ TEST_F(PopulationLarge, DeviceShareByAgeGroupAndUrban) {
 TEST_F(PopulationLarge, PlatformUseByAgeGroup) {
   double n[kAgeGroups] = {}, users[kAgeGroups][kPlatforms] = {};
   for (std::size_t i = 0; i < pop().size(); ++i) {
-    ASSERT_FALSE(pop().uses(PersonId(i), kOffline)) << "bit 0 (offline) is not a platform";
+    ASSERT_FALSE(pop().uses(PersonId(i), kOffline, 0)) << "bit 0 (offline) is not a platform";
     const int a = int(pop().age_group(PersonId(i), 0));
     ++n[a];
-    for (int p = 1; p < kPlatforms; ++p) users[a][p] += pop().uses(PersonId(i), p);
+    for (int p = 1; p < kPlatforms; ++p) users[a][p] += pop().uses(PersonId(i), p, 0);
   }
   for (int p = 1; p < kPlatforms; ++p) {
     for (int a = 0; a < kAgeGroups; ++a) {
@@ -288,7 +288,7 @@ TEST(PopulationPlatforms, DisabledPlatformHasNoUsers) {
   Scenario sc = small_scenario(5000);
   sc.platforms[6].enabled = false;  // telegram
   const Population p = build_population(sc, 3);
-  for (std::size_t i = 0; i < p.size(); ++i) ASSERT_FALSE(p.uses(PersonId(i), 6));
+  for (std::size_t i = 0; i < p.size(); ++i) ASSERT_FALSE(p.uses(PersonId(i), 6, 0));
   EXPECT_TRUE(p.users[6].empty());
 }
 
