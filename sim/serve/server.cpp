@@ -215,7 +215,8 @@ class Server {
 
 void send_json(httplib::Response& res, int status, const json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  // Messages may quote the request's bytes: replace invalid UTF-8 rather than fail.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 void send_error(httplib::Response& res, int status, const std::string& message) { send_json(res, status, {{"error", message}}); }
@@ -329,7 +330,10 @@ int cmd_serve(const Options& opt) {
     send_json(res, 200, out);
   });
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) send_error(res, res.status, res.status == 404 ? "not found" : "bad request");
+    if (!res.body.empty()) return;
+    send_error(res, res.status, res.status == 404   ? "not found"
+                                : res.status == 413 ? "the request is too large: a run request is a few controls (at most 16 KiB)"
+                                                    : "bad request");
   });
   svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";
