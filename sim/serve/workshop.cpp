@@ -76,7 +76,7 @@ const std::vector<Control>& controls() {
       {"reporting_coverage", "slider", 0, 1, 0.05, 0.7, "reporting"},
       {"persons", "integer", 2000, kMaxPersons, 1000, 20000, ""},
       {"replicates", "integer", 2, 8, 1, 4, ""},
-      {"seed", "integer", 1, 999999, 1, 20240801, ""},
+      {"seed", "integer", 1, 4294967295.0, 1, 20240801, ""},
   };
   return c;
 }
