@@ -346,8 +346,18 @@ int cmd_serve(const Options& opt) {
     send_error(res, 500, what);
   });
 
+  // Debian's cpp-httplib is built with a listen backlog of 5: a room connecting at once overflows it
+  // and connections are reset. Keep the socket (with the library's default option) and listen again
+  // with a longer queue, which Linux allows on a listening socket.
+  int listen_fd = -1;
+  svr.set_socket_options([&](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
   const int port = opt.port == 0 ? svr.bind_to_any_port(opt.host) : (svr.bind_to_port(opt.host, opt.port) ? opt.port : -1);
   if (port <= 0) throw IoError("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + " (in use, or not an address of this machine)");
+  if (listen_fd >= 0) ::listen(listen_fd, 256);
   std::printf("redes serve: the workshop app is at http://%s:%d/ (language %s; Ctrl-C stops)\n",
               opt.host == "0.0.0.0" ? "<this machine's address>" : opt.host.c_str(), port, opt.lang.c_str());
   if (opt.host != "127.0.0.1" && opt.host != "localhost")
