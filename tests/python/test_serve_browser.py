@@ -92,6 +92,7 @@ def test_workshop_app_in_headless_chromium(tmp_path):
         # The charts changed: the reach chart now shows the training, and the runs compare in pairs.
         reach = chart_points(d, "chart-reach")
         assert reach and reach[0] and reach[0][0] > 0
+        assert d.find_element("id", "chart-reach").size["height"] > 50  # drawn, not collapsed
         wait(lambda: d.execute_script("return state.compare !== null"), what="the paired comparison")
         out = d.find_element("id", "compare-out").text
         assert "Víctimas evitadas" in out and "intervalo de 95 %" in out

@@ -193,7 +193,8 @@ function drawAll() {
     { label: t("series.recorded"), data: r.recorded_by_year, backgroundColor: COLORS[1] }] } });
   const none = r.reach.length === 0;
   document.getElementById("reach-empty").style.display = none ? "" : "none";
-  document.getElementById("chart-reach").style.display = none ? "none" : "";
+  // Hide the box, not the canvas: Chart.js sizes a hidden canvas to nothing.
+  document.getElementById("reach-box").style.display = none ? "none" : "";
   chart("chart-reach", { type: "bar", data: { labels: r.reach.map((x) => x.name), datasets: [{ label: t("series.reached"), data: r.reach.map((x) => x.persons_reached), backgroundColor: COLORS[2] }] }, options: { indexAxis: "y", aspectRatio: 3 } });
   drawCompare();
 }
@@ -246,7 +247,7 @@ function exportReport() {
   const r = state.current;
   if (!r) return;
   const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]);
-  const img = (id, cap) => state.charts[id] && document.getElementById(id).style.display !== "none" ? "<figure><figcaption>" + esc(cap) + "</figcaption><img alt='' src='" + state.charts[id].toBase64Image() + "'></figure>" : "";
+  const img = (id, cap) => state.charts[id] && document.getElementById(id).offsetHeight > 0 ? "<figure><figcaption>" + esc(cap) + "</figcaption><img alt='' src='" + state.charts[id].toBase64Image() + "'></figure>" : "";
   const rows = state.info.controls.map((c) => "<tr><td>" + esc(t("control." + c.key + ".label")) + "</td><td>" + esc(String(r.params[c.key])) + "</td></tr>").join("");
   const html = "<!DOCTYPE html><html lang='" + state.lang + "'><head><meta charset='utf-8'><title>" + esc(t("report.title")) + "</title>" +
     "<style>body{font-family:sans-serif;max-width:900px;margin:auto;padding:1rem}img{max-width:100%}.notice{background:#fff4d6;padding:.5rem}td{padding:.2rem .6rem}</style></head><body>" +
