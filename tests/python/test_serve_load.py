@@ -1,6 +1,7 @@
 """Load on loopback only: 30 concurrent participants, each running a preset and then one changed
 run (a slider moved), against one `redes serve`. Bounded: 30 clients, 60 requested runs, at most
-10 minutes in all. Every client gets its answers, none waits more than 30 s for one, and the
+10 minutes in all. Every client gets its answers, none waits more than 30 s for one (scaled up only
+when a run alone takes longer than on the reference machine), and the
 server's memory stays flat (a second identical round adds under 64 MiB). Runs are at 2,000
 persons and 2 replicates, so the test measures the queue and cache, not the engine;
 REDES_LOAD_PERSONS=20000 REDES_LOAD_REPLICATES=4 measures the workshop scale."""
@@ -16,6 +17,7 @@ CLIENTS = 30
 PERSONS = int(os.environ.get("REDES_LOAD_PERSONS", 2000))
 REPLICATES = int(os.environ.get("REDES_LOAD_REPLICATES", 2))
 PRESETS = [{}, {"pandemic": True}, {"literacy": True}, {"moderation": True}, {"reporting": True}]
+REFERENCE_RUN_SECONDS = 0.5  # one run at these settings on 2 idle cores (measured about 0.3 s)
 COVERAGES = [0.3, 0.6, 0.9]  # where participants leave the slider
 
 
@@ -50,6 +52,10 @@ def test_thirty_participants_on_loopback():
         pytest.skip(f"redes binary not found at {BINARY}")
     server = Served()
     try:
+        # One run alone first: on a machine slower than the reference (or shared with other jobs)
+        # the 30 s bound scales with it, so the test checks the queue, not the neighbours.
+        _, single = server.run({"persons": PERSONS, "replicates": REPLICATES, "seed": 99})
+        budget = 30 * max(1.0, single / REFERENCE_RUN_SECONDS)
         waits, errors, wall = round_of(server)
         assert not errors, errors
         assert len(waits) == 2 * CLIENTS
@@ -61,7 +67,8 @@ def test_thirty_participants_on_loopback():
               f"round 1 {wall:.1f} s, longest wait {max(waits):.1f} s, median {sorted(waits)[len(waits) // 2]:.1f} s; "
               f"round 2 (cached) {wall2:.1f} s, longest wait {max(waits2):.2f} s; "
               f"server RSS {rss_after_first / 1024:.0f} MiB then {rss_after_second / 1024:.0f} MiB")
-        assert max(waits) < 30, f"a participant waited {max(waits):.1f} s"
+        print(f"one run alone {single:.2f} s; bound {budget:.0f} s")
+        assert max(waits) < budget, f"a participant waited {max(waits):.1f} s"
         assert max(waits2) < 5
         assert rss_after_second - rss_after_first < 64 * 1024
         code, info = server.json("/api/info")
