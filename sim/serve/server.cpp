@@ -84,7 +84,7 @@ class Server {
     if (auto it = by_key_.find(key); it != by_key_.end()) {
       auto job = jobs_.at(it->second);
       if (job->state != Job::Failed) {
-        touch(job->id);
+        if (job->state == Job::Done) touch(job->id);  // only finished runs are in the cache order
         return job;
       }
     }
