@@ -113,6 +113,10 @@ def test_workshop_app_in_headless_chromium(tmp_path):
         # English on request.
         d.find_element("id", "lang").send_keys("English")
         wait(lambda: d.find_element("id", "run").text == "Run", timeout=10, what="English labels")
+        # A phone screen: nothing wider than the window.
+        d.set_window_size(390, 844)
+        time.sleep(0.5)
+        assert d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
         errors = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
         assert not errors, errors
     finally:
