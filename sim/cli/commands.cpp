@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "sim/engine/compare.hpp"
@@ -22,31 +23,12 @@
 #include "sim/io/reader.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/study/study.hpp"
 
 namespace redes {
 namespace {
 
 namespace fs = std::filesystem;
-struct World {
-  Population pop;
-  Network net;
-  double build_seconds = 0;
-};
-
-World build_world(const Scenario& sc, std::uint32_t seed) {
-  auto t0 = Clock::now();
-  World w;
-  w.pop = build_population(sc, seed);
-  w.net = build_network(sc, w.pop, seed);
-  w.build_seconds = seconds_since(t0);
-  return w;
-}
-
-std::vector<std::string> intervention_names(const Scenario& sc) {
-  std::vector<std::string> names;
-  for (auto& iv : build_interventions(sc)) names.push_back(iv->name());
-  return names;
-}
 
 fs::path default_output(const Options& opt, const std::string& stem) {
   if (!opt.output.empty()) return opt.output;
@@ -177,11 +159,6 @@ int cmd_population(const Options& opt) {
 
 namespace {
 
-ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate, Progress& progress) {
-  Simulation sim(sc, w.pop, w.net);
-  return sim.run(seed, replicate, &progress.done);
-}
-
 void print_interval_line(const char* label, const std::vector<double>& v) {
   std::printf("  %-28s %10s  (90%% of replicates: %s to %s)\n", label, with_commas(quantile(v, 0.5)).c_str(),
               with_commas(quantile(v, 0.05)).c_str(), with_commas(quantile(v, 0.95)).c_str());
@@ -190,38 +167,31 @@ void print_interval_line(const char* label, const std::vector<double>& v) {
 }  // namespace
 
 int cmd_run(const Options& opt) {
-  Scenario sc = load_scenario(opt.file);
+  RunRequest req{load_scenario(opt.file), 0, opt.replicates, opt.threads};
+  const Scenario& sc = req.scenario;
   auto names = intervention_names(sc);
-  const std::uint32_t seed = opt.seed.value_or(sc.seed);
+  const std::uint32_t seed = req.seed = opt.seed.value_or(sc.seed);
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
   ensure_parent(out);
   const std::string started = now_iso();
   std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", sc.name.c_str(),
                with_commas(double(sc.population.size)).c_str());
-  World w = build_world(sc, seed);
-  std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", w.build_seconds, opt.replicates, sc.days);
-  h5::Writer f(out);
-  RunWriter writer(f, "", sc, opt.replicates, names);
-  std::vector<double> victims, recorded, hidden;
-  std::uint64_t ties = 0;
-  double sim_seconds = 0;
-  auto t0 = Clock::now();
-  {
-    Progress progress("simulating", std::int64_t(sc.days) * opt.replicates);
-    run_tasks(
-        opt.replicates, opt.threads, [&](int r) { return simulate(sc, w, seed, r, progress); },
-        [&](int r, ReplicateResult&& res) {
-          Summary s = summarise(sc, res);
-          Observed o = observe(sc, res, Rng(seed, std::uint32_t(r)));
-          writer.write(res, s, o);
-          victims.push_back(s.victims);
-          recorded.push_back(std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0));
-          hidden.push_back(o.hidden_ratio);
-          ties += res.ties_visited;
-          sim_seconds += res.seconds;
-        });
-  }
-  const double wall = seconds_since(t0);
+  std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
+  std::optional<RunWriter> writer;
+  std::optional<Progress> progress;
+  Callbacks cb;
+  cb.start = [&](std::int64_t total, double build_seconds) {
+    std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", build_seconds, opt.replicates, sc.days);
+    file.emplace(out);
+    writer.emplace(*file, "", sc, opt.replicates, names);
+    return &progress.emplace("simulating", total).done;
+  };
+  cb.on_replicate = [&](std::size_t, int, const ReplicateResult& res, const Summary& s, const Observed& o) { writer->write(res, s, o); };
+  RunResult result = run_study(req, cb);
+  progress.reset();
+  h5::Writer& f = *file;
+  const std::vector<double>&victims = result.victims, &recorded = result.recorded, &hidden = result.hidden;
+  const double wall = result.wall_seconds;
   write_metadata(f, sc, "run", seed, opt.replicates, opt.threads, started);
   f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * opt.replicates / wall);
   f.commit();
@@ -259,34 +229,30 @@ int cmd_compare(const Options& opt) {
   const std::string started = now_iso();
   std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", base.name.c_str(),
                with_commas(double(base.population.size)).c_str());
-  World w = build_world(base, seed);
-  h5::Writer f(out);
-  std::vector<const Scenario*> all{&base};
-  for (auto& a : arms) all.push_back(&a);
+  CompareRequest req{std::move(base), std::move(arms), arm_names, seed, opt.replicates, opt.threads};
+  std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
+  std::vector<const Scenario*> all{&req.baseline};
+  for (auto& a : req.arms) all.push_back(&a);
   std::vector<std::unique_ptr<RunWriter>> writers;
-  for (std::size_t k = 0; k < all.size(); ++k)
-    writers.push_back(std::make_unique<RunWriter>(f, "/arms/" + arm_names[k], *all[k], opt.replicates,
-                                                  intervention_names(*all[k]),
-                                                  RunLayout{false, false, "interventions_in_" + arm_names[k]}));
-  std::vector<ArmOutcome> outcomes(all.size());
-  for (std::size_t k = 0; k < all.size(); ++k) outcomes[k].name = arm_names[k];
-  const int A = int(all.size());
-  {
-    Progress progress("simulating arms", std::int64_t(base.days) * opt.replicates * A);
-    run_tasks(
-        opt.replicates * A, opt.threads,
-        [&](int t) { return simulate(*all[std::size_t(t % A)], w, seed, t / A, progress); },
-        [&](int t, ReplicateResult&& res) {
-          const Scenario& sc = *all[std::size_t(t % A)];
-          Summary s = summarise(sc, res);
-          Observed o = observe(sc, res, Rng(seed, std::uint32_t(t / A)));
-          writers[std::size_t(t % A)]->write(res, s, o);
-          outcomes[std::size_t(t % A)].summaries.push_back(s);
-          outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
-        });
-  }
-  std::vector<ArmOutcome> iv_arms(outcomes.begin() + 1, outcomes.end());
-  auto rows = compare_arms(outcomes[0], iv_arms, base.population.represents / double(base.population.size));
+  std::optional<Progress> progress;
+  Callbacks cb;
+  cb.start = [&](std::int64_t total, double) {
+    file.emplace(out);
+    for (std::size_t k = 0; k < all.size(); ++k)
+      writers.push_back(std::make_unique<RunWriter>(*file, "/arms/" + arm_names[k], *all[k], opt.replicates,
+                                                    intervention_names(*all[k]),
+                                                    RunLayout{false, false, "interventions_in_" + arm_names[k]}));
+    return &progress.emplace("simulating arms", total).done;
+  };
+  cb.on_replicate = [&](std::size_t arm, int, const ReplicateResult& res, const Summary& s, const Observed& o) {
+    writers[arm]->write(res, s, o);
+  };
+  CompareResult result = compare_study(req, cb);
+  progress.reset();
+  h5::Writer& f = *file;
+  const Scenario& base_sc = req.baseline;
+  const auto& rows = result.rows;
+  const auto& outcomes = result.outcomes;
   // /compare datasets
   std::vector<std::string> iv_names(arm_names.begin() + 1, arm_names.end());
   const h5::Axis ivx = axis_named("intervention", iv_names);
@@ -325,7 +291,7 @@ int cmd_compare(const Options& opt) {
   f.array("/compare/rescued_more_hi", {ivx}, rhi, "persons");
   f.array("/compare/cost_per_exploited_year_averted", {ivx}, cpy, "USD/person-year");
   std::map<std::string, h5::Axis> dim_axes = {
-      {"department", axis_departments(base)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
+      {"department", axis_departments(base_sc)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
       {"gender", axis_named("gender", to_strings(kGenderNames))}, {"route", axis_named("route", to_strings(kRouteNames))},
       {"platform", axis_named("platform", to_strings(kPlatformNames))}};
   for (std::size_t d = 0; I > 0 && d < rows[0].by.size(); ++d) {
@@ -337,7 +303,7 @@ int cmd_compare(const Options& opt) {
     f.array("/compare/averted_by_" + dim + "_lo", {ivx, dim_axes.at(dim)}, lo, "persons");
     f.array("/compare/averted_by_" + dim + "_hi", {ivx, dim_axes.at(dim)}, hi, "persons");
   }
-  write_metadata(f, base, "compare", seed, opt.replicates, opt.threads, started);
+  write_metadata(f, base_sc, "compare", seed, opt.replicates, opt.threads, started);
   {
     std::string s;
     for (auto& a : arm_names) s += (s.empty() ? "" : ",") + a;
@@ -347,12 +313,12 @@ int cmd_compare(const Options& opt) {
 
   std::vector<double> base_victims;
   for (auto& s : outcomes[0].summaries) base_victims.push_back(s.victims);
-  std::printf("\nredes compare: %s, %d paired replicate(s), seed %u\n", base.name.c_str(), opt.replicates, seed);
+  std::printf("\nredes compare: %s, %d paired replicate(s), seed %u\n", base_sc.name.c_str(), opt.replicates, seed);
   std::printf("MODEL ESTIMATES. Baseline: %s people recruited (median; 90%% of replicates %s to %s).\n",
               with_commas(quantile(base_victims, 0.5)).c_str(), with_commas(quantile(base_victims, 0.05)).c_str(),
               with_commas(quantile(base_victims, 0.95)).c_str());
   std::printf("%sVictims averted: mean with 95%% interval over paired replicates (common random numbers).\n\n",
-              scale_note(base).c_str());
+              scale_note(base_sc).c_str());
   std::printf("%-32s %20s %18s %14s %16s\n", "intervention", "averted (95% CI)", "share averted", "cost USD", "USD per averted");
   for (const auto& r : rows) {
     char av[64], sh[64], cp[32], cy[32];

@@ -10,6 +10,8 @@ namespace redes {
 struct Options {
   std::string file, output, what, shard, write_scenario;
   std::vector<std::string> interventions, files;
+  std::string host = "127.0.0.1", lang = "es";  // serve
+  int port = 8080;
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;
   bool strict = false, markdown = false;
@@ -24,5 +26,6 @@ int cmd_list(const Options&);
 int cmd_sweep(const Options&);  // sim/cli/sweep_commands.cpp
 int cmd_merge(const Options&);
 int cmd_calibrate(const Options&);  // sim/cli/calibrate_command.cpp
+int cmd_serve(const Options&);      // sim/serve/server.cpp
 
 }  // namespace redes

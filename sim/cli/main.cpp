@@ -78,6 +78,14 @@ int main(int argc, char** argv) {
   list->add_option("files", opt.files, "scenario files whose keys to list (keys)");
   list->add_flag("--markdown", opt.markdown, "print keys as a Markdown table (scenarios/README.md)");
 
+  auto* serve = app.add_subcommand("serve", "the workshop app in a browser (Spanish and English): runs and paired comparisons\n"
+                                           "of the workshop pack; listens on this machine only unless --host says otherwise");
+  serve->add_option("folder", opt.file, "workshop scenario folder (default: scenarios/workshop)");
+  serve->add_option("--port", opt.port, "TCP port (0: any free port, printed)")->check(CLI::Range(0, 65535));
+  serve->add_option("--host", opt.host, "address to listen on; 0.0.0.0 lets a room on the same network join");
+  serve->add_option("--lang", opt.lang, "language of the app by default")->check(CLI::IsMember({"es", "en"}));
+  serve->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+
   CLI11_PARSE(app, argc, argv);
   std::unique_ptr<tbb::global_control> limit;
   if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);
@@ -92,6 +100,7 @@ int main(int argc, char** argv) {
     if (*merge) return cmd_merge(opt);
     if (*calibrate) return cmd_calibrate(opt);
     if (*list) return cmd_list(opt);
+    if (*serve) return cmd_serve(opt);
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
