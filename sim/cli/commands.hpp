@@ -9,7 +9,7 @@ namespace redes {
 
 struct Options {
   std::string file, output, what, shard, write_scenario;
-  std::vector<std::string> interventions, files;
+  std::vector<std::string> interventions, files, leave_out;
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;
   bool strict = false, markdown = false;

@@ -22,6 +22,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   out.expected_female.assign(Y * kInstitutions, 0.0);
   out.expected_ict.assign(Y * kInstitutions, 0.0);
   out.expected_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0.0);
+  out.expected_minor.assign(Y * kInstitutions, 0.0);
+  out.expected_route.assign(std::size_t(kInstitutions) * kRoutes, 0.0);
   // First simulated day of each calendar year (and the end), for the chance a delay lands in it.
   std::vector<int> year_start(Y + 1, sc.days);
   for (int d = sc.days - 1; d >= 0; --d) year_start[std::size_t(sc.year_of_day(d) - first_year)] = d;
@@ -50,6 +52,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
         out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_year * (1 - ob.p_sex_missing) : 0.0;
         out.expected_ict[y * kInstitutions + inst] += ict ? in_year * ob.p_ict_recorded : 0.0;
         out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_year;
+        out.expected_minor[y * kInstitutions + inst] += minor ? in_year : 0.0;
+        out.expected_route[std::size_t(inst) * kRoutes + v.route] += in_year;
       }
       Draws d(rng, v.person, 0, Stream::Detection, std::uint16_t(inst));
       if (!(d.uniform() < p)) continue;

@@ -50,9 +50,9 @@ const std::string kCalibration =
     "  - {key: recruitment.recruiters.per_100k, prior: loguniform, min: 100, max: 1000}\n"
     "  - {key: observation.fear, prior: uniform, min: 0.1, max: 0.9}\n"
     "targets:\n"
-    "  - {name: police cases, model: cases.police, years: [2019, 2020], value: [2, 3], source: test}\n"
-    "  - {name: prosecutor cases, model: cases.prosecutor, years: [2019, 2020], value: [4, 6], source: test}\n"
-    "  - {name: recorded victims, model: recorded_victims, years: [2020], value: [7], source: test}\n"
+    "  - {name: police cases, model: cases.police, unit: cases, years: [2019, 2020], value: [2, 3], source: test}\n"
+    "  - {name: prosecutor cases, model: cases.prosecutor, unit: cases, years: [2019, 2020], value: [4, 6], source: test}\n"
+    "  - {name: recorded victims, model: recorded_victims, unit: victims, years: [2020], value: [7], source: test}\n"
     "abc: {particles: 4, rejection_keep: 0.5, generations: 1, min_acceptance: 0}\n";
 
 class CalibrationCliTest : public ::testing::Test {
@@ -162,8 +162,8 @@ TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {
 // output; no calibration file and no scenario are written (everything is checked before any run).
 TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
   std::string text = kCalibration;
-  const std::string good = "model: cases.prosecutor,";
-  text.replace(text.find(good), good.size(), "model: case.prosecutor,");
+  const std::string good = "model: cases.prosecutor, unit: cases,";
+  text.replace(text.find(good), good.size(), "model: case.prosecutor, unit: cases,");
   const fs::path bad = write("bad.yaml", text);
   const fs::path out_dir = dir_ / "out";
   const fs::path out = out_dir / "bad.h5", scenario = out_dir / "bad-calibrated.yaml";
