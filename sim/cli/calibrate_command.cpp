@@ -28,6 +28,9 @@ int cmd_calibrate(const Options& opt) {
   for (const auto& t : spec.targets) points += t.points.size();
   std::fprintf(stderr, "calibrating %zu parameter(s) to %zu target value(s) of '%s': %d particles, up to %d SMC generation(s)...\n",
                spec.parameters.size(), points, spec.name.c_str(), spec.abc.particles, spec.abc.generations);
+  if (spec.history_matching)
+    std::fprintf(stderr, "history matching first: up to %d wave(s) of %d simulations, cutoff %.1f\n", spec.hm.waves, spec.hm.design,
+                 spec.hm.cutoff);
   const auto t0 = Clock::now();
   double last = 0;
   const calib::CalibrationResult res = calib::calibrate(spec, [&](std::int64_t sims) {
