@@ -27,8 +27,8 @@ class Emulator {
   std::vector<Prediction> leave_one_out() const;
   double log_marginal_likelihood() const { return lml_; }
   const std::vector<double>& length_scales() const { return length_; }
-  double signal_var() const { return signal_; }  // in units of the output squared
-  double nugget_var() const { return nugget_; }
+  double signal_var() const { return scale_ * scale_ * signal_; }  // in units of the output squared
+  double nugget_var() const { return scale_ * scale_ * nugget_; }
 
  private:
   std::vector<std::vector<double>> x_;
