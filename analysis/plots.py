@@ -428,8 +428,12 @@ def calibration_fit(cal):
         ax.errorbar(t["model_median"], y + 0.12, xerr=_whiskers(t["model_median"], t["model_q05"], t["model_q95"]),
                     fmt="o", markersize=9, capsize=6, color=OKABE_ITO[0], linewidth=2.2,
                     label="calibrated model: median, 90% interval" if i == 0 else None)
-        ax.scatter(t["observed"], y - 0.12, marker="D", s=70, color=OKABE_ITO[6], zorder=3,
-                   label="observed (reference value)" if i == 0 else None)
+        fitted = t["fitted"].to_numpy(dtype=bool) if "fitted" in t else np.ones(len(t), dtype=bool)
+        ax.scatter(t["observed"][fitted], (y - 0.12)[fitted], marker="D", s=70, color=OKABE_ITO[6], zorder=3,
+                   label="observed, fitted" if i == 0 else None)
+        if (~fitted).any():
+            ax.scatter(t["observed"][~fitted], (y - 0.12)[~fitted], marker="D", s=70, facecolors="none",
+                       edgecolors=OKABE_ITO[5], linewidths=2, zorder=3, label="observed, left out (predicted)")
         ax.set_yticks(y, labels)
         ax.set_ylim(len(t) - 0.5, -0.5)
         ax.set_title(target, fontsize=15)

@@ -778,14 +778,27 @@ def _hidden_table(cal, rep: FileReport, md: dict):
 
 def _fit(cal, rep: FileReport):
     inside = fit_inside(cal.fit)
-    rows = [[r.target, tp, fmt_value(r.observed), fmt_value(r.model_median),
-             f"{fmt_value(r.model_q05)} to {fmt_value(r.model_q95)}", "yes" if inside[tp] else "no"]
+    rows = [[r.target, tp, str(r.unit), fmt_value(r.observed), fmt_value(r.model_median),
+             f"{fmt_value(r.model_q05)} to {fmt_value(r.model_q95)}", "yes" if inside[tp] else "no",
+             ("fitted" if r.fitted else "left out (predicted)") + ("" if r.reachable else "; no simulation reached it")]
             for tp, r in cal.fit.iterrows()]
-    rep.body.append("<p>Each target value (from records) against what the calibrated model gives: posterior "
-                    "median and 90% interval of the simulated values (model estimate).</p>"
+    rep.body.append("<p>Posterior predictive check: each target value (from records) against what the calibrated "
+                    "model gives, posterior median and 90% interval of the simulated values (model estimate). "
+                    "Left-out targets were not fitted: the model predicts them. A target no simulation reached "
+                    "is out of the model's reach over the whole prior, not a matter of tolerance.</p>"
                     + '<div data-table="fit">' + table(
-                        ["target", "target point", "observed", "model median", "model 90% interval",
-                         "observed inside interval"], rows, 2) + "</div>")
+                        ["target", "target point", "unit", "observed", "model median", "model 90% interval",
+                         "observed inside interval", "role"], rows, 2) + "</div>")
+    hm = cal.history_matching
+    if hm is not None and len(hm):
+        hrows = [[str(w), f"{int(r.simulations):,}", fmt_pct(r.nonimplausible_fraction), fmt_pct(r.space_fraction),
+                  f"{int(r.emulators)}", fmt_pct(r.loo_coverage), f"{r.loo_max_abs_z:.1f}"] for w, r in hm.iterrows()]
+        rep.body.append("<p>History matching waves: simulations, share of the tested points left non-implausible, "
+                        "estimated share of the prior box left, and the emulators' leave-one-out diagnostics "
+                        "(share of standardised errors within 2, about 95% for a well-calibrated emulator).</p>"
+                        + '<div data-table="history_matching">' + table(
+                            ["wave", "simulations", "non-implausible", "of the prior box", "emulators",
+                             "LOO coverage", "max |z|"], hrows) + "</div>")
     _plot_section(rep, "fit", lambda: plots.calibration_fit(cal),
                   "Dot plot of observed target values against the calibrated model's median and 90% interval",
                   "Black diamonds: observed values; blue: the calibrated model's median with its 90% posterior "

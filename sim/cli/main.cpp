@@ -63,11 +63,14 @@ int main(int argc, char** argv) {
   merge->add_option("-o,--output", opt.output, "merged HDF5 file")->required();
   merge->add_option("--sweep", opt.file, "sweep YAML (default: the one recorded in the parts)");
 
-  auto* calibrate = app.add_subcommand("calibrate", "fit scenario parameters to recorded cases by approximate Bayesian computation\n"
+  auto* calibrate = app.add_subcommand("calibrate", "fit scenario parameters to recorded cases and victims: history matching with\n"
+                                                         "Gaussian-process emulators (optional), then approximate Bayesian computation\n"
                                                          "(rejection, then sequential Monte Carlo with adaptive tolerances)");
   calibrate->add_option("file", opt.file, "calibration YAML")->required();
   calibrate->add_option("-o,--output", opt.output, "HDF5 output (default: out/<calibration name>.h5)");
   calibrate->add_option("--write-scenario", opt.write_scenario, "also write a scenario with the posterior medians, marked calibrated:");
+  calibrate->add_option("--leave-out", opt.leave_out, "target group (or name) to leave out of the fit and predict; repeat for several")
+      ->delimiter(',');
   common(calibrate, false);
 
   auto* inspect = app.add_subcommand("inspect", "print the headline numbers of a run or compare file");

@@ -29,7 +29,7 @@ enum class Stream : std::uint16_t {
   Detection = 70, Recording = 71,
   // sweeps and calibration (entity = point or particle)
   SweepDesign = 80, SweepSeed = 81, Bootstrap = 82,
-  AbcPrior = 90, AbcResample = 91, AbcPerturb = 92, CalibrationRun = 93,
+  AbcPrior = 90, AbcResample = 91, AbcPerturb = 92, CalibrationRun = 93, HistoryMatch = 94,
   Test = 999,
 };
 

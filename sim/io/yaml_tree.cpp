@@ -185,9 +185,15 @@ std::string parse_hint(const std::string& msg) {
   return "";
 }
 
-// Maps merge key by key; anything else replaces.
+// A `{value: X, source|assumed|calibrated: text}` map: one value with its provenance, a unit.
+bool is_provenance_map(const Node& n) {
+  return n.is_map() && n.find("value") && (n.find("source") || n.find("assumed") || n.find("calibrated"));
+}
+
+// Maps merge key by key; anything else replaces. A value with provenance is replaced whole, so a
+// later layer's `{value, source}` never mixes with an earlier `{value, assumed}`.
 void merge(Node& base, Node&& over) {
-  if (base.is_map() && over.is_map()) {
+  if (base.is_map() && over.is_map() && !is_provenance_map(base) && !is_provenance_map(over)) {
     base.loc = over.loc;
     if (over.key_loc.line > 0) base.key_loc = over.key_loc;
     for (auto& [key, value] : over.map) {
@@ -297,36 +303,13 @@ namespace {
 
 class Loader {
  public:
+  // Layers are applied in depth-first order, each file once: in a diamond (top includes
+  // [calibrated, pandemic], both include baseline) the baseline is applied once, first, so the
+  // second branch cannot silently restore the baseline's values over the first branch's.
   Node load(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScenarioError({file.string(), 0, 0}, "", "cannot open the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    Node root = parse_yaml(text.str(), file.string());
-    if (!root.is_map())
-      throw ScenarioError(root.loc, "", "expected a map of scenario keys at the top level, got " + describe(root));
-
     Node composed;
     composed.kind = Node::Kind::Map;
-    composed.loc = root.loc;
-    if (const Node* inc = root.find("include")) {
-      for (const auto& [item, key_path] : include_items(*inc)) {
-        Node sub = load_included(file, *item, key_path);
-        merge(composed, std::move(sub));
-      }
-    }
-    Node own;
-    own.kind = Node::Kind::Map;
-    own.loc = root.loc;
-    for (auto& [key, value] : root.map)
-      if (key != "include" && key != "override") own.map.emplace_back(key, std::move(value));
-    merge(composed, std::move(own));
-
-    if (const Node* ov = root.find("override")) {
-      if (!ov->is_map())
-        throw ScenarioError(ov->loc, "override", "expected a map of dotted key paths to values, got " + describe(*ov));
-      for (const auto& [path, value] : ov->map) apply_override(composed, path, value);
-    }
+    apply(file, composed);
     return composed;
   }
 
@@ -340,6 +323,34 @@ class Loader {
   }
 
  private:
+  void apply(const fs::path& file, Node& composed) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ScenarioError({file.string(), 0, 0}, "", "cannot open the file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    Node root = parse_yaml(text.str(), file.string());
+    if (!root.is_map())
+      throw ScenarioError(root.loc, "", "expected a map of scenario keys at the top level, got " + describe(root));
+
+    applied_.push_back(identity(file));
+    if (composed.map.empty()) composed.loc = root.loc;
+    if (const Node* inc = root.find("include")) {
+      for (const auto& [item, key_path] : include_items(*inc)) apply_included(file, *item, key_path, composed);
+    }
+    Node own;
+    own.kind = Node::Kind::Map;
+    own.loc = root.loc;
+    for (auto& [key, value] : root.map)
+      if (key != "include" && key != "override") own.map.emplace_back(key, std::move(value));
+    merge(composed, std::move(own));
+
+    if (const Node* ov = root.find("override")) {
+      if (!ov->is_map())
+        throw ScenarioError(ov->loc, "override", "expected a map of dotted key paths to values, got " + describe(*ov));
+      for (const auto& [path, value] : ov->map) apply_override(composed, path, value);
+    }
+  }
+
   // Same file, however it was reached (symlinks, `..`), for cycle detection.
   static fs::path identity(const fs::path& file) {
     std::error_code ec;
@@ -364,7 +375,7 @@ class Loader {
     return items;
   }
 
-  Node load_included(const fs::path& from, const Node& item, const std::string& key_path) {
+  void apply_included(const fs::path& from, const Node& item, const std::string& key_path, Node& composed) {
     const fs::path resolved = (from.parent_path() / item.scalar).lexically_normal();
     std::error_code ec;
     if (!fs::is_regular_file(resolved, ec)) {
@@ -378,12 +389,13 @@ class Loader {
       for (auto n = names_.begin() + (it - stack_.begin()); n != names_.end(); ++n) chain += *n + " -> ";
       throw ScenarioError(item.loc, key_path, "include cycle: " + chain + resolved.string());
     }
+    if (std::find(applied_.begin(), applied_.end(), identity(resolved)) != applied_.end()) return;  // diamond: already a layer
     enter(resolved);
-    Node sub = load(resolved);
+    apply(resolved, composed);
     leave();
-    return sub;
   }
 
+  std::vector<fs::path> applied_;  // canonical paths of the files already applied as layers
   std::vector<fs::path> stack_;   // canonical paths of the files being loaded, outermost first
   std::vector<std::string> names_;  // the same, as shown in messages
 };

@@ -36,6 +36,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   out.expected_female.assign(Y * kInstitutions, 0.0);
   out.expected_ict.assign(Y * kInstitutions, 0.0);
   out.expected_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0.0);
+  out.expected_minor.assign(Y * kInstitutions, 0.0);
+  out.expected_route.assign(std::size_t(kInstitutions) * kRoutes, 0.0);
   const auto year_of = [&](int day) { return std::size_t(sc.year_of_day(day) - first_year); };
   // Detection chance of a record made on `day` in department `dep`: the modifiers in effect that
   // day (reporting channels, investigative capacity, platform cooperation) where the case is handled.
@@ -95,6 +97,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_day * (1 - ob.p_sex_missing) : 0.0;
           out.expected_ict[y * kInstitutions + inst] += ict ? in_day * ob.p_ict_recorded : 0.0;
           out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_day;
+          out.expected_minor[y * kInstitutions + inst] += minor ? in_day : 0.0;
+          out.expected_route[std::size_t(inst) * kRoutes + v.route] += in_day;
         }
       }
       // Recorded at all with probability p(record day), after an exponential delay drawn first.

@@ -38,6 +38,8 @@ struct Observed {
   std::vector<double> expected_female;    // [year][institution] cases recorded with sex female
   std::vector<double> expected_ict;       // [year][institution] cases recorded with the technology used
   std::vector<double> expected_platform;  // [institution][platform] cases over the horizon
+  std::vector<double> expected_minor;     // [year][institution] recorded victims under 18 when recruited
+  std::vector<double> expected_route;     // [institution][route] recorded victims over the horizon, by route
   double hidden_ratio = 0;                     // true / distinct recorded over the horizon (NaN if none recorded)
 };
 
