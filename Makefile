@@ -7,11 +7,12 @@ REPLICATES ?= 10
 DEBS := cmake ninja-build g++ pkg-config git \
         libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools librandom123-dev \
         libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev libopenmpi-dev openmpi-bin \
-        python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest
+        python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest \
+        clang
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium
 
-.PHONY: deps deps-browser build demo test bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean
+.PHONY: deps deps-browser build demo test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -43,6 +44,14 @@ demo: build
 test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
+	bash tests/fuzz/run.sh $(FUZZ_CI_SECONDS)
+
+# libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading;
+# `make test` runs the same for FUZZ_CI_SECONDS each.
+FUZZ_SECONDS ?= 300
+FUZZ_CI_SECONDS ?= 30
+fuzz: build
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: build bench-sweep
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
@@ -73,7 +82,7 @@ sanitize-tsan: deps
 	  --gtest_filter='DeterminismEngine.*:PopulationDeterminism.*:NetworkDeterminism.*:InterventionZero.EveryType*:SweepRunner.*'
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps
+	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps build-fuzz
 
 docs: build
 	{ sed '/^| key | type | range | default | meaning |$$/q' scenarios/README.md; echo '|---|---|---|---|---|'; \

@@ -9,6 +9,7 @@ namespace redes {
 
 struct Options {
   std::string file, output, what, shard, write_scenario;
+  std::string max_memory;  // "" = the memory available now; "0" = no limit
   std::vector<std::string> interventions, files;
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;

@@ -16,6 +16,13 @@ namespace redes::io {
 
 namespace fs = std::filesystem;
 
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
+
 const Node* Node::find(std::string_view key) const {
   if (kind != Kind::Map) return nullptr;
   for (const auto& entry : map)
