@@ -103,7 +103,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const IoError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
-    return 3;
+    // After a failed write (a full disk) HDF5 keeps the file open with unwritable dirty blocks
+    // and crashes flushing them in its atexit shutdown; the temporary file is already removed,
+    // so leave without running HDF5's shutdown.
+    std::fflush(nullptr);
+    std::_Exit(3);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

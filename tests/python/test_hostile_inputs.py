@@ -60,7 +60,7 @@ def scenario(d: Path, body: str = "", name="s.yaml", base=TINY):
 
 def chain(d: Path):
     """s.yaml includes base.yaml (in d), which includes the tiny test scenario."""
-    (d / "base.yaml").write_text(f"include: {TINY}\n")
+    (d / "base.yaml").write_text(f"include: {TINY}\ndescription: from base\n")
     (d / "s.yaml").write_text("include: base.yaml\nname: chained\n")
 
 
