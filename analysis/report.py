@@ -906,10 +906,20 @@ def main(argv=None) -> int:
     parser.add_argument("-o", "--output", default="report.html", help="HTML file to write (default: report.html)")
     args = parser.parse_args(argv)
     try:
-        text, _ = render(input_files(args.path))
+        files = input_files(args.path)
+        out_path = Path(args.output)
+        for f in files:  # the report must never replace one of its inputs
+            if out_path.exists() and (out_path.resolve() == f.resolve() or os.path.samefile(out_path, f)):
+                raise ReportError(f"the output {args.output} is the input {f}; writing it would destroy the input: "
+                                  "choose another output name (-o)")
+        text, _ = render(files)
         out = write_atomic(args.output, text)
     except ReportError as e:
         print(f"report: error: {e}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as e:  # h5py decodes text attributes itself
+        print(f"report: error: {args.path} holds text that is not UTF-8 ({e.reason} at byte {e.start}); "
+              "the file is damaged or was not written by redes", file=sys.stderr)
         return 2
     print(out)
     return 0

@@ -13,6 +13,7 @@
 #include "sim/io/errors.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/output.hpp"
+#include "sim/io/safe_output.hpp"
 
 namespace redes {
 
@@ -23,6 +24,9 @@ int cmd_calibrate(const Options& opt) {
   calib::CalibrationSpec spec = calib::load_calibration(opt.file);  // all checked before any run
   calib::leave_out(spec, opt.leave_out);
   const fs::path out = opt.output.empty() ? fs::path("out") / (spec.name + ".h5") : fs::path(opt.output);
+  io::refuse_clobber(out, {opt.file});
+  if (!opt.write_scenario.empty()) io::refuse_clobber(opt.write_scenario, {opt.file, out});
+  io::OutputLock lock(out);
   const std::string started = now_iso();
   std::size_t points = 0;
   for (const auto& t : spec.targets) points += t.points.size();

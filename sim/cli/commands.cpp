@@ -17,10 +17,12 @@
 
 #include "sim/engine/compare.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/engine/memory_estimate.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/reader.hpp"
+#include "sim/io/safe_output.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/study/study.hpp"
@@ -57,11 +59,20 @@ int cmd_validate(const Options& opt) {
   std::printf("%s: valid scenario '%s': %s persons in %d departments, %d days from %s, %zu intervention(s), %zu shock(s)%s\n",
               opt.file.c_str(), sc.name.c_str(), with_commas(double(sc.population.size)).c_str(), sc.department_count(),
               sc.days, sc.start_date.c_str(), ivs.size(), sc.shocks.size(), opt.strict ? "; every parameter has provenance" : "");
+  const MemoryEstimate mem = estimate_memory(sc, opt.threads);
+  std::printf("estimated peak memory with %d thread(s): %s (population %s, graph %s, replicates %s); available now: %s\n",
+              opt.threads, format_bytes(mem.total()).c_str(), format_bytes(mem.population).c_str(),
+              format_bytes(mem.network).c_str(), format_bytes(mem.replicates).c_str(),
+              format_bytes(memory_limit("")).c_str());
   return 0;
 }
 
 int cmd_population(const Options& opt) {
-  Scenario sc = load_scenario(opt.file);
+  const io::Node tree = io::load_scenario_tree(opt.file);
+  Scenario sc = scenario_from_tree(tree, opt.file);
+  std::optional<io::OutputLock> lock;
+  if (!opt.output.empty()) io::refuse_clobber(opt.output, io::source_files(tree, opt.file)), lock.emplace(opt.output);
+  check_memory(sc, 1, opt.max_memory, opt.file);
   const std::uint32_t seed = opt.seed.value_or(sc.seed);
   World w = build_world(sc, seed);
   const auto& pop = w.pop;
@@ -167,12 +178,16 @@ void print_interval_line(const char* label, const std::vector<double>& v) {
 }  // namespace
 
 int cmd_run(const Options& opt) {
-  RunRequest req{load_scenario(opt.file), 0, opt.replicates, opt.threads};
+  const io::Node tree = io::load_scenario_tree(opt.file);
+  RunRequest req{scenario_from_tree(tree, opt.file), 0, opt.replicates, opt.threads};
   const Scenario& sc = req.scenario;
   auto names = intervention_names(sc);
   const std::uint32_t seed = req.seed = opt.seed.value_or(sc.seed);
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
+  io::refuse_clobber(out, io::source_files(tree, opt.file));
   ensure_parent(out);
+  io::OutputLock lock(out);
+  check_memory(sc, std::min(opt.threads, opt.replicates), opt.max_memory, opt.file);
   const std::string started = now_iso();
   std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", sc.name.c_str(),
                with_commas(double(sc.population.size)).c_str());
@@ -225,7 +240,17 @@ int cmd_compare(const Options& opt) {
   }
   const std::uint32_t seed = opt.seed.value_or(base.seed);
   const fs::path out = default_output(opt, "compare");
+  {
+    std::vector<fs::path> inputs = io::source_files(base_tree, opt.file);
+    for (const auto& file : opt.interventions) {
+      auto more = io::source_files(io::load_scenario_tree(file), file);
+      inputs.insert(inputs.end(), more.begin(), more.end());
+    }
+    io::refuse_clobber(out, inputs);
+  }
   ensure_parent(out);
+  io::OutputLock lock(out);
+  check_memory(base, std::min(opt.threads, opt.replicates * int(opt.interventions.size() + 1)), opt.max_memory, opt.file);
   const std::string started = now_iso();
   std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", base.name.c_str(),
                with_commas(double(base.population.size)).c_str());
@@ -365,8 +390,14 @@ int cmd_inspect(const Options& opt) {
     for (const auto& name : f.children(prefix + "/summary")) {
       auto shape = f.shape(s + name);
       auto values = f.read_double(s + name);
+      // Files may be damaged or forged: check shape and labels before indexing with them.
+      if (shape.empty() || shape.size() > 2 || shape[0] == 0 || values.size() != shape[0] * (shape.size() > 1 ? shape[1] : 1))
+        throw IoError(opt.file + ": '" + s + name + "' is not a non-empty 1- or 2-d table");
       const std::size_t R = shape[0], C = shape.size() > 1 ? shape[1] : 1;
       auto labels = shape.size() > 1 ? f.scale_labels(s + name, 1) : std::vector<std::string>{};
+      if (C > 1 && labels.size() != C)
+        throw IoError(opt.file + ": '" + s + name + "' has " + std::to_string(C) + " columns but " +
+                      std::to_string(labels.size()) + " labels on its second axis");
       std::printf("\n%s\n", name.c_str());
       for (std::size_t c = 0; c < C; ++c) {
         if (name == "exits" && c < std::size_t(kActiveStages)) continue;  // only the exits are ever non-zero
@@ -387,6 +418,10 @@ int cmd_inspect(const Options& opt) {
     auto names = f.scale_labels("/compare/averted_mean", 0);
     auto m = f.read_double("/compare/averted_mean"), lo = f.read_double("/compare/averted_lo"), hi = f.read_double("/compare/averted_hi");
     auto cost = f.read_double("/compare/cost"), cpa = f.read_double("/compare/cost_per_victim_averted");
+    for (auto* v : {&m, &lo, &hi, &cost, &cpa})
+      if (v->size() != names.size())
+        throw IoError(opt.file + ": the /compare tables do not match the " + std::to_string(names.size()) +
+                      " intervention labels of /compare/averted_mean");
     std::printf("\n%-32s %24s %14s %16s\n", "intervention", "victims averted (95% CI)", "cost USD", "USD per averted");
     for (std::size_t i = 0; i < names.size(); ++i)
       std::printf("%-32s %10.1f (%5.1f, %5.1f) %14s %16s\n", names[i].c_str(), m[i], lo[i], hi[i], with_commas(cost[i]).c_str(),

@@ -9,6 +9,7 @@ namespace redes {
 
 struct Options {
   std::string file, output, what, shard, write_scenario;
+  std::string max_memory;  // "" = the memory available now; "0" = no limit
   std::vector<std::string> interventions, files, leave_out;
   std::string host = "127.0.0.1", lang = "es";  // serve
   int port = 8080;

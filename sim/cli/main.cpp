@@ -15,6 +15,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/errors.hpp"
+#include "sim/io/safe_output.hpp"
 
 using namespace redes;
 
@@ -29,11 +30,15 @@ int main(int argc, char** argv) {
     c->add_option("--seed", opt.seed, "random seed (default: the scenario's seed)");
     c->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
     if (replicates) c->add_option("--replicates", opt.replicates, "independent replicates")->check(CLI::Range(1, 100000));
+    c->add_option("--max-memory", opt.max_memory, "refuse when the estimated peak memory exceeds this (8G, 512M; 0: no "
+                                                  "limit; default: the memory available now)");
   };
 
   auto* validate = app.add_subcommand("validate", "check a scenario file without running it");
   validate->add_option("file", opt.file, "scenario YAML")->required();
   validate->add_flag("--strict", opt.strict, "require source:/assumed:/calibrated: on every numeric parameter");
+  validate->add_option("--threads", opt.threads, "threads the estimate of peak memory assumes (default: all cores)")
+      ->check(CLI::PositiveNumber);
 
   auto* population = app.add_subcommand("population", "build the synthetic population and social graph and describe them");
   population->add_option("file", opt.file, "scenario YAML")->required();
@@ -90,6 +95,7 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
 
   CLI11_PARSE(app, argc, argv);
+  io::install_signal_cleanup();
   std::unique_ptr<tbb::global_control> limit;
   if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);
   else opt.threads = tbb::info::default_concurrency();
@@ -109,7 +115,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const IoError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
-    return 3;
+    // After a failed write (a full disk) HDF5 keeps the file open with unwritable dirty blocks
+    // and crashes flushing them in its atexit shutdown; the temporary file is already removed,
+    // so leave without running HDF5's shutdown.
+    std::fflush(nullptr);
+    std::_Exit(3);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -188,7 +188,8 @@ class Run {
         res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
       }
     }
-    for (int p = 0; p < kPlatforms; ++p) res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
+    if (day >= 0)  // daily arrays hold the window only (a negative day would write before them)
+      for (int p = 0; p < kPlatforms; ++p) res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
     shock_ = ShockState{};
     for (const auto& s : sc_.shocks) {
       if (day < s.start_day || day >= s.end_day) continue;

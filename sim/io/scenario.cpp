@@ -152,17 +152,17 @@ void read_recruitment(Reader r, Scenario& s) {
   q.platform_mix = platform_weights(rc, "platform_mix", "online recruiters' relative effort per platform");
   q.capacity = int(rc.integer("capacity", {1, 1000, false, "an integer in [1, 1000]"}, "concurrent targets per recruiter"));
   q.local_share = rc.number("local_share", Range::unit(), "share of targets sought in the home department");
-  q.replacement_days = rc.number("replacement_days", Range::positive(), "mean days until an arrested recruiter is replaced (demand persists)");
+  q.replacement_days = rc.number("replacement_days", {0, 36500, true, "a number of days in (0, 36500]"}, "mean days until an arrested recruiter is replaced (demand persists)");
   q.displacement = rc.boolean("displacement", false, "recruiters shift platforms away from moderation and cooperation");
   q.displacement_sensitivity = rc.number("displacement_sensitivity", 3.0, Range::non_negative(), "strength of the platform shift");
   rc.finish();
 
   auto f = r.section("fishing", "fake job or modelling offers posted on platforms");
-  s.fishing.ad_rate = f.number("ad_rate", Range::non_negative(), "ads posted per fishing recruiter per day");
-  s.fishing.ad_audience = f.number("ad_audience", Range::non_negative(), "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
+  s.fishing.ad_rate = f.number("ad_rate", {0, 100, false, "a number of ads per day in [0, 100]"}, "ads posted per fishing recruiter per day");
+  s.fishing.ad_audience = f.number("ad_audience", {0, 1e7, false, "a number of users in [0, 1e7]"}, "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
   s.fishing.share_prob = f.number("share_prob", Range::probability(), "probability a reached user passes the ad to each platform tie");
   s.fishing.respond_base = f.number("respond_base", Range::probability(), "response probability at full economic need");
-  s.fishing.max_ad_days = f.number("max_ad_days", Range::positive(), "days an ad stays up if not removed");
+    s.fishing.max_ad_days = f.number("max_ad_days", {0, 3650, true, "a number of days in (0, 3650]"}, "days an ad stays up if not removed");
   {
     // Sharing cascades are bounded by design (each person receives an ad by share at most once,
     // and at most kMaxLiveShares people hold shares of live ads at once). A supercritical cascade
@@ -357,6 +357,8 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   if (std::sscanf(s.start_date.c_str(), "%d-%d-%d", &y, &m, &d) != 3 ||
       !std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}.ok())
     cal.fail("start", "expected a date YYYY-MM-DD, got '" + s.start_date + "'");
+  // Dates become day counts and calendar years index demographic tables: keep them near today.
+  if (y < 1900 || y > 2200) cal.fail("start", "the year must lie in [1900, 2200], got " + std::to_string(y));
   s.start_year = y;
   double years = cal.number("years", {0.01, 50, false, "a number of years in [0.01, 50]"}, "length of the simulated period (years of 365 days)");
   s.days = std::max(1, int(std::lround(years * 365)));

@@ -8,12 +8,20 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "sim/io/reader.hpp"  // closest_match
 
 namespace redes::io {
 
 namespace fs = std::filesystem;
+
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
 
 const Node* Node::find(std::string_view key) const {
   if (kind != Kind::Map) return nullptr;
@@ -36,7 +44,8 @@ std::string describe(const Node& n) {
 
 namespace {
 
-constexpr int kMaxDepth = 200;  // guards against alias loops and runaway nesting
+constexpr int kMaxDepth = 200;
+constexpr std::size_t kMaxYamlBytes = std::size_t{8} << 20;  // guards against alias loops and runaway nesting
 
 // Turns yaml-cpp marks (0-based, columns in bytes) into 1-based locations with columns in
 // characters, as editors show them.
@@ -104,10 +113,20 @@ class Positions {
   std::vector<std::size_t> starts_;
 };
 
-Node convert(const YAML::Node& y, const Positions& pos, int depth) {
+// Aliases share nodes in yaml-cpp but are copied here, so nested aliases ("billion laughs") could
+// expand exponentially. Every node costs one unit of a budget of one per byte of text plus a
+// margin: text without aliases never needs more, so only alias expansion can exhaust it.
+struct Budget {
+  std::size_t left, limit;
+};
+
+Node convert(const YAML::Node& y, const Positions& pos, int depth, Budget& budget) {
   Node n;
   n.loc = pos.at(y.Mark());
   if (depth > kMaxDepth) throw ScenarioError(n.loc, "", "the YAML is nested too deeply (or an alias refers to itself)");
+  if (budget.left-- == 0)
+    throw ScenarioError(n.loc, "", "aliases (*name) expand to more than " + std::to_string(budget.limit) +
+                                       " values; write the values out or share them with include:");
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -120,28 +139,33 @@ Node convert(const YAML::Node& y, const Positions& pos, int depth) {
     case YAML::NodeType::Sequence:
       n.kind = Node::Kind::Sequence;
       for (const auto& item : y) {
-        Node child = convert(item, pos, depth + 1);
+        Node child = convert(item, pos, depth + 1, budget);
         if (child.is_null() && !pos.explicit_null(item.Mark())) child.loc = pos.dash_before(item.Mark());
         n.seq.push_back(std::move(child));
       }
       break;
-    case YAML::NodeType::Map:
+    case YAML::NodeType::Map: {
       n.kind = Node::Kind::Map;
+      // Duplicate check by hash: a linear scan made parsing quadratic in the keys of one map.
+      std::unordered_map<std::string, std::size_t> seen;
       for (auto it = y.begin(); it != y.end(); ++it) {
         const Location key_loc = pos.at(it->first.Mark());
         if (!it->first.IsScalar() || it->first.Scalar().empty())
           throw ScenarioError(key_loc, "", "a map key must be plain, non-empty text");
         const std::string key = it->first.Scalar();
-        if (const Node* first = n.find(key))
+        if (auto [at, fresh] = seen.emplace(key, n.map.size()); !fresh) {
+          const Node& first = n.map[at->second].second;
           throw ScenarioError(key_loc, key, "duplicate key '" + key + "' (first written at line " +
-                                                std::to_string(first->key_loc.line) + ", column " +
-                                                std::to_string(first->key_loc.column) + ")");
-        Node child = convert(it->second, pos, depth + 1);
+                                                std::to_string(first.key_loc.line) + ", column " +
+                                                std::to_string(first.key_loc.column) + ")");
+        }
+        Node child = convert(it->second, pos, depth + 1, budget);
         child.key_loc = key_loc;
         if (child.is_null() && !pos.explicit_null(it->second.Mark())) child.loc = key_loc;
         n.map.emplace_back(key, std::move(child));
       }
       break;
+    }
   }
   return n;
 }
@@ -433,6 +457,12 @@ void emit(YAML::Emitter& out, const Node& n) {
 }  // namespace
 
 Node parse_yaml(std::string_view text, const std::string& filename) {
+  // yaml-cpp needs about 1 s and 100 MB per 2 MB of keys; hand-written scenarios are kilobytes,
+  // and bulk data (edge lists) lives in CSV files the scenario names.
+  if (text.size() > kMaxYamlBytes)
+    throw ScenarioError({filename, 1, 1}, "", "the file is " + std::to_string(text.size() >> 20) +
+                                                  " MiB; YAML files are limited to " + std::to_string(kMaxYamlBytes >> 20) +
+                                                  " MiB (put bulk data such as edge lists in CSV files)");
   const Positions pos(text, filename);
   std::vector<YAML::Node> docs;
   try {
@@ -452,7 +482,8 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
     throw ScenarioError({filename, 1, 1}, "", "the file is empty; expected a map of scenario keys");
   if (docs.size() > 1)
     throw ScenarioError(pos.at(docs[1].Mark()), "", "the file holds more than one YAML document ('---'); expected one");
-  return convert(docs[0], pos, 0);
+  Budget budget{text.size() + 1000, text.size() + 1000};
+  return convert(docs[0], pos, 0, budget);
 }
 
 Node load_scenario_tree(const fs::path& file) {

@@ -13,6 +13,15 @@
 namespace redes::io {
 
 struct Node {
+  // Declared, defined in the .cpp: clang with libstdc++ cannot check the implicit ones of a type
+  // holding pair<string, Node> while Node is incomplete (the fuzz build uses clang).
+  Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+  ~Node();
+
   enum class Kind { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
   std::string scalar;                              // Scalar: the text as written
