@@ -6,7 +6,7 @@ JOBS    ?= 2
 REPLICATES ?= 10
 DEBS := cmake ninja-build g++ pkg-config git \
         libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools librandom123-dev \
-        libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev libopenmpi-dev openmpi-bin \
+        libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev libeigen3-dev libopenmpi-dev openmpi-bin \
         python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest
 # Optional: the report test renders in headless Chromium when it is installed.
 BROWSER_DEBS := chromium

@@ -71,7 +71,16 @@ std::string scale_note(const Scenario& sc) {
 
 int cmd_validate(const Options& opt) {
   Scenario sc = load_scenario(opt.file, opt.strict);
-  auto ivs = build_interventions(sc);
+  auto ivs = build_interventions(sc, opt.strict);
+  if (!opt.interventions.empty()) {  // intervention files, each checked as an arm on this scenario
+    const io::Node base_tree = io::load_scenario_tree(opt.file);
+    for (const auto& file : opt.interventions) {
+      const Arm arm = arm_from_files(base_tree, opt.file, file);
+      const auto arm_ivs = build_interventions(arm.scenario, opt.strict);
+      std::printf("%s: valid intervention file '%s': %zu intervention(s)%s\n", file.c_str(), arm.name.c_str(),
+                  arm_ivs.size() - ivs.size(), opt.strict ? "; effects and costs are distributions with provenance" : "");
+    }
+  }
   std::printf("%s: valid scenario '%s': %s persons in %d departments, %d days from %s, %zu intervention(s), %zu shock(s)%s\n",
               opt.file.c_str(), sc.name.c_str(), with_commas(double(sc.population.size)).c_str(), sc.department_count(),
               sc.days, sc.start_date.c_str(), ivs.size(), sc.shocks.size(), opt.strict ? "; every parameter has provenance" : "");

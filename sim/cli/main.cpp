@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
 
   auto* validate = app.add_subcommand("validate", "check a scenario file without running it");
   validate->add_option("file", opt.file, "scenario YAML")->required();
+  validate->add_option("interventions", opt.interventions, "intervention YAML files to check on the scenario");
   validate->add_flag("--strict", opt.strict, "require source:/assumed:/calibrated: on every numeric parameter");
 
   auto* population = app.add_subcommand("population", "build the synthetic population and social graph and describe them");
