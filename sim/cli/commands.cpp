@@ -17,6 +17,7 @@
 #include "sim/engine/compare.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/decision/study.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/reader.hpp"
@@ -246,7 +247,27 @@ int cmd_run(const Options& opt) {
   return 0;
 }
 
+int cmd_compare_draws(const Options& opt) {
+  decision::DrawsOptions d;
+  d.baseline = opt.file;
+  d.interventions = opt.interventions;
+  d.posterior = opt.posterior;
+  d.draws = std::max(1, opt.draws);
+  d.replicates = opt.replicates;
+  d.threads = opt.threads;
+  d.seed_given = opt.seed.has_value();
+  d.seed = opt.seed.value_or(0);
+  d.wtp = opt.wtp;
+  const fs::path out = default_output(opt, "compare");
+  ensure_parent(out);
+  const auto res = decision::run_draws(d);
+  decision::write_draws(out.string(), d, res);
+  std::printf("%swrote %s\n", decision::describe_draws(d, res).c_str(), out.c_str());
+  return 0;
+}
+
 int cmd_compare(const Options& opt) {
+  if (opt.draws > 0 || !opt.posterior.empty()) return cmd_compare_draws(opt);
   io::Node base_tree = io::load_scenario_tree(opt.file);
   Scenario base = scenario_from_tree(base_tree, opt.file);
   std::vector<Scenario> arms;

@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   compare->add_option("baseline", opt.file, "baseline scenario YAML")->required();
   compare->add_option("interventions", opt.interventions, "intervention YAML files")->required();
   compare->add_option("-o,--output", opt.output, "HDF5 output (default: out/compare.h5)");
+  compare->add_option("--draws", opt.draws, "draws of uncertain inputs (effects, costs, posterior); writes /decision")->check(CLI::Range(1, 100000));
+  compare->add_option("--posterior", opt.posterior, "calibration file: each draw resamples a posterior particle by weight")->check(CLI::ExistingFile);
+  compare->add_option("--wtp", opt.wtp, "willingness to pay per victim averted (USD) for the decision")->check(CLI::PositiveNumber);
   common(compare, true);
 
   auto* sweep = app.add_subcommand("sweep", "run a sweep file's design (grid, latin hypercube or saltelli) with Sobol sensitivity;\n"
