@@ -59,23 +59,24 @@ OptimizeResult optimize(const std::vector<int>& levels, double budget,
       while (i < n && ++k[i] == coarse[i].size()) k[i++] = 0;
       if (i == n) break;
     }
-    // Local refinement: one-level moves of one intervention, or of two in opposite or the
-    // same direction (trading budget between them), until none improves.
+    // Local refinement: every combination of levels of two interventions, the others held
+    // (moves budget between any pair in one step), until no pair improves.
     for (bool improved = !best.empty(); improved;) {
       improved = false;
-      Allocation cand = best;
       for (std::size_t i = 0; i < n; ++i)
-        for (int di : {-1, 1})
-          for (std::size_t j = i; j < n; ++j)
-            for (int dj : {-1, 0, 1}) {
-              if (j == i && dj != 0) continue;
+        for (std::size_t j = i + 1; j < n; ++j) {
+          Allocation cand = best;
+          for (int li = 0; li < levels[i]; ++li)
+            for (int lj = 0; lj < levels[j]; ++lj) {
               Allocation a = best;
-              a[i] += di;
-              if (j != i) a[j] += dj;
-              if (a[i] < 0 || a[i] >= levels[i] || a[j] < 0 || a[j] >= levels[j]) continue;
+              a[i] = li, a[j] = lj;
               if (better(a, cand)) cand = a;
             }
-      if (cand != best) best = cand, improved = true;
+          if (cand != best) best = cand, improved = true;
+        }
+      if (n == 1)
+        for (int l = 0; l < levels[0]; ++l)
+          if (better(Allocation{l}, best)) best = Allocation{l}, improved = true;
     }
   }
   res.best = best;

@@ -1,9 +1,11 @@
 // decision/optimize: which coverages of which interventions avert the most victims within a
 // budget. The search: every allocation when the grid of coverage levels is small; otherwise a
 // coarse design (each intervention at its lowest, middle and highest level) and then a local
-// refinement (moves of one level in one or two interventions, from the best feasible
-// allocation, until none improves). Averted victims rise with coverage and costs add up, so the
-// best allocation lies on the budget boundary, which the pairwise moves walk along.
+// refinement (every level combination of each pair of interventions, others held, from the
+// best feasible allocation, until no pair improves). Averted victims rise with coverage and costs add up, so the
+// best allocation lies on the budget boundary, which the pairwise moves walk along. The
+// refinement is a heuristic (a three-way trade can be missed), so grids up to 1,024
+// allocations (e.g. five interventions at four coverages) are enumerated exactly.
 #pragma once
 #include <functional>
 #include <map>
@@ -29,6 +31,6 @@ struct OptimizeResult {
 /// `levels[i]` = number of coverage levels of intervention i (level 0 = not funded).
 /// `exhaustive_up_to`: enumerate every allocation when the grid has at most this many.
 OptimizeResult optimize(const std::vector<int>& levels, double budget,
-                        const std::function<Evaluation(const Allocation&)>& evaluate, int exhaustive_up_to = 64);
+                        const std::function<Evaluation(const Allocation&)>& evaluate, int exhaustive_up_to = 1024);
 
 }  // namespace redes::decision
