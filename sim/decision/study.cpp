@@ -131,7 +131,8 @@ DrawsResult run_draws(const DrawsOptions& opt) {
       for (std::size_t j = 0; j < ivs.size(); ++j)
         for (const auto& p : ivs[j]->uncertain()) {
           const std::string id = ivs[j]->type() + "/" + p.name;
-          Draws dr(Rng(seed, std::uint32_t(d)), name_hash(id), 0, Stream::DecisionEffect);
+          const Rng effect_rng(seed, std::uint32_t(d));  // named: Draws keeps a reference to it
+          Draws dr(effect_rng, name_hash(id), 0, Stream::DecisionEffect);
           const double u = dr.uniform();
           set_value(arm.tree, "interventions[" + std::to_string(j) + "]." + p.name, p.dist.quantile(u), "drawn from " + p.dist.describe());
           changed = true;
