@@ -13,7 +13,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report and workshop-app tests render in headless Chromium (with its Selenium driver) when installed.
 BROWSER_DEBS := chromium chromium-driver
 
-.PHONY: deps deps-browser build demo test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
+.PHONY: deps deps-browser build demo decide test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -41,6 +41,17 @@ demo: build
 	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
 	  --replicates $(REPLICATES) -o out/compare.h5
 	$(PY) -m analysis.report out/ -o out/report.html
+
+# The decision section (README "Decisions under uncertainty"): draws of the posterior (when
+# `make calibrate` has written out/calibration.h5) and of intervention effects and costs, x
+# replicates per arm, on the 1:10 sample; then the section as HTML.
+DRAWS ?= 20
+decide: build
+	mkdir -p out
+	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
+	  --draws $(DRAWS) --replicates 2 $$(test -f out/calibration.h5 && echo --posterior out/calibration.h5) \
+	  -o out/decision.h5
+	$(PY) -m analysis.decision out/decision.h5 -o out/decision.html
 
 test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -19,6 +19,7 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/memory_estimate.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/decision/study.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/reader.hpp"
@@ -55,7 +56,16 @@ std::string scale_note(const Scenario& sc) {
 
 int cmd_validate(const Options& opt) {
   Scenario sc = load_scenario(opt.file, opt.strict);
-  auto ivs = build_interventions(sc);
+  auto ivs = build_interventions(sc, opt.strict);
+  if (!opt.interventions.empty()) {  // intervention files, each checked as an arm on this scenario
+    const io::Node base_tree = io::load_scenario_tree(opt.file);
+    for (const auto& file : opt.interventions) {
+      const Arm arm = arm_from_files(base_tree, opt.file, file);
+      const auto arm_ivs = build_interventions(arm.scenario, opt.strict);
+      std::printf("%s: valid intervention file '%s': %zu intervention(s)%s\n", file.c_str(), arm.name.c_str(),
+                  arm_ivs.size() - ivs.size(), opt.strict ? "; effects and costs are distributions with provenance" : "");
+    }
+  }
   std::printf("%s: valid scenario '%s': %s persons in %d departments, %d days from %s, %zu intervention(s), %zu shock(s)%s\n",
               opt.file.c_str(), sc.name.c_str(), with_commas(double(sc.population.size)).c_str(), sc.department_count(),
               sc.days, sc.start_date.c_str(), ivs.size(), sc.shocks.size(), opt.strict ? "; every parameter has provenance" : "");
@@ -222,7 +232,27 @@ int cmd_run(const Options& opt) {
   return 0;
 }
 
+int cmd_compare_draws(const Options& opt) {
+  decision::DrawsOptions d;
+  d.baseline = opt.file;
+  d.interventions = opt.interventions;
+  d.posterior = opt.posterior;
+  d.draws = std::max(1, opt.draws);
+  d.replicates = opt.replicates;
+  d.threads = opt.threads;
+  d.seed_given = opt.seed.has_value();
+  d.seed = opt.seed.value_or(0);
+  d.wtp = opt.wtp;
+  const fs::path out = default_output(opt, "compare");
+  ensure_parent(out);
+  const auto res = decision::run_draws(d);
+  decision::write_draws(out.string(), d, res);
+  std::printf("%swrote %s\n", decision::describe_draws(d, res).c_str(), out.c_str());
+  return 0;
+}
+
 int cmd_compare(const Options& opt) {
+  if (opt.draws > 0 || !opt.posterior.empty()) return cmd_compare_draws(opt);
   io::Node base_tree = io::load_scenario_tree(opt.file);
   Scenario base = scenario_from_tree(base_tree, opt.file);
   std::vector<Scenario> arms;

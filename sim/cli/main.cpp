@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
 
   auto* validate = app.add_subcommand("validate", "check a scenario file without running it");
   validate->add_option("file", opt.file, "scenario YAML")->required();
+  validate->add_option("interventions", opt.interventions, "intervention YAML files to check on the scenario");
   validate->add_flag("--strict", opt.strict, "require source:/assumed:/calibrated: on every numeric parameter");
   validate->add_option("--threads", opt.threads, "threads the estimate of peak memory assumes (default: all cores)")
       ->check(CLI::PositiveNumber);
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
   compare->add_option("baseline", opt.file, "baseline scenario YAML")->required();
   compare->add_option("interventions", opt.interventions, "intervention YAML files")->required();
   compare->add_option("-o,--output", opt.output, "HDF5 output (default: out/compare.h5)");
+  compare->add_option("--draws", opt.draws, "draws of uncertain inputs (effects, costs, posterior); writes /decision")->check(CLI::Range(1, 100000));
+  compare->add_option("--posterior", opt.posterior, "calibration file: each draw resamples a posterior particle by weight")->check(CLI::ExistingFile);
+  compare->add_option("--wtp", opt.wtp, "willingness to pay per victim averted (USD) for the decision")->check(CLI::PositiveNumber);
   common(compare, true);
 
   auto* sweep = app.add_subcommand("sweep", "run a sweep file's design (grid, latin hypercube or saltelli) with Sobol sensitivity;\n"

@@ -30,6 +30,7 @@ enum class Stream : std::uint16_t {
   // sweeps and calibration (entity = point or particle)
   SweepDesign = 80, SweepSeed = 81, Bootstrap = 82,
   AbcPrior = 90, AbcResample = 91, AbcPerturb = 92, CalibrationRun = 93, HistoryMatch = 94,
+  DecisionPosterior = 95, DecisionEffect = 96,  // compare --draws: posterior resampling, effect quantiles
   Test = 999,
 };
 

@@ -65,9 +65,9 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
     t->finish();
   }
   if (auto c = r.optional_section("cost", "cost in USD")) {
-    cost_.fixed = c->number("fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)");
-    cost_.per_person = c->number("per_person", 0.0, Range::non_negative(), "cost per person reached (USD)");
-    cost_.per_day = c->number("per_day", 0.0, Range::non_negative(), "running cost per active day (USD)");
+    read_uncertain_into(*c, "fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)", "cost.fixed", cost_.fixed);
+    read_uncertain_into(*c, "per_person", 0.0, Range::non_negative(), "cost per person reached (USD)", "cost.per_person", cost_.per_person);
+    read_uncertain_into(*c, "per_day", 0.0, Range::non_negative(), "running cost per active day (USD)", "cost.per_day", cost_.per_day);
     c->finish();
   }
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/core/rng.hpp"
+#include "sim/decision/distribution.hpp"
 #include "sim/interventions/effects.hpp"
 #include "sim/io/reader.hpp"
 #include "sim/io/scenario.hpp"
@@ -71,6 +72,10 @@ class Intervention {
   const std::string& name() const { return name_; }
   const std::string& type() const { return type_; }
   double coverage() const { return coverage_; }
+  /// Effects and costs given as distributions (empty when all are plain numbers).
+  const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
+  /// Sets uncertain parameter k (e.g. a drawn quantile) in place of its median.
+  void set_uncertain(std::size_t k, double value) { *uncertain_targets_.at(k) = value; }
 
  protected:
   /// Draws who is reached (with probability coverage * extra(i)) and on which day of the
@@ -89,6 +94,13 @@ class Intervention {
   /// Day cost: fixed on the start day (unless the schedule is empty), per_day while active,
   /// per_person for `reached`.
   double day_cost(int day, std::int64_t reached) const;
+  /// Reads `key` as a number or a distribution (see decision/distribution.hpp) into `target`.
+  void read_uncertain_into(io::Reader& r, std::string_view key, double fallback, const io::Range& range,
+                           std::string_view doc, std::string name, double& target) {
+    const std::size_t before = uncertain_.size();
+    target = read_uncertain(r, key, fallback, range, doc, std::move(name), uncertain_);
+    if (uncertain_.size() > before) uncertain_targets_.push_back(&target);
+  }
 
   std::string name_, type_;
   Schedule schedule_;
@@ -99,6 +111,8 @@ class Intervention {
   double people_per_person_ = 1.0;      // population.represents / population.size
 
  private:
+  std::vector<UncertainParameter> uncertain_;
+  std::vector<double*> uncertain_targets_;  // members of this object, parallel to uncertain_
   std::vector<PersonId> reach_people_;  // sorted by (day, person)
   std::vector<std::uint32_t> reach_day_begin_;
 };
@@ -112,7 +126,8 @@ const std::vector<InterventionType>& intervention_types();
 
 /// Builds every intervention of the scenario; unknown types fail with the valid names and a
 /// suggestion, at the node's file:line:column.
-std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& scenario);
+/// `strict`: effects and costs must be distributions with provenance (`validate --strict`).
+std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& scenario, bool strict = false);
 
 // --- template implementation ---
 template <class Extra>

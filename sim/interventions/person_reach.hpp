@@ -36,7 +36,7 @@ class PersonReach : public Intervention {
         if (d.uniform() < p) ctx.boosts.raise(Trait::Awareness, spread_layer_, *it, day, effect_ * peer_effect_, float(schedule_.half_life));
     }
   }
-  void read_effect(io::Reader& r, std::string_view doc) { effect_ = r.number("effect", io::Range::unit(), doc); }
+  void read_effect(io::Reader& r, std::string_view doc) { read_uncertain_into(r, "effect", -1, io::Range::unit(), doc, "effect", effect_); }
 
   Trait trait_ = Trait::Literacy;
   double effect_ = 0, peer_effect_ = 0.5;
