@@ -38,7 +38,11 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   out.expected_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0.0);
   out.expected_minor.assign(Y * kInstitutions, 0.0);
   out.expected_route.assign(std::size_t(kInstitutions) * kRoutes, 0.0);
-  const auto year_of = [&](int day) { return std::size_t(sc.year_of_day(day) - first_year); };
+  // Year index of each window day, computed once (year_of_day parses the start date; the expected
+  // counts ask for it once per victim, institution and day).
+  std::vector<std::uint16_t> year_index(std::size_t(std::max(sc.days, 1)));
+  for (int d = 0; d < sc.days; ++d) year_index[std::size_t(d)] = std::uint16_t(sc.year_of_day(d) - first_year);
+  const auto year_of = [&](int day) { return std::size_t(year_index[std::size_t(day)]); };
   // Detection chance of a record made on `day` in department `dep`: the modifiers in effect that
   // day (reporting channels, investigative capacity, platform cooperation) where the case is handled.
   const auto prob = [&](int inst, int dep, int platform, int day) {
@@ -97,7 +101,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_day * (1 - ob.p_sex_missing) : 0.0;
           out.expected_ict[y * kInstitutions + inst] += ict ? in_day * ob.p_ict_recorded : 0.0;
           out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_day;
-          out.expected_minor[y * kInstitutions + inst] += minor ? in_day : 0.0;
+          out.expected_minor[y * kInstitutions + inst] += v.age_group <= int(AgeGroup::Adolescent) ? in_day : 0.0;
           out.expected_route[std::size_t(inst) * kRoutes + v.route] += in_day;
         }
       }

@@ -222,7 +222,7 @@ void send_json(httplib::Response& res, int status, const json& body) {
 void send_error(httplib::Response& res, int status, const std::string& message) { send_json(res, status, {{"error", message}}); }
 
 httplib::Server* g_server = nullptr;
-extern "C" void on_signal(int) {
+void stop_server_on_signal(int) {
   if (g_server) g_server->stop();
 }
 
@@ -364,8 +364,8 @@ int cmd_serve(const Options& opt) {
     std::printf("Listening beyond this machine: anyone on the same network can open the app.\n");
   std::fflush(stdout);
   g_server = &svr;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, stop_server_on_signal);
+  std::signal(SIGTERM, stop_server_on_signal);
   svr.listen_after_bind();
   g_server = nullptr;
   return 0;
