@@ -33,7 +33,9 @@ TEST(Frontier, DominatedOptionsAreNeverOnTheFrontier) {
   EXPECT_NEAR(rows[4].icer, 500.0, 1e-9);
   EXPECT_NEAR(rows[5].icer, 1000.0, 1e-9);
   for (const auto& r : rows)
-    if (r.status != Status::Frontier) EXPECT_TRUE(std::isnan(r.icer));
+    if (r.status != Status::Frontier) {
+      EXPECT_TRUE(std::isnan(r.icer));
+    }
 }
 
 // Random option sets: no frontier option is dominated by any other option, and frontier ICERs
@@ -53,7 +55,9 @@ TEST(Frontier, RandomCasesHaveNoDominatedFrontierOptionAndRisingIcers) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (rows[i].status != Status::Frontier) continue;
       for (std::size_t j = 0; j < rows.size(); ++j)
-        if (j != i) EXPECT_FALSE(cost[j] <= cost[i] && effect[j] >= effect[i] && (cost[j] < cost[i] || effect[j] > effect[i]));
+        if (j != i) {
+          EXPECT_FALSE(cost[j] <= cost[i] && effect[j] >= effect[i] && (cost[j] < cost[i] || effect[j] > effect[i]));
+        }
       front.push_back({cost[i], effect[i]});
     }
     std::sort(front.begin(), front.end());
