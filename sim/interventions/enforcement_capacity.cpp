@@ -8,7 +8,7 @@ class EnforcementCapacity final : public Intervention {
  public:
   EnforcementCapacity(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
-    read_uncertain_into(r, "effect", -1, io::Range::non_negative(), "relative rise in investigative capacity (1 = doubled)", "effect", effect_);
+    effect_ = r.number("effect", io::Range::non_negative(), "relative rise in investigative capacity (1 = doubled)");
     r.finish();
   }
   unsigned phases() const override { return kPhaseModifiers; }
