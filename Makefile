@@ -8,11 +8,12 @@ DEBS := cmake ninja-build g++ pkg-config git \
         libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev hdf5-tools librandom123-dev \
         libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev libopenmpi-dev openmpi-bin \
         python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest \
-        python3-xarray python3-h5netcdf
-# Optional: the report test renders in headless Chromium when it is installed.
-BROWSER_DEBS := chromium
+        python3-xarray python3-h5netcdf libcpp-httplib-dev nlohmann-json3-dev libjs-chart.js python3-selenium \
+        libeigen3-dev clang
+# Optional: the report and workshop-app tests render in headless Chromium (with its Selenium driver) when installed.
+BROWSER_DEBS := chromium chromium-driver
 
-.PHONY: deps deps-browser build demo test bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
+.PHONY: deps deps-browser build demo decide test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -23,7 +24,7 @@ deps:
 
 # Optional: a failure here only means the browser test is skipped (it says so).
 deps-browser:
-	@dpkg-query -W -f='$${Status}\n' $(BROWSER_DEBS) 2>/dev/null | grep -q "ok installed" || \
+	@[ "$$(dpkg-query -W -f='$${Status}\n' $(BROWSER_DEBS) 2>/dev/null | grep -c "ok installed")" = "$(words $(BROWSER_DEBS))" ] || \
 	  { if [ "$$(id -u)" = 0 ]; then { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      --no-install-recommends $(BROWSER_DEBS); } || echo "deps-browser: chromium not installed; the browser test will be skipped"; \
 	    else echo "deps-browser: optional; as root: apt-get install -y $(BROWSER_DEBS)"; fi; }
@@ -41,9 +42,26 @@ demo: build
 	  --replicates $(REPLICATES) -o out/compare.h5
 	$(PY) -m analysis.report out/ -o out/report.html
 
+# The decision section (README "Decisions under uncertainty"): draws of the posterior (when
+# `make calibrate` has written out/calibration.h5) and of intervention effects and costs, x
+# replicates per arm, on the 1:10 sample; then the section as HTML.
+DRAWS ?= 20
+decide: build
+	mkdir -p out
+	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
+	  --draws $(DRAWS) --replicates 2 $$(test -f out/calibration.h5 && echo --posterior out/calibration.h5) \
+	  -o out/decision.h5
+	$(PY) -m analysis.decision out/decision.h5 -o out/decision.html
+
 test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
+
+# libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading;
+# Not yet in `make test`: under load a scenario-target run outlasted its time bound (open).
+FUZZ_SECONDS ?= 300
+fuzz: build
+	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: build bench-sweep
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
@@ -79,13 +97,13 @@ golden-update: build
 	$(PY) tests/golden/golden.py update --redes $(BUILD)/redes
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps
+	rm -rf $(BUILD) build-asan build-tsan build-tsan-deps build-fuzz
 
 docs: build
 	{ sed '/^| key | type | range | default | meaning |$$/q' scenarios/README.md; echo '|---|---|---|---|---|'; \
 	  ./$(BUILD)/redes list keys tests/data/all_keys.yaml --markdown; } > scenarios/README.md.tmp && mv scenarios/README.md.tmp scenarios/README.md
 
-# The README's report screenshot, produced by the code from the workshop pack.
+# The README's report and workshop-app screenshots, produced by the code from the workshop pack.
 screenshot: build
 	rm -rf out/shot && mkdir -p out/shot
 	./$(BUILD)/redes run scenarios/workshop/small.yaml --replicates 8 -o out/shot/run.h5
@@ -95,3 +113,4 @@ screenshot: build
 	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
 	  --disable-sync --no-first-run --user-data-dir=out/shot/chromium --hide-scrollbars --window-size=1100,1500 \
 	  --screenshot=analysis/report-screenshot.png file://$(CURDIR)/out/shot/report.html
+	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) tests/python/serve_screenshot.py sim/serve/app-screenshot.png

@@ -42,7 +42,8 @@ def open_h5(path) -> h5py.File:
 def _text(v):
     """Attribute and label values arrive as str, bytes or numpy scalars; give plain Python."""
     if isinstance(v, bytes):
-        return v.decode("utf-8")
+        # A damaged or forged file may hold any bytes: show them, never fail on them.
+        return v.decode("utf-8", errors="replace")
     if isinstance(v, np.generic):
         return _text(v.item())
     if isinstance(v, np.ndarray):

@@ -225,6 +225,30 @@ def forest(f):
 
 
 @_styled
+def benefits(f):
+    """Benefits beyond recruitments prevented: exploited person-days averted per intervention
+    (mean with 95% interval, paired over replicates)."""
+    cols, names = {}, None
+    for key in ("exploited_days_averted_mean", "exploited_days_averted_lo", "exploited_days_averted_hi"):
+        arr, ax = labelled(f, f"/compare/{key}", ["intervention"])
+        s = pd.Series(arr.astype(float), index=list(ax[0][1]))
+        names = list(s.index) if names is None else names
+        cols[key.replace("exploited_days_averted", "days")] = s.reindex(names)
+    t = pd.DataFrame(cols).rename_axis("intervention")
+    y = np.arange(len(t))
+    fig = _figure(12, max(3.5, 0.9 * len(t) + 2))
+    ax = fig.subplots()
+    ax.axvline(0, color="0.4", linewidth=1.5)
+    err = np.vstack([np.clip(t["days_mean"] - t["days_lo"], 0, None), np.clip(t["days_hi"] - t["days_mean"], 0, None)])
+    ax.errorbar(t["days_mean"], y, xerr=err, fmt="s", markersize=11, capsize=7, color=OKABE_ITO[2], linewidth=2.5)
+    ax.set_yticks(y, [pretty(n) for n in t.index])
+    ax.invert_yaxis()
+    ax.set_xlabel(f"exploited person-days averted vs baseline ({ESTIMATE})")
+    ax.set_title("Exploitation averted (rescue, shorter exploitation, prevention): mean and 95% interval")
+    return fig, t.reset_index()
+
+
+@_styled
 def cost_effectiveness(f):
     """Cost-effectiveness plane: victims averted (x, 95% interval) against cost (y, USD)."""
     t = _compare_table(f)
@@ -404,8 +428,12 @@ def calibration_fit(cal):
         ax.errorbar(t["model_median"], y + 0.12, xerr=_whiskers(t["model_median"], t["model_q05"], t["model_q95"]),
                     fmt="o", markersize=9, capsize=6, color=OKABE_ITO[0], linewidth=2.2,
                     label="calibrated model: median, 90% interval" if i == 0 else None)
-        ax.scatter(t["observed"], y - 0.12, marker="D", s=70, color=OKABE_ITO[6], zorder=3,
-                   label="observed (reference value)" if i == 0 else None)
+        fitted = t["fitted"].to_numpy(dtype=bool) if "fitted" in t else np.ones(len(t), dtype=bool)
+        ax.scatter(t["observed"][fitted], (y - 0.12)[fitted], marker="D", s=70, color=OKABE_ITO[6], zorder=3,
+                   label="observed, fitted" if i == 0 else None)
+        if (~fitted).any():
+            ax.scatter(t["observed"][~fitted], (y - 0.12)[~fitted], marker="D", s=70, facecolors="none",
+                       edgecolors=OKABE_ITO[5], linewidths=2, zorder=3, label="observed, left out (predicted)")
         ax.set_yticks(y, labels)
         ax.set_ylim(len(t) - 0.5, -0.5)
         ax.set_title(target, fontsize=15)

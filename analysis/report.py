@@ -408,6 +408,8 @@ def compare_report(f, rep: FileReport):
     rep.section("forest", "Victims averted", lambda: _plot_section(
         rep, "forest", lambda: plots.forest(f), "Forest plot of victims averted per intervention",
         "Mean victims averted with 95% interval over paired replicates. Model estimate."))
+    rep.section("benefits", "Beyond recruitments prevented: exploitation averted and rescues",
+                lambda: _benefits(f, rep))
     rep.section("cost_effectiveness", "Cost and effect", lambda: _plot_section(
         rep, "cost_effectiveness", lambda: plots.cost_effectiveness(f),
         "Scatter plot of cost against victims averted",
@@ -421,6 +423,44 @@ def compare_report(f, rep: FileReport):
         rep.section(f"averted_by_{dim}", f"Who benefits: victims averted by {plots.pretty(dim)}",
                     lambda dim=dim: _averted_by(f, rep, dim))
     _metadata_section(rep, md)
+
+
+BENEFIT_KEYS = ("exploited_days_averted_mean", "exploited_days_averted_lo", "exploited_days_averted_hi",
+                "rescued_more_mean", "rescued_more_lo", "rescued_more_hi", "cost_per_exploited_year_averted",
+                "cost_per_victim_averted")
+
+
+def benefit_sentence(name: str, days, lo, hi, rescued, rlo, rhi, cpy) -> str:
+    """'Enforcement capacity averts an estimated 1,200 exploited person-days (95% interval ...) and
+    rescues 3 more victims (95% interval ...), at USD 900 per exploited person-year averted (model estimate).'"""
+    label = plots.pretty(name).capitalize()
+    cost = (f", at {fmt_usd(cpy)} per exploited person-year averted" if math.isfinite(cpy) else "")
+    return (f"{label} averts an estimated {fmt_count(days)} exploited person-days (95% interval "
+            f"{fmt_range(lo, hi)}) and rescues {fmt_count(rescued)} more victims (95% interval "
+            f"{fmt_range(rlo, rhi)}){cost} (model estimate).")
+
+
+def _benefits(f, rep: FileReport):
+    """Rescue and shorter exploitation: outcomes that victims averted do not credit."""
+    t = pd.DataFrame({k: _by_intervention(f, k) for k in BENEFIT_KEYS})
+    rep.numbers["benefits"] = t
+    for name, r in t.iterrows():
+        rep.headlines.append(benefit_sentence(name, r.exploited_days_averted_mean, r.exploited_days_averted_lo,
+                                              r.exploited_days_averted_hi, r.rescued_more_mean, r.rescued_more_lo,
+                                              r.rescued_more_hi, r.cost_per_exploited_year_averted))
+    rows = [[plots.pretty(n), fmt_count(r.exploited_days_averted_mean),
+             fmt_range(r.exploited_days_averted_lo, r.exploited_days_averted_hi), fmt_count(r.rescued_more_mean),
+             fmt_range(r.rescued_more_lo, r.rescued_more_hi), fmt_usd(r.cost_per_victim_averted),
+             fmt_usd(r.cost_per_exploited_year_averted)] for n, r in t.iterrows()]
+    rep.body.append("<p>Enforcement and reporting also rescue victims and shorten exploitation. Exploited "
+                    "person-days averted are baseline minus intervention days in exploitation (window days); "
+                    "extra rescues are intervention minus baseline; both paired replicate by replicate (model "
+                    "estimate, 95% interval). Costs per person-year scale to the represented population.</p>"
+                    + table(["intervention", "exploited person-days averted", "95% interval", "extra victims rescued",
+                             "95% interval", "cost per victim averted", "cost per exploited person-year averted"], rows))
+    _plot_section(rep, "benefits_plot", lambda: plots.benefits(f),
+                  "Forest plot of exploited person-days averted per intervention",
+                  "Mean exploited person-days averted with 95% interval over paired replicates. Model estimate.")
 
 
 def _averted_by(f, rep: FileReport, dim: str):
@@ -738,14 +778,27 @@ def _hidden_table(cal, rep: FileReport, md: dict):
 
 def _fit(cal, rep: FileReport):
     inside = fit_inside(cal.fit)
-    rows = [[r.target, tp, fmt_value(r.observed), fmt_value(r.model_median),
-             f"{fmt_value(r.model_q05)} to {fmt_value(r.model_q95)}", "yes" if inside[tp] else "no"]
+    rows = [[r.target, tp, str(r.unit), fmt_value(r.observed), fmt_value(r.model_median),
+             f"{fmt_value(r.model_q05)} to {fmt_value(r.model_q95)}", "yes" if inside[tp] else "no",
+             ("fitted" if r.fitted else "left out (predicted)") + ("" if r.reachable else "; no simulation reached it")]
             for tp, r in cal.fit.iterrows()]
-    rep.body.append("<p>Each target value (from records) against what the calibrated model gives: posterior "
-                    "median and 90% interval of the simulated values (model estimate).</p>"
+    rep.body.append("<p>Posterior predictive check: each target value (from records) against what the calibrated "
+                    "model gives, posterior median and 90% interval of the simulated values (model estimate). "
+                    "Left-out targets were not fitted: the model predicts them. A target no simulation reached "
+                    "is out of the model's reach over the whole prior, not a matter of tolerance.</p>"
                     + '<div data-table="fit">' + table(
-                        ["target", "target point", "observed", "model median", "model 90% interval",
-                         "observed inside interval"], rows, 2) + "</div>")
+                        ["target", "target point", "unit", "observed", "model median", "model 90% interval",
+                         "observed inside interval", "role"], rows, 2) + "</div>")
+    hm = cal.history_matching
+    if hm is not None and len(hm):
+        hrows = [[str(w), f"{int(r.simulations):,}", fmt_pct(r.nonimplausible_fraction), fmt_pct(r.space_fraction),
+                  f"{int(r.emulators)}", fmt_pct(r.loo_coverage), f"{r.loo_max_abs_z:.1f}"] for w, r in hm.iterrows()]
+        rep.body.append("<p>History matching waves: simulations, share of the tested points left non-implausible, "
+                        "estimated share of the prior box left, and the emulators' leave-one-out diagnostics "
+                        "(share of standardised errors within 2, about 95% for a well-calibrated emulator).</p>"
+                        + '<div data-table="history_matching">' + table(
+                            ["wave", "simulations", "non-implausible", "of the prior box", "emulators",
+                             "LOO coverage", "max |z|"], hrows) + "</div>")
     _plot_section(rep, "fit", lambda: plots.calibration_fit(cal),
                   "Dot plot of observed target values against the calibrated model's median and 90% interval",
                   "Black diamonds: observed values; blue: the calibrated model's median with its 90% posterior "
@@ -853,10 +906,20 @@ def main(argv=None) -> int:
     parser.add_argument("-o", "--output", default="report.html", help="HTML file to write (default: report.html)")
     args = parser.parse_args(argv)
     try:
-        text, _ = render(input_files(args.path))
+        files = input_files(args.path)
+        out_path = Path(args.output)
+        for f in files:  # the report must never replace one of its inputs
+            if out_path.exists() and (out_path.resolve() == f.resolve() or os.path.samefile(out_path, f)):
+                raise ReportError(f"the output {args.output} is the input {f}; writing it would destroy the input: "
+                                  "choose another output name (-o)")
+        text, _ = render(files)
         out = write_atomic(args.output, text)
     except ReportError as e:
         print(f"report: error: {e}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as e:  # h5py decodes text attributes itself
+        print(f"report: error: {args.path} holds text that is not UTF-8 ({e.reason} at byte {e.start}); "
+              "the file is damaged or was not written by redes", file=sys.stderr)
         return 2
     print(out)
     return 0

@@ -284,6 +284,8 @@ class Calibration:
     victims: pd.DataFrame         # [hidden, true]: median, q05, q95 (file attributes)
     fit: pd.DataFrame             # [target_point]: target, observed, model_median, model_q05, model_q95
     fit_model: pd.DataFrame       # [particle] x target_point
+    history_matching: pd.DataFrame | None = None  # [wave]: simulations, nonimplausible_fraction, space_fraction,
+                                                  # emulators, loo_coverage, loo_max_abs_z (None without waves)
 
     def weighted_interval(self, column: str, level: float = 0.90) -> tuple[float, float, float]:
         """(median, lower, upper) of a posterior column under the particle weights."""
@@ -361,13 +363,29 @@ def load_calibration(f: h5py.File) -> Calibration:
                  "target points")
     # Without the attribute, a point's target is its label without a trailing year.
     fit.insert(0, "target", target_of or [t.rsplit(" ", 1)[0] if t[-4:].isdigit() else t for t in tps])
+    # Posterior predictive check (files from before it: every point fitted, reachability unknown).
+    for k, default in (("fitted", True), ("reachable", True)):
+        path = f"/calibration/fit/{k}"
+        fit[k] = (_read(f, path, ["target_point"], why, {"target_point": tps}).astype(int) != 0) if path in f else default
+    unit_of = [s.strip() for s in str(fa["unit_of_point"]).split("|")] if "unit_of_point" in fa else []
+    fit["unit"] = unit_of if len(unit_of) == len(tps) else ""
+    hm = None
+    if "/calibration/history_matching" in f:
+        hm = pd.DataFrame({k: np.asarray(f[f"/calibration/history_matching/{k}"][()], dtype=float)
+                           for k in ("simulations", "nonimplausible_fraction", "space_fraction")})
+        cover = np.asarray(f["/calibration/history_matching/loo_coverage"][()], dtype=float)
+        maxz = np.asarray(f["/calibration/history_matching/loo_max_abs_z"][()], dtype=float)
+        hm["emulators"] = np.isfinite(cover).sum(axis=1)
+        hm["loo_coverage"] = np.nanmean(np.where(np.isfinite(cover), cover, np.nan), axis=1)
+        hm["loo_max_abs_z"] = np.nanmax(np.where(np.isfinite(maxz), maxz, np.nan), axis=1)
+        hm.index = pd.Index(range(1, len(hm) + 1), name="wave")
 
     return Calibration(
         path=str(f.filename), metadata=md, name=str(md.get("calibration_name") or ""),
         method=str(md.get("method") or ""), stop_reason=str(md.get("stop_reason") or ""),
         simulations=_int_attr(md, "simulations"), parameters=parameters, posterior=post,
         generations=generations, generation_theta=generation_theta, summary=summary, victims=victims,
-        fit=fit, fit_model=fit_model)
+        fit=fit, fit_model=fit_model, history_matching=hm)
 
 
 

@@ -249,7 +249,8 @@ double Prior::density(double x) const {
   return 0.0;
 }
 
-AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const BatchSimulator& simulate) {
+AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const BatchSimulator& simulate,
+                  const std::function<bool(const std::vector<double>&)>& support) {
   validate(priors, s);
   const std::size_t P = priors.size();
   const std::size_t N = std::size_t(s.particles);
@@ -271,9 +272,14 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const 
     std::vector<std::vector<double>> thetas;
     std::vector<std::int64_t> ids;
     for (std::int64_t k = first; k < end; ++k) {
-      Draws d(rng, std::uint32_t(k), 0, Stream::AbcPrior);
       std::vector<double> theta(P);
-      for (std::size_t p = 0; p < P; ++p) theta[p] = priors[p].sample(d);
+      for (std::uint32_t attempt = 0;; ++attempt) {
+        Draws d(rng, std::uint32_t(k), attempt, Stream::AbcPrior);
+        for (std::size_t p = 0; p < P; ++p) theta[p] = priors[p].sample(d);
+        if (!support || support(theta)) break;
+        if (attempt == 1000000)
+          throw std::runtime_error("abc_smc: no prior draw inside the support in a million attempts");
+      }
       thetas.push_back(std::move(theta));
       ids.push_back(k);
     }
@@ -336,6 +342,7 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const 
           theta[p] = from_work(priors[p], u[p]);
           inside = theta[p] >= priors[p].lo && theta[p] <= priors[p].hi;
         }
+        if (inside && support) inside = support(theta);
         if (inside) {
           thetas.push_back(theta);
           works.push_back(u);

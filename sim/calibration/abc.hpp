@@ -64,7 +64,12 @@ struct AbcResult {
 /// last batch (at most batch - 1) is simulated but discarded, so results do not depend on `batch`.
 /// Throws std::invalid_argument on bad priors or settings (including a budget too small for the
 /// rejection step) and std::runtime_error when the simulator returns the wrong number of distances.
-AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& settings, const BatchSimulator& simulate);
+/// `support` (optional) restricts the prior to where it returns true (e.g. the space history
+/// matching left): prior draws outside are redrawn (keyed by attempt), perturbed particles outside
+/// are discarded like those outside the prior's bounds. Weights are unchanged (the restricted
+/// prior is the prior times a constant on the support).
+AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& settings, const BatchSimulator& simulate,
+                  const std::function<bool(const std::vector<double>&)>& support = {});
 
 /// Weighted quantile of one parameter of a generation (for posterior intervals): linear
 /// interpolation between sorted values placed at their cumulative weight midpoints.

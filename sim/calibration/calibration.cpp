@@ -46,15 +46,19 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-// A parsed model output name: "cases.police", "cases.prosecutor.department.Asuncion",
-// "female_share.prosecutor", "ict_share.police", "platform_share.women_ministry.whatsapp+facebook",
-// "recorded_victims".
+// A parsed model output name: "cases.police", "victims.prosecutor.department.Asuncion",
+// "female_share.prosecutor", "minor_share.prosecutor", "close_bond_share.women_ministry",
+// "ict_share.police", "platform_share.women_ministry.whatsapp+facebook", "recorded_victims".
 struct Output {
-  enum class Kind { Cases, FemaleShare, IctShare, PlatformShare, RecordedVictims } kind = Kind::Cases;
+  enum class Kind { Count, FemaleShare, MinorShare, CloseBondShare, IctShare, PlatformShare, RecordedVictims } kind = Kind::Count;
+  Unit unit = Unit::Victims;  // what the output counts: recorded cases or recorded victims
   int institution = 0, department = -1;
   std::vector<int> platforms;
   bool per_year = true, share = false;
 };
+
+const std::vector<std::string> kOutputHeads = {"cases", "victims", "female_share", "minor_share", "close_bond_share",
+                                               "ict_share", "platform_share", "recorded_victims"};
 
 Output parse_output(const std::string& model, const Scenario& sc, const io::Reader& r) {
   const auto parts = split(model, '.');
@@ -66,11 +70,12 @@ Output parse_output(const std::string& model, const Scenario& sc, const io::Read
   if (head == "recorded_victims") {
     need(1);
     o.kind = Output::Kind::RecordedVictims;
-  } else if (head == "cases") {
-    if (parts.size() != 2 && parts.size() != 4) r.fail("model", "write cases.<institution> or cases.<institution>.department.<name>");
+  } else if (head == "cases" || head == "victims") {
+    if (parts.size() != 2 && parts.size() != 4) r.fail("model", "write " + head + ".<institution> or " + head + ".<institution>.department.<name>");
+    o.unit = head == "cases" ? Unit::Cases : Unit::Victims;
     o.institution = institution_of(parts[1], r);
     if (parts.size() == 4) {
-      if (parts[2] != "department") r.fail("model", "write cases.<institution>.department.<name>");
+      if (parts[2] != "department") r.fail("model", "write " + head + ".<institution>.department.<name>");
       const auto& d = sc.population.departments;
       const auto it = std::find(d.begin(), d.end(), parts[3]);
       if (it == d.end()) {
@@ -79,11 +84,15 @@ Output parse_output(const std::string& model, const Scenario& sc, const io::Read
       }
       o.department = int(it - d.begin());
     }
-  } else if (head == "female_share" || head == "ict_share") {
+  } else if (head == "female_share" || head == "ict_share" || head == "minor_share" || head == "close_bond_share") {
     need(2);
-    o.kind = head == "female_share" ? Output::Kind::FemaleShare : Output::Kind::IctShare;
+    o.kind = head == "female_share" ? Output::Kind::FemaleShare
+             : head == "ict_share"  ? Output::Kind::IctShare
+             : head == "minor_share" ? Output::Kind::MinorShare
+                                     : Output::Kind::CloseBondShare;
     o.institution = institution_of(parts[1], r);
     o.share = true;
+    o.per_year = o.kind != Output::Kind::CloseBondShare;  // route shares are reported over a period, not by year
   } else if (head == "platform_share") {
     need(3);
     o.kind = Output::Kind::PlatformShare;
@@ -92,10 +101,21 @@ Output parse_output(const std::string& model, const Scenario& sc, const io::Read
     o.per_year = false;
     o.share = true;
   } else {
-    const std::string guess = io::closest_match(head, {"cases", "female_share", "ict_share", "platform_share", "recorded_victims"});
+    const std::string guess = io::closest_match(head, kOutputHeads);
     r.fail("model", "unknown model output '" + model + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
   }
   return o;
+}
+
+// The one place where units meet the observation model. Until the observation model groups
+// recorded victims into cases, an institution's recorded case is one recorded victim: both units
+// read expected_cases. When Observed gains expected recorded cases, `Unit::Cases` reads those.
+double expected_recorded(Unit unit, const Observed& o, std::size_t y, int inst, int dept, std::size_t nd) {
+  const std::vector<double>& counts = unit == Unit::Cases ? o.expected_cases : o.expected_cases;
+  double c = 0;
+  for (std::size_t d = 0; d < nd; ++d)
+    if (dept < 0 || int(d) == dept) c += counts[(y * kInstitutions + std::size_t(inst)) * nd + d];
+  return c;
 }
 
 bool is_null(const io::Node& n) {
@@ -132,6 +152,13 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
                                    "ict_share.<institution>, platform_share.<institution>.<platform>[+<platform>] (share recorded as recruited there), "
                                    "recorded_victims");
   const Output out = parse_output(target.model, sc, t);
+  const std::string unit = t.choice("unit", {"cases", "victims"}, "what the reference counts: cases (proceedings, investigations) or victims (persons)");
+  target.unit = unit == "cases" ? Unit::Cases : Unit::Victims;
+  if (target.unit != out.unit)
+    t.fail("unit", "the target counts " + unit + " but '" + target.model + "' counts " + unit_name(out.unit) +
+                       "; compare like with like (" + (out.unit == Unit::Cases ? "victims.<institution>" : "cases.<institution>") +
+                       " counts " + unit + ")");
+  target.group = t.string("group", target.name, "target group, for --leave-out (default: the target's name)");
   target.weight = t.number("weight", 1.0, io::Range::non_negative(), "weight of this target in the distance");
   std::vector<double> years_wanted = t.numbers("years", {}, {1900, 2100, false, "a year"}, 0, "years compared (per-year outputs)");
   const int first = sc.start_year, last = sc.year_of_day(sc.days - 1);
@@ -143,6 +170,12 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
     const io::Node* node = io::find_path(*reference, path);
     if (!node) t.fail("reference", "no '" + path + "' in " + reference_file);
     target.source = reference_file + ": " + path;
+    const std::string table = path.substr(0, path.find('.'));
+    const io::Node* table_unit = io::find_path(*reference, table + ".unit");
+    if (!table_unit || !table_unit->is_scalar())
+      t.fail("reference", "'" + table + "' in " + reference_file + " does not say what it counts; give it `unit: cases` or `unit: victims`");
+    if (table_unit->scalar != unit)
+      t.fail("unit", "'" + table + "' in " + reference_file + " counts " + table_unit->scalar + ", not " + unit);
     if (const io::Node* s = io::find_path(*reference, path.substr(0, path.find('.')) + ".source"); s && s->is_scalar())
       target.source += " (" + s->scalar + ")";
     if (node->is_seq()) {
@@ -158,9 +191,10 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
     const std::vector<double> values = t.numbers("value", {}, io::Range::non_negative(), 0, "reference values written out");
     target.source = t.string("source", "where the values come from");
     if (values.empty()) t.fail("value", "give `reference:` (a path in the reference file) or `value:` (numbers)");
-    if (out.per_year && values.size() != years_wanted.size())
+    const bool window = years_wanted.empty() && values.size() == 1;  // one value over the whole window
+    if (out.per_year && !window && values.size() != years_wanted.size())
       t.fail("value", fmt::format("{} value(s) for {} year(s)", values.size(), years_wanted.size()));
-    for (std::size_t i = 0; i < values.size(); ++i) series.emplace_back(out.per_year ? int(years_wanted[i]) : 0, values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i) series.emplace_back(out.per_year && !window ? int(years_wanted[i]) : 0, values[i]);
   }
   if (!out.per_year && series.size() != 1) t.fail("model", "'" + target.model + "' is one number over the horizon; give one value");
   const double share_spread = 5.0;
@@ -169,14 +203,14 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
   if (t.has("spread")) spread = t.number("spread", io::Range::positive(), "difference counted as one unit of distance");
   else t.number("spread", spread, io::Range::non_negative(), "difference counted as one unit of distance (default: sqrt of a count; 5 points for shares)");
   for (const auto& [year, value] : series) {
-    if (out.per_year) {
+    if (out.per_year && year != 0) {  // year 0: one figure over the whole window
       if (!years_wanted.empty() && std::find(years_wanted.begin(), years_wanted.end(), double(year)) == years_wanted.end()) continue;
       if (year < first || year > last)
         t.fail("years", fmt::format("{} is outside the simulated years {}-{}", year, first, last));
       target.years.push_back(year);
     }
     TargetPoint p;
-    p.label = out.per_year ? fmt::format("{} {}", target.name, year) : target.name;
+    p.label = out.per_year && year != 0 ? fmt::format("{} {}", target.name, year) : target.name;
     p.observed = value;
     p.spread = poisson && !t.has("spread") ? std::sqrt(std::max(value, 1.0)) : spread;
     target.points.push_back(p);
@@ -258,10 +292,47 @@ CalibrationSpec load_calibration(const fs::path& file) {
     s.abc.max_simulations = a->integer("max_simulations", 100000, {1, 1e12, false, "a positive integer"}, "simulation budget");
     a->finish();
   }
+  if (auto h = r.optional_section("history_matching", "history matching with Gaussian-process emulators before ABC (Vernon et al. 2010)")) {
+    s.history_matching = true;
+    s.hm.waves = int(h->integer("waves", 3, {1, 20, false, "an integer in [1, 20]"}, "waves of design, emulation and ruling out"));
+    s.hm.design = int(h->integer("design", 80, {2, 1e5, false, "an integer >= 2"}, "simulations per wave (space-filling design)"));
+    s.hm.candidates = int(h->integer("candidates", 20000, {100, 1e7, false, "an integer >= 100"}, "points tested for implausibility per wave"));
+    s.hm.cutoff = h->number("cutoff", 3.0, io::Range::positive(), "implausibility cutoff (3: Pukelsheim's rule)");
+    s.hm.rank = h->choice("use", {"max", "second_max"}, "max", "implausibility over targets: max, or second max (one badly emulated target cannot rule out)") == "max" ? 0 : 1;
+    s.model_discrepancy = h->number("model_discrepancy", 0.1, io::Range::non_negative(),
+                                    "sd of the model discrepancy as a share of each observed value");
+    if (s.hm.design < int(s.parameters.size()) + 3)
+      h->fail("design", fmt::format("a wave needs at least parameters + 3 = {} simulations", s.parameters.size() + 3));
+    h->finish();
+  }
+  s.leave_out = r.strings("leave_out", {}, {}, "target groups (or names) left out of the fit and predicted (validation)");
   s.abc.seed = s.seed;
+  s.hm.seed = s.seed;
   s.abc.batch = 16;  // results do not depend on it (abc.hpp); 16 keeps 2-16 cores busy
   r.finish();
+  try {
+    leave_out(s, s.leave_out);
+  } catch (const std::invalid_argument& e) {
+    r.fail("leave_out", e.what());
+  }
   return s;
+}
+
+void leave_out(CalibrationSpec& spec, const std::vector<std::string>& groups) {
+  for (const auto& g : groups) {
+    bool any = false;
+    for (auto& t : spec.targets)
+      if (t.group == g || t.name == g) t.fitted = false, any = true;
+    if (!any) {
+      std::vector<std::string> names;
+      for (const auto& t : spec.targets) names.push_back(t.group);
+      const std::string guess = io::closest_match(g, names);
+      throw std::invalid_argument("no target group or name '" + g + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+    }
+    if (std::find(spec.leave_out.begin(), spec.leave_out.end(), g) == spec.leave_out.end()) spec.leave_out.push_back(g);
+  }
+  if (std::none_of(spec.targets.begin(), spec.targets.end(), [](const Target& t) { return t.fitted; }))
+    throw std::invalid_argument("every target is left out; nothing to fit");
 }
 
 std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult& r, const Observed& o) {
@@ -273,14 +344,10 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
   const std::size_t nd = std::size_t(sc.department_count());
   // Expected recorded counts given the run's victims (observation.hpp): the detection draws add
   // no noise to the distance.
-  auto cases = [&](std::size_t y, int inst, int dept) {
-    double c = 0;
-    for (std::size_t d = 0; d < nd; ++d)
-      if (dept < 0 || int(d) == dept) c += o.expected_cases[(y * kInstitutions + std::size_t(inst)) * nd + d];
-    return c;
-  };
+  auto cases = [&](std::size_t y, int inst, int dept) { return expected_recorded(out.unit, o, y, inst, dept, nd); };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> v;
-  if (!out.per_year) {  // platform share over the horizon
+  if (out.kind == Output::Kind::PlatformShare) {  // platform share over the horizon
     double all = 0, some = 0;
     for (int p = 0; p < kPlatforms; ++p) {
       const double c = o.expected_platform[std::size_t(out.institution) * kPlatforms + std::size_t(p)];
@@ -289,24 +356,43 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
     }
     // Records name the platform only when they record the technology at all (p_ict_recorded), and
     // the reference counts what records say, so the model's share is of cases recorded as such.
-    v.push_back(all > 0 ? 100.0 * sc.observation.p_ict_recorded * some / all : std::numeric_limits<double>::quiet_NaN());
+    v.push_back(all > 0 ? 100.0 * sc.observation.p_ict_recorded * some / all : nan);
     return v;
   }
-  for (int year : t.years) {
-    const std::size_t y = std::size_t(year - sc.start_year);
-    switch (out.kind) {
-      case Output::Kind::RecordedVictims: v.push_back(scale * o.recorded_victims[y]); break;
-      case Output::Kind::Cases: v.push_back(scale * cases(y, out.institution, out.department)); break;
-      case Output::Kind::FemaleShare:
-      case Output::Kind::IctShare: {
-        const double all = cases(y, out.institution, -1);
-        const auto& part = out.kind == Output::Kind::FemaleShare ? o.expected_female : o.expected_ict;
-        v.push_back(all > 0 ? 100.0 * part[y * kInstitutions + std::size_t(out.institution)] / all
-                            : std::numeric_limits<double>::quiet_NaN());
-        break;
+  if (out.kind == Output::Kind::CloseBondShare) {  // trusted contacts, with or without a messaging app
+    double all = 0;
+    for (int k = 0; k < kRoutes; ++k) all += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(k)];
+    const double close = o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(Route::TrustedContact)];
+    v.push_back(all > 0 ? 100.0 * close / all : nan);
+    return v;
+  }
+  // Per-year outputs; a target without years takes the whole window (all simulated years).
+  std::vector<std::vector<std::size_t>> years;
+  for (int year : t.years) years.push_back({std::size_t(year - sc.start_year)});
+  if (t.years.empty()) {
+    years.emplace_back();
+    for (std::size_t y = 0; y < std::size_t(o.years); ++y) years.back().push_back(y);
+  }
+  for (const auto& ys : years) {
+    double num = 0, all = 0;
+    for (std::size_t y : ys) {
+      switch (out.kind) {
+        case Output::Kind::RecordedVictims: num += scale * o.recorded_victims[y]; break;
+        case Output::Kind::Count: num += scale * cases(y, out.institution, out.department); break;
+        case Output::Kind::FemaleShare:
+        case Output::Kind::IctShare:
+        case Output::Kind::MinorShare: {
+          all += cases(y, out.institution, -1);
+          const auto& part = out.kind == Output::Kind::FemaleShare ? o.expected_female
+                             : out.kind == Output::Kind::IctShare  ? o.expected_ict
+                                                                   : o.expected_minor;
+          num += part[y * kInstitutions + std::size_t(out.institution)];
+          break;
+        }
+        default: break;
       }
-      case Output::Kind::PlatformShare: break;
     }
+    v.push_back(!out.share ? num : all > 0 ? 100.0 * num / all : nan);
   }
   return v;
 }
@@ -314,7 +400,7 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
 double distance(const std::vector<Target>& targets, const std::vector<std::vector<double>>& model) {
   double sum = 0, n = 0;
   for (std::size_t t = 0; t < targets.size(); ++t)
-    for (std::size_t i = 0; i < targets[t].points.size(); ++i) {
+    for (std::size_t i = 0; i < targets[t].points.size() && targets[t].fitted; ++i) {
       const auto& p = targets[t].points[i];
       const double z = (model[t][i] - p.observed) / p.spread;
       sum += targets[t].weight * z * z;  // NaN (no case to take a share of) makes the distance NaN: rejected
@@ -322,6 +408,19 @@ double distance(const std::vector<Target>& targets, const std::vector<std::vecto
     }
   return n > 0 ? std::sqrt(sum / n) : 0.0;
 }
+
+namespace {
+
+// Unit-cube coordinates of a parameter over its prior's support (log scale for loguniform), where
+// history matching works.
+double to_unit(const Prior& p, double x) {
+  return p.kind == Prior::Kind::LogUniform ? std::log(x / p.lo) / std::log(p.hi / p.lo) : (x - p.lo) / (p.hi - p.lo);
+}
+double from_unit(const Prior& p, double u) {
+  return std::clamp(p.kind == Prior::Kind::LogUniform ? p.lo * std::pow(p.hi / p.lo, u) : p.lo + u * (p.hi - p.lo), p.lo, p.hi);
+}
+
+}  // namespace
 
 CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<void(std::int64_t)>& progress) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -333,36 +432,92 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     std::vector<double> fit;
     double true_victims = 0, recorded = 0;
   };
+  std::size_t points = 0;
+  for (const auto& t : spec.targets) points += t.points.size();
   std::mutex mutex;
   std::map<std::int64_t, SimOut> outputs;  // kept for every simulation: small, and the posterior needs its particles'
   std::int64_t simulations = 0;
+  CalibrationResult res;
+  res.sim_min.assign(points, std::numeric_limits<double>::infinity());
+  res.sim_max.assign(points, -std::numeric_limits<double>::infinity());
+  // One simulation: one replicate of the baseline with the proposed values, numbered by a hash of
+  // its id (ids are unique, replicates are 32-bit), observed; every target point's value.
+  auto run_one = [&](const std::vector<double>& theta, std::int64_t id) {
+    const Scenario sc = scenario_from_tree(sweep::with_values(base_tree, spec.parameters, theta, "calibration proposal"), spec.baseline);
+    auto world = worlds.get(sc, spec.seed);
+    const std::uint32_t replicate = Rng(spec.seed, 0).words(std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRun, 0, 0)[0];
+    const ReplicateResult r = Simulation(sc, world->pop, world->net).run(spec.seed, int(replicate));
+    const Observed o = observe(sc, r, Rng(spec.seed, replicate));
+    SimOut so;
+    for (const auto& t : spec.targets) {
+      const auto v = model_values(t, sc, r, o);
+      so.fit.insert(so.fit.end(), v.begin(), v.end());
+    }
+    so.true_victims = scale * double(std::count_if(r.victims.begin(), r.victims.end(), [](const Victim& v) { return v.day >= 0; }));
+    so.recorded = scale * std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0);
+    std::lock_guard lock(mutex);
+    for (std::size_t j = 0; j < points; ++j)
+      if (std::isfinite(so.fit[j])) res.sim_min[j] = std::min(res.sim_min[j], so.fit[j]), res.sim_max[j] = std::max(res.sim_max[j], so.fit[j]);
+    ++simulations;
+    return so;
+  };
+  auto distance_of = [&](const std::vector<double>& flat) {
+    std::vector<std::vector<double>> model;
+    std::size_t j = 0;
+    for (const auto& t : spec.targets) {
+      model.emplace_back(flat.begin() + long(j), flat.begin() + long(j + t.points.size()));
+      j += t.points.size();
+    }
+    return distance(spec.targets, model);
+  };
+  std::function<bool(const std::vector<double>&)> support;
+  if (spec.history_matching) {
+    std::vector<MatchTarget> targets;
+    std::vector<std::size_t> fitted_points;  // flat index of each history-matched output
+    std::size_t j = 0;
+    for (const auto& t : spec.targets)
+      for (const auto& p : t.points) {
+        if (t.fitted) {
+          const double md = spec.model_discrepancy * p.observed;
+          targets.push_back({p.label, p.observed, p.spread * p.spread, md * md});
+          fitted_points.push_back(j);
+        }
+        ++j;
+      }
+    const auto unit_sim = [&](const std::vector<std::vector<double>>& us, const std::vector<std::int64_t>& ids) {
+      std::vector<std::vector<double>> out(us.size());
+      tbb::parallel_for(std::size_t(0), us.size(), [&](std::size_t k) {
+        std::vector<double> theta(us[k].size());
+        for (std::size_t p = 0; p < theta.size(); ++p) theta[p] = from_unit(spec.priors[p], us[k][p]);
+        const SimOut so = run_one(theta, (std::int64_t(1) << 56) + ids[k]);  // apart from ABC's ids
+        for (std::size_t f : fitted_points) out[k].push_back(so.fit[f]);
+      });
+      if (progress) progress(simulations);
+      return out;
+    };
+    res.hm = history_match(spec.parameters.size(), targets, spec.hm, unit_sim);
+    res.hm_simulations = simulations;
+    support = [&](const std::vector<double>& theta) {
+      std::vector<double> u(theta.size());
+      for (std::size_t p = 0; p < u.size(); ++p) u[p] = to_unit(spec.priors[p], theta[p]);
+      return res.hm.plausible(u);
+    };
+    if (res.hm.nonimplausible.empty())
+      throw std::runtime_error("history matching ruled out the whole parameter space: no parameter values reproduce every "
+                               "fitted target within the cutoff (the model cannot reach them; see the waves printed above)");
+  }
   auto simulate = [&](const std::vector<std::vector<double>>& thetas, const std::vector<std::int64_t>& ids) {
     std::vector<double> dist(thetas.size());
     tbb::parallel_for(std::size_t(0), thetas.size(), [&](std::size_t k) {
-      const Scenario sc = scenario_from_tree(sweep::with_values(base_tree, spec.parameters, thetas[k], "calibration proposal"), spec.baseline);
-      auto world = worlds.get(sc, spec.seed);
-      // One replicate per simulation, numbered by a hash of its id (ids are unique, replicates are 32-bit).
-      const std::uint32_t replicate = Rng(spec.seed, 0).words(std::uint32_t(ids[k]), std::uint32_t(ids[k] >> 32), Stream::CalibrationRun, 0, 0)[0];
-      const ReplicateResult res = Simulation(sc, world->pop, world->net).run(spec.seed, int(replicate));
-      const Observed o = observe(sc, res, Rng(spec.seed, replicate));
-      std::vector<std::vector<double>> model;
-      SimOut so;
-      for (const auto& t : spec.targets) {
-        model.push_back(model_values(t, sc, res, o));
-        so.fit.insert(so.fit.end(), model.back().begin(), model.back().end());
-      }
-      so.true_victims = scale * double(res.victims.size());
-      so.recorded = scale * std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0);
-      dist[k] = distance(spec.targets, model);
+      SimOut so = run_one(thetas[k], ids[k]);
+      dist[k] = distance_of(so.fit);
       std::lock_guard lock(mutex);
       outputs[ids[k]] = std::move(so);
-      ++simulations;
     });
     if (progress) progress(simulations);
     return dist;
   };
-  CalibrationResult res;
-  res.abc = abc_smc(spec.priors, spec.abc, simulate);
+  res.abc = abc_smc(spec.priors, spec.abc, simulate, support);
   for (std::int64_t id : res.abc.posterior().id) {
     const SimOut& so = outputs.at(id);
     res.fit.push_back(so.fit);

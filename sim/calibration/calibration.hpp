@@ -12,12 +12,18 @@
 #include <vector>
 
 #include "sim/calibration/abc.hpp"
+#include "sim/calibration/emulator.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/io/scenario.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/sweep/spec.hpp"
 
 namespace redes::calib {
+
+/// What a reference figure counts: cases (proceedings, investigations; one may group several
+/// victims) or victims (persons). Calibration compares like with like.
+enum class Unit { Cases, Victims };
+inline const char* unit_name(Unit u) { return u == Unit::Cases ? "cases" : "victims"; }
 
 /// One reference value matched to one model output (e.g. police cases in 2021).
 struct TargetPoint {
@@ -28,6 +34,9 @@ struct TargetPoint {
 
 struct Target {
   std::string name, model, source;
+  std::string group;         // for leaving targets out (--leave-out); default: the name
+  Unit unit = Unit::Victims;
+  bool fitted = true;        // false: left out of the distance, predicted only
   double weight = 1;
   std::vector<int> years;    // per-year outputs; empty for horizon totals
   std::vector<TargetPoint> points;
@@ -42,8 +51,17 @@ struct CalibrationSpec {
   std::vector<sweep::Parameter> parameters;  // key, lo, hi, loc (the prior's support)
   std::vector<Prior> priors;
   std::vector<Target> targets;
+  std::vector<std::string> leave_out;  // target groups (or names) predicted, not fitted
   AbcSettings abc;
+  // History matching before ABC (enabled by a `history_matching:` section).
+  bool history_matching = false;
+  HistoryMatchSettings hm;
+  double model_discrepancy = 0.1;  // sd of the model discrepancy, as a share of each observed value
 };
+
+/// Marks the targets whose group or name is in `groups` as left out (predicted, not fitted).
+/// Throws std::invalid_argument naming a group that matches no target, or when nothing is left to fit.
+void leave_out(CalibrationSpec& spec, const std::vector<std::string>& groups);
 
 /// Reads a calibration file and the reference values it names; errors give file:line:column.
 CalibrationSpec load_calibration(const std::filesystem::path& file);
@@ -52,12 +70,16 @@ CalibrationSpec load_calibration(const std::filesystem::path& file);
 /// the run's victims (Observed::expected_*), scaled to the represented population, or shares of them.
 std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult& r, const Observed& o);
 
-/// Distance of a run's outputs to the targets: sqrt(sum_t w_t sum_i z_ti^2 / sum_t w_t n_t), z = (model - observed) / spread.
+/// Distance of a run's outputs to the fitted targets (left-out ones do not count):
+/// sqrt(sum_t w_t sum_i z_ti^2 / sum_t w_t n_t), z = (model - observed) / spread.
 double distance(const std::vector<Target>& targets, const std::vector<std::vector<double>>& model);
 
 /// What the posterior says, for the file, the printout and the calibrated scenario.
 struct CalibrationResult {
   AbcResult abc;
+  HistoryMatchResult hm;  // empty waves when history matching is off
+  std::vector<double> sim_min, sim_max;  // per target point, over every simulation (design waves and ABC)
+  std::int64_t hm_simulations = 0;
   // per posterior particle (in posterior order): simulated values of every target point, true and recorded victims
   std::vector<std::vector<double>> fit;      // [particle][target point], flattened over targets
   std::vector<double> true_victims, recorded_victims;  // scaled to the represented population, whole horizon
@@ -70,6 +92,15 @@ struct Interval {
   double median = 0, lo = 0, hi = 0;
 };
 Interval posterior_interval(const CalibrationResult& res, const std::vector<double>& per_particle);
+/// Posterior predictive check of one target value.
+struct PointCheck {
+  std::string label, unit;
+  double observed = 0, median = 0, lo = 0, hi = 0;  // posterior median and 5-95% interval of simulated values
+  bool inside = false, fitted = true;
+  bool reachable = false;  // some simulation of the whole calibration came within the observed value
+};
+std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const CalibrationResult& res);
+
 /// True minus recorded victims of each posterior particle.
 std::vector<double> hidden_victims(const CalibrationResult& res);
 

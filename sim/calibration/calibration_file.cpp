@@ -28,6 +28,28 @@ double weighted_q(const std::vector<double>& x, const std::vector<double>& w, do
 
 }  // namespace
 
+std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const CalibrationResult& res) {
+  std::vector<PointCheck> out;
+  const auto& w = res.abc.posterior().weight;
+  std::size_t j = 0;
+  for (const auto& t : spec.targets)
+    for (const auto& p : t.points) {
+      PointCheck c;
+      c.label = p.label;
+      c.unit = unit_name(t.unit);
+      c.observed = p.observed;
+      c.fitted = t.fitted;
+      std::vector<double> x(res.fit.size());
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = res.fit[i][j];
+      c.median = weighted_q(x, w, 0.5), c.lo = weighted_q(x, w, 0.05), c.hi = weighted_q(x, w, 0.95);
+      c.inside = p.observed >= c.lo && p.observed <= c.hi;
+      c.reachable = j < res.sim_min.size() && p.observed >= res.sim_min[j] && p.observed <= res.sim_max[j];
+      out.push_back(c);
+      ++j;
+    }
+  return out;
+}
+
 Interval posterior_interval(const CalibrationResult& res, const std::vector<double>& x) {
   const auto& w = res.abc.posterior().weight;
   return {weighted_q(x, w, 0.5), weighted_q(x, w, 0.05), weighted_q(x, w, 0.95)};
@@ -107,6 +129,55 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/fit/model_q95", {tp_ax}, fhi);
   f.array("/calibration/fit/model", {particle_ax, tp_ax}, fitm);
   f.attribute("/calibration/fit", "target_of_point", fmt::format("{}", fmt::join(target_of, "|")));
+  // Posterior predictive check of every target point, fitted or left out.
+  const auto ppc = predictive_check(spec, res);
+  std::vector<std::int32_t> inside(T), fitted(T), reachable(T);
+  std::vector<std::string> unit_of;
+  for (std::size_t k = 0; k < T; ++k)
+    inside[k] = ppc[k].inside, fitted[k] = ppc[k].fitted, reachable[k] = ppc[k].reachable, unit_of.push_back(ppc[k].unit);
+  f.array("/calibration/fit/inside", {tp_ax}, inside);
+  f.array("/calibration/fit/fitted", {tp_ax}, fitted);
+  f.array("/calibration/fit/reachable", {tp_ax}, reachable);
+  f.array("/calibration/fit/simulated_min", {tp_ax}, res.sim_min);
+  f.array("/calibration/fit/simulated_max", {tp_ax}, res.sim_max);
+  f.attribute("/calibration/fit", "unit_of_point", fmt::format("{}", fmt::join(unit_of, "|")));
+  f.attribute("/calibration/fit", "left_out", fmt::format("{}", fmt::join(spec.leave_out, "|")));
+  f.attribute("/calibration/fit", "check",
+              "posterior predictive check: inside = observed within the posterior's 5-95% interval of simulated values; "
+              "fitted = 0 for targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
+              "calibration (design waves and ABC) came within the observed value");
+  if (!res.hm.waves.empty()) {
+    const std::size_t W = res.hm.waves.size(), O = res.hm.targets.size();
+    std::vector<std::string> out_labels;
+    for (const auto& t : res.hm.targets) out_labels.push_back(t.label);
+    h5::Axis wave_ax{"wave", {}, {}};
+    for (std::size_t w = 0; w < W; ++w) wave_ax.values.push_back(std::int64_t(w + 1));
+    const h5::Axis out_ax = axis_named("fitted_point", out_labels);
+    std::vector<double> sims, frac, space, rmse(W * O), cover(W * O), maxz(W * O);
+    for (std::size_t w = 0; w < W; ++w) {
+      const Wave& wv = res.hm.waves[w];
+      sims.push_back(wv.simulations), frac.push_back(wv.nonimplausible_fraction), space.push_back(wv.space_fraction);
+      for (std::size_t o = 0; o < O; ++o) {
+        const bool has = res.hm.emulators[w][o].has_value();
+        rmse[w * O + o] = has ? wv.loo[o].rmse : std::nan("");
+        cover[w * O + o] = has ? wv.loo[o].coverage : std::nan("");
+        maxz[w * O + o] = has ? wv.loo[o].max_abs_z : std::nan("");
+      }
+    }
+    f.group("/calibration/history_matching");
+    f.array("/calibration/history_matching/simulations", {wave_ax}, sims);
+    f.array("/calibration/history_matching/nonimplausible_fraction", {wave_ax}, frac, "fraction");
+    f.array("/calibration/history_matching/space_fraction", {wave_ax}, space, "fraction");
+    f.array("/calibration/history_matching/loo_rmse", {wave_ax, out_ax}, rmse);
+    f.array("/calibration/history_matching/loo_coverage", {wave_ax, out_ax}, cover, "fraction");
+    f.array("/calibration/history_matching/loo_max_abs_z", {wave_ax, out_ax}, maxz);
+    f.attribute("/calibration/history_matching", "method",
+                "Gaussian-process emulators (linear mean, squared-exponential kernel, nugget; maximum marginal likelihood) "
+                "per fitted target value; implausibility |z - E[f(x)]| / sqrt(Var_em + Var_obs + Var_md) (Vernon et al. 2010)");
+    f.attribute("/calibration/history_matching", "cutoff", spec.hm.cutoff);
+    f.attribute("/calibration/history_matching", "use", spec.hm.rank == 0 ? "max" : "second_max");
+    f.attribute("/calibration/history_matching", "model_discrepancy", spec.model_discrepancy);
+  }
   const Interval hid = posterior_interval(res, hidden_victims(res)), tru = posterior_interval(res, res.true_victims);
   f.attribute("/calibration/summary", "hidden_victims_median", hid.median);
   f.attribute("/calibration/summary", "hidden_victims_q05", hid.lo);
@@ -122,7 +193,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.attribute("/metadata", "calibration_name", spec.name);
   f.attribute("/metadata", "calibration_file", spec.file.string());
   f.attribute("/metadata", "calibration_text", spec.text);
-  f.attribute("/metadata", "method", "ABC rejection then ABC-SMC with adaptive tolerances (Toni et al. 2009; Beaumont et al. 2009)");
+  f.attribute("/metadata", "method", std::string(spec.history_matching ? "history matching with Gaussian-process emulators (Vernon et al. 2010), then " : "") +
+                                        "ABC rejection then ABC-SMC with adaptive tolerances (Toni et al. 2009; Beaumont et al. 2009)");
   f.attribute("/metadata", "stop_reason", res.abc.stop_reason);
   f.attribute("/metadata", "simulations", res.simulations);
   f.attribute("/metadata", "seconds", res.seconds);

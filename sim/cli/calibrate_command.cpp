@@ -2,6 +2,7 @@
 // of every target and the implied hidden victims, each a model estimate with its interval.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -12,6 +13,7 @@
 #include "sim/io/errors.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/output.hpp"
+#include "sim/io/safe_output.hpp"
 
 namespace redes {
 
@@ -19,13 +21,20 @@ int cmd_calibrate(const Options& opt) {
   namespace fs = std::filesystem;
   // The seed belongs to the calibration file (`seed:`), recorded with it in the output.
   if (opt.seed) throw std::invalid_argument("calibrate: --seed is not used by calibrations; set `seed:` in the calibration file");
-  const calib::CalibrationSpec spec = calib::load_calibration(opt.file);  // all checked before any run
+  calib::CalibrationSpec spec = calib::load_calibration(opt.file);  // all checked before any run
+  calib::leave_out(spec, opt.leave_out);
   const fs::path out = opt.output.empty() ? fs::path("out") / (spec.name + ".h5") : fs::path(opt.output);
+  io::refuse_clobber(out, {opt.file});
+  if (!opt.write_scenario.empty()) io::refuse_clobber(opt.write_scenario, {opt.file, out});
+  io::OutputLock lock(out);
   const std::string started = now_iso();
   std::size_t points = 0;
   for (const auto& t : spec.targets) points += t.points.size();
   std::fprintf(stderr, "calibrating %zu parameter(s) to %zu target value(s) of '%s': %d particles, up to %d SMC generation(s)...\n",
                spec.parameters.size(), points, spec.name.c_str(), spec.abc.particles, spec.abc.generations);
+  if (spec.history_matching)
+    std::fprintf(stderr, "history matching first: up to %d wave(s) of %d simulations, cutoff %.1f\n", spec.hm.waves, spec.hm.design,
+                 spec.hm.cutoff);
   const auto t0 = Clock::now();
   double last = 0;
   const calib::CalibrationResult res = calib::calibrate(spec, [&](std::int64_t sims) {
@@ -41,6 +50,21 @@ int cmd_calibrate(const Options& opt) {
              q95 = in.read_double("/calibration/summary/q95");
   std::printf("\nredes calibrate '%s': %lld simulations in %.0f s; %s\n", spec.name.c_str(), (long long)res.simulations,
               res.seconds, res.abc.stop_reason.c_str());
+  if (!res.hm.waves.empty()) {
+    std::printf("history matching (cutoff %.1f on the %s implausibility; %lld simulations):\n", spec.hm.cutoff,
+                spec.hm.rank == 0 ? "largest" : "second largest", (long long)res.hm_simulations);
+    std::printf("%-5s %12s %16s %14s %26s\n", "wave", "simulations", "non-implausible", "of the space", "emulators' leave-one-out");
+    for (std::size_t w = 0; w < res.hm.waves.size(); ++w) {
+      const auto& W = res.hm.waves[w];
+      double cov = 0, maxz = 0;
+      int n = 0;
+      for (std::size_t o = 0; o < W.loo.size(); ++o)
+        if (res.hm.emulators[w][o]) cov += W.loo[o].coverage, maxz = std::max(maxz, W.loo[o].max_abs_z), ++n;
+      std::printf("%-5zu %12d %15.1f%% %13.2f%%   %d emulators, coverage %.0f%%, max |z| %.1f\n", w + 1, W.simulations,
+                  100 * W.nonimplausible_fraction, 100 * W.space_fraction, n, n ? 100 * cov / n : 0.0, maxz);
+    }
+    std::printf("then ABC-SMC inside the non-implausible space:\n");
+  }
   std::printf("%-4s %12s %12s %10s %8s\n", "gen", "tolerance", "simulations", "accepted", "ESS");
   for (std::size_t g = 0; g < res.abc.generations.size(); ++g) {
     const auto& G = res.abc.generations[g];
@@ -50,16 +74,17 @@ int cmd_calibrate(const Options& opt) {
   for (std::size_t k = 0; k < spec.parameters.size(); ++k)
     std::printf("  %-40s %10.4g  (%.4g to %.4g)  [%g, %g]\n", spec.parameters[k].key.c_str(), med[k], q05[k], q95[k],
                 spec.parameters[k].lo, spec.parameters[k].hi);
-  const auto obs = in.read_double("/calibration/fit/observed"), fm = in.read_double("/calibration/fit/model_median"),
-             flo = in.read_double("/calibration/fit/model_q05"), fhi = in.read_double("/calibration/fit/model_q95");
-  std::printf("\nfit to the targets (model: posterior median and 90%% interval of simulated values):\n");
-  std::printf("  %-46s %10s %10s %22s\n", "target", "reference", "model", "interval");
-  std::size_t j = 0;
-  for (const auto& t : spec.targets)
-    for (const auto& p : t.points) {
-      std::printf("  %-46s %10.1f %10.1f %10.1f to %9.1f\n", p.label.c_str(), obs[j], fm[j], flo[j], fhi[j]);
-      ++j;
-    }
+  std::printf("\nposterior predictive check (model: posterior median and 90%% interval of simulated values; model estimates):\n");
+  std::printf("  %-46s %-8s %10s %10s %22s  %s\n", "target", "unit", "reference", "model", "interval", "check");
+  int fitted = 0, fitted_in = 0;
+  for (const auto& c : calib::predictive_check(spec, res)) {
+    const std::string verdict = std::string(c.inside ? "inside" : "OUTSIDE") + (c.fitted ? "" : " (left out: predicted)") +
+                                (c.reachable ? "" : "; no simulation reached it");
+    std::printf("  %-46s %-8s %10.1f %10.1f %10.1f to %9.1f  %s\n", c.label.c_str(), c.unit.c_str(), c.observed, c.median, c.lo,
+                c.hi, verdict.c_str());
+    if (c.fitted) ++fitted, fitted_in += c.inside;
+  }
+  std::printf("  fitted values inside their interval: %d of %d\n", fitted_in, fitted);
   const auto hid = calib::posterior_interval(res, calib::hidden_victims(res)), tru = calib::posterior_interval(res, res.true_victims);
   std::printf("\nMODEL ESTIMATES over the simulated period (posterior median and 90%% interval; within the model's assumptions):\n");
   std::printf("  victims never recorded  %10s  (%s to %s)\n", with_commas(hid.median).c_str(), with_commas(hid.lo).c_str(),

@@ -12,41 +12,26 @@
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "sim/engine/compare.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/engine/memory_estimate.hpp"
 #include "sim/engine/runner.hpp"
+#include "sim/decision/study.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/io/output.hpp"
 #include "sim/io/reader.hpp"
+#include "sim/io/safe_output.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/study/study.hpp"
 
 namespace redes {
 namespace {
 
 namespace fs = std::filesystem;
-struct World {
-  Population pop;
-  Network net;
-  double build_seconds = 0;
-};
-
-World build_world(const Scenario& sc, std::uint32_t seed) {
-  auto t0 = Clock::now();
-  World w;
-  w.pop = build_population(sc, seed);
-  w.net = build_network(sc, w.pop, seed);
-  w.build_seconds = seconds_since(t0);
-  return w;
-}
-
-std::vector<std::string> intervention_names(const Scenario& sc) {
-  std::vector<std::string> names;
-  for (auto& iv : build_interventions(sc)) names.push_back(iv->name());
-  return names;
-}
 
 fs::path default_output(const Options& opt, const std::string& stem) {
   if (!opt.output.empty()) return opt.output;
@@ -71,15 +56,33 @@ std::string scale_note(const Scenario& sc) {
 
 int cmd_validate(const Options& opt) {
   Scenario sc = load_scenario(opt.file, opt.strict);
-  auto ivs = build_interventions(sc);
+  auto ivs = build_interventions(sc, opt.strict);
+  if (!opt.interventions.empty()) {  // intervention files, each checked as an arm on this scenario
+    const io::Node base_tree = io::load_scenario_tree(opt.file);
+    for (const auto& file : opt.interventions) {
+      const Arm arm = arm_from_files(base_tree, opt.file, file);
+      const auto arm_ivs = build_interventions(arm.scenario, opt.strict);
+      std::printf("%s: valid intervention file '%s': %zu intervention(s)%s\n", file.c_str(), arm.name.c_str(),
+                  arm_ivs.size() - ivs.size(), opt.strict ? "; effects and costs are distributions with provenance" : "");
+    }
+  }
   std::printf("%s: valid scenario '%s': %s persons in %d departments, %d days from %s, %zu intervention(s), %zu shock(s)%s\n",
               opt.file.c_str(), sc.name.c_str(), with_commas(double(sc.population.size)).c_str(), sc.department_count(),
               sc.days, sc.start_date.c_str(), ivs.size(), sc.shocks.size(), opt.strict ? "; every parameter has provenance" : "");
+  const MemoryEstimate mem = estimate_memory(sc, opt.threads);
+  std::printf("estimated peak memory with %d thread(s): %s (population %s, graph %s, replicates %s); available now: %s\n",
+              opt.threads, format_bytes(mem.total()).c_str(), format_bytes(mem.population).c_str(),
+              format_bytes(mem.network).c_str(), format_bytes(mem.replicates).c_str(),
+              format_bytes(memory_limit("")).c_str());
   return 0;
 }
 
 int cmd_population(const Options& opt) {
-  Scenario sc = load_scenario(opt.file);
+  const io::Node tree = io::load_scenario_tree(opt.file);
+  Scenario sc = scenario_from_tree(tree, opt.file);
+  std::optional<io::OutputLock> lock;
+  if (!opt.output.empty()) io::refuse_clobber(opt.output, io::source_files(tree, opt.file)), lock.emplace(opt.output);
+  check_memory(sc, 1, opt.max_memory, opt.file);
   const std::uint32_t seed = opt.seed.value_or(sc.seed);
   World w = build_world(sc, seed);
   const auto& pop = w.pop;
@@ -177,11 +180,6 @@ int cmd_population(const Options& opt) {
 
 namespace {
 
-ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate, Progress& progress) {
-  Simulation sim(sc, w.pop, w.net);
-  return sim.run(seed, replicate, &progress.done);
-}
-
 void print_interval_line(const char* label, const std::vector<double>& v) {
   std::printf("  %-28s %10s  (90%% of replicates: %s to %s)\n", label, with_commas(quantile(v, 0.5)).c_str(),
               with_commas(quantile(v, 0.05)).c_str(), with_commas(quantile(v, 0.95)).c_str());
@@ -190,38 +188,35 @@ void print_interval_line(const char* label, const std::vector<double>& v) {
 }  // namespace
 
 int cmd_run(const Options& opt) {
-  Scenario sc = load_scenario(opt.file);
+  const io::Node tree = io::load_scenario_tree(opt.file);
+  RunRequest req{scenario_from_tree(tree, opt.file), 0, opt.replicates, opt.threads};
+  const Scenario& sc = req.scenario;
   auto names = intervention_names(sc);
-  const std::uint32_t seed = opt.seed.value_or(sc.seed);
+  const std::uint32_t seed = req.seed = opt.seed.value_or(sc.seed);
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
+  io::refuse_clobber(out, io::source_files(tree, opt.file));
   ensure_parent(out);
+  io::OutputLock lock(out);
+  check_memory(sc, std::min(opt.threads, opt.replicates), opt.max_memory, opt.file);
   const std::string started = now_iso();
   std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", sc.name.c_str(),
                with_commas(double(sc.population.size)).c_str());
-  World w = build_world(sc, seed);
-  std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", w.build_seconds, opt.replicates, sc.days);
-  h5::Writer f(out);
-  RunWriter writer(f, "", sc, opt.replicates, names);
-  std::vector<double> victims, recorded, hidden;
-  std::uint64_t ties = 0;
-  double sim_seconds = 0;
-  auto t0 = Clock::now();
-  {
-    Progress progress("simulating", std::int64_t(sc.days) * opt.replicates);
-    run_tasks(
-        opt.replicates, opt.threads, [&](int r) { return simulate(sc, w, seed, r, progress); },
-        [&](int r, ReplicateResult&& res) {
-          Summary s = summarise(sc, res);
-          Observed o = observe(sc, res, Rng(seed, std::uint32_t(r)));
-          writer.write(res, s, o);
-          victims.push_back(s.victims);
-          recorded.push_back(std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0));
-          hidden.push_back(o.hidden_ratio);
-          ties += res.ties_visited;
-          sim_seconds += res.seconds;
-        });
-  }
-  const double wall = seconds_since(t0);
+  std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
+  std::optional<RunWriter> writer;
+  std::optional<Progress> progress;
+  Callbacks cb;
+  cb.start = [&](std::int64_t total, double build_seconds) {
+    std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", build_seconds, opt.replicates, sc.days);
+    file.emplace(out);
+    writer.emplace(*file, "", sc, opt.replicates, names);
+    return &progress.emplace("simulating", total).done;
+  };
+  cb.on_replicate = [&](std::size_t, int, const ReplicateResult& res, const Summary& s, const Observed& o) { writer->write(res, s, o); };
+  RunResult result = run_study(req, cb);
+  progress.reset();
+  h5::Writer& f = *file;
+  const std::vector<double>&victims = result.victims, &recorded = result.recorded, &hidden = result.hidden;
+  const double wall = result.wall_seconds;
   write_metadata(f, sc, "run", seed, opt.replicates, opt.threads, started);
   f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * opt.replicates / wall);
   f.commit();
@@ -237,7 +232,27 @@ int cmd_run(const Options& opt) {
   return 0;
 }
 
+int cmd_compare_draws(const Options& opt) {
+  decision::DrawsOptions d;
+  d.baseline = opt.file;
+  d.interventions = opt.interventions;
+  d.posterior = opt.posterior;
+  d.draws = std::max(1, opt.draws);
+  d.replicates = opt.replicates;
+  d.threads = opt.threads;
+  d.seed_given = opt.seed.has_value();
+  d.seed = opt.seed.value_or(0);
+  d.wtp = opt.wtp;
+  const fs::path out = default_output(opt, "compare");
+  ensure_parent(out);
+  const auto res = decision::run_draws(d);
+  decision::write_draws(out.string(), d, res);
+  std::printf("%swrote %s\n", decision::describe_draws(d, res).c_str(), out.c_str());
+  return 0;
+}
+
 int cmd_compare(const Options& opt) {
+  if (opt.draws > 0 || !opt.posterior.empty()) return cmd_compare_draws(opt);
   io::Node base_tree = io::load_scenario_tree(opt.file);
   Scenario base = scenario_from_tree(base_tree, opt.file);
   std::vector<Scenario> arms;
@@ -255,47 +270,59 @@ int cmd_compare(const Options& opt) {
   }
   const std::uint32_t seed = opt.seed.value_or(base.seed);
   const fs::path out = default_output(opt, "compare");
+  {
+    std::vector<fs::path> inputs = io::source_files(base_tree, opt.file);
+    for (const auto& file : opt.interventions) {
+      auto more = io::source_files(io::load_scenario_tree(file), file);
+      inputs.insert(inputs.end(), more.begin(), more.end());
+    }
+    io::refuse_clobber(out, inputs);
+  }
   ensure_parent(out);
+  io::OutputLock lock(out);
+  check_memory(base, std::min(opt.threads, opt.replicates * int(opt.interventions.size() + 1)), opt.max_memory, opt.file);
   const std::string started = now_iso();
   std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", base.name.c_str(),
                with_commas(double(base.population.size)).c_str());
-  World w = build_world(base, seed);
-  h5::Writer f(out);
-  std::vector<const Scenario*> all{&base};
-  for (auto& a : arms) all.push_back(&a);
+  CompareRequest req{std::move(base), std::move(arms), arm_names, seed, opt.replicates, opt.threads};
+  std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
+  std::vector<const Scenario*> all{&req.baseline};
+  for (auto& a : req.arms) all.push_back(&a);
   std::vector<std::unique_ptr<RunWriter>> writers;
-  for (std::size_t k = 0; k < all.size(); ++k)
-    writers.push_back(std::make_unique<RunWriter>(f, "/arms/" + arm_names[k], *all[k], opt.replicates,
-                                                  intervention_names(*all[k]),
-                                                  RunLayout{false, false, "interventions_in_" + arm_names[k]}));
-  std::vector<ArmOutcome> outcomes(all.size());
-  for (std::size_t k = 0; k < all.size(); ++k) outcomes[k].name = arm_names[k];
-  const int A = int(all.size());
-  {
-    Progress progress("simulating arms", std::int64_t(base.days) * opt.replicates * A);
-    run_tasks(
-        opt.replicates * A, opt.threads,
-        [&](int t) { return simulate(*all[std::size_t(t % A)], w, seed, t / A, progress); },
-        [&](int t, ReplicateResult&& res) {
-          const Scenario& sc = *all[std::size_t(t % A)];
-          Summary s = summarise(sc, res);
-          Observed o = observe(sc, res, Rng(seed, std::uint32_t(t / A)));
-          writers[std::size_t(t % A)]->write(res, s, o);
-          outcomes[std::size_t(t % A)].summaries.push_back(s);
-          outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
-        });
-  }
-  std::vector<ArmOutcome> iv_arms(outcomes.begin() + 1, outcomes.end());
-  auto rows = compare_arms(outcomes[0], iv_arms, base.population.represents / double(base.population.size));
+  std::optional<Progress> progress;
+  Callbacks cb;
+  cb.start = [&](std::int64_t total, double) {
+    file.emplace(out);
+    for (std::size_t k = 0; k < all.size(); ++k)
+      writers.push_back(std::make_unique<RunWriter>(*file, "/arms/" + arm_names[k], *all[k], opt.replicates,
+                                                    intervention_names(*all[k]),
+                                                    RunLayout{false, false, "interventions_in_" + arm_names[k]}));
+    return &progress.emplace("simulating arms", total).done;
+  };
+  cb.on_replicate = [&](std::size_t arm, int, const ReplicateResult& res, const Summary& s, const Observed& o) {
+    writers[arm]->write(res, s, o);
+  };
+  CompareResult result = compare_study(req, cb);
+  progress.reset();
+  h5::Writer& f = *file;
+  const Scenario& base_sc = req.baseline;
+  const auto& rows = result.rows;
+  const auto& outcomes = result.outcomes;
   // /compare datasets
   std::vector<std::string> iv_names(arm_names.begin() + 1, arm_names.end());
   const h5::Axis ivx = axis_named("intervention", iv_names);
   const std::size_t I = rows.size(), R = std::size_t(opt.replicates);
   f.group("/compare");
   f.attribute("/compare", "estimate", "model estimate; intervals are 95% t intervals over paired replicates");
-  std::vector<double> averted(I * R), am, alo, ahi, sm, slo, shi, cost, cpa;
+  std::vector<double> averted(I * R), days(I * R), rescued(I * R), am, alo, ahi, sm, slo, shi, cost, cpa, cpy;
+  std::vector<double> dm, dlo, dhi, rm, rlo, rhi;
   for (std::size_t i = 0; i < I; ++i) {
     std::copy(rows[i].averted.begin(), rows[i].averted.end(), averted.begin() + std::ptrdiff_t(i * R));
+    std::copy(rows[i].days_averted.begin(), rows[i].days_averted.end(), days.begin() + std::ptrdiff_t(i * R));
+    std::copy(rows[i].rescued_more.begin(), rows[i].rescued_more.end(), rescued.begin() + std::ptrdiff_t(i * R));
+    dm.push_back(rows[i].days_averted_ci.mean), dlo.push_back(rows[i].days_averted_ci.lo), dhi.push_back(rows[i].days_averted_ci.hi);
+    rm.push_back(rows[i].rescued_ci.mean), rlo.push_back(rows[i].rescued_ci.lo), rhi.push_back(rows[i].rescued_ci.hi);
+    cpy.push_back(rows[i].cost_per_year_averted);
     am.push_back(rows[i].averted_ci.mean), alo.push_back(rows[i].averted_ci.lo), ahi.push_back(rows[i].averted_ci.hi);
     sm.push_back(rows[i].share_ci.mean), slo.push_back(rows[i].share_ci.lo), shi.push_back(rows[i].share_ci.hi);
     cost.push_back(rows[i].cost), cpa.push_back(rows[i].cost_per_averted);
@@ -309,8 +336,17 @@ int cmd_compare(const Options& opt) {
   f.array("/compare/share_averted_hi", {ivx}, shi, "fraction");
   f.array("/compare/cost", {ivx}, cost, "USD");
   f.array("/compare/cost_per_victim_averted", {ivx}, cpa, "USD/victim");
+  f.array("/compare/exploited_days_averted", {ivx, axis_replicate(opt.replicates)}, days, "person-days");
+  f.array("/compare/exploited_days_averted_mean", {ivx}, dm, "person-days");
+  f.array("/compare/exploited_days_averted_lo", {ivx}, dlo, "person-days");
+  f.array("/compare/exploited_days_averted_hi", {ivx}, dhi, "person-days");
+  f.array("/compare/victims_rescued_more", {ivx, axis_replicate(opt.replicates)}, rescued, "persons");
+  f.array("/compare/rescued_more_mean", {ivx}, rm, "persons");
+  f.array("/compare/rescued_more_lo", {ivx}, rlo, "persons");
+  f.array("/compare/rescued_more_hi", {ivx}, rhi, "persons");
+  f.array("/compare/cost_per_exploited_year_averted", {ivx}, cpy, "USD/person-year");
   std::map<std::string, h5::Axis> dim_axes = {
-      {"department", axis_departments(base)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
+      {"department", axis_departments(base_sc)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
       {"gender", axis_named("gender", to_strings(kGenderNames))}, {"route", axis_named("route", to_strings(kRouteNames))},
       {"platform", axis_named("platform", to_strings(kPlatformNames))}};
   for (std::size_t d = 0; I > 0 && d < rows[0].by.size(); ++d) {
@@ -322,7 +358,7 @@ int cmd_compare(const Options& opt) {
     f.array("/compare/averted_by_" + dim + "_lo", {ivx, dim_axes.at(dim)}, lo, "persons");
     f.array("/compare/averted_by_" + dim + "_hi", {ivx, dim_axes.at(dim)}, hi, "persons");
   }
-  write_metadata(f, base, "compare", seed, opt.replicates, opt.threads, started);
+  write_metadata(f, base_sc, "compare", seed, opt.replicates, opt.threads, started);
   {
     std::string s;
     for (auto& a : arm_names) s += (s.empty() ? "" : ",") + a;
@@ -332,20 +368,26 @@ int cmd_compare(const Options& opt) {
 
   std::vector<double> base_victims;
   for (auto& s : outcomes[0].summaries) base_victims.push_back(s.victims);
-  std::printf("\nredes compare: %s, %d paired replicate(s), seed %u\n", base.name.c_str(), opt.replicates, seed);
+  std::printf("\nredes compare: %s, %d paired replicate(s), seed %u\n", base_sc.name.c_str(), opt.replicates, seed);
   std::printf("MODEL ESTIMATES. Baseline: %s people recruited (median; 90%% of replicates %s to %s).\n",
               with_commas(quantile(base_victims, 0.5)).c_str(), with_commas(quantile(base_victims, 0.05)).c_str(),
               with_commas(quantile(base_victims, 0.95)).c_str());
   std::printf("%sVictims averted: mean with 95%% interval over paired replicates (common random numbers).\n\n",
-              scale_note(base).c_str());
+              scale_note(base_sc).c_str());
   std::printf("%-32s %20s %18s %14s %16s\n", "intervention", "averted (95% CI)", "share averted", "cost USD", "USD per averted");
   for (const auto& r : rows) {
-    char av[64], sh[64], cp[32];
+    char av[64], sh[64], cp[32], cy[32];
     std::snprintf(av, sizeof av, "%.1f (%.1f, %.1f)", r.averted_ci.mean, r.averted_ci.lo, r.averted_ci.hi);
     std::snprintf(sh, sizeof sh, "%.1f%% (%.1f, %.1f)", 100 * r.share_ci.mean, 100 * r.share_ci.lo, 100 * r.share_ci.hi);
     if (std::isnan(r.cost_per_averted)) std::snprintf(cp, sizeof cp, "n/a");
     else std::snprintf(cp, sizeof cp, "%s", with_commas(r.cost_per_averted).c_str());
     std::printf("%-32s %20s %18s %14s %16s\n", r.name.c_str(), av, sh, with_commas(r.cost).c_str(), cp);
+    // Rescue and shorter exploitation count too, not only recruitments prevented.
+    if (std::isnan(r.cost_per_year_averted)) std::snprintf(cy, sizeof cy, "n/a");
+    else std::snprintf(cy, sizeof cy, "%s", with_commas(r.cost_per_year_averted).c_str());
+    std::printf("    exploited person-days averted %.1f (%.1f, %.1f); extra victims rescued %.1f (%.1f, %.1f); USD per exploited person-year averted %s\n",
+                r.days_averted_ci.mean, r.days_averted_ci.lo, r.days_averted_ci.hi, r.rescued_ci.mean, r.rescued_ci.lo,
+                r.rescued_ci.hi, cy);
     // Who benefits: the categories with the most victims averted.
     for (const auto& [dim, cis] : r.by) {
       if (dim != "department" && dim != "age_group" && dim != "route") continue;
@@ -378,8 +420,14 @@ int cmd_inspect(const Options& opt) {
     for (const auto& name : f.children(prefix + "/summary")) {
       auto shape = f.shape(s + name);
       auto values = f.read_double(s + name);
+      // Files may be damaged or forged: check shape and labels before indexing with them.
+      if (shape.empty() || shape.size() > 2 || shape[0] == 0 || values.size() != shape[0] * (shape.size() > 1 ? shape[1] : 1))
+        throw IoError(opt.file + ": '" + s + name + "' is not a non-empty 1- or 2-d table");
       const std::size_t R = shape[0], C = shape.size() > 1 ? shape[1] : 1;
       auto labels = shape.size() > 1 ? f.scale_labels(s + name, 1) : std::vector<std::string>{};
+      if (C > 1 && labels.size() != C)
+        throw IoError(opt.file + ": '" + s + name + "' has " + std::to_string(C) + " columns but " +
+                      std::to_string(labels.size()) + " labels on its second axis");
       std::printf("\n%s\n", name.c_str());
       for (std::size_t c = 0; c < C; ++c) {
         if (name == "exits" && c < std::size_t(kActiveStages)) continue;  // only the exits are ever non-zero
@@ -400,6 +448,10 @@ int cmd_inspect(const Options& opt) {
     auto names = f.scale_labels("/compare/averted_mean", 0);
     auto m = f.read_double("/compare/averted_mean"), lo = f.read_double("/compare/averted_lo"), hi = f.read_double("/compare/averted_hi");
     auto cost = f.read_double("/compare/cost"), cpa = f.read_double("/compare/cost_per_victim_averted");
+    for (auto* v : {&m, &lo, &hi, &cost, &cpa})
+      if (v->size() != names.size())
+        throw IoError(opt.file + ": the /compare tables do not match the " + std::to_string(names.size()) +
+                      " intervention labels of /compare/averted_mean");
     std::printf("\n%-32s %24s %14s %16s\n", "intervention", "victims averted (95% CI)", "cost USD", "USD per averted");
     for (std::size_t i = 0; i < names.size(); ++i)
       std::printf("%-32s %10.1f (%5.1f, %5.1f) %14s %16s\n", names[i].c_str(), m[i], lo[i], hi[i], with_commas(cost[i]).c_str(),

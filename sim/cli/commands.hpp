@@ -9,10 +9,16 @@ namespace redes {
 
 struct Options {
   std::string file, output, what, shard, write_scenario;
-  std::vector<std::string> interventions, files;
+  std::string max_memory;  // "" = the memory available now; "0" = no limit
+  std::vector<std::string> interventions, files, leave_out;
+  std::string host = "127.0.0.1", lang = "es";  // serve
+  int port = 8080;
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;
   bool strict = false, markdown = false;
+  std::string posterior;  // compare --draws: calibration file to draw parameters from
+  int draws = 0;          // compare: draws of the uncertain inputs (0 = today's comparison)
+  double wtp = 50000;     // compare --draws: willingness to pay per victim averted (USD)
 };
 
 int cmd_validate(const Options&);
@@ -24,5 +30,6 @@ int cmd_list(const Options&);
 int cmd_sweep(const Options&);  // sim/cli/sweep_commands.cpp
 int cmd_merge(const Options&);
 int cmd_calibrate(const Options&);  // sim/cli/calibrate_command.cpp
+int cmd_serve(const Options&);      // sim/serve/server.cpp
 
 }  // namespace redes

@@ -15,6 +15,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/errors.hpp"
+#include "sim/io/safe_output.hpp"
 
 using namespace redes;
 
@@ -29,11 +30,16 @@ int main(int argc, char** argv) {
     c->add_option("--seed", opt.seed, "random seed (default: the scenario's seed)");
     c->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
     if (replicates) c->add_option("--replicates", opt.replicates, "independent replicates")->check(CLI::Range(1, 100000));
+    c->add_option("--max-memory", opt.max_memory, "refuse when the estimated peak memory exceeds this (8G, 512M; 0: no "
+                                                  "limit; default: the memory available now)");
   };
 
   auto* validate = app.add_subcommand("validate", "check a scenario file without running it");
   validate->add_option("file", opt.file, "scenario YAML")->required();
+  validate->add_option("interventions", opt.interventions, "intervention YAML files to check on the scenario");
   validate->add_flag("--strict", opt.strict, "require source:/assumed:/calibrated: on every numeric parameter");
+  validate->add_option("--threads", opt.threads, "threads the estimate of peak memory assumes (default: all cores)")
+      ->check(CLI::PositiveNumber);
 
   auto* population = app.add_subcommand("population", "build the synthetic population and social graph and describe them");
   population->add_option("file", opt.file, "scenario YAML")->required();
@@ -49,6 +55,9 @@ int main(int argc, char** argv) {
   compare->add_option("baseline", opt.file, "baseline scenario YAML")->required();
   compare->add_option("interventions", opt.interventions, "intervention YAML files")->required();
   compare->add_option("-o,--output", opt.output, "HDF5 output (default: out/compare.h5)");
+  compare->add_option("--draws", opt.draws, "draws of uncertain inputs (effects, costs, posterior); writes /decision")->check(CLI::Range(1, 100000));
+  compare->add_option("--posterior", opt.posterior, "calibration file: each draw resamples a posterior particle by weight")->check(CLI::ExistingFile);
+  compare->add_option("--wtp", opt.wtp, "willingness to pay per victim averted (USD) for the decision")->check(CLI::PositiveNumber);
   common(compare, true);
 
   auto* sweep = app.add_subcommand("sweep", "run a sweep file's design (grid, latin hypercube or saltelli) with Sobol sensitivity;\n"
@@ -63,11 +72,14 @@ int main(int argc, char** argv) {
   merge->add_option("-o,--output", opt.output, "merged HDF5 file")->required();
   merge->add_option("--sweep", opt.file, "sweep YAML (default: the one recorded in the parts)");
 
-  auto* calibrate = app.add_subcommand("calibrate", "fit scenario parameters to recorded cases by approximate Bayesian computation\n"
+  auto* calibrate = app.add_subcommand("calibrate", "fit scenario parameters to recorded cases and victims: history matching with\n"
+                                                         "Gaussian-process emulators (optional), then approximate Bayesian computation\n"
                                                          "(rejection, then sequential Monte Carlo with adaptive tolerances)");
   calibrate->add_option("file", opt.file, "calibration YAML")->required();
   calibrate->add_option("-o,--output", opt.output, "HDF5 output (default: out/<calibration name>.h5)");
   calibrate->add_option("--write-scenario", opt.write_scenario, "also write a scenario with the posterior medians, marked calibrated:");
+  calibrate->add_option("--leave-out", opt.leave_out, "target group (or name) to leave out of the fit and predict; repeat for several")
+      ->delimiter(',');
   common(calibrate, false);
 
   auto* inspect = app.add_subcommand("inspect", "print the headline numbers of a run or compare file");
@@ -78,7 +90,16 @@ int main(int argc, char** argv) {
   list->add_option("files", opt.files, "scenario files whose keys to list (keys)");
   list->add_flag("--markdown", opt.markdown, "print keys as a Markdown table (scenarios/README.md)");
 
+  auto* serve = app.add_subcommand("serve", "the workshop app in a browser (Spanish and English): runs and paired comparisons\n"
+                                           "of the workshop pack; listens on this machine only unless --host says otherwise");
+  serve->add_option("folder", opt.file, "workshop scenario folder (default: scenarios/workshop)");
+  serve->add_option("--port", opt.port, "TCP port (0: any free port, printed)")->check(CLI::Range(0, 65535));
+  serve->add_option("--host", opt.host, "address to listen on; 0.0.0.0 lets a room on the same network join");
+  serve->add_option("--lang", opt.lang, "language of the app by default")->check(CLI::IsMember({"es", "en"}));
+  serve->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+
   CLI11_PARSE(app, argc, argv);
+  io::install_signal_cleanup();
   std::unique_ptr<tbb::global_control> limit;
   if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);
   else opt.threads = tbb::info::default_concurrency();
@@ -92,12 +113,17 @@ int main(int argc, char** argv) {
     if (*merge) return cmd_merge(opt);
     if (*calibrate) return cmd_calibrate(opt);
     if (*list) return cmd_list(opt);
+    if (*serve) return cmd_serve(opt);
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   } catch (const IoError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
-    return 3;
+    // After a failed write (a full disk) HDF5 keeps the file open with unwritable dirty blocks
+    // and crashes flushing them in its atexit shutdown; the temporary file is already removed,
+    // so leave without running HDF5's shutdown.
+    std::fflush(nullptr);
+    std::_Exit(3);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

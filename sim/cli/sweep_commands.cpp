@@ -4,9 +4,12 @@
 // these can be killed and re-run to resume.
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <mutex>
 #include <set>
 
@@ -15,6 +18,7 @@
 #include "sim/io/errors.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/output.hpp"
+#include "sim/io/safe_output.hpp"
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/sweep/spec.hpp"
@@ -37,9 +41,17 @@ struct Shard {
 Shard parse_shard(const std::string& text) {
   Shard s;
   if (text.empty()) return s;
-  char slash = 0;
-  if (std::sscanf(text.c_str(), "%d%c%d", &s.k, &slash, &s.n) != 3 || slash != '/' || s.n < 1 || s.k < 1 || s.k > s.n)
-    throw std::invalid_argument("--shard expects K/N with 1 <= K <= N, e.g. --shard 2/8; got '" + text + "'");
+  // from_chars reports overflow (sscanf's %d wrapped 1/4294967297 into "1 of 1").
+  const char* const end = text.data() + text.size();
+  auto [p1, e1] = std::from_chars(text.data(), end, s.k);
+  bool ok = e1 == std::errc() && p1 < end && *p1 == '/';
+  if (ok) {
+    auto [p2, e2] = std::from_chars(p1 + 1, end, s.n);
+    ok = e2 == std::errc() && p2 == end;
+  }
+  if (!ok || s.n < 1 || s.k < 1 || s.k > s.n)
+    throw std::invalid_argument("--shard expects K/N with 1 <= K <= N <= " + std::to_string(INT32_MAX) +
+                                ", e.g. --shard 2/8; got '" + text + "'");
   return s;
 }
 
@@ -272,6 +284,15 @@ int cmd_sweep(const Options& opt) {
   Plan plan(load_sweep(opt.file));  // everything is checked before any run
   const fs::path out = opt.output.empty() ? fs::path("out") / (plan.spec().name + ".h5") : fs::path(opt.output);
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  const fs::path part = part_path(out, shard);
+  io::refuse_clobber(part, {opt.file, plan.spec().baseline}, {".journal"});
+  // Two sweeps on one output would remove each other's journal. Under mpirun only rank 0 writes.
+  std::optional<io::OutputLock> lock;
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  if (!rank) rank = std::getenv("PMI_RANK");
+  if (!rank || std::string(rank) == "0") lock.emplace(part);
+  io::set_interrupt_hint("completed runs are kept in '" + journal_path(part).string() +
+                         "'; run the same command again to resume");
 #ifdef REDES_WITH_MPI
   if (launched_by_mpirun()) {
     if (shard.n > 1) throw std::invalid_argument("--shard and mpirun do not mix: mpirun already splits the runs");
@@ -293,9 +314,10 @@ int cmd_merge(const Options& opt) {
   if (sweep_file.empty()) sweep_file = h5::Reader(opt.files.front()).attribute_string("/metadata", "sweep_file");
   Plan plan(load_sweep(sweep_file));
   if (opt.output.empty()) throw std::invalid_argument("merge: give the merged file with -o");
-  for (const auto& part : opt.files)
-    if (fs::exists(opt.output) && fs::exists(part) && fs::equivalent(part, opt.output))
-      throw std::invalid_argument("merge: the output must not be one of the parts");
+  std::vector<fs::path> inputs(opt.files.begin(), opt.files.end());
+  inputs.push_back(sweep_file);
+  io::refuse_clobber(opt.output, inputs);
+  io::OutputLock lock(opt.output);
   auto source = [&](const std::function<void(RunRecord&&)>& each) {
     for (const auto& part : opt.files) read_sweep_runs(part, plan, each);
   };

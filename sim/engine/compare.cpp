@@ -44,12 +44,19 @@ std::vector<ComparisonRow> compare_arms(const ArmOutcome& base, const std::vecto
       const double b = base.summaries[r].victims, a = arm.summaries[r].victims;
       row.averted.push_back(b - a);
       share.push_back(b > 0 ? (b - a) / b : 0.0);
+      row.days_averted.push_back(double(base.summaries[r].exploited_days) - double(arm.summaries[r].exploited_days));
+      row.rescued_more.push_back(double(arm.summaries[r].rescued) - double(base.summaries[r].rescued));
     }
+    row.days_averted_ci = mean_interval(row.days_averted);
+    row.rescued_ci = mean_interval(row.rescued_more);
     row.averted_ci = mean_interval(row.averted);
     row.share_ci = mean_interval(share);
     row.cost = R ? std::accumulate(arm.costs.begin(), arm.costs.end(), 0.0) / double(R) : 0.0;
     row.cost_per_averted = row.averted_ci.mean > 0 ? row.cost / (row.averted_ci.mean * people_per_person)
                                                    : std::numeric_limits<double>::quiet_NaN();
+    row.cost_per_year_averted = row.days_averted_ci.mean > 0
+                                    ? row.cost / (row.days_averted_ci.mean / 365.25 * people_per_person)
+                                    : std::numeric_limits<double>::quiet_NaN();
     for (const auto& [dim, field] : kDims) {
       const std::size_t cats = R ? (base.summaries[0].*field).size() : 0;
       std::vector<Interval> cis;

@@ -23,7 +23,12 @@ struct ComparisonRow {
   std::string name;
   std::vector<double> averted;  // per replicate: baseline victims - arm victims
   Interval averted_ci, share_ci;
+  // Benefits beyond prevention: shorter exploitation and rescue (enforcement's and reporting's effect).
+  std::vector<double> days_averted;  // per replicate: baseline - arm exploited person-days (window days)
+  std::vector<double> rescued_more;  // per replicate: arm - baseline victims rescued (window days)
+  Interval days_averted_ci, rescued_ci;
   double cost = 0, cost_per_averted = 0;  // NaN when mean averted <= 0
+  double cost_per_year_averted = 0;       // per exploited person-year averted; NaN when mean <= 0
   // averted by category: [dimension name] -> per category interval
   std::vector<std::pair<std::string, std::vector<Interval>>> by;
 };

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
+#include <string>
 
 #include "sim/interventions/intervention.hpp"
 #include "sim/recruitment/model.hpp"
@@ -16,14 +18,30 @@
 namespace redes {
 namespace {
 
+constexpr int kWhatsApp = 2;  // messaging between people who know each other
+
+/// An ad's identity: the k-th ad its recruiter (slot, generation) posted on day `posted`. Not a
+/// global counter, so an arrest that differs between two arms leaves other recruiters' ads, and
+/// their draws, unchanged (common random numbers).
+struct AdId {
+  std::uint32_t slot;
+  std::uint16_t generation, k;
+  std::int32_t posted;
+  auto operator<=>(const AdId&) const = default;
+};
+
 struct Ad {
   RecruiterId recruiter;
-  std::uint32_t id;
-  std::int32_t posted;
+  AdId id;
+  std::uint32_t key;  // 32-bit hash of id for draw counters (a collision only correlates two ads' draws)
   std::int16_t department;  // -1 = whole country
   std::uint8_t platform;
   bool live = true;
+  std::vector<PersonId> shared_to;  // sorted: who received it by a share (each person at most once)
 };
+
+/// Exposure index reserved for an ad arriving by a share (direct exposures count from 0).
+constexpr std::uint16_t kSharedExposure = 0xFFFF;
 
 struct Proposal {
   PersonId person;
@@ -37,6 +55,7 @@ struct Pipeline {
   RecruiterId recruiter;
   std::int32_t since;
   float trust;
+  float offer_at;  // trust at which this pipeline's recruiter moves to the offer (patience)
   std::uint8_t stage, route, platform;
   bool images = false;
 };
@@ -67,7 +86,7 @@ class Run {
     res_.departments = nd_;
     recruiter_of_.assign(n_, kNone);
     victim_.assign(n_, 0);
-    recruiters_ = initial_recruiters(sc, pop, rng_);
+    recruiters_ = initial_recruiters(sc, pop, rng_, -sc.warmup_days);
     interventions_ = build_interventions(sc);
     res_.interventions = int(interventions_.size());
     ctx_ = std::make_unique<InterventionContext>(InterventionContext{sc_, pop_, net_, rng_, boosts_, mods_});
@@ -86,17 +105,22 @@ class Run {
     res_.cost.assign(D * interventions_.size(), 0.0);
     res_.reporting_add.assign(D * nd_, 0.0f);
     res_.enforcement_mult.assign(D * nd_, 1.0f);
+    res_.cooperation_add.assign(D * kPlatforms, 0.0f);
   }
 
   ReplicateResult run(std::atomic<std::int64_t>* days_done) {
     auto t0 = std::chrono::steady_clock::now();
-    for (int day = 0; day < sc_.days; ++day) {
+    // Warm-up: days -warmup_days .. -1 run with the same parameters (interventions and shocks
+    // have days in [0, days)) and are not recorded, so the window starts with pipelines and
+    // exploitation already under way rather than from an empty start.
+    for (int day = -sc_.warmup_days; day < sc_.days; ++day) {
       calendar(day);
       std::vector<Proposal> proposals = recruiters_act(day);
       exposures(day, proposals);
       advance(day);
       resolve(day, proposals);
       enforcement(day);
+      if (day < 0) continue;
       record(day);
       if (days_done) days_done->fetch_add(1, std::memory_order_relaxed);
     }
@@ -109,32 +133,34 @@ class Run {
   bool minor(PersonId i, int day) const { return pop_.age_years(i, day) < 18; }
 
   bool online(PersonId i, int day) const {
-    if (pop_.device[i]) return true;
+    if (pop_.has_device(i, day)) return true;
     if (shock_.minors_device <= 0 || !minor(i, day)) return false;
     // Which minors gain a device in a shock: a fixed draw per person, so the set is stable.
     return rng_.words(i, 0, Stream::Platforms, 1, 0)[0] * 0x1.0p-32 < shock_.minors_device;
   }
   bool on_platform(PersonId i, int p, int day) const {
-    return pop_.uses(i, p) && (!sc_.platforms[p].shock_only || shock_.classroom) && online(i, day);
+    return pop_.uses(i, p, day) && (!sc_.platforms[p].shock_only || shock_.classroom) && online(i, day);
   }
 
   PersonView view(PersonId i, int day) const {
     PersonView v;
-    const double pov = pop_.poverty[i];
+    const PersonTraits t = pop_.traits(i, day);  // the slot's occupant and the traits of their age today
+    const double pov = t.poverty;
     v.poverty = pov + shock_.poverty_shift * (1 - pov);
-    v.conflict = pop_.family_conflict[i];
-    v.job = pop_.job_seeking[i];
-    v.migration = pop_.migration_wish[i];
-    const double lit = pop_.digital_literacy[i], aw = pop_.awareness[i];
+    v.conflict = t.family_conflict;
+    v.job = t.job_seeking;
+    v.migration = t.migration_wish;
+    const double lit = t.digital_literacy, aw = t.awareness;
     v.literacy = lit + (1 - lit) * boosts_.get(Trait::Literacy, i, day);
     v.awareness = aw + (1 - aw) * boosts_.get(Trait::Awareness, i, day);
     const bool is_minor = minor(i, day);
-    const double sup = std::min(1.0, pop_.supervision[i] * (is_minor ? shock_.supervision : 1.0));
-    v.supervision = sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day);
-    v.privacy = pop_.privacy_exposure[i] * (1 - boosts_.get(Trait::PrivacyCut, i, day));
-    v.screen = online(i, day) ? pop_.screen_hours[i] * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
+    // Supervision is of minors only: an adult keeps no childhood supervision nor a caregiver boost.
+    const double sup = is_minor ? std::min(1.0, t.supervision * shock_.supervision) : 0.0;
+    v.supervision = is_minor ? sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day) : 0.0;
+    v.privacy = t.privacy_exposure * (1 - boosts_.get(Trait::PrivacyCut, i, day));
+    v.screen = (t.device || online(i, day)) ? t.screen_hours * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
     v.age_group = int(pop_.age_group(i, day));
-    v.gender = pop_.gender[i];
+    v.gender = t.gender;
     return v;
   }
 
@@ -146,20 +172,24 @@ class Run {
   void calendar(int day) {
     mods_.reset(nd_);
     const std::size_t ni = interventions_.size();
-    for (int k : modifier_phase_) {
-      DayReport r = interventions_[k]->act(*ctx_, kPhaseModifiers, day);
-      res_.reach[day * ni + k] += std::int32_t(r.reached);
-      res_.cost[day * ni + k] += r.cost;
+    if (day >= 0) {  // no intervention acts in the warm-up
+      for (int k : modifier_phase_) {
+        DayReport r = interventions_[k]->act(*ctx_, kPhaseModifiers, day);
+        res_.reach[day * ni + k] += std::int32_t(r.reached);
+        res_.cost[day * ni + k] += r.cost;
+      }
+      for (int k : reach_phase_) {
+        DayReport r = interventions_[k]->act(*ctx_, kPhaseReach, day);
+        res_.reach[day * ni + k] += std::int32_t(r.reached);
+        res_.cost[day * ni + k] += r.cost;
+      }
+      for (int d = 0; d < nd_; ++d) {
+        res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
+        res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
+      }
     }
-    for (int k : reach_phase_) {
-      DayReport r = interventions_[k]->act(*ctx_, kPhaseReach, day);
-      res_.reach[day * ni + k] += std::int32_t(r.reached);
-      res_.cost[day * ni + k] += r.cost;
-    }
-    for (int d = 0; d < nd_; ++d) {
-      res_.reporting_add[std::size_t(day) * nd_ + d] = float(mods_.reporting_add[d]);
-      res_.enforcement_mult[std::size_t(day) * nd_ + d] = float(mods_.enforcement_mult[d]);
-    }
+    if (day >= 0)  // daily arrays hold the window only (a negative day would write before them)
+      for (int p = 0; p < kPlatforms; ++p) res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
     shock_ = ShockState{};
     for (const auto& s : sc_.shocks) {
       if (day < s.start_day || day >= s.end_day) continue;
@@ -209,20 +239,20 @@ class Run {
     std::vector<Proposal> all;
     for (std::size_t r = 0; r < nr; ++r) {
       all.insert(all.end(), props[r].begin(), props[r].end());
-      for (auto& ad : new_ads[r]) {
-        ad.id = next_ad_id_++;
-        ads_.push_back(ad);
-      }
+      for (auto& ad : new_ads[r]) ads_.push_back(std::move(ad));
     }
+    // Sorted by identity, so shares find their ad by binary search.
+    std::sort(ads_.begin(), ads_.end(), [](const Ad& a, const Ad& b) { return a.id < b.id; });
     return all;
   }
 
   void act_one(RecruiterId r, int day, std::vector<Proposal>& out, std::vector<Ad>& ads) {
-    const Recruiter& rec = recruiters_[r];
+    // Only this task touches recruiters_[r] during the phase (the anchor may move below).
+    Recruiter& rec = recruiters_[r];
     if (!rec.active(day)) return;
     const int free = sc_.recruiters.capacity - rec.active_targets;
     if (rec.embedded()) {
-      Draws d(rng_, r, std::uint32_t(day), Stream::TrustedApproach);
+      Draws d(rng_, rec.slot, std::uint32_t(day), Stream::TrustedApproach, rec.generation);
       if (free <= 0 || !d.bernoulli(sc_.trusted.approach_rate)) return;
       const PersonId self = rec.embedded_in;
       std::uint32_t deg[3], total = 0;
@@ -232,36 +262,42 @@ class Run {
       }
       if (total == 0) return;
       // Someone in the victim's circle knows who is vulnerable: the most vulnerable of a few ties.
-      PersonId j = kNone;
+      PersonId j = kNone, last = kNone;
       double best = -1;
       for (int k = 0; k < sc_.trusted.choice; ++k) {
         std::uint32_t pick = d.below(total);
         int l = 0;
         while (pick >= deg[l]) pick -= deg[l++];
-        const PersonId c = net_.neighbours(l, self).first[pick];
+        const PersonId c = last = net_.neighbours(l, self).first[pick];
         if (recruiter_of_[c] != kNone || victim_[c]) continue;
         const double v = vulnerability(sc_.vulnerability, view(c, day));
         if (v > best) best = v, j = c;
       }
-      if (j == kNone) return;
+      // A circle with nobody left to approach renews: the anchor moves to a tie (a walk through
+      // the same community), as a trusted contact's acquaintances reach beyond one person's ties.
+      if (j == kNone) {
+        rec.embedded_in = last;
+        return;
+      }
       int platform = kOffline;
       if (d.bernoulli(sc_.trusted.ict_share)) {
-        const int wa = 2;  // whatsapp: messaging between people who know each other
-        if (on_platform(j, wa, day)) platform = wa;
+        if (on_platform(j, kWhatsApp, day)) platform = kWhatsApp;
       }
-      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), r), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
+      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), rec.slot), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
       return;
     }
     const double h = std::clamp(rec.hunting_share * hunting_tilt_, 0.0, 1.0);
-    Draws post(rng_, r, std::uint32_t(day), Stream::AdPost);
-    const std::uint32_t n_ads = post.poisson(sc_.fishing.ad_rate * (1 - h));
+    Draws post(rng_, rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation);
+    const std::uint32_t n_ads = std::min<std::uint32_t>(post.poisson(sc_.fishing.ad_rate * (1 - h)), 0xFFFF);
     for (std::uint32_t k = 0; k < n_ads; ++k) {
       int p = draw_platform(post);
+      const bool local = post.bernoulli(sc_.recruiters.local_share);
       if (p == kOffline) break;
-      std::int16_t dept = post.bernoulli(sc_.recruiters.local_share) ? std::int16_t(rec.home) : std::int16_t(-1);
-      ads.push_back({r, 0, day, dept, std::uint8_t(p), true});
+      const AdId id{rec.slot, rec.generation, std::uint16_t(k), day};
+      const std::uint32_t key = rng_.words(rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation, 0x80000000u | k)[0];
+      ads.push_back({r, id, key, local ? std::int16_t(rec.home) : std::int16_t(-1), std::uint8_t(p), true, {}});
     }
-    Draws hunt(rng_, r, std::uint32_t(day), Stream::HuntBrowse);
+    Draws hunt(rng_, rec.slot, std::uint32_t(day), Stream::HuntBrowse, rec.generation);
     if (free <= 0 || !hunt.bernoulli(h)) return;
     const int p = draw_platform(hunt);
     if (p == kOffline) return;
@@ -282,7 +318,7 @@ class Run {
     std::sort(best.begin(), best.end());
     for (int k = 0; k < want && k < int(best.size()); ++k) {
       PersonId i = best[k].second;
-      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), r), std::uint8_t(Route::Hunting), std::uint8_t(p)});
+      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), rec.slot), std::uint8_t(Route::Hunting), std::uint8_t(p)});
     }
   }
 
@@ -290,10 +326,11 @@ class Run {
   bool targeted_age(PersonId i, int day) const { return sc_.fishing.target_age[int(pop_.age_group(i, day))]; }
 
   /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
-  void expose(PersonId i, const Ad& ad, int day, std::vector<Proposal>& out, std::vector<std::pair<PersonId, std::uint32_t>>& shares,
-              std::uint64_t& visited) const {
+  /// `exposure` numbers this person's exposures to the ad today (each has its own draws).
+  void expose(PersonId i, const Ad& ad, std::uint32_t a, int day, std::uint16_t exposure, std::vector<Proposal>& out,
+              std::vector<std::pair<PersonId, std::uint32_t>>& shares, std::uint64_t& visited) const {
     if (!on_platform(i, ad.platform, day) || !targeted_age(i, day)) return;
-    Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, 0, ad.id << 10);
+    Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, exposure, ad.key);
     const bool free = recruiter_of_[i] == kNone && !victim_[i];
     // need <= 1, so u >= respond_base settles the draw without reading the person's traits
     // (most exposures; saves the cache misses of view()).
@@ -305,7 +342,7 @@ class Run {
     const std::uint64_t deg = std::uint64_t(e - b);
     visited += deg;
     for (std::uint64_t k = d.geometric_skip(sc_.fishing.share_prob); k < deg; k += 1 + d.geometric_skip(sc_.fishing.share_prob))
-      shares.push_back({b[k], ad.id});
+      shares.push_back({b[k], a});
   }
 
   void exposures(int day, std::vector<Proposal>& proposals) {
@@ -313,11 +350,13 @@ class Run {
     // anyone today.
     for (auto& ad : ads_) {
       if (!ad.live) continue;
-      Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdRemoval);
-      if (day - ad.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform) ||
+      Draws d(rng_, ad.key, std::uint32_t(day), Stream::AdRemoval);
+      if (day - ad.id.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform) ||
           !recruiters_[ad.recruiter].active(day))
         ad.live = false;
     }
+    for (const auto& ad : ads_)
+      if (!ad.live) live_shares_ -= ad.shared_to.size();
     std::erase_if(ads_, [](const Ad& a) { return !a.live; });
     const std::size_t na = ads_.size();
     std::vector<std::vector<Proposal>> props(na + 1);
@@ -331,28 +370,54 @@ class Run {
         std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
         std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
         if (hi <= lo) continue;  // no users of this platform in the ad's department (a skip of "never" would wrap)
-        Draws d(rng_, ad.id, std::uint32_t(day), Stream::AdReach);
-        // An ad's audience is a number of people, not a share: per-capita exposure then does not
-        // grow with the population size.
-        const double p = std::min(1.0, sc_.fishing.ad_audience / double(hi - lo));
-        for (std::uint64_t k = lo + d.geometric_skip(p); k < hi; k += 1 + d.geometric_skip(p))
-          expose(users[k], ad, day, props[a], shares[a], visited[a]);
+        Draws d(rng_, ad.key, std::uint32_t(day), Stream::AdReach);
+        // An ad's audience is a number of exposures, not a share of the area's users: each day it
+        // makes ad_audience exposures in expectation whatever the area's size, so per-capita rates
+        // do not depend on the population size. Up to one per user: each user with probability
+        // audience / users; beyond that, every user a Poisson number with that mean.
+        const double mean = sc_.fishing.ad_audience / double(hi - lo);
+        if (mean <= 1.0) {
+          for (std::uint64_t k = lo + d.geometric_skip(mean); k < hi; k += 1 + d.geometric_skip(mean))
+            expose(users[k], ad, std::uint32_t(a), day, 0, props[a], shares[a], visited[a]);
+        } else {
+          for (std::uint64_t k = lo; k < hi; ++k) {
+            const std::uint32_t times = std::min<std::uint32_t>(d.poisson(mean), kSharedExposure);
+            for (std::uint32_t x = 0; x < times; ++x)
+              expose(users[k], ad, std::uint32_t(a), day, std::uint16_t(x), props[a], shares[a], visited[a]);
+          }
+        }
       }
     });
     // Yesterday's shares arrive today, if their ad is still up.
-    if (!pending_shares_.empty()) {
-      auto find = [&](std::uint32_t id) -> const Ad* {
-        auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, std::uint32_t v) { return a.id < v; });
-        return it != ads_.end() && it->id == id ? &*it : nullptr;
-      };
-      for (auto& [i, id] : pending_shares_)
-        if (const Ad* ad = find(id)) expose(i, *ad, day, props[na], shares[na], visited[na]);
+    for (auto& [i, id] : pending_shares_) {
+      auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, const AdId& v) { return a.id < v; });
+      if (it != ads_.end() && it->id == id)
+        expose(i, *it, std::uint32_t(it - ads_.begin()), day, kSharedExposure, props[na], shares[na], visited[na]);
     }
     pending_shares_.clear();
+    // Shares reach each person at most once per ad: the cascade of one ad is bounded by the
+    // platform's users, and all live ads' together by kMaxLiveShares.
+    std::vector<std::vector<PersonId>> fresh(na);
     for (std::size_t a = 0; a <= na; ++a) {
       proposals.insert(proposals.end(), props[a].begin(), props[a].end());
-      pending_shares_.insert(pending_shares_.end(), shares[a].begin(), shares[a].end());
+      for (auto& [i, to] : shares[a]) fresh[to].push_back(i);
       res_.ties_visited += visited[a];
+    }
+    for (std::size_t a = 0; a < na; ++a) {
+      auto& f = fresh[a];
+      if (f.empty()) continue;
+      auto& seen = ads_[a].shared_to;
+      std::sort(f.begin(), f.end());
+      f.erase(std::unique(f.begin(), f.end()), f.end());
+      std::erase_if(f, [&](PersonId i) { return std::binary_search(seen.begin(), seen.end(), i); });
+      live_shares_ += f.size();
+      if (live_shares_ > kMaxLiveShares)
+        throw std::runtime_error("fishing.share_prob: shared ads reached more than " + std::to_string(kMaxLiveShares) +
+                                 " people at once (the cascade bound); lower fishing.share_prob");
+      for (PersonId i : f) pending_shares_.push_back({i, ads_[a].id});
+      const std::size_t old = seen.size();
+      seen.insert(seen.end(), f.begin(), f.end());
+      std::inplace_merge(seen.begin(), seen.begin() + std::ptrdiff_t(old), seen.end());
     }
   }
 
@@ -380,12 +445,15 @@ class Run {
       const Route route = Route(p.route);
       const Stage stage = route == Route::Hunting ? Stage::Contacted : Stage::Engaged;
       const float trust = route == Route::TrustedContact ? float(sc_.trusted.trust_start) : 0.0f;
-      pipes_.push_back({p.person, p.recruiter, day, trust, std::uint8_t(stage), p.route, p.platform, false});
+      Draws patience(rng_, p.person, std::uint32_t(day), Stream::Patience);
+      const float offer_at = float(offer_trust(sc_.grooming, patience.uniform()));
+      pipes_.push_back({p.person, p.recruiter, day, trust, offer_at, std::uint8_t(stage), p.route, p.platform, false});
       log(day, p.person, p.recruiter, kEntry, stage, route, p.platform);
     }
   }
 
   void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, Route route, int platform) {
+    if (day < 0) return;  // warm-up: not reported
     res_.events.push_back({std::uint16_t(res_.replicate), day, person, r, from, std::uint8_t(to), std::uint8_t(route), std::uint8_t(platform)});
     ++res_.transitions[(std::size_t(day) * kTransitions + int(to)) * kRoutes + int(route)];
   }
@@ -404,10 +472,14 @@ class Run {
     const auto& g = sc_.grooming;
     if (stage == Stage::Exploited) {
       Draws d(rng_, i, std::uint32_t(day), Stream::Exit);
-      const int dep = pop_.department[i];
-      const double rescue = sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
-      if (d.uniform() < rescue) s.to = std::uint8_t(Stage::Rescued);
-      else if (d.uniform() < sc_.enforcement.escape_rate) s.to = std::uint8_t(Stage::Escaped);
+      // Rescued where the victim is: that department's capacity, or international cooperation abroad.
+      const int dep = place_[i];
+      const double rescue = dep == kAbroad ? sc_.enforcement.rescue_base * sc_.enforcement.international_cooperation
+                                           : sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
+      // Both uniforms are drawn whatever the branch (a fixed number of draws per decision).
+      const double u_rescue = d.uniform(), u_escape = d.uniform();
+      if (u_rescue < rescue) s.to = std::uint8_t(Stage::Rescued);
+      else if (u_escape < sc_.enforcement.escape_rate) s.to = std::uint8_t(Stage::Escaped);
       return s;
     }
     if (stage == Stage::Recruited) {
@@ -425,9 +497,11 @@ class Run {
       s.to = std::uint8_t(d.uniform() < contact_acceptance(sc_.hunting, v, mutual) ? Stage::Engaged : Stage::Declined);
       return s;
     }
-    // Engaged, groomed, offered: the attempt may be stopped first.
+    // Engaged, groomed, offered: the attempt may be stopped first. Only recruiter-made profiles
+    // (hunting, fishing) are fake; a trusted contact uses a real relative's account.
     const int ch = channel(p);
-    if (ch != kOffline && d.uniform() < moderation(ch) * g.profile_removal) {
+    const double u_removal = d.uniform();
+    if (ch != kOffline && p.route != std::uint8_t(Route::TrustedContact) && u_removal < moderation(ch) * g.profile_removal) {
       s.to = std::uint8_t(Stage::RemovedByPlatform);
       return s;
     }
@@ -438,16 +512,19 @@ class Run {
       auto [b, e] = net_.neighbours(l, i);
       s.ties_visited += std::uint32_t(e - b);
       for (auto* it = b; it != e; ++it) {
-        const double aw = pop_.awareness[*it] + (1 - pop_.awareness[*it]) * boosts_.get(Trait::Awareness, *it, day);
+        const PersonTraits* later = pop_.later(*it, day);
+        const double aw0 = later ? later->awareness : pop_.awareness[*it];
+        const double aw = aw0 + (1 - aw0) * boosts_.get(Trait::Awareness, *it, day);
         no_peer *= 1 - g.rec_peer * aw;
       }
     }
-    const bool by_self = rec.uniform() < self;
-    const bool by_others = rec.uniform() < parent || rec.uniform() < 1 - no_peer;
+    const double u_self = rec.uniform(), u_parent = rec.uniform(), u_peer = rec.uniform(), u_report = rec.uniform();
+    const bool by_self = u_self < self;
+    const bool by_others = u_parent < parent || u_peer < 1 - no_peer;
     if (by_self || by_others) {
       s.to = std::uint8_t(by_self ? Stage::BlockedOrReported : Stage::Intervened);
       const double report = std::clamp(g.report_prob + mods_.reporting_add[pop_.department[i]], 0.0, 1.0);
-      s.report = rec.uniform() < report;
+      s.report = u_report < report;
       return s;
     }
     // Still in contact: trust grows (screen time matters only online); images may be obtained.
@@ -459,7 +536,7 @@ class Run {
       s.images = im.uniform() < g.image_prob;
     }
     if (stage == Stage::Engaged) {
-      if (p.trust + s.trust_add >= g.trust_threshold) s.to = std::uint8_t(Stage::Groomed);
+      if (p.trust + s.trust_add >= p.offer_at) s.to = std::uint8_t(Stage::Groomed);
       return s;
     }
     if (stage == Stage::Groomed) {
@@ -470,11 +547,12 @@ class Run {
     Draws o(rng_, i, std::uint32_t(day), Stream::Offer);
     const double V = vulnerability(sc_.vulnerability, v);
     // Fishing ads are job or modelling offers; other routes offer a job or a relationship.
-    const bool job = p.route == std::uint8_t(Route::Fishing) || o.uniform() < sc_.offer.job_share;
-    bool yes = o.uniform() < offer_acceptance(sc_.offer, p.trust, V, v);
+    const double u_job = o.uniform(), u_accept = o.uniform(), u_coerce = o.uniform(), u_debt = o.uniform();
+    const bool job = p.route == std::uint8_t(Route::Fishing) || u_job < sc_.offer.job_share;
+    bool yes = u_accept < offer_acceptance(sc_.offer, g, p.trust, V, v);
     s.means = job ? 0 : 1;
-    if (!yes && p.images && o.uniform() < sc_.offer.coercion) yes = true, s.means = 2;
-    if (!yes && o.uniform() < sc_.offer.travel_debt * v.migration) yes = true, s.means = 3;
+    if (!yes && p.images && u_coerce < sc_.offer.coercion) yes = true, s.means = 2;
+    if (!yes && u_debt < sc_.offer.travel_debt * v.migration) yes = true, s.means = 3;
     if (!yes) {
       s.to = std::uint8_t(Stage::Declined);
       return s;
@@ -484,6 +562,30 @@ class Run {
     s.exploitation = std::uint8_t(draw_exploitation(sc_.offer, v.gender, v.age_group <= int(AgeGroup::Adolescent), out));
     s.destination = std::uint8_t(draw_destination(sc_.offer, Route(p.route), out));
     return s;
+  }
+
+  /// Where a victim is exploited: home, abroad, or for "other department" another department drawn
+  /// by population x urban share (internal trafficking runs mostly from rural areas to urban centres).
+  std::uint8_t exploitation_place(PersonId i, int day, int destination) const {
+    const int home = pop_.department[i];
+    if (destination == 0) return std::uint8_t(home);
+    if (destination >= 2) return kAbroad;
+    const auto& pp = sc_.population;
+    double total = 0;
+    for (int d = 0; d < nd_; ++d) total += d == home ? 0.0 : pp.department_share[d] * pp.urban_share[d];
+    if (total <= 0) return std::uint8_t(home);
+    Draws dr(rng_, i, std::uint32_t(day), Stream::Outcome, 1);
+    double u = dr.uniform() * total;
+    int last = home;
+    for (int d = 0; d < nd_; ++d) {
+      if (d == home) continue;
+      const double w = pp.department_share[d] * pp.urban_share[d];
+      if (w <= 0) continue;
+      last = d;
+      if (u < w) return std::uint8_t(d);
+      u -= w;
+    }
+    return std::uint8_t(last);
   }
 
   void advance(int day) {
@@ -512,8 +614,11 @@ class Run {
         if (to == Stage::Recruited) {
           victim_[p.person] = 1;
           const PersonView v = view(p.person, day);
+          if (place_.empty()) place_.assign(n_, 0);
+          place_[p.person] = exploitation_place(p.person, day, s.destination);
           res_.victims.push_back({p.person, p.recruiter, day, p.route, p.platform, s.exploitation, s.destination,
-                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means});
+                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means,
+                                  place_[p.person]});
         }
         if (ended) {
           recruiter_of_[p.person] = kNone;
@@ -529,17 +634,16 @@ class Run {
   void enforcement(int day) {
     const std::size_t nr = recruiters_.size();
     std::vector<std::uint8_t> arrested(nr, 0);
+    double online_coop = 0;
+    for (int p = 1; p < kPlatforms; ++p) online_coop += mix_[p] * cooperation(p);
     tbb::parallel_for(std::size_t(0), nr, [&](std::size_t r) {
       const Recruiter& rec = recruiters_[r];
       if (!rec.active(day)) return;
-      double coop = 1.0;
-      if (!rec.embedded()) {
-        coop = 0;
-        for (int p = 1; p < kPlatforms; ++p) coop += mix_[p] * cooperation(p);
-      }
-      const auto& en = sc_.enforcement;
-      double hazard = en.arrest_base * en.capacity[rec.home] * mods_.enforcement_mult[rec.home] * (1 + en.k_reports * rec.reports) * coop;
-      Draws d(rng_, RecruiterId(r), std::uint32_t(day), Stream::RecruiterArrest);
+      // Trusted contacts are traced through WhatsApp data only for their share of contacts on it,
+      // otherwise through testimony (reports): see arrest_probability().
+      const double hazard = arrest_probability(sc_, rec.home, rec.embedded(), rec.reports, online_coop, cooperation(kWhatsApp),
+                                               mods_.enforcement_mult[rec.home]);
+      Draws d(rng_, rec.slot, std::uint32_t(day), Stream::RecruiterArrest, rec.generation);
       arrested[r] = d.uniform() < hazard;
     });
     bool any = false;
@@ -547,9 +651,9 @@ class Run {
       if (!arrested[r]) continue;
       any = true;
       recruiters_[r].arrested_on = day;
-      ++res_.recruiters_arrested;
-      // Demand does not vanish: someone else takes the place after a while.
-      recruiters_.push_back(replacement_recruiter(sc_, pop_, rng_, recruiters_[r], RecruiterId(recruiters_.size()), day));
+      if (day >= 0) ++res_.recruiters_arrested;
+      // Demand does not vanish: someone else takes the place after a while, in the same slot.
+      recruiters_.push_back(replacement_recruiter(sc_, pop_, net_, rng_, recruiters_[r], day));
     }
     if (!any) return;
     // Attempts in progress with an arrested recruiter end; exploitation goes on until rescue or escape.
@@ -573,7 +677,7 @@ class Run {
     std::int32_t* by_dept = res_.stock_by_department.data() + std::size_t(day) * kActiveStages * nd_;
     for (const auto& p : pipes_) {
       const int ag = int(pop_.age_group(p.person, day));
-      ++stock[stock_index(p.stage, p.route, p.platform, ag, pop_.gender[p.person])];
+      ++stock[stock_index(p.stage, p.route, p.platform, ag, pop_.gender_of(p.person, day))];
       ++by_dept[p.stage * nd_ + pop_.department[p.person]];
     }
     std::int32_t active = 0;
@@ -590,10 +694,11 @@ class Run {
   ReplicateResult res_;
   std::vector<RecruiterId> recruiter_of_;  // kNone when not in an attempt
   std::vector<std::uint8_t> victim_;
+  std::vector<std::uint8_t> place_;  // per person: where exploited (department or kAbroad), set when recruited
   std::vector<Recruiter> recruiters_;
   std::vector<Ad> ads_;  // ascending id
-  std::uint32_t next_ad_id_ = 0;
-  std::vector<std::pair<PersonId, std::uint32_t>> pending_shares_;
+  std::size_t live_shares_ = 0;  // sum of shared_to sizes over ads_
+  std::vector<std::pair<PersonId, AdId>> pending_shares_;
   std::vector<Pipeline> pipes_;
   std::vector<std::unique_ptr<Intervention>> interventions_;
   std::vector<int> modifier_phase_, reach_phase_;

@@ -21,7 +21,9 @@ struct Victim {
   RecruiterId recruiter;
   std::int32_t day;  // recruited on
   std::uint8_t route, platform, exploitation, destination, department, age_group, gender, means;
+  std::uint8_t place = 0;  // department where exploited (found), or kAbroad; `department` is the origin (home)
 };
+inline constexpr std::uint8_t kAbroad = 255;
 
 /// Dimensions of the daily counters (row-major, day first).
 inline constexpr std::size_t kStockCells = std::size_t(kActiveStages) * kRoutes * kPlatforms * kAgeGroups * kGenders;
@@ -42,6 +44,7 @@ struct ReplicateResult {
   std::vector<double> cost;          // [day][intervention]
   std::vector<float> reporting_add;  // [day][department], read by observation
   std::vector<float> enforcement_mult;  // [day][department] investigative capacity (1 = none), read by observation
+  std::vector<float> cooperation_add;   // [day][platform] platform cooperation added by interventions, read by observation
   double seconds = 0;                // wall time of the replicate (not written to datasets)
   std::uint64_t ties_visited = 0;    // for benchmarks
 };

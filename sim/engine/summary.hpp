@@ -11,6 +11,8 @@ namespace redes {
 
 struct Summary {
   std::int32_t victims = 0, recruiters_arrested = 0;
+  std::int32_t rescued = 0;            // exits to `rescued` on window days (day >= 0)
+  std::int64_t exploited_days = 0;     // person-days in stage `exploited` over the window days
   std::vector<std::int32_t> by_route, by_platform, by_age_group, by_gender, by_department, by_exploitation,
       by_destination, by_means, by_year, attempts_by_route, exits;
 };
@@ -30,6 +32,7 @@ inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
   s.attempts_by_route.assign(kRoutes, 0);
   s.exits.assign(kTransitions, 0);
   for (const auto& v : r.victims) {
+    if (v.day < 0) continue;  // recruited during the warm-up: not a victim of the period
     ++s.victims;
     ++s.by_route[v.route];
     ++s.by_platform[v.platform];
@@ -44,7 +47,13 @@ inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
   for (const auto& e : r.events) {
     if (e.from == kEntry) ++s.attempts_by_route[e.route];
     if (e.to >= kActiveStages) ++s.exits[e.to];
+    if (e.to == std::uint8_t(Stage::Rescued) && e.day >= 0) ++s.rescued;
   }
+  // The daily stock holds window days only; sum the exploited cells of every day.
+  const std::size_t days = r.stock.size() / kStockCells;
+  const std::size_t first = stock_index(int(Stage::Exploited), 0, 0, 0, 0), last = stock_index(int(Stage::Exploited) + 1, 0, 0, 0, 0);
+  for (std::size_t d = 0; d < days; ++d)
+    for (std::size_t c = first; c < last; ++c) s.exploited_days += r.stock[d * kStockCells + c];
   s.recruiters_arrested = r.recruiters_arrested;
   return s;
 }

@@ -21,8 +21,8 @@ class AwarenessCampaign final : public PersonReach {
   }
 
  protected:
-  double reach_factor(InterventionContext& ctx, PersonId i) override {
-    if (ctx.pop.device[i]) return 1.0;
+  double reach_factor(InterventionContext& ctx, PersonId i, int day) override {
+    if (ctx.pop.has_device(i, day)) return 1.0;
     return needs_device_ ? 0.0 : offline_reach_;
   }
 

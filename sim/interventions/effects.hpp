@@ -16,26 +16,35 @@ enum class Trait : int { Literacy, Awareness, Supervision, PrivacyCut, kCount };
 
 class PersonBoosts {
  public:
-  /// Allocates lazily: a trait no intervention touches costs no memory and reads as zero.
-  void reserve(Trait t, std::size_t persons) {
-    auto& s = slots_[int(t)];
-    if (s.empty()) s.assign(persons, Slot{});
+  /// Adds one layer of boosts to trait t for one intervention and returns its id. Each
+  /// intervention keeps its own layer so that its own half-life decays its own boost: a single
+  /// slot per trait would let the last raise() rewrite an earlier intervention's decay, and two
+  /// exponentials with different half-lives have no one-exponential closed form. Layers combine
+  /// as independent boosts toward 1: 1 - b = prod_k (1 - b_k). A trait no intervention touches
+  /// costs no memory and reads as zero.
+  int reserve(Trait t, std::size_t persons) {
+    auto& layers = slots_[int(t)];
+    layers.emplace_back(persons, Slot{});
+    return int(layers.size()) - 1;
   }
   bool active(Trait t) const { return !slots_[int(t)].empty(); }
 
-  /// Boost in effect on `day`.
+  /// Boost in effect on `day` (all layers combined).
   double get(Trait t, PersonId i, int day) const {
-    const auto& s = slots_[int(t)];
-    if (s.empty()) return 0.0;
-    const Slot& v = s[i];
-    if (v.value == 0.0f) return 0.0;
-    if (v.half_life <= 0 || day <= v.day) return v.value;
-    return v.value * std::exp2(-double(day - v.day) / v.half_life);
+    const auto& layers = slots_[int(t)];
+    if (layers.empty()) return 0.0;
+    if (layers.size() == 1) return layers[0][i].at(day);  // the common case, exact as before
+    double keep = 1.0;
+    for (const auto& l : layers) keep *= 1.0 - l[i].at(day);
+    return 1.0 - keep;
   }
-  /// Moves the boost toward 1 by `effect` (x += effect (1 - x)), restarting its decay clock.
-  void raise(Trait t, PersonId i, int day, double effect, float half_life_days) {
-    auto& v = slots_[int(t)][i];
-    double cur = get(t, i, day);
+  /// Boost of one layer on `day`.
+  double get(Trait t, int layer, PersonId i, int day) const { return slots_[int(t)][std::size_t(layer)][i].at(day); }
+  /// Moves the layer's boost toward 1 by `effect` (x += effect (1 - x)), restarting its decay
+  /// clock; the layer's half-life is its intervention's own.
+  void raise(Trait t, int layer, PersonId i, int day, double effect, float half_life_days) {
+    auto& v = slots_[int(t)][std::size_t(layer)][i];
+    const double cur = v.at(day);
     v.value = float(cur + effect * (1.0 - cur));
     v.day = day;
     v.half_life = half_life_days;
@@ -46,8 +55,13 @@ class PersonBoosts {
     float value = 0.0f;
     std::int32_t day = 0;
     float half_life = 0.0f;  // days; 0 = no decay
+    double at(int d) const {
+      if (value == 0.0f) return 0.0;
+      if (half_life <= 0 || d <= day) return value;
+      return value * std::exp2(-double(d - day) / half_life);
+    }
   };
-  std::array<std::vector<Slot>, int(Trait::kCount)> slots_;
+  std::array<std::vector<std::vector<Slot>>, int(Trait::kCount)> slots_;
 };
 
 /// Daily modifiers set by interventions before the recruiters act (reset each day).

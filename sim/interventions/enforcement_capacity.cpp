@@ -8,7 +8,7 @@ class EnforcementCapacity final : public Intervention {
  public:
   EnforcementCapacity(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
-    effect_ = r.number("effect", io::Range::non_negative(), "relative rise in investigative capacity (1 = doubled)");
+    read_uncertain_into(r, "effect", -1, io::Range::non_negative(), "relative rise in investigative capacity (1 = doubled)", "effect", effect_);
     r.finish();
   }
   unsigned phases() const override { return kPhaseModifiers; }

@@ -13,10 +13,10 @@ bool Targeting::matches(const Population& pop, PersonId i, int day) const {
   if (urban >= 0 && pop.urban[i] != urban) return false;
   const int age = pop.age_years(i, day);
   if (age < min_age || age > max_age) return false;
-  if (!genders.empty() && std::find(genders.begin(), genders.end(), int(pop.gender[i])) == genders.end()) return false;
+  if (!genders.empty() && std::find(genders.begin(), genders.end(), pop.gender_of(i, day)) == genders.end()) return false;
   if (!platforms.empty()) {
     bool any = false;
-    for (int p : platforms) any = any || pop.uses(i, p);
+    for (int p : platforms) any = any || pop.uses(i, p, day);
     if (!any) return false;
   }
   return true;
@@ -65,14 +65,25 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
     t->finish();
   }
   if (auto c = r.optional_section("cost", "cost in USD")) {
-    cost_.fixed = c->number("fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)");
-    cost_.per_person = c->number("per_person", 0.0, Range::non_negative(), "cost per person reached (USD)");
-    cost_.per_day = c->number("per_day", 0.0, Range::non_negative(), "running cost per active day (USD)");
+    read_uncertain_into(*c, "fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)", "cost.fixed", cost_.fixed);
+    read_uncertain_into(*c, "per_person", 0.0, Range::non_negative(), "cost per person reached (USD)", "cost.per_person", cost_.per_person);
+    read_uncertain_into(*c, "per_day", 0.0, Range::non_negative(), "running cost per active day (USD)", "cost.per_day", cost_.per_day);
     c->finish();
   }
 }
 
 void Intervention::prepare(InterventionContext&, int) {}
+
+std::uint16_t Intervention::reach_key() const {
+  // FNV-1a, hand-written: eight lines, and no hashing library here promises a stable value
+  // across platforms and versions (std::hash does not).
+  std::uint32_t h = 2166136261u;
+  for (char c : type_ + "/" + name_) {
+    h ^= std::uint8_t(c);
+    h *= 16777619u;
+  }
+  return std::uint16_t((h >> 16) ^ (h & 0xffffu));
+}
 
 std::pair<const PersonId*, const PersonId*> Intervention::reached_on(int day) const {
   if (reach_day_begin_.empty() || day < schedule_.start || day >= schedule_.start + int(reach_day_begin_.size()) - 1)

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/core/rng.hpp"
+#include "sim/decision/distribution.hpp"
 #include "sim/interventions/effects.hpp"
 #include "sim/io/reader.hpp"
 #include "sim/io/scenario.hpp"
@@ -71,17 +72,35 @@ class Intervention {
   const std::string& name() const { return name_; }
   const std::string& type() const { return type_; }
   double coverage() const { return coverage_; }
+  /// Effects and costs given as distributions (empty when all are plain numbers).
+  const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
+  /// Sets uncertain parameter k (e.g. a drawn quantile) in place of its median.
+  void set_uncertain(std::size_t k, double value) { *uncertain_targets_.at(k) = value; }
 
  protected:
-  /// Draws who among the targeted is reached (with probability coverage * extra(i)) and on which
-  /// day of the schedule; uses its own random stream (common random numbers stay intact).
+  /// Draws who is reached (with probability coverage * extra(i)) and on which day of the
+  /// schedule: the day is drawn first and the targeting (age) is matched on that day, so an
+  /// "ages 10-17" programme never reaches a person who is 18 by then. Uses its own random stream
+  /// keyed by reach_key() (common random numbers stay intact). `index` is unused (kept for the
+  /// prepare() signature).
   template <class Extra>
   void draw_reach(InterventionContext& ctx, int index, Extra extra);
+  /// The `sub` key of this intervention's draws: FNV-1a (32 bit) of "type/name", xor-folded to
+  /// 16 bits. Keyed by identity, not by the position in the list, so an intervention alone and the
+  /// same one in a package reach the same persons on the same days.
+  std::uint16_t reach_key() const;
   /// Persons reached on `day` (after draw_reach), ascending.
   std::pair<const PersonId*, const PersonId*> reached_on(int day) const;
   /// Day cost: fixed on the start day (unless the schedule is empty), per_day while active,
   /// per_person for `reached`.
   double day_cost(int day, std::int64_t reached) const;
+  /// Reads `key` as a number or a distribution (see decision/distribution.hpp) into `target`.
+  void read_uncertain_into(io::Reader& r, std::string_view key, double fallback, const io::Range& range,
+                           std::string_view doc, std::string name, double& target) {
+    const std::size_t before = uncertain_.size();
+    target = read_uncertain(r, key, fallback, range, doc, std::move(name), uncertain_);
+    if (uncertain_.size() > before) uncertain_targets_.push_back(&target);
+  }
 
   std::string name_, type_;
   Schedule schedule_;
@@ -92,6 +111,8 @@ class Intervention {
   double people_per_person_ = 1.0;      // population.represents / population.size
 
  private:
+  std::vector<UncertainParameter> uncertain_;
+  std::vector<double*> uncertain_targets_;  // members of this object, parallel to uncertain_
   std::vector<PersonId> reach_people_;  // sorted by (day, person)
   std::vector<std::uint32_t> reach_day_begin_;
 };
@@ -105,22 +126,26 @@ const std::vector<InterventionType>& intervention_types();
 
 /// Builds every intervention of the scenario; unknown types fail with the valid names and a
 /// suggestion, at the node's file:line:column.
-std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& scenario);
+/// `strict`: effects and costs must be distributions with provenance (`validate --strict`).
+std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& scenario, bool strict = false);
 
 // --- template implementation ---
 template <class Extra>
-void Intervention::draw_reach(InterventionContext& ctx, int index, Extra extra) {
+void Intervention::draw_reach(InterventionContext& ctx, int, Extra extra) {
   reach_people_.clear();
   const int span = std::max(1, schedule_.end - schedule_.start);
+  const std::uint16_t key = reach_key();
   std::vector<std::pair<std::uint32_t, PersonId>> hits;
   if (coverage_ > 0 && schedule_.end > schedule_.start) {  // an empty schedule reaches nobody
     const auto& pop = ctx.pop;
     for (std::size_t d = 0; d + 1 < pop.dept_begin.size(); ++d) {
       if (!targeting_.department_targeted(int(d))) continue;
       for (PersonId i = pop.dept_begin[d]; i < pop.dept_begin[d + 1]; ++i) {
-        if (!targeting_.matches(pop, i, schedule_.start)) continue;
-        Draws dr(ctx.rng, i, 0, Stream::InterventionReach, std::uint16_t(index));
-        if (dr.uniform() < coverage_ * extra(i)) hits.push_back({std::uint32_t(schedule_.start) + dr.below(std::uint32_t(span)), i});
+        Draws dr(ctx.rng, i, 0, Stream::InterventionReach, key);
+        const double u = dr.uniform();
+        const std::uint32_t day = std::uint32_t(schedule_.start) + dr.below(std::uint32_t(span));
+        if (!targeting_.matches(pop, i, int(day))) continue;
+        if (u < coverage_ * extra(i, int(day))) hits.push_back({day, i});
       }
     }
   }

@@ -13,7 +13,7 @@ class PlatformModeration final : public Intervention {
     for (auto& p : r.strings("platforms", plats, "platforms whose moderation rises"))
       platforms_.push_back(int(std::find(kPlatformNames.begin(), kPlatformNames.end(), p) - kPlatformNames.begin()));
     if (platforms_.empty()) r.fail("platforms", "name at least one platform");
-    effect_ = r.number("effect", io::Range::probability(), "added daily removal probability of ads and fake profiles");
+    read_uncertain_into(r, "effect", -1, io::Range::probability(), "added daily removal probability of ads and fake profiles", "effect", effect_);
     cooperation_ = r.number("cooperation", 0.0, io::Range::unit(), "added cooperation with investigators");
     r.finish();
   }

@@ -17,13 +17,13 @@ const std::vector<InterventionType>& intervention_types() {
   return types;
 }
 
-std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& sc) {
+std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& sc, bool strict) {
   std::vector<std::unique_ptr<Intervention>> out;
   std::vector<std::string> names;
   for (auto& t : intervention_types()) names.push_back(t.name);
   for (std::size_t k = 0; k < sc.interventions.size(); ++k) {
     const auto& spec = sc.interventions[k];
-    io::Reader r(spec.node, "interventions[" + std::to_string(k) + "]");
+    io::Reader r(spec.node, "interventions[" + std::to_string(k) + "]", strict);
     std::string type = r.choice("type", names, "intervention type");
     for (auto& t : intervention_types())
       if (t.name == type) out.push_back(t.make(r, sc));

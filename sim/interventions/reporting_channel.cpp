@@ -9,7 +9,7 @@ class ReportingChannel final : public Intervention {
  public:
   ReportingChannel(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
-    effect_ = r.number("effect", io::Range::unit(), "added probability that a recognised attempt is reported, and relative rise in detection");
+    read_uncertain_into(r, "effect", -1, io::Range::unit(), "added probability that a recognised attempt is reported, and relative rise in detection", "effect", effect_);
     r.finish();
   }
   unsigned phases() const override { return kPhaseModifiers; }

@@ -3,6 +3,8 @@
 // (HDF5's own stack printing is switched off so nothing else reaches stderr).
 #include "sim/io/h5.hpp"
 
+#include "sim/io/safe_output.hpp"
+
 #include <hdf5_hl.h>
 #include <unistd.h>
 
@@ -238,6 +240,7 @@ Writer::Writer(std::filesystem::path final_path) : final_(std::move(final_path))
   std::error_code ec;
   if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
     throw IoError("cannot write HDF5 file '" + final_.string() + "': directory '" + dir.string() + "' does not exist");
+  temp_slot_ = io::register_temp(temp_);  // before it exists: a signal at any point removes it
   const Ctx c{temp_, ""};
   Handle fapl = c.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create file access properties for");
   // Strong close: H5Fclose really closes the file before commit() renames it.
@@ -254,6 +257,7 @@ Writer::Writer(std::filesystem::path final_path) : final_(std::move(final_path))
 }
 
 Writer::~Writer() {
+  io::unregister_temp(temp_slot_);
   if (committed_) return;
   file_ = Handle();  // close before removing
   std::error_code ec;

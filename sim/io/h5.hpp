@@ -96,6 +96,7 @@ class Writer {
   std::filesystem::path final_, temp_;
   Handle file_;
   bool committed_ = false;
+  int temp_slot_ = -1;  // in the signal cleanup registry
   hid_t open_dataset(const std::string& path) const;
   void ensure_scale(const Axis& axis);
   void attach_axes(const std::string& path, hid_t dataset, const std::vector<Axis>& axes);

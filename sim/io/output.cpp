@@ -89,13 +89,22 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
   f_.create_array_int32(s + "attempts_by_route", {rep, kRoute}, "persons");
   f_.create_array_int32(s + "exits", {rep, kTransition}, "persons");
   f_.create_array_int32(s + "recruiters_arrested", {rep}, "recruiters");
+  f_.create_array_int32(s + "rescued", {rep}, "persons");
+  f_.create_array_double(s + "exploited_person_days", {rep}, "person-days");
   for (auto* name : {"victims", "victims_by_route", "victims_by_platform", "victims_by_age_group", "victims_by_gender",
-                     "victims_by_department", "victims_by_exploitation", "victims_by_destination", "victims_by_means", "victims_by_year"})
+                     "victims_by_department", "victims_by_exploitation", "victims_by_destination", "victims_by_means", "victims_by_year", "rescued", "exploited_person_days"})
     f_.attribute(s + name, "estimate", "model estimate");
   const std::string o = p_ + "/observed/";
   f_.group(p_ + "/observed");
   f_.attribute(p_ + "/observed", "estimate", "model estimate");
   f_.create_array_int32(o + "recorded_cases", {rep, year, kInstitution, dep, kSex, kAge}, "cases");
+  f_.create_array_int32(o + "recorded_by_origin", {rep, year, kInstitution, axis_named("department_of_origin", sc.population.departments)}, "persons");
+  f_.create_array_int32(o + "case_files", {rep, year, kInstitution, dep}, "cases");
+  {
+    std::vector<std::string> sizes;
+    for (int k = 1; k <= kCaseSizes; ++k) sizes.push_back(k < kCaseSizes ? std::to_string(k) : std::to_string(k) + "+");
+    f_.create_array_int32(o + "victims_per_case", {rep, axis_named("victims_in_case", sizes)}, "cases");
+  }
   f_.create_array_int32(o + "recorded_ict", {rep, year, kInstitution}, "cases");
   f_.create_array_int32(o + "recorded_victims", {rep, year}, "persons");
   f_.create_array_int32(o + "true_victims", {rep, year}, "persons");
@@ -152,8 +161,13 @@ void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed
   f_.write_slice(p + "attempts_by_route", k, s.attempts_by_route);
   f_.write_slice(p + "exits", k, s.exits);
   f_.write_slice(p + "recruiters_arrested", k, std::vector<std::int32_t>{s.recruiters_arrested});
+  f_.write_slice(p + "rescued", k, std::vector<std::int32_t>{s.rescued});
+  f_.write_slice(p + "exploited_person_days", k, std::vector<double>{double(s.exploited_days)});
   const std::string q = p_ + "/observed/";
   f_.write_slice(q + "recorded_cases", k, o.recorded_cases);
+  f_.write_slice(q + "recorded_by_origin", k, o.recorded_by_origin);
+  f_.write_slice(q + "case_files", k, o.case_files);
+  f_.write_slice(q + "victims_per_case", k, o.victims_per_case);
   f_.write_slice(q + "recorded_ict", k, o.recorded_ict);
   f_.write_slice(q + "recorded_victims", k, o.recorded_victims);
   f_.write_slice(q + "true_victims", k, o.true_victims);
@@ -185,7 +199,7 @@ void write_metadata(h5::Writer& f, const Scenario& sc, const std::string& kind, 
   f.attribute("/metadata", "days", std::int64_t(sc.days));
   f.attribute("/metadata", "agents", std::int64_t(sc.population.size));
   f.attribute("/metadata", "represents", sc.population.represents);
-  // As initial_recruiters(): per_100k per 100,000 persons of the population.
+  // Expected active recruiters (per_100k per 100,000 persons); each replicate draws its own count.
   f.attribute("/metadata", "recruiters_initial",
               std::int64_t(std::llround(sc.recruiters.per_100k * double(sc.population.size) / 1e5)));
   f.attribute("/metadata", "started_at", started_at);

@@ -95,6 +95,8 @@ class Reader {
                                               Range range, bool required, std::string_view doc);
 
   bool has(std::string_view key) const;
+  /// Whether real-valued parameters must carry provenance (shipped files are read so).
+  bool strict() const { return strict_; }
   /// Provenance of a numeric key read earlier (Kind::None when written bare).
   Provenance provenance(std::string_view key) const;
   const Node& node() const { return *node_; }

@@ -146,23 +146,39 @@ void read_recruitment(Reader r, Scenario& s) {
   auto rc = r.section("recruiters", "recruiters as abstract agents (rates and probabilities only)");
   auto& q = s.recruiters;
   q.per_100k = rc.number("per_100k", Range::non_negative(), "active recruiters per 100,000 persons");
-  q.department_weight = rc.numbers("department_weight", Range::non_negative(), nd, "relative number of recruiters per department");
+  q.department_weight = rc.numbers("department_weight", Range::non_negative(), nd, "relative recruiter density per head by department (a department's share is weight x population)");
   q.embedded_share = rc.number("embedded_share", Range::unit(), "share embedded in victims' offline circles (trusted contact)");
   q.hunting_share = rc.number("hunting_share", Range::unit(), "online recruiters: share of effort on hunting (rest fishing)");
   q.platform_mix = platform_weights(rc, "platform_mix", "online recruiters' relative effort per platform");
   q.capacity = int(rc.integer("capacity", {1, 1000, false, "an integer in [1, 1000]"}, "concurrent targets per recruiter"));
   q.local_share = rc.number("local_share", Range::unit(), "share of targets sought in the home department");
-  q.replacement_days = rc.number("replacement_days", Range::positive(), "mean days until an arrested recruiter is replaced (demand persists)");
+  q.replacement_days = rc.number("replacement_days", {0, 36500, true, "a number of days in (0, 36500]"}, "mean days until an arrested recruiter is replaced (demand persists)");
   q.displacement = rc.boolean("displacement", false, "recruiters shift platforms away from moderation and cooperation");
   q.displacement_sensitivity = rc.number("displacement_sensitivity", 3.0, Range::non_negative(), "strength of the platform shift");
   rc.finish();
 
   auto f = r.section("fishing", "fake job or modelling offers posted on platforms");
-  s.fishing.ad_rate = f.number("ad_rate", Range::non_negative(), "ads posted per fishing recruiter per day");
-  s.fishing.ad_audience = f.number("ad_audience", Range::non_negative(), "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
+  s.fishing.ad_rate = f.number("ad_rate", {0, 100, false, "a number of ads per day in [0, 100]"}, "ads posted per fishing recruiter per day");
+  s.fishing.ad_audience = f.number("ad_audience", {0, 1e7, false, "a number of users in [0, 1e7]"}, "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
   s.fishing.share_prob = f.number("share_prob", Range::probability(), "probability a reached user passes the ad to each platform tie");
   s.fishing.respond_base = f.number("respond_base", Range::probability(), "response probability at full economic need");
-  s.fishing.max_ad_days = f.number("max_ad_days", Range::positive(), "days an ad stays up if not removed");
+    s.fishing.max_ad_days = f.number("max_ad_days", {0, 3650, true, "a number of days in (0, 3650]"}, "days an ad stays up if not removed");
+  {
+    // Sharing cascades are bounded by design (each person receives an ad by share at most once,
+    // and at most kMaxLiveShares people hold shares of live ads at once). A supercritical cascade
+    // (share_prob x a platform's mean degree >= 1) can reach every user of the platform, so refuse
+    // a scenario whose live ads could then exceed that bound, rather than stop mid-run.
+    double degree = 0;
+    for (int p = 1; p < kPlatforms; ++p)
+      if (s.platforms[p].enabled) degree = std::max(degree, s.platforms[p].mean_degree);
+    const double recruiters = s.recruiters.per_100k * double(s.population.size) / 1e5;
+    const double live_ads = recruiters * s.fishing.ad_rate * s.fishing.max_ad_days;
+    if (s.fishing.share_prob * degree >= 1 && live_ads * double(s.population.size) > double(kMaxLiveShares))
+      f.fail("share_prob", "sharing is supercritical (share_prob x mean platform degree = " +
+                               std::to_string(s.fishing.share_prob * degree) + " >= 1) and up to " + std::to_string(std::llround(live_ads)) +
+                               " live ads could each reach all " + std::to_string(s.population.size) + " persons, over the bound of " +
+                               std::to_string(kMaxLiveShares) + " live shares; lower share_prob or the population size");
+  }
   auto groups = f.strings("target_age_groups", kAgeGroupList, {"adolescent", "young_adult", "adult"}, "age groups the ads are aimed at");
   for (int a = 0; a < kAgeGroups; ++a)
     s.fishing.target_age[a] = std::find(groups.begin(), groups.end(), kAgeGroupNames[a]) != groups.end();
@@ -190,13 +206,15 @@ void read_recruitment(Reader r, Scenario& s) {
   gr.grow_base = g.number("grow_base", Range::non_negative(), "daily trust growth");
   gr.k_conf = g.number("k_conf", Range::non_negative(), "growth increase with family conflict");
   gr.k_screen = g.number("k_screen", Range::non_negative(), "growth increase per daily screen hour");
-  gr.trust_threshold = g.number("trust_threshold", Range::positive(), "trust needed before an offer");
+  gr.trust_threshold = g.number("trust_threshold", Range::positive(), "full trust (acceptance scales with trust / trust_threshold, capped at 1)");
   gr.rec_self = g.number("rec_self", Range::probability(), "daily recognition by the person at full literacy and awareness");
   gr.rec_parent = g.number("rec_parent", Range::probability(), "daily recognition by a parent at full supervision (minors)");
   gr.rec_peer = g.number("rec_peer", Range::probability(), "daily recognition by each aware tie");
   gr.report_prob = g.number("report_prob", Range::probability(), "probability a recognised attempt is reported to an institution");
   gr.image_prob = g.number("image_prob", Range::probability(), "daily probability images are obtained on image-sharing platforms");
   gr.offer_days = g.number("offer_days", Range::positive(), "mean days from groomed to the offer");
+  gr.patience_min = g.number("patience_min", 1.0, {0.0, 1.0, true, "a number in (0, 1]"},
+                             "least share of full trust at which a recruiter offers; each pipeline's share is uniform in [patience_min, 1]");
   gr.profile_removal = g.number("profile_removal", Range::unit(), "daily removal of a recruiter's profile relative to the channel's moderation");
   g.finish();
 
@@ -247,6 +265,7 @@ void read_recruitment(Reader r, Scenario& s) {
   en.capacity = e.numbers("capacity", Range::non_negative(), nd, "relative investigative capacity per department");
   en.rescue_base = e.number("rescue_base", Range::probability(), "daily rescue probability of an exploited person at capacity 1");
   en.escape_rate = e.number("escape_rate", Range::probability(), "daily escape probability");
+  en.international_cooperation = e.number("international_cooperation", Range::non_negative(), "rescue of victims exploited abroad, relative to a department of capacity 1");
   e.finish();
   r.finish();
 }
@@ -267,6 +286,8 @@ void read_observation(Reader r, Scenario& s) {
   ob.delay_days = r.number("delay_days", Range::positive(), "mean days from recruitment to the record (exponential)");
   ob.p_sex_missing = r.number("p_sex_missing", Range::probability(), "probability sex is not recorded");
   ob.p_ict_recorded = r.number("p_ict_recorded", Range::probability(), "probability the technology used is recorded");
+  ob.abroad_capital_share = r.number("abroad_capital_share", Range::probability(), "victims found abroad: share recorded in the capital (the first department) by central authorities; the rest in their home department");
+  ob.case_window_days = int(r.integer("case_window_days", Range::non_negative(), "days after a case opens in which the same recruiter's victims recorded by the same institution join it"));
   r.finish();
 }
 
@@ -336,6 +357,8 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   if (std::sscanf(s.start_date.c_str(), "%d-%d-%d", &y, &m, &d) != 3 ||
       !std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}.ok())
     cal.fail("start", "expected a date YYYY-MM-DD, got '" + s.start_date + "'");
+  // Dates become day counts and calendar years index demographic tables: keep them near today.
+  if (y < 1900 || y > 2200) cal.fail("start", "the year must lie in [1900, 2200], got " + std::to_string(y));
   s.start_year = y;
   double years = cal.number("years", {0.01, 50, false, "a number of years in [0.01, 50]"}, "length of the simulated period (years of 365 days)");
   s.days = std::max(1, int(std::lround(years * 365)));

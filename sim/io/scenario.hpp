@@ -3,6 +3,7 @@
 // `population.departments` order; per-platform arrays follow kPlatformNames (index 0 = offline).
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -76,6 +77,10 @@ struct RecruiterParams {
   double displacement_sensitivity = 3.0;
 };
 
+/// Most people holding shares of live ads at once, over all ads (the sharing-cascade bound; the
+/// engine stops a run that exceeds it, validation refuses scenarios that could).
+inline constexpr std::size_t kMaxLiveShares = std::size_t(1) << 24;
+
 struct FishingParams {
   double ad_rate = 0.1;      // ads posted per fishing recruiter per day
   double ad_audience = 200;  // targeted users a live ad reaches per day (expected)
@@ -102,6 +107,7 @@ struct GroomingParams {
   double rec_self = 0.01, rec_parent = 0.01, rec_peer = 0.002, report_prob = 0.2;
   double image_prob = 0.01;       // daily, on image-sharing platforms
   double offer_days = 7;          // mean days from groomed to the offer
+  double patience_min = 1.0;      // offers come at trust >= trust_threshold * U(patience_min, 1), per pipeline
   double profile_removal = 0.2;   // fake-profile removal per day, relative to the channel's moderation
 };
 
@@ -126,6 +132,7 @@ struct EnforcementParams {
   double arrest_base = 0.0005, k_reports = 0.5;
   std::vector<double> capacity;  // per department, relative investigative capacity
   double rescue_base = 0.002, escape_rate = 0.001;
+  double international_cooperation = 0.3;  // rescue abroad, relative to capacity 1 at home
 };
 
 struct ObservationParams {
@@ -133,6 +140,8 @@ struct ObservationParams {
   std::vector<std::array<double, kInstitutions>> presence;  // per department
   double fear = 0.5, p_sex_missing = 0.01, p_ict_recorded = 0.1;
   double delay_days = 180;  // mean days from recruitment to the record
+  double abroad_capital_share = 0.5;  // victims found abroad: share recorded in the capital (first department), rest at home
+  int case_window_days = 90;          // a recruiter's victims recorded by one institution within this window form one case
 };
 
 struct ShockParams {

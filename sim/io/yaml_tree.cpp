@@ -8,12 +8,20 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "sim/io/reader.hpp"  // closest_match
 
 namespace redes::io {
 
 namespace fs = std::filesystem;
+
+Node::Node() = default;
+Node::Node(const Node&) = default;
+Node::Node(Node&&) noexcept = default;
+Node& Node::operator=(const Node&) = default;
+Node& Node::operator=(Node&&) noexcept = default;
+Node::~Node() = default;
 
 const Node* Node::find(std::string_view key) const {
   if (kind != Kind::Map) return nullptr;
@@ -36,7 +44,8 @@ std::string describe(const Node& n) {
 
 namespace {
 
-constexpr int kMaxDepth = 200;  // guards against alias loops and runaway nesting
+constexpr int kMaxDepth = 200;
+constexpr std::size_t kMaxYamlBytes = std::size_t{8} << 20;  // guards against alias loops and runaway nesting
 
 // Turns yaml-cpp marks (0-based, columns in bytes) into 1-based locations with columns in
 // characters, as editors show them.
@@ -104,10 +113,20 @@ class Positions {
   std::vector<std::size_t> starts_;
 };
 
-Node convert(const YAML::Node& y, const Positions& pos, int depth) {
+// Aliases share nodes in yaml-cpp but are copied here, so nested aliases ("billion laughs") could
+// expand exponentially. Every node costs one unit of a budget of one per byte of text plus a
+// margin: text without aliases never needs more, so only alias expansion can exhaust it.
+struct Budget {
+  std::size_t left, limit;
+};
+
+Node convert(const YAML::Node& y, const Positions& pos, int depth, Budget& budget) {
   Node n;
   n.loc = pos.at(y.Mark());
   if (depth > kMaxDepth) throw ScenarioError(n.loc, "", "the YAML is nested too deeply (or an alias refers to itself)");
+  if (budget.left-- == 0)
+    throw ScenarioError(n.loc, "", "aliases (*name) expand to more than " + std::to_string(budget.limit) +
+                                       " values; write the values out or share them with include:");
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -120,28 +139,33 @@ Node convert(const YAML::Node& y, const Positions& pos, int depth) {
     case YAML::NodeType::Sequence:
       n.kind = Node::Kind::Sequence;
       for (const auto& item : y) {
-        Node child = convert(item, pos, depth + 1);
+        Node child = convert(item, pos, depth + 1, budget);
         if (child.is_null() && !pos.explicit_null(item.Mark())) child.loc = pos.dash_before(item.Mark());
         n.seq.push_back(std::move(child));
       }
       break;
-    case YAML::NodeType::Map:
+    case YAML::NodeType::Map: {
       n.kind = Node::Kind::Map;
+      // Duplicate check by hash: a linear scan made parsing quadratic in the keys of one map.
+      std::unordered_map<std::string, std::size_t> seen;
       for (auto it = y.begin(); it != y.end(); ++it) {
         const Location key_loc = pos.at(it->first.Mark());
         if (!it->first.IsScalar() || it->first.Scalar().empty())
           throw ScenarioError(key_loc, "", "a map key must be plain, non-empty text");
         const std::string key = it->first.Scalar();
-        if (const Node* first = n.find(key))
+        if (auto [at, fresh] = seen.emplace(key, n.map.size()); !fresh) {
+          const Node& first = n.map[at->second].second;
           throw ScenarioError(key_loc, key, "duplicate key '" + key + "' (first written at line " +
-                                                std::to_string(first->key_loc.line) + ", column " +
-                                                std::to_string(first->key_loc.column) + ")");
-        Node child = convert(it->second, pos, depth + 1);
+                                                std::to_string(first.key_loc.line) + ", column " +
+                                                std::to_string(first.key_loc.column) + ")");
+        }
+        Node child = convert(it->second, pos, depth + 1, budget);
         child.key_loc = key_loc;
         if (child.is_null() && !pos.explicit_null(it->second.Mark())) child.loc = key_loc;
         n.map.emplace_back(key, std::move(child));
       }
       break;
+    }
   }
   return n;
 }
@@ -185,9 +209,15 @@ std::string parse_hint(const std::string& msg) {
   return "";
 }
 
-// Maps merge key by key; anything else replaces.
+// A `{value: X, source|assumed|calibrated: text}` map: one value with its provenance, a unit.
+bool is_provenance_map(const Node& n) {
+  return n.is_map() && n.find("value") && (n.find("source") || n.find("assumed") || n.find("calibrated"));
+}
+
+// Maps merge key by key; anything else replaces. A value with provenance is replaced whole, so a
+// later layer's `{value, source}` never mixes with an earlier `{value, assumed}`.
 void merge(Node& base, Node&& over) {
-  if (base.is_map() && over.is_map()) {
+  if (base.is_map() && over.is_map() && !is_provenance_map(base) && !is_provenance_map(over)) {
     base.loc = over.loc;
     if (over.key_loc.line > 0) base.key_loc = over.key_loc;
     for (auto& [key, value] : over.map) {
@@ -297,36 +327,13 @@ namespace {
 
 class Loader {
  public:
+  // Layers are applied in depth-first order, each file once: in a diamond (top includes
+  // [calibrated, pandemic], both include baseline) the baseline is applied once, first, so the
+  // second branch cannot silently restore the baseline's values over the first branch's.
   Node load(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw ScenarioError({file.string(), 0, 0}, "", "cannot open the file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    Node root = parse_yaml(text.str(), file.string());
-    if (!root.is_map())
-      throw ScenarioError(root.loc, "", "expected a map of scenario keys at the top level, got " + describe(root));
-
     Node composed;
     composed.kind = Node::Kind::Map;
-    composed.loc = root.loc;
-    if (const Node* inc = root.find("include")) {
-      for (const auto& [item, key_path] : include_items(*inc)) {
-        Node sub = load_included(file, *item, key_path);
-        merge(composed, std::move(sub));
-      }
-    }
-    Node own;
-    own.kind = Node::Kind::Map;
-    own.loc = root.loc;
-    for (auto& [key, value] : root.map)
-      if (key != "include" && key != "override") own.map.emplace_back(key, std::move(value));
-    merge(composed, std::move(own));
-
-    if (const Node* ov = root.find("override")) {
-      if (!ov->is_map())
-        throw ScenarioError(ov->loc, "override", "expected a map of dotted key paths to values, got " + describe(*ov));
-      for (const auto& [path, value] : ov->map) apply_override(composed, path, value);
-    }
+    apply(file, composed);
     return composed;
   }
 
@@ -340,6 +347,34 @@ class Loader {
   }
 
  private:
+  void apply(const fs::path& file, Node& composed) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw ScenarioError({file.string(), 0, 0}, "", "cannot open the file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    Node root = parse_yaml(text.str(), file.string());
+    if (!root.is_map())
+      throw ScenarioError(root.loc, "", "expected a map of scenario keys at the top level, got " + describe(root));
+
+    applied_.push_back(identity(file));
+    if (composed.map.empty()) composed.loc = root.loc;
+    if (const Node* inc = root.find("include")) {
+      for (const auto& [item, key_path] : include_items(*inc)) apply_included(file, *item, key_path, composed);
+    }
+    Node own;
+    own.kind = Node::Kind::Map;
+    own.loc = root.loc;
+    for (auto& [key, value] : root.map)
+      if (key != "include" && key != "override") own.map.emplace_back(key, std::move(value));
+    merge(composed, std::move(own));
+
+    if (const Node* ov = root.find("override")) {
+      if (!ov->is_map())
+        throw ScenarioError(ov->loc, "override", "expected a map of dotted key paths to values, got " + describe(*ov));
+      for (const auto& [path, value] : ov->map) apply_override(composed, path, value);
+    }
+  }
+
   // Same file, however it was reached (symlinks, `..`), for cycle detection.
   static fs::path identity(const fs::path& file) {
     std::error_code ec;
@@ -364,7 +399,7 @@ class Loader {
     return items;
   }
 
-  Node load_included(const fs::path& from, const Node& item, const std::string& key_path) {
+  void apply_included(const fs::path& from, const Node& item, const std::string& key_path, Node& composed) {
     const fs::path resolved = (from.parent_path() / item.scalar).lexically_normal();
     std::error_code ec;
     if (!fs::is_regular_file(resolved, ec)) {
@@ -378,12 +413,13 @@ class Loader {
       for (auto n = names_.begin() + (it - stack_.begin()); n != names_.end(); ++n) chain += *n + " -> ";
       throw ScenarioError(item.loc, key_path, "include cycle: " + chain + resolved.string());
     }
+    if (std::find(applied_.begin(), applied_.end(), identity(resolved)) != applied_.end()) return;  // diamond: already a layer
     enter(resolved);
-    Node sub = load(resolved);
+    apply(resolved, composed);
     leave();
-    return sub;
   }
 
+  std::vector<fs::path> applied_;  // canonical paths of the files already applied as layers
   std::vector<fs::path> stack_;   // canonical paths of the files being loaded, outermost first
   std::vector<std::string> names_;  // the same, as shown in messages
 };
@@ -421,6 +457,12 @@ void emit(YAML::Emitter& out, const Node& n) {
 }  // namespace
 
 Node parse_yaml(std::string_view text, const std::string& filename) {
+  // yaml-cpp needs about 1 s and 100 MB per 2 MB of keys; hand-written scenarios are kilobytes,
+  // and bulk data (edge lists) lives in CSV files the scenario names.
+  if (text.size() > kMaxYamlBytes)
+    throw ScenarioError({filename, 1, 1}, "", "the file is " + std::to_string(text.size() >> 20) +
+                                                  " MiB; YAML files are limited to " + std::to_string(kMaxYamlBytes >> 20) +
+                                                  " MiB (put bulk data such as edge lists in CSV files)");
   const Positions pos(text, filename);
   std::vector<YAML::Node> docs;
   try {
@@ -440,7 +482,8 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
     throw ScenarioError({filename, 1, 1}, "", "the file is empty; expected a map of scenario keys");
   if (docs.size() > 1)
     throw ScenarioError(pos.at(docs[1].Mark()), "", "the file holds more than one YAML document ('---'); expected one");
-  return convert(docs[0], pos, 0);
+  Budget budget{text.size() + 1000, text.size() + 1000};
+  return convert(docs[0], pos, 0, budget);
 }
 
 Node load_scenario_tree(const fs::path& file) {

@@ -13,6 +13,15 @@
 namespace redes::io {
 
 struct Node {
+  // Declared, defined in the .cpp: clang with libstdc++ cannot check the implicit ones of a type
+  // holding pair<string, Node> while Node is incomplete (the fuzz build uses clang).
+  Node();
+  Node(const Node&);
+  Node(Node&&) noexcept;
+  Node& operator=(const Node&);
+  Node& operator=(Node&&) noexcept;
+  ~Node();
+
   enum class Kind { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
   std::string scalar;                              // Scalar: the text as written
@@ -35,7 +44,9 @@ Node parse_yaml(std::string_view text, const std::string& filename);
 /// Loads a scenario file and composes it:
 ///  - `include: path` or `include: [a, b]` at the top level loads those files (relative to the
 ///    including file), deep-merges them in order, then this file's own keys on top. Maps merge
-///    key by key; scalars and sequences replace. Include cycles are errors.
+///    key by key; scalars, sequences and `{value, source|assumed|calibrated}` maps replace (a later
+///    layer's value and provenance replace an earlier one's). Layers apply depth-first, each file
+///    once: a file included again (a diamond) is not re-applied. Include cycles are errors.
 ///  - `override: {dotted.key.path: value, ...}` at the top level is applied last; each path must
 ///    already exist in the composed tree (else an error with a suggestion).
 /// The returned tree has neither `include` nor `override` keys. Throws ScenarioError.

@@ -3,8 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace redes {
+
+namespace {
+/// Institutions that handle a victim's kind of case.
+bool handles(int inst, const Victim& v) {
+  const bool minor = v.age_group <= int(AgeGroup::Adolescent);
+  if (inst == 2) return minor;                        // childhood ministry: minors
+  if (inst == 3) return !minor && v.gender == 0;      // women's ministry: adult women
+  return true;
+}
+}  // namespace
 
 Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng) {
   const auto& ob = sc.observation;
@@ -14,59 +25,123 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   out.departments = sc.department_count();
   const std::size_t Y = std::size_t(out.years), nd = std::size_t(out.departments);
   out.recorded_cases.assign(Y * kInstitutions * nd * kSexRecorded * kAgeGroups, 0);
+  out.recorded_by_origin.assign(Y * kInstitutions * nd, 0);
   out.recorded_ict.assign(Y * kInstitutions, 0);
   out.recorded_victims.assign(Y, 0);
   out.true_victims.assign(Y, 0);
   out.recorded_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0);
+  out.case_files.assign(Y * kInstitutions * nd, 0);
+  out.victims_per_case.assign(kCaseSizes, 0);
   out.expected_cases.assign(Y * kInstitutions * nd, 0.0);
   out.expected_female.assign(Y * kInstitutions, 0.0);
   out.expected_ict.assign(Y * kInstitutions, 0.0);
   out.expected_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0.0);
-  // First simulated day of each calendar year (and the end), for the chance a delay lands in it.
-  std::vector<int> year_start(Y + 1, sc.days);
-  for (int d = sc.days - 1; d >= 0; --d) year_start[std::size_t(sc.year_of_day(d) - first_year)] = d;
+  out.expected_minor.assign(Y * kInstitutions, 0.0);
+  out.expected_route.assign(std::size_t(kInstitutions) * kRoutes, 0.0);
+  // Year index of each window day, computed once (year_of_day parses the start date; the expected
+  // counts ask for it once per victim, institution and day).
+  std::vector<std::uint16_t> year_index(std::size_t(std::max(sc.days, 1)));
+  for (int d = 0; d < sc.days; ++d) year_index[std::size_t(d)] = std::uint16_t(sc.year_of_day(d) - first_year);
+  const auto year_of = [&](int day) { return std::size_t(year_index[std::size_t(day)]); };
+  // Detection chance of a record made on `day` in department `dep`: the modifiers in effect that
+  // day (reporting channels, investigative capacity, platform cooperation) where the case is handled.
+  const auto prob = [&](int inst, int dep, int platform, int day) {
+    const std::size_t dd = std::size_t(day) * nd + std::size_t(dep);
+    const double reporting = run.reporting_add.empty() ? 0.0 : run.reporting_add[dd];
+    const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[dd] : 1.0;
+    double coop = 1.0;
+    if (platform != kOffline) {
+      const double add = run.cooperation_add.empty() ? 0.0 : run.cooperation_add[std::size_t(day) * kPlatforms + platform];
+      coop = std::clamp(sc.platforms[platform].cooperation + add, 0.0, 1.0);
+    }
+    return std::clamp(ob.detect[inst] * ob.presence[dep][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0, 1.0);
+  };
+  // P(the delay's whole days == k) = q^k (1 - q) for an exponential delay truncated to days.
+  const double q = std::exp(-1.0 / ob.delay_days);
+  const int capital = 0;  // the first department of population.departments (Asuncion in the Paraguay pack)
+  struct Record {
+    int inst;
+    RecruiterId recruiter;
+    int day, dep;
+  };
+  std::vector<Record> records;
   std::int64_t total_true = 0, total_recorded = 0;
   for (const Victim& v : run.victims) {
-    ++out.true_victims[std::size_t(sc.year_of_day(v.day) - first_year)];
-    ++total_true;
-    const bool minor = v.age_group <= int(AgeGroup::Adolescent);
+    // Warm-up victims (day < 0) can be recorded inside the window but are not victims of the period.
+    if (v.day >= 0) {
+      ++out.true_victims[year_of(v.day)];
+      ++total_true;
+    }
     const bool ict = v.platform != kOffline;
-    const double coop = ict ? sc.platforms[v.platform].cooperation : 1.0;
-    const double reporting = run.reporting_add[std::size_t(v.day) * nd + v.department];
+    // Department of record: where the victim is found; from abroad, the capital's central
+    // authorities (share abroad_capital_share) or the home department where they return.
+    int record_dep = v.place;
+    double capital_weight = 0;
+    if (v.place == kAbroad) {
+      Draws where(rng, v.person, 0, Stream::Recording, std::uint16_t(kInstitutions));
+      record_dep = where.uniform() < ob.abroad_capital_share ? capital : v.department;
+      capital_weight = ob.abroad_capital_share;
+    }
     int first_day = std::numeric_limits<int>::max();
     for (int inst = 0; inst < kInstitutions; ++inst) {
-      if (inst == 2 && !minor) continue;                      // childhood ministry: minors
-      if (inst == 3 && (minor || v.gender != 0)) continue;    // women's ministry: adult women
-      // Recorded at all with probability p, after an exponential delay. (A constant hazard would
-      // record every victim eventually and make recorded counts climb year after year.)
-      // More investigators (enforcement_capacity) find more cases for the prosecutor and police.
-      const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[std::size_t(v.day) * nd + v.department] : 1.0;
-      const double p = std::clamp(ob.detect[inst] * ob.presence[v.department][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0, 1.0);
-      for (std::size_t y = 0; y < Y; ++y) {  // P(delay ends in year y) for an exponential delay
-        const double a = std::max(0, year_start[y] - v.day), b = std::max(0, year_start[y + 1] - v.day);
-        const double in_year = p * (std::exp(-a / ob.delay_days) - std::exp(-b / ob.delay_days));
-        if (in_year <= 0) continue;
-        out.expected_cases[(y * kInstitutions + inst) * nd + v.department] += in_year;
-        out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_year * (1 - ob.p_sex_missing) : 0.0;
-        out.expected_ict[y * kInstitutions + inst] += ict ? in_year * ob.p_ict_recorded : 0.0;
-        out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_year;
+      if (!handles(inst, v)) continue;
+      // Expected records by year: sum over record days of P(delay lands there) x p(that day).
+      // (A victim from abroad has two possible departments of record, weighted by the share.)
+      for (int side = 0; side < 2; ++side) {
+        const double weight = v.place != kAbroad ? (side == 0 ? 1.0 : 0.0) : (side == 0 ? capital_weight : 1 - capital_weight);
+        if (weight <= 0) continue;
+        const int dep = v.place != kAbroad ? v.place : side == 0 ? capital : v.department;
+        const int from = std::max(0, v.day);
+        double w = (1 - q) * std::pow(q, double(from - v.day));
+        for (int day = from; day < sc.days && w > 1e-15; ++day, w *= q) {
+          const double in_day = weight * w * prob(inst, dep, v.platform, day);
+          if (in_day <= 0) continue;
+          const std::size_t y = year_of(day);
+          out.expected_cases[(y * kInstitutions + inst) * nd + dep] += in_day;
+          out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_day * (1 - ob.p_sex_missing) : 0.0;
+          out.expected_ict[y * kInstitutions + inst] += ict ? in_day * ob.p_ict_recorded : 0.0;
+          out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_day;
+          out.expected_minor[y * kInstitutions + inst] += v.age_group <= int(AgeGroup::Adolescent) ? in_day : 0.0;
+          out.expected_route[std::size_t(inst) * kRoutes + v.route] += in_day;
+        }
       }
+      // Recorded at all with probability p(record day), after an exponential delay drawn first.
+      // (A constant hazard would record every victim eventually and make counts climb year after year.)
       Draws d(rng, v.person, 0, Stream::Detection, std::uint16_t(inst));
-      if (!(d.uniform() < p)) continue;
       const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
-      if (day >= sc.days) continue;
+      const double u = d.uniform();
+      if (day >= sc.days || day < 0) continue;
+      if (!(u < prob(inst, record_dep, v.platform, day))) continue;
       first_day = std::min(first_day, day);
-      const std::size_t y = std::size_t(sc.year_of_day(day) - first_year);
+      const std::size_t y = year_of(day);
       Draws rec(rng, v.person, 0, Stream::Recording, std::uint16_t(inst));
       const int sex = rec.uniform() < ob.p_sex_missing ? 2 : v.gender;
-      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + v.department) * kSexRecorded + sex) * kAgeGroups + v.age_group];
+      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + record_dep) * kSexRecorded + sex) * kAgeGroups + v.age_group];
+      ++out.recorded_by_origin[(y * kInstitutions + inst) * nd + v.department];
       if (ict && rec.uniform() < ob.p_ict_recorded) ++out.recorded_ict[y * kInstitutions + inst];
       ++out.recorded_platform[std::size_t(inst) * kPlatforms + v.platform];
+      records.push_back({inst, v.recruiter, day, record_dep});
     }
     if (first_day != std::numeric_limits<int>::max()) {
-      ++out.recorded_victims[std::size_t(sc.year_of_day(first_day) - first_year)];
+      ++out.recorded_victims[year_of(first_day)];
       ++total_recorded;
     }
+  }
+  // Cases: a case opens at a recruiter's first record by an institution and takes in that
+  // recruiter's victims recorded by the same institution within case_window_days of the opening.
+  // Sorted, so the grouping does not depend on the victims' order.
+  std::sort(records.begin(), records.end(), [](const Record& a, const Record& b) {
+    return std::tie(a.inst, a.recruiter, a.day, a.dep) < std::tie(b.inst, b.recruiter, b.day, b.dep);
+  });
+  for (std::size_t k = 0; k < records.size();) {
+    const Record& open = records[k];
+    std::size_t end = k + 1;
+    while (end < records.size() && records[end].inst == open.inst && records[end].recruiter == open.recruiter &&
+           records[end].day - open.day <= ob.case_window_days)
+      ++end;
+    ++out.case_files[(year_of(open.day) * kInstitutions + std::size_t(open.inst)) * nd + std::size_t(open.dep)];
+    ++out.victims_per_case[std::min<std::size_t>(end - k, kCaseSizes) - 1];
+    k = end;
   }
   out.hidden_ratio = total_recorded > 0 ? double(total_true) / double(total_recorded) : std::numeric_limits<double>::quiet_NaN();
   return out;

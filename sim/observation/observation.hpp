@@ -2,7 +2,10 @@
 // list and daily reporting modifiers (data flows one way). Each victim may be detected by each
 // institution that handles its kind of case (all: prosecutor, police; minors: childhood ministry;
 // adult women: women's ministry), in some year, with the sex and the technology used recorded or not.
-// Reporting channels raise every institution's chance; enforcement capacity the prosecutor's and police's.
+// Reporting channels raise every institution's chance; enforcement capacity the prosecutor's and police's;
+// both, and platform cooperation, as in effect on the record day where the victim is found (the
+// department of record: the exploitation department, or for victims abroad the capital or home).
+// Records of one recruiter's victims by one institution close in time are grouped into cases.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -13,9 +16,15 @@
 
 namespace redes {
 
+inline constexpr int kCaseSizes = 10;  // victims per case: 1..9 and 10 or more
+
 struct Observed {
   int years = 0, departments = 0;
+  // Victims recorded (one per institution that records them), by year of record and department of record.
   std::vector<std::int32_t> recorded_cases;    // [year][institution][department][sex_recorded][age_group]
+  std::vector<std::int32_t> recorded_by_origin;  // [year][institution][department of origin (home)]
+  std::vector<std::int32_t> case_files;        // [year][institution][department of record] cases (proceedings) opened
+  std::vector<std::int32_t> victims_per_case;  // [size 1..kCaseSizes, last = kCaseSizes or more] cases over the horizon
   std::vector<std::int32_t> recorded_ict;      // [year][institution]
   std::vector<std::int32_t> recorded_victims;  // [year] distinct victims recorded by any institution
   std::vector<std::int32_t> true_victims;      // [year]
@@ -24,10 +33,13 @@ struct Observed {
   // Expected values given the run's true victims: each victim's chance of being recorded, by
   // institution and record year, summed instead of drawn. Calibration compares these with the
   // official tables, which removes the noise of the detection draws (not of the victims) from the fit.
-  std::vector<double> expected_cases;     // [year][institution][department]
+  // (No expected-value version of case counts: grouping depends on joint record days; use the draws.)
+  std::vector<double> expected_cases;     // [year][institution][department of record]
   std::vector<double> expected_female;    // [year][institution] cases recorded with sex female
   std::vector<double> expected_ict;       // [year][institution] cases recorded with the technology used
   std::vector<double> expected_platform;  // [institution][platform] cases over the horizon
+  std::vector<double> expected_minor;     // [year][institution] recorded victims under 18 when recruited
+  std::vector<double> expected_route;     // [institution][route] recorded victims over the horizon, by route
   double hidden_ratio = 0;                     // true / distinct recorded over the horizon (NaN if none recorded)
 };
 

@@ -3,6 +3,7 @@
 // Person ids are contiguous per department, urban before rural, households consecutive.
 #pragma once
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -11,6 +12,22 @@
 #include "sim/io/scenario.hpp"
 
 namespace redes {
+
+/// What a person slot is on some day: its occupant (generation 0 is the census person; a later one took
+/// the slot when the previous occupant left) and the traits in effect, which follow the occupant's age.
+struct PersonTraits {
+  std::int32_t birth_day = 0;
+  std::uint16_t generation = 0;
+  std::uint8_t gender = 0, device = 0, platforms = 0;
+  float poverty = 0, family_conflict = 0, migration_wish = 0, job_seeking = 0, privacy_exposure = 0, screen_hours = 0,
+        digital_literacy = 0, awareness = 0, supervision = 0;
+};
+
+/// A later version of a slot's traits, in effect from `from_day` on (until the slot's next version).
+struct PersonVersion {
+  std::int32_t from_day = 0;
+  PersonTraits traits;
+};
 
 struct Population {
   std::size_t size() const { return department.size(); }
@@ -30,15 +47,52 @@ struct Population {
   // persons using platform p in department d, ascending: users[p][users_begin[p][d] ..]
   std::vector<std::vector<std::uint32_t>> users, users_begin;
 
-  int age_years(PersonId i, int day) const { return (day - birth_day[i]) / 365; }
+  // Traits follow age and slots are renewed (see build_population): the arrays above hold day 0 (the census
+  // state, also used unchanged during a warm-up before day 0); later versions of a slot are in `versions`,
+  // [version_begin[i], version_begin[i+1]), the first taking effect on next_version_day[i].
+  std::vector<std::int32_t> next_version_day;  // INT32_MAX when the slot never changes in the run
+  std::vector<std::uint32_t> version_begin;
+  std::vector<PersonVersion> versions;
+
+  /// The later version in effect on `day`, or nullptr when the day-0 arrays apply (the hot path: one read).
+  const PersonTraits* later(PersonId i, int day) const {
+    if (day < next_version_day[i]) return nullptr;
+    const PersonVersion* v = versions.data() + version_begin[i];
+    const PersonVersion* end = versions.data() + version_begin[i + 1];
+    while (v + 1 < end && v[1].from_day <= day) ++v;
+    return &v->traits;
+  }
+  /// Every trait of slot i in effect on `day`.
+  PersonTraits traits(PersonId i, int day) const;
+
+  int age_years(PersonId i, int day) const {
+    const PersonTraits* v = later(i, day);
+    return (std::max(day, 0) - (v ? v->birth_day : birth_day[i])) / 365;  // the warm-up holds day-0 ages
+  }
   AgeGroup age_group(PersonId i, int day) const { return age_group_of(age_years(i, day)); }
-  bool uses(PersonId i, int platform) const { return (platforms[i] >> platform) & 1u; }
+  int gender_of(PersonId i, int day) const {
+    const PersonTraits* v = later(i, day);
+    return v ? v->gender : gender[i];
+  }
+  bool has_device(PersonId i, int day) const {
+    const PersonTraits* v = later(i, day);
+    return v ? v->device : device[i];
+  }
+  /// Uses platform p (when online) on `day`.
+  bool uses(PersonId i, int platform, int day) const {
+    const PersonTraits* v = later(i, day);
+    return ((v ? v->platforms : platforms[i]) >> platform) & 1u;
+  }
+  /// Uses platform p in some version of the run (what the user index lists).
+  bool ever_uses(PersonId i, int platform) const;
   /// Approximate resident memory of the arrays (bytes).
   std::size_t memory_bytes() const;
 };
 
 /// Builds the population of `scenario` with random numbers from (seed, replicate 0): the same
-/// population for every replicate and any thread count.
+/// population for every replicate and any thread count. Over days [0, scenario.days) each slot's traits
+/// follow its occupant's age, and occupants leave and are replaced so that the census age bands stay
+/// stationary (an open cohort); see the comment in population.cpp.
 Population build_population(const Scenario& scenario, std::uint32_t seed);
 
 /// Largest-remainder split of `total` by `shares` (exact integer marginals).

@@ -36,8 +36,10 @@ inline double visible_vulnerability(const VulnerabilityParams& v, const HuntingP
   return p.privacy * vulnerability(v, p) + h.visibility_noise * z;
 }
 
+/// Supervision lowers acceptance for minors only (adults have none, whatever the view holds).
 inline double contact_acceptance(const HuntingParams& h, const PersonView& p, int mutual_ties) {
-  double a = h.accept_base * (1 - h.k_lit * p.literacy) * (1 - h.k_sup * p.supervision) * (1 + h.k_mutual * mutual_ties);
+  const double sup = p.age_group <= int(AgeGroup::Adolescent) ? p.supervision : 0.0;
+  double a = h.accept_base * (1 - h.k_lit * p.literacy) * (1 - h.k_sup * sup) * (1 + h.k_mutual * mutual_ties);
   return std::clamp(a, 0.0, 1.0);
 }
 
@@ -53,8 +55,16 @@ inline double parent_recognition(const GroomingParams& g, const PersonView& p) {
   return p.age_group <= int(AgeGroup::Adolescent) ? std::clamp(g.rec_parent * p.supervision, 0.0, 1.0) : 0.0;
 }
 
-inline double offer_acceptance(const OfferParams& o, double trust, double v, const PersonView& p) {
-  return std::clamp(o.accept * std::min(trust, 1.0) * v * (1 - o.k_aw * p.awareness), 0.0, 1.0);
+/// Trust at which this pipeline's recruiter moves to the offer: a share of full trust drawn
+/// uniformly in [patience_min, 1] from u in (0, 1), so offers can come before trust is full.
+inline double offer_trust(const GroomingParams& g, double u) {
+  return g.trust_threshold * (g.patience_min + (1 - g.patience_min) * u);
+}
+
+/// accept * min(trust / trust_full, 1) * V * (1 - k_aw A): offers made before full trust, and
+/// attempts that start from little trust, are accepted less often than those to close bonds.
+inline double offer_acceptance(const OfferParams& o, const GroomingParams& g, double trust, double v, const PersonView& p) {
+  return std::clamp(o.accept * std::min(trust / g.trust_threshold, 1.0) * v * (1 - o.k_aw * p.awareness), 0.0, 1.0);
 }
 
 /// Index drawn from unnormalised weights.

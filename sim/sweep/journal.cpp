@@ -53,6 +53,13 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
       if (mark != kRecordMark || crc != crc_of(buf.data(), buf.size() - 4)) break;
       RunRecord r;
       std::memcpy(&r.run, buf.data() + 4, 8);
+      // A record with a valid CRC can still be forged or from a bug: never index with it unchecked.
+      if (r.run < 0 || (shape.runs >= 0 && r.run >= shape.runs)) {
+        std::fclose(f);
+        throw IoError(path.string() + ": record at byte " + std::to_string(good) + " holds run " + std::to_string(r.run) +
+                      ", outside this sweep's runs 0.." + std::to_string(shape.runs - 1) +
+                      "; the journal is damaged: remove it to redo the runs it held");
+      }
       r.metrics.resize(shape.metrics);
       if (shape.metrics) std::memcpy(r.metrics.data(), buf.data() + 12, 8 * std::size_t(shape.metrics));
       r.trajectory.resize(shape.trajectory);

@@ -24,6 +24,7 @@ struct RunRecord {
 struct JournalShape {
   std::uint64_t fingerprint = 0;
   std::uint32_t metrics = 0, trajectory = 0;
+  std::int64_t runs = -1;  // run indices must lie in [0, runs) (not stored; -1: unchecked)
 };
 
 /// Reads the valid records of a journal (none if it does not exist), calling `each` in file

@@ -71,7 +71,8 @@ RunRecord simulate_run(const Plan& plan, std::int64_t run, WorldCache& worlds) {
   rec.metrics = run_metrics(sc, res, s, o);
   if (plan.spec().trajectories) {
     rec.trajectory.assign(std::size_t(sc.days), 0);
-    for (const auto& v : res.victims) ++rec.trajectory[std::size_t(v.day)];
+    for (const auto& v : res.victims)
+      if (v.day >= 0) ++rec.trajectory[std::size_t(v.day)];  // warm-up victims are before the window
   }
   rec.engine_seconds = std::chrono::duration<double>(t2 - t1).count();
   rec.total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -18,7 +18,7 @@ std::string fingerprint_hex(std::uint64_t fp) { return fmt::format("{:016x}", fp
 
 JournalShape journal_shape(const Plan& plan) {
   return {plan.fingerprint(), std::uint32_t(plan.metric_names().size()),
-          plan.spec().trajectories ? std::uint32_t(plan.baseline().days) : 0u};
+          plan.spec().trajectories ? std::uint32_t(plan.baseline().days) : 0u, plan.runs()};
 }
 
 namespace {
@@ -158,7 +158,8 @@ void read_sweep_runs(const fs::path& file, const Plan& plan, const std::function
   std::vector<std::int64_t> traj;
   const std::size_t days = plan.spec().trajectories ? std::size_t(plan.baseline().days) : 0;
   if (days) traj = in.read_int("/sweep/runs/new_victims");
-  if (completed.size() != std::size_t(plan.runs()) || metrics.size() != completed.size() * M)
+  if (completed.size() != std::size_t(plan.runs()) || metrics.size() != completed.size() * M ||
+      traj.size() != completed.size() * days)
     throw IoError(file.string() + ": run tables do not match the sweep's shape");
   for (std::size_t r = 0; r < completed.size(); ++r) {
     if (!completed[r]) continue;

@@ -50,9 +50,9 @@ const std::string kCalibration =
     "  - {key: recruitment.recruiters.per_100k, prior: loguniform, min: 100, max: 1000}\n"
     "  - {key: observation.fear, prior: uniform, min: 0.1, max: 0.9}\n"
     "targets:\n"
-    "  - {name: police cases, model: cases.police, years: [2019, 2020], value: [2, 3], source: test}\n"
-    "  - {name: prosecutor cases, model: cases.prosecutor, years: [2019, 2020], value: [4, 6], source: test}\n"
-    "  - {name: recorded victims, model: recorded_victims, years: [2020], value: [7], source: test}\n"
+    "  - {name: police cases, model: cases.police, unit: cases, years: [2019, 2020], value: [2, 3], source: test}\n"
+    "  - {name: prosecutor cases, model: cases.prosecutor, unit: cases, years: [2019, 2020], value: [4, 6], source: test}\n"
+    "  - {name: recorded victims, model: recorded_victims, unit: victims, years: [2020], value: [7], source: test}\n"
     "abc: {particles: 4, rejection_keep: 0.5, generations: 1, min_acceptance: 0}\n";
 
 class CalibrationCliTest : public ::testing::Test {
@@ -162,8 +162,8 @@ TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {
 // output; no calibration file and no scenario are written (everything is checked before any run).
 TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
   std::string text = kCalibration;
-  const std::string good = "model: cases.prosecutor,";
-  text.replace(text.find(good), good.size(), "model: case.prosecutor,");
+  const std::string good = "model: cases.prosecutor, unit: cases,";
+  text.replace(text.find(good), good.size(), "model: case.prosecutor, unit: cases,");
   const fs::path bad = write("bad.yaml", text);
   const fs::path out_dir = dir_ / "out";
   const fs::path out = out_dir / "bad.h5", scenario = out_dir / "bad-calibrated.yaml";
@@ -193,6 +193,38 @@ TEST_F(CalibrationCliTest, SeedOptionIsRefused) {
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("set `seed:` in the calibration file"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+// History matching then ABC, with the prosecutor's table left out: the file holds the waves and a
+// predictive check of every target, the left-out one marked as predicted; the console prints both.
+TEST_F(CalibrationCliTest, HistoryMatchingAndLeaveOutWriteWavesAndAPredictiveCheck) {
+  std::string text = kCalibration;
+  text.replace(text.find("abc:"), 4,
+               "history_matching: {waves: 2, design: 8, candidates: 500, use: max}\n"
+               "abc:");
+  const fs::path calibration = write("calibration.yaml", text);
+  const fs::path out = dir_ / "hm.h5";
+  const Result r = redes("calibrate " + quote(calibration.string()) + " -o " + quote(out.string()) +
+                         " --leave-out 'prosecutor cases' --threads 2");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("history matching"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("left out: predicted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("posterior predictive check"), std::string::npos) << r.out;
+  h5::Reader f(out);
+  ASSERT_TRUE(f.exists("/calibration/history_matching/nonimplausible_fraction"));
+  const auto sims = f.read_double("/calibration/history_matching/simulations");
+  ASSERT_GE(sims.size(), 1u);
+  EXPECT_EQ(sims[0], 8);
+  const auto frac = f.read_double("/calibration/history_matching/nonimplausible_fraction");
+  for (double x : frac) EXPECT_TRUE(x > 0 && x <= 1) << x;
+  // Leave-one-out diagnostics for each fitted point (police 2, recorded victims 1; prosecutor left out).
+  EXPECT_EQ(f.shape("/calibration/history_matching/loo_coverage"), (std::vector<std::size_t>{sims.size(), 3}));
+  const auto fitted = f.read_int("/calibration/fit/fitted");
+  EXPECT_EQ(fitted, (std::vector<std::int64_t>{1, 1, 0, 0, 1}));
+  const auto inside = f.read_int("/calibration/fit/inside");
+  const auto obs = f.read_double("/calibration/fit/observed"), lo = f.read_double("/calibration/fit/model_q05"),
+             hi = f.read_double("/calibration/fit/model_q95");
+  for (std::size_t j = 0; j < obs.size(); ++j) EXPECT_EQ(inside[j], obs[j] >= lo[j] && obs[j] <= hi[j]) << j;
 }
 
 }  // namespace

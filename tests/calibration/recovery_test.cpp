@@ -140,8 +140,8 @@ TEST(Recovery, TruthInsidePosteriorIntervalAndIntervalNarrowsWithIctTargets) {
       const std::vector<double> v = model_values(t, truth, run, observed);
       for (double x : v) EXPECT_GT(x, 1.0) << name;
       std::printf("  %-22s %s\n", name.c_str(), fmt::format("{:.2f}", fmt::join(v, "  ")).c_str());
-      *list += fmt::format("  - {{name: {}, model: {}, years: [{}], value: [{}], source: \"run at the truth, seed {}\"}}\n", name,
-                           model, fmt::join(kYears, ", "), fmt::join(v, ", "), kTruthSeed);
+      *list += fmt::format("  - {{name: {}, model: {}, unit: {}, years: [{}], value: [{}], source: \"run at the truth, seed {}\"}}\n", name,
+                           model, std::string(model).rfind("cases", 0) == 0 ? "cases" : "victims", fmt::join(kYears, ", "), fmt::join(v, ", "), kTruthSeed);
     }
 
   const Posterior a = calibrate_to(dir, cases, "A (cases)");

@@ -39,8 +39,12 @@ Scenario perfect_detection() {
   sc.observation.p_sex_missing = 0;
   sc.observation.p_ict_recorded = 1;
   sc.observation.delay_days = kDelayDays;
+  sc.observation.abroad_capital_share = 0;  // victims found abroad are recorded at home
   return sc;
 }
+
+/// Department of record with abroad_capital_share = 0: where found, or home when abroad.
+int record_dep(const Victim& v) { return v.place == kAbroad ? v.department : v.place; }
 
 bool handles(int inst, const Victim& v) {
   const bool minor = v.age_group <= int(AgeGroup::Adolescent);
@@ -172,11 +176,12 @@ TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
 // 7b. Lowering presence in one department lowers that department's records and leaves every
 // other department's records unchanged (same victims, same draws keyed by person).
 TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
-  const Scenario& sc = *sc_;
+  Scenario sc = *sc_;
+  sc.observation.abroad_capital_share = 0.0;  // victims found abroad are recorded at home, as record_dep() says
   const ReplicateResult& r = *run_;
   const int nd = sc.department_count();
-  std::vector<int> victims_by_dept(std::size_t(nd), 0);
-  for (const Victim& v : r.victims) ++victims_by_dept[v.department];
+  std::vector<int> victims_by_dept(std::size_t(nd), 0);  // by department of record
+  for (const Victim& v : r.victims) ++victims_by_dept[std::size_t(record_dep(v))];
   const int target = int(std::max_element(victims_by_dept.begin(), victims_by_dept.end()) - victims_by_dept.begin());
   ASSERT_GE(victims_by_dept[std::size_t(target)], 20);
 
@@ -204,7 +209,7 @@ TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
   for (int i = 0; i < kInstitutions; ++i) {
     Expect e;
     for (const Victim& v : r.victims)
-      if (v.department == target && handles(i, v)) e.add(presence * within(rate, v.day, v.day, sc.days));
+      if (record_dep(v) == target && handles(i, v)) e.add(presence * within(rate, v.day, v.day, sc.days));
     const auto n_lo = recorded_by(lo, i, target), n_hi = recorded_by(hi, i, target);
     EXPECT_LE(n_lo, n_hi) << kInstitutionNames[i] << ": the same draws with a lower p can only drop records";
     EXPECT_NEAR(double(n_lo), e.mean, e.tol()) << kInstitutionNames[i];
@@ -296,5 +301,182 @@ TEST_F(ObservationTest, ExpectedRecordedCountsAreTheMeanOfTheDraws) {
   EXPECT_GT(all_ict / all_expected, 0.0);
 }
 
+// 7d. Where victims are exploited: same department -> home; other department -> another
+// department; abroad -> kAbroad. Cases are recorded where victims are found, so recorded counts
+// by department of record and by department of origin differ, each summing to the same total.
+TEST_F(ObservationTest, VictimsAreRecordedWhereFoundAndByOrigin) {
+  const Scenario& sc = *sc_;
+  const ReplicateResult& r = *run_;
+  int other = 0, abroad = 0;
+  for (const Victim& v : r.victims) {
+    if (v.destination == 0) {
+      EXPECT_EQ(v.place, v.department);
+    } else if (v.destination == 1) {
+      EXPECT_NE(v.place, v.department);
+      EXPECT_LT(v.place, sc.department_count());
+      ++other;
+    } else {
+      EXPECT_EQ(v.place, kAbroad);
+      ++abroad;
+    }
+  }
+  ASSERT_GT(other, 10);
+  ASSERT_GT(abroad, 10);
+  const Observed o = observe(sc, r, Rng(kSeed, 0));
+  const std::size_t nd = std::size_t(o.departments), Y = std::size_t(o.years);
+  // Replay the model's record rule with the same draws: perfect detection records every victim
+  // whose delay ends in the window, by each institution that handles it.
+  std::vector<std::int64_t> by_record(nd, 0), by_origin(nd, 0);
+  for (const Victim& v : r.victims)
+    for (int i = 0; i < kInstitutions; ++i) {
+      if (!handles(i, v)) continue;
+      Draws d(Rng(kSeed, 0), v.person, 0, Stream::Detection, std::uint16_t(i));
+      if (v.day + int(d.exponential(1.0 / kDelayDays)) >= sc.days) continue;
+      ++by_record[std::size_t(record_dep(v))], ++by_origin[v.department];
+    }
+  std::vector<std::int64_t> got_record(nd, 0), got_origin(nd, 0);
+  for (std::size_t y = 0; y < Y; ++y)
+    for (int i = 0; i < kInstitutions; ++i)
+      for (std::size_t d = 0; d < nd; ++d) {
+        got_origin[d] += o.recorded_by_origin[(y * kInstitutions + i) * nd + d];
+        for (int c = 0; c < kSexRecorded * kAgeGroups; ++c)
+          got_record[d] += o.recorded_cases[((y * kInstitutions + i) * nd + d) * kSexRecorded * kAgeGroups + c];
+      }
+  EXPECT_EQ(got_record, by_record);
+  EXPECT_EQ(got_origin, by_origin);
+  EXPECT_NE(got_record, got_origin);  // internal trafficking moves records between departments
+
+  // Victims found abroad with abroad_capital_share = 1 are all recorded in the capital (first department).
+  Scenario cap = sc;
+  cap.observation.abroad_capital_share = 1;
+  ReplicateResult only_abroad = r;
+  std::erase_if(only_abroad.victims, [](const Victim& v) { return v.place != kAbroad; });
+  const Observed oc = observe(cap, only_abroad, Rng(kSeed, 0));
+  std::int64_t capital = 0, elsewhere = 0;
+  for (std::size_t c = 0; c < oc.recorded_cases.size(); ++c)
+    (((c / (kSexRecorded * kAgeGroups)) % nd) == 0 ? capital : elsewhere) += oc.recorded_cases[c];
+  EXPECT_GT(capital, 10);
+  EXPECT_EQ(elsewhere, 0);
+}
+
+// 7e. Modifiers are read on the record day: with no investigative capacity (enforcement_mult 0)
+// before a cut-off day, prosecutor and police record nothing before it, but still record victims
+// recruited before it whose record falls after. Expected counts integrate the same thing.
+TEST_F(ObservationTest, ModifiersApplyOnTheRecordDay) {
+  const Scenario& sc = *sc_;
+  ReplicateResult r = *run_;
+  const std::size_t nd = std::size_t(sc.department_count());
+  int cut = 0;
+  while (sc.year_of_day(cut) == sc.start_year) ++cut;  // first day of the second year
+  for (int d = 0; d < cut; ++d)
+    for (std::size_t k = 0; k < nd; ++k) r.enforcement_mult[std::size_t(d) * nd + k] = 0.0f;
+  const Observed o = observe(sc, r, Rng(kSeed, 0));
+  std::int64_t year0 = 0;
+  double expected0 = 0;
+  for (int i = 0; i < 2; ++i)
+    for (std::size_t d = 0; d < nd; ++d) {
+      expected0 += o.expected_cases[(0 * kInstitutions + i) * nd + d];
+      for (int c = 0; c < kSexRecorded * kAgeGroups; ++c) year0 += o.recorded_cases[((0 * kInstitutions + i) * nd + d) * kSexRecorded * kAgeGroups + c];
+    }
+  EXPECT_EQ(year0, 0);
+  EXPECT_EQ(expected0, 0.0);
+  // Only the victims recruited before the cut: the prosecutor (p = 1 after it) records exactly
+  // those whose delay ends after the cut; the old rule (recruitment day, capacity 0) recorded none.
+  ReplicateResult early = r;
+  std::erase_if(early.victims, [&](const Victim& v) { return v.day >= cut; });
+  std::int64_t late = 0;
+  for (const Victim& v : early.victims) {
+    Draws d(Rng(kSeed, 0), v.person, 0, Stream::Detection, 0);
+    const int day = v.day + int(d.exponential(1.0 / kDelayDays));
+    late += day >= cut && day < sc.days;
+  }
+  ASSERT_GT(late, 3);
+  EXPECT_EQ(recorded_by(observe(sc, early, Rng(kSeed, 0)), 0), late);
+}
+
+// 7f. Platform cooperation is the arm's: a run whose cooperation modifiers raise it from 0 to 1
+// records ICT victims that the scenario's cooperation 0 alone would never record.
+TEST_F(ObservationTest, ArmCooperationReachesTheRecords) {
+  Scenario sc = *sc_;
+  for (auto& p : sc.platforms) p.cooperation = 0.0;
+  ReplicateResult r = *run_;
+  auto ict_records = [&](const Observed& o) {
+    std::int64_t n = 0;
+    for (int i = 0; i < kInstitutions; ++i)
+      for (int p = 1; p < kPlatforms; ++p) n += o.recorded_platform[std::size_t(i) * kPlatforms + p];
+    return n;
+  };
+  EXPECT_EQ(ict_records(observe(sc, r, Rng(kSeed, 0))), 0);
+  std::fill(r.cooperation_add.begin(), r.cooperation_add.end(), 1.0f);
+  const Observed o = observe(sc, r, Rng(kSeed, 0));
+  std::int64_t ict_victims = 0;
+  for (const Victim& v : r.victims) ict_victims += v.platform != kOffline;
+  ASSERT_GT(ict_victims, 50);
+  EXPECT_GT(ict_records(o), ict_victims);  // prosecutor and police record nearly all of them
+}
+
+// 8. Cases vs victims: k victims of one recruiter recorded together by an institution form one
+// case of k victims; records further apart than the case window open separate cases.
+TEST(ObservationCases, OneRecruitersVictimsRecordedTogetherFormOneCase) {
+  Scenario sc = perfect_detection();
+  sc.observation.delay_days = 1e-3;  // recorded on the day of recruitment
+  sc.observation.case_window_days = 30;
+  ReplicateResult r;
+  r.days = sc.days;
+  r.departments = sc.department_count();
+  const int k = 5;
+  for (int j = 0; j < k; ++j)  // adult men: prosecutor and police handle them
+    r.victims.push_back({PersonId(j), 7, 100 + j, 0, 0, 0, 0, 2, int(AgeGroup::Adult), 1, 0, 2});
+  Observed o = observe(sc, r, Rng(3, 0));
+  std::vector<std::int32_t> sizes(kCaseSizes, 0);
+  sizes[k - 1] = 2;  // one case of k victims at each of the two institutions
+  EXPECT_EQ(o.victims_per_case, sizes);
+  const std::size_t nd = std::size_t(o.departments);
+  std::int64_t files = 0;
+  for (std::size_t c = 0; c < o.case_files.size(); ++c) {
+    files += o.case_files[c];
+    if (o.case_files[c]) EXPECT_EQ(c % nd, 2u) << "department of record";
+  }
+  EXPECT_EQ(files, 2);
+  // Spread 40 days apart (beyond the 30-day window): 2k cases of one victim each.
+  for (int j = 0; j < k; ++j) r.victims[std::size_t(j)].day = 100 + 40 * j;
+  o = observe(sc, r, Rng(3, 0));
+  sizes.assign(kCaseSizes, 0);
+  sizes[0] = 2 * k;
+  EXPECT_EQ(o.victims_per_case, sizes);
+  // Another recruiter's victims never join the case.
+  for (int j = 0; j < k; ++j) r.victims[std::size_t(j)].day = 100, r.victims[std::size_t(j)].recruiter = RecruiterId(j % 2);
+  o = observe(sc, r, Rng(3, 0));
+  sizes.assign(kCaseSizes, 0);
+  sizes[2] = 2, sizes[1] = 2;  // recruiter 0: 3 victims, recruiter 1: 2 victims
+  EXPECT_EQ(o.victims_per_case, sizes);
+}
+
+}  // namespace
+}  // namespace redes
+
+namespace redes {
+namespace {
+// Rescue abroad uses the international-cooperation factor, not the home department's capacity:
+// with every victim exploited abroad, no rescue at factor 0 and rescues at factor 1.
+TEST(RescueAbroad, UsesInternationalCooperation) {
+  Scenario sc = perfect_detection();
+  for (auto& d : sc.offer.destination) d = {0, 0, 1, 0, 0, 0, 0};
+  sc.enforcement.rescue_base = 0.05;
+  const Population pop = build_population(sc, 5);
+  const Network net = build_network(sc, pop, 5);
+  auto rescued = [&](double factor) {
+    sc.enforcement.international_cooperation = factor;
+    const ReplicateResult r = Simulation(sc, pop, net).run(5, 0);
+    std::int64_t n = 0;
+    for (const Event& e : r.events) n += e.to == std::uint8_t(Stage::Rescued);
+    for (const Victim& v : r.victims) EXPECT_EQ(v.place, kAbroad);
+    return std::pair{n, r.victims.size()};
+  };
+  const auto [none, victims] = rescued(0.0);
+  ASSERT_GT(victims, 50u);
+  EXPECT_EQ(none, 0);
+  EXPECT_GT(rescued(1.0).first, std::int64_t(victims / 4));  // 5% a day over months of exploitation
+}
 }  // namespace
 }  // namespace redes

@@ -41,17 +41,18 @@ void only_platform(Scenario& sc, int p) {
 /// The engine's traits of person i on `day` for a fresh population: no interventions, no shocks.
 PersonView fresh_view(const Population& pop, PersonId i, int day) {
   PersonView v;
-  v.poverty = pop.poverty[i];
-  v.conflict = pop.family_conflict[i];
-  v.job = pop.job_seeking[i];
-  v.migration = pop.migration_wish[i];
-  v.literacy = pop.digital_literacy[i];
-  v.awareness = pop.awareness[i];
-  v.supervision = std::min(1.0, double(pop.supervision[i]));
-  v.privacy = pop.privacy_exposure[i];
-  v.screen = pop.device[i] ? double(pop.screen_hours[i]) : 0.0;
+  const PersonTraits t = pop.traits(i, day);  // the slot's occupant, with the traits of their age that day
+  v.poverty = t.poverty;
+  v.conflict = t.family_conflict;
+  v.job = t.job_seeking;
+  v.migration = t.migration_wish;
+  v.literacy = t.digital_literacy;
+  v.awareness = t.awareness;
+  v.supervision = pop.age_years(i, day) < 18 ? std::min(1.0, double(t.supervision)) : 0.0;
+  v.privacy = t.privacy_exposure;
+  v.screen = t.device ? double(t.screen_hours) : 0.0;
   v.age_group = int(pop.age_group(i, day));
-  v.gender = pop.gender[i];
+  v.gender = t.gender;
   return v;
 }
 
@@ -84,9 +85,12 @@ class Replay {
 // exactly 0), no sharing, no moderation, no arrests and a capacity that never binds, the model
 // says: each recruiter posts Poisson(ad_rate) ads a day on its platform (here one platform), an ad
 // posted on day s is up on days s .. s+max_ad_days-1, and each day a live ad reaches each user of
-// its target area with p = min(1, ad_audience / users_in_area) (users counted with or without a
-// device, as the index holds them); a reached user who is online, of a targeted age and free
-// replies with probability respond_base * economic_need. So, conditional on who is free each day
+// its target area ad_audience / users_in_area times in expectation (users counted with or without
+// a device, as the index holds them): once with that probability when it is below 1, else a
+// Poisson number of times with that mean, so an ad makes ad_audience exposures a day whatever the
+// area's size; each exposure of a user who is online, of a targeted age and free brings a reply
+// with probability respond_base * economic_need. The home-department cases run at two population
+// sizes: in the small one most departments have fewer users than the audience. So, conditional on who is free each day
 // (replayed from the events, which makes the small depletion of the pool exact), the expected
 // number of fishing entries is
 //   E = sum_t sum_ads-live-on-t p_ad * respond_base * sum_{i in area, online, targeted(t), free(t)} need_i(t),
@@ -97,6 +101,7 @@ class Replay {
 struct FishingCase {
   const char* name;
   double local_share;  // 0: every ad targets the whole country; 1: the recruiter's home department
+  std::int64_t size;   // persons (recruiters scaled to stay 20)
 };
 
 class RecruitmentFishing : public ::testing::TestWithParam<FishingCase> {};
@@ -106,7 +111,8 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
   const std::uint32_t seed = 4242;
   const int fb = 1;  // facebook
   sc.days = 30;
-  sc.recruiters.per_100k = 100;  // 20 recruiters in 20,000 persons
+  sc.population.size = GetParam().size;
+  sc.recruiters.per_100k = 100 * 20000.0 / double(GetParam().size);  // 20 recruiters
   sc.recruiters.embedded_share = 0;
   sc.recruiters.hunting_share = 0;
   sc.recruiters.capacity = 60000;
@@ -149,7 +155,7 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
       for (int d = 0; d < nd; ++d)
         for (std::uint32_t k = ub[d]; k < ub[d + 1]; ++k) {
           const PersonId i = users[k];
-          if (!pop.device[i] || !sc.fishing.target_age[int(pop.age_group(i, t))] || !replay.free(i)) continue;
+          if (!pop.has_device(i, t) || !sc.fishing.target_age[int(pop.age_group(i, t))] || !replay.free(i)) continue;
           S[t][d] += sc.fishing.respond_base * economic_need(sc.vulnerability, fresh_view(pop, i, t));
         }
     }
@@ -160,11 +166,11 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
       ASSERT_EQ(rec.hunting_share, 0.0f);
       areas.push_back(sc.recruiters.local_share >= 1 ? int(rec.home) : -1);
     }
-    ASSERT_EQ(int(areas.size()), 20);
+    ASSERT_GT(int(areas.size()), 0);  // a Poisson count with mean 20 (the expectation uses the actual list)
     for (int area : areas) {
       const double n_area = area < 0 ? double(users.size()) : double(ub[area + 1] - ub[area]);
       if (n_area == 0) continue;
-      const double p = std::min(1.0, sc.fishing.ad_audience / n_area);
+      const double p = sc.fishing.ad_audience / n_area;  // expected exposures per user (may exceed 1)
       std::vector<double> per_day(static_cast<std::size_t>(T));  // expected replies to one ad live on day t
       for (int t = 0; t < T; ++t) {
         double s = 0;
@@ -197,7 +203,8 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Recruitment, RecruitmentFishing,
-                         ::testing::Values(FishingCase{"whole_country", 0.0}, FishingCase{"home_department", 1.0}),
+                         ::testing::Values(FishingCase{"whole_country", 0.0, 20000}, FishingCase{"home_department", 1.0, 20000},
+                                           FishingCase{"home_department_small", 1.0, 4000}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +258,7 @@ TEST(RecruitmentHunting, ContactsHaveHigherVisibleVulnerability) {
     EXPECT_EQ(e.route, std::uint8_t(Route::Hunting));
     if (e.from != kEntry) continue;
     EXPECT_EQ(e.to, std::uint8_t(Stage::Contacted));
-    EXPECT_TRUE(pop.device[e.person] && pop.uses(e.person, 1));
+    EXPECT_TRUE(pop.has_device(e.person, e.day) && pop.uses(e.person, 1, e.day));
     const double x = visible(sc, pop, e.person, e.day);
     sum_c += x, sum_c2 += x * x, ++n_c;
   }
@@ -337,6 +344,7 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
   sc.trusted.approach_rate = 0.3;
   sc.grooming.rec_self = sc.grooming.rec_parent = sc.grooming.rec_peer = 0;
   sc.grooming.profile_removal = 0;
+  sc.grooming.patience_min = 1;  // every offer at full trust (the patience spread is tested in findings_test)
   sc.enforcement.arrest_base = 0;
   const std::uint32_t seed = 99;
   Population pop = build_population(sc, seed);
@@ -365,7 +373,7 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
       if (e.platform == kOffline) {
         v.screen = 0;
       } else {
-        ASSERT_TRUE(pop.device[person]);
+        ASSERT_TRUE(pop.has_device(person, e.day));
       }
       const double growth = trust_growth(g, v);
       const float add = float(growth);
@@ -403,5 +411,31 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
   EXPECT_GE(checked_ict, 10);
 }
 
+}  // namespace
+}  // namespace redes
+
+namespace redes {
+namespace {
+TEST(RecruitmentHunting, SupervisionLowersContactAcceptanceOfMinorsOnly) {
+  // Issue 11 item 8: an adult's acceptance does not depend on supervision (a caregiver boost or a
+  // childhood draw must not protect adults); a minor's falls by the factor (1 - k_sup S).
+  const Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  const HuntingParams& h = sc.hunting;
+  ASSERT_GT(h.k_sup, 0);
+  PersonView v;
+  v.literacy = 0.2;
+  for (int g = 0; g < kAgeGroups; ++g) {
+    v.age_group = g;
+    v.supervision = 0;
+    const double none = contact_acceptance(h, v, 0);
+    v.supervision = 0.8;
+    const double supervised = contact_acceptance(h, v, 0);
+    if (g <= int(AgeGroup::Adolescent)) {
+      EXPECT_NEAR(supervised, none * (1 - h.k_sup * 0.8), 1e-12) << "group " << g;
+    } else {
+      EXPECT_EQ(supervised, none) << "group " << g;
+    }
+  }
+}
 }  // namespace
 }  // namespace redes

@@ -118,6 +118,38 @@ TEST(CompareArms, PairedDifferencesSharesCostsAndCategories) {
   EXPECT_DOUBLE_EQ(b.cost, 50.0);
 }
 
+TEST(CompareArms, RescueAndShorterExploitationCountAsBenefits) {
+  // Enforcement that prevents no recruitment but rescues victims sooner: victims equal, exploited
+  // person-days lower and rescues higher in every replicate, by known amounts.
+  auto with = [](int victims, std::int64_t days, int rescued) {
+    Summary s = summary_with(victims, victims, 0);
+    s.exploited_days = days;
+    s.rescued = rescued;
+    return s;
+  };
+  ArmOutcome base{"baseline", {with(10, 1000, 2), with(12, 1200, 1), with(8, 900, 3), with(11, 1100, 2)}, {0, 0, 0, 0}};
+  ArmOutcome enf{"enforcement", {with(10, 700, 5), with(12, 1000, 3), with(8, 500, 6), with(11, 800, 4)}, {730, 730, 730, 730}};
+  const auto rows = compare_arms(base, {enf}, 10.0);
+  ASSERT_EQ(rows.size(), 1u);
+  const ComparisonRow& r = rows[0];
+  EXPECT_DOUBLE_EQ(r.averted_ci.mean, 0.0);
+  EXPECT_TRUE(std::isnan(r.cost_per_averted));  // no recruitment prevented
+  EXPECT_EQ(r.days_averted, (std::vector<double>{300, 200, 400, 300}));  // baseline - arm, paired
+  EXPECT_EQ(r.rescued_more, (std::vector<double>{3, 2, 3, 2}));          // arm - baseline, paired
+  const Interval d = mean_interval({300, 200, 400, 300}), q = mean_interval({3, 2, 3, 2});
+  EXPECT_DOUBLE_EQ(r.days_averted_ci.mean, 300.0);
+  EXPECT_DOUBLE_EQ(r.days_averted_ci.lo, d.lo);
+  EXPECT_DOUBLE_EQ(r.days_averted_ci.hi, d.hi);
+  EXPECT_GT(r.days_averted_ci.lo, 0.0);  // the benefit is clear in every pair
+  EXPECT_DOUBLE_EQ(r.rescued_ci.mean, 2.5);
+  EXPECT_DOUBLE_EQ(r.rescued_ci.lo, q.lo);
+  // Cost per exploited person-year averted: 730 USD / (300 days / 365.25 * 10 people per agent).
+  EXPECT_NEAR(r.cost_per_year_averted, 730.0 / (300.0 / 365.25 * 10.0), 1e-9);
+  // An arm that lengthens exploitation has no cost per person-year averted.
+  ArmOutcome worse{"worse", {with(10, 1100, 2), with(12, 1300, 1), with(8, 950, 3), with(11, 1150, 2)}, {1, 1, 1, 1}};
+  EXPECT_TRUE(std::isnan(compare_arms(base, {worse})[0].cost_per_year_averted));
+}
+
 // ---- redes compare end to end -------------------------------------------------------------------
 
 using redes::testing::TempDir;
@@ -215,7 +247,9 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
   const std::size_t I = names.size();
   // Per-intervention figures: one value per intervention, axis labelled by the names.
   for (const std::string ds : {"averted_mean", "averted_lo", "averted_hi", "share_averted_mean", "share_averted_lo",
-                               "share_averted_hi", "cost", "cost_per_victim_averted"}) {
+                               "share_averted_hi", "cost", "cost_per_victim_averted", "exploited_days_averted_mean",
+                               "exploited_days_averted_lo", "exploited_days_averted_hi", "rescued_more_mean", "rescued_more_lo",
+                               "rescued_more_hi", "cost_per_exploited_year_averted"}) {
     const std::string path = "/compare/" + ds;
     ASSERT_TRUE(f.exists(path)) << path;
     EXPECT_EQ(f.shape(path), (std::vector<std::size_t>{I})) << path;
@@ -272,6 +306,22 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
       for (int r = 0; r < R; ++r) m += base_dep[r * D + d] - arm_dep[r * D + d];
       EXPECT_NEAR(dep_mean[i * D + d], m / R, 1e-12) << base.population.departments[d];
     }
+    // Exploited person-days averted and extra rescues: paired differences of the arms' summaries.
+    {
+      const auto bd = f.read_double("/arms/baseline/summary/exploited_person_days"), ad = f.read_double(arm + "/summary/exploited_person_days");
+      const auto br = f.read_double("/arms/baseline/summary/rescued"), ar = f.read_double(arm + "/summary/rescued");
+      const auto days = f.read_double("/compare/exploited_days_averted"), resc = f.read_double("/compare/victims_rescued_more");
+      std::vector<double> dd, rr;
+      for (int r = 0; r < R; ++r) {
+        EXPECT_EQ(days[i * R + r], bd[r] - ad[r]);
+        EXPECT_EQ(resc[i * R + r], ar[r] - br[r]);
+        dd.push_back(bd[r] - ad[r]), rr.push_back(ar[r] - br[r]);
+      }
+      EXPECT_DOUBLE_EQ(f.read_double("/compare/exploited_days_averted_mean")[i], mean_interval(dd).mean);
+      EXPECT_DOUBLE_EQ(f.read_double("/compare/exploited_days_averted_hi")[i], mean_interval(dd).hi);
+      EXPECT_DOUBLE_EQ(f.read_double("/compare/rescued_more_lo")[i], mean_interval(rr).lo);
+      EXPECT_GT(bd[0], 0.0);  // the baseline has exploitation to avert
+    }
     // Cost: the mean over replicates of the arm's total daily cost.
     const auto daily = f.read_double(arm + "/interventions/cost");
     EXPECT_NEAR(cost[i], std::accumulate(daily.begin(), daily.end(), 0.0) / R, 1e-6 * cost[i]);
@@ -317,6 +367,24 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
         EXPECT_NEAR(item.hi, hi[k], 0.05 + 1e-9) << dim << " " << item.label;
       }
     }
+  }
+  // The benefit line under each row: exploited person-days averted and extra rescues, as in the file.
+  {
+    std::istringstream in(out);
+    std::string line;
+    std::size_t seen = 0;
+    const auto dm = f.read_double("/compare/exploited_days_averted_mean"), rm = f.read_double("/compare/rescued_more_mean");
+    while (std::getline(in, line)) {
+      double a = 0, b = 0, c = 0, d = 0, e = 0, g = 0;
+      if (std::sscanf(line.c_str(), "    exploited person-days averted %lf (%lf, %lf); extra victims rescued %lf (%lf, %lf)", &a, &b,
+                      &c, &d, &e, &g) != 6)
+        continue;
+      ASSERT_LT(seen, I);
+      EXPECT_NEAR(a, dm[seen], 0.05 + 1e-9);
+      EXPECT_NEAR(d, rm[seen], 0.05 + 1e-9);
+      ++seen;
+    }
+    EXPECT_EQ(seen, I) << out;
   }
   // The printed platform moderation mean, by name (the figure a reader quotes).
   EXPECT_NEAR(rows.at("platform moderation").averted.mean, am[1], 0.05 + 1e-9);

@@ -525,13 +525,14 @@ TEST(InterventionTargeting, PersonFiltersAndTraitsSelectExactlyTheMatchingPerson
     Trait trait;
     std::function<bool(PersonId)> expected;
   };
-  const std::string when = "  start: \"2019-02-10\"\n  end: \"2019-03-01\"\n  coverage: 1.0\n  effect: 0.5\n";
+  // A one-day schedule: targeting is matched on the reach day, which is then the start day.
+  const std::string when = "  start: \"2019-02-10\"\n  end: \"2019-02-11\"\n  coverage: 1.0\n  effect: 0.5\n";
   const std::vector<Case> cases = {
       {"- type: digital_literacy\n" + when + "  targeting: {area: rural, genders: [female], ages: [13, 17], platforms: [tiktok]}\n",
        Trait::Literacy,
        [&](PersonId i) {
          const int a = pop.age_years(i, start);
-         return !pop.urban[i] && pop.gender[i] == 0 && a >= 13 && a <= 17 && pop.uses(i, tiktok);
+         return !pop.urban[i] && pop.gender_of(i, start) == 0 && a >= 13 && a <= 17 && pop.uses(i, tiktok, start);
        }},
       // Caregiver training is for minors whatever the age range says.
       {"- type: caregiver_training\n" + when + "  targeting: {ages: [6, 40], area: urban}\n", Trait::Supervision,
@@ -541,7 +542,7 @@ TEST(InterventionTargeting, PersonFiltersAndTraitsSelectExactlyTheMatchingPerson
        }},
       // A social media campaign reaches only persons with a device (the digital divide).
       {"- type: awareness_campaign\n" + when + "  channel: social_media\n  peer_spread: false\n  targeting: {genders: [male]}\n",
-       Trait::Awareness, [&](PersonId i) { return pop.gender[i] == 1 && pop.device[i]; }},
+       Trait::Awareness, [&](PersonId i) { return pop.gender_of(i, start) == 1 && pop.has_device(i, start); }},
       {"- type: data_protection\n" + when + "  targeting: {ages: [18, 120]}\n", Trait::PrivacyCut,
        [&](PersonId i) { return pop.age_years(i, start) >= 18 && pop.age_years(i, start) <= 120; }},
   };
@@ -586,6 +587,84 @@ TEST(InterventionTargeting, DepartmentCampaignAvertsVictimsThereNotElsewhere) {
   for (int r = 0; r < R; ++r) d_out.push_back(out_a[r] - out_b[r]);
   const double fall_in = mean(in_b) - mean(in_a);
   EXPECT_LT(std::abs(mean(d_out)), 3 * sd(d_out) / std::sqrt(double(R)) + 0.25 * fall_in);
+}
+
+// ---- 5b. targeting on the reach day, own decay, reach keyed by name (issue 11 item 8) --------------
+
+/// Runs prepare/act of every reach-phase intervention of `sc` over every day, as the engine does
+/// (in list order), and returns for each person the first day on which trait t became boosted
+/// (-1 = never), with the boosts left at the end in `out`.
+std::vector<int> first_boost_day(const Scenario& sc, Trait t, PersonBoosts* out = nullptr) {
+  const World& w = world();
+  auto ivs = build_interventions(sc);
+  PersonBoosts boosts;
+  DailyModifiers mods;
+  const Rng rng(kSeed, 0);
+  InterventionContext ctx{sc, w.pop, w.net, rng, boosts, mods};
+  for (std::size_t k = 0; k < ivs.size(); ++k) ivs[k]->prepare(ctx, int(k));
+  std::vector<int> first(w.pop.size(), -1);
+  for (int day = 0; day < sc.days; ++day) {
+    mods.reset(sc.department_count());
+    for (auto& iv : ivs)
+      if (iv->phases() & kPhaseReach) iv->act(ctx, kPhaseReach, day);
+    if (!boosts.active(t)) continue;
+    for (PersonId i = 0; i < w.pop.size(); ++i)
+      if (first[i] < 0 && boosts.get(t, i, day) > 0) first[i] = day;
+  }
+  if (out) *out = std::move(boosts);
+  return first;
+}
+
+TEST(InterventionTargeting, AgeTargetingIsMatchedOnTheReachDayNotTheStart) {
+  // A 5-year "ages 10-17" programme (and caregiver training, for minors): every reached person is
+  // within the ages on the day reached. Matching at the start let 22-year-olds be reached.
+  const World& w = world();
+  for (const std::string type : {"digital_literacy", "caregiver_training"}) {
+    SCOPED_TRACE(type);
+    const Scenario sc = workshop_with("- {type: " + type + ", start: \"2019-01-01\", targeting: {ages: [10, 17]}, coverage: 1.0, effect: 0.5}\n");
+    const auto first = first_boost_day(sc, type == "digital_literacy" ? Trait::Literacy : Trait::Supervision);
+    std::int64_t reached = 0, outside = 0;
+    for (PersonId i = 0; i < w.pop.size(); ++i) {
+      if (first[i] < 0) continue;
+      ++reached;
+      const int a = w.pop.age_years(i, first[i]);
+      outside += a < 10 || a > 17;
+    }
+    EXPECT_GT(reached, 1000);
+    EXPECT_EQ(outside, 0) << "persons reached outside ages 10-17 on the day reached";
+  }
+}
+
+TEST(InterventionBoosts, EachInterventionDecaysByItsOwnHalfLife) {
+  // Two literacy trainings reaching everyone: A on day 0 (effect 0.5, half-life 10 days), B on
+  // day 5 (effect 0.5, half-life 1000 days). Each boost decays by its own half-life and they
+  // combine as independent boosts toward 1, so on day 100 (to float precision, 1e-6):
+  //   b = 1 - (1 - 0.5 * 2^(-100/10)) (1 - 0.5 * 2^(-95/1000)).
+  // The old single slot let B rewrite A's decay to 1000 days (b = 0.71 instead of 0.47).
+  const Scenario sc = workshop_with(
+      "- {type: digital_literacy, name: a, start: \"2019-01-01\", end: \"2019-01-02\", coverage: 1.0, effect: 0.5, half_life_days: 10}\n"
+      "- {type: digital_literacy, name: b, start: \"2019-01-06\", end: \"2019-01-07\", coverage: 1.0, effect: 0.5, half_life_days: 1000}\n");
+  PersonBoosts b;
+  first_boost_day(sc, Trait::Literacy, &b);
+  const double want = 1 - (1 - 0.5 * std::exp2(-100.0 / 10)) * (1 - 0.5 * std::exp2(-95.0 / 1000));
+  for (PersonId i = 0; i < world().pop.size(); i += 997) EXPECT_NEAR(b.get(Trait::Literacy, i, 100), want, 1e-6) << "person " << i;
+}
+
+TEST(InterventionReachKey, AnInterventionAloneAndInAPackageReachTheSamePersonsOnTheSameDays) {
+  // Reach draws are keyed by the intervention's type and name, not its position in the list.
+  const std::string a = "- {type: awareness_campaign, name: a, start: \"2019-01-01\", end: \"2019-03-01\", channel: mass_media, coverage: 0.5, effect: 0.3}\n";
+  const std::string b = "- {type: digital_literacy, name: b, start: \"2019-01-01\", end: \"2019-03-01\", coverage: 0.3, effect: 0.4}\n";
+  const auto alone = first_boost_day(workshop_with(b), Trait::Literacy);
+  const auto package = first_boost_day(workshop_with(a + b), Trait::Literacy);
+  EXPECT_GT(std::count_if(alone.begin(), alone.end(), [](int d) { return d >= 0; }), 1000);
+  std::int64_t differ = 0;
+  for (std::size_t i = 0; i < alone.size(); ++i) differ += alone[i] != package[i];
+  EXPECT_EQ(differ, 0) << "persons reached on other days (or not at all) when B is in a package";
+  // A renamed B is another intervention: other draws (the key is the name, not a constant).
+  std::string b2 = b;
+  b2.replace(b2.find("name: b"), 7, "name: c");
+  const auto renamed = first_boost_day(workshop_with(b2), Trait::Literacy);
+  EXPECT_NE(renamed, alone);
 }
 
 // ---- 6. costs -----------------------------------------------------------------------------------

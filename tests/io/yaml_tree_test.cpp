@@ -295,6 +295,58 @@ TEST_F(YamlTreeLoad, DiamondIncludeIsNotACycle) {
   EXPECT_EQ(root.map.size(), 3u);
 }
 
+// calibrated.yaml and pandemic.yaml both include the baseline; composing them must keep the
+// calibrated value and its provenance (the old loader merged the baseline back in over it, and
+// mixed `calibrated` with the baseline's `assumed` in one map).
+TEST_F(YamlTreeLoad, DiamondIncludeAppliesTheSharedBaseOnceSoLaterLayersKeepTheirValues) {
+  write("baseline.yaml",
+        "name: base\n"
+        "rate: {value: 5, assumed: guess}\n"
+        "size: 100\n");
+  write("calibrated.yaml", "include: baseline.yaml\nname: calibrated\noverride:\n  rate: {value: 8, calibrated: fit}\n");
+  write("pandemic.yaml", "include: baseline.yaml\nname: pandemic\nshocks: [covid]\n");
+  const auto top = write("top.yaml", "include: [calibrated.yaml, pandemic.yaml]\n");
+  const Node root = load_scenario_tree(top);
+  const Node* rate = root.find("rate");
+  ASSERT_NE(rate, nullptr);
+  ASSERT_TRUE(rate->is_map());
+  EXPECT_EQ(rate->map.size(), 2u);
+  EXPECT_EQ(rate->find("value")->scalar, "8");
+  EXPECT_EQ(rate->find("calibrated")->scalar, "fit");
+  EXPECT_EQ(rate->find("assumed"), nullptr);
+  ASSERT_NE(root.find("shocks"), nullptr);
+  EXPECT_EQ(root.find("shocks")->seq.at(0).scalar, "covid");
+  EXPECT_EQ(root.find("name")->scalar, "pandemic");  // the later layer's own keys win
+  EXPECT_EQ(root.find("size")->scalar, "100");
+}
+
+TEST_F(YamlTreeLoad, ALaterLayersProvenanceMapReplacesAnEarlierOneWhole) {
+  write("a.yaml", "rate: {value: 5, assumed: guess}\nother: {x: 1, y: 2}\n");
+  write("b.yaml", "rate: {value: 6, source: census}\nother: {y: 3}\n");
+  const auto top = write("top.yaml", "include: [a.yaml, b.yaml]\n");
+  const Node root = load_scenario_tree(top);
+  const Node* rate = root.find("rate");
+  EXPECT_EQ(rate->map.size(), 2u);
+  EXPECT_EQ(rate->find("value")->scalar, "6");
+  EXPECT_EQ(rate->find("source")->scalar, "census");
+  EXPECT_EQ(rate->find("assumed"), nullptr);
+  // plain maps still merge key by key
+  EXPECT_EQ(root.find("other")->find("x")->scalar, "1");
+  EXPECT_EQ(root.find("other")->find("y")->scalar, "3");
+  // and a bare value replaces a provenance map
+  write("c.yaml", "include: a.yaml\nrate: 7\n");
+  EXPECT_EQ(load_scenario_tree(path("c.yaml")).find("rate")->scalar, "7");
+}
+
+TEST_F(YamlTreeLoad, DiamondLayersApplyInDepthFirstOrder) {
+  write("d.yaml", "v: 1\nw: 1\n");
+  write("b.yaml", "include: d.yaml\nv: 2\n");
+  write("c.yaml", "include: d.yaml\nw: 3\n");
+  const Node root = load_scenario_tree(write("a.yaml", "include: [b.yaml, c.yaml]\n"));
+  EXPECT_EQ(root.find("v")->scalar, "2");  // c's copy of d no longer resets b's value
+  EXPECT_EQ(root.find("w")->scalar, "3");
+}
+
 TEST_F(YamlTreeLoad, ErrorsInsideAnIncludedFileNameThatFile) {
   write("base.yaml", "a: 1\nb: [1, 2\n");
   const auto f = write("main.yaml", "include: base.yaml\n");

@@ -8,6 +8,7 @@
 #include <tbb/global_control.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -269,10 +270,10 @@ TEST_F(PopulationLarge, DeviceShareByAgeGroupAndUrban) {
 TEST_F(PopulationLarge, PlatformUseByAgeGroup) {
   double n[kAgeGroups] = {}, users[kAgeGroups][kPlatforms] = {};
   for (std::size_t i = 0; i < pop().size(); ++i) {
-    ASSERT_FALSE(pop().uses(PersonId(i), kOffline)) << "bit 0 (offline) is not a platform";
+    ASSERT_FALSE(pop().uses(PersonId(i), kOffline, 0)) << "bit 0 (offline) is not a platform";
     const int a = int(pop().age_group(PersonId(i), 0));
     ++n[a];
-    for (int p = 1; p < kPlatforms; ++p) users[a][p] += pop().uses(PersonId(i), p);
+    for (int p = 1; p < kPlatforms; ++p) users[a][p] += pop().uses(PersonId(i), p, 0);
   }
   for (int p = 1; p < kPlatforms; ++p) {
     for (int a = 0; a < kAgeGroups; ++a) {
@@ -287,7 +288,7 @@ TEST(PopulationPlatforms, DisabledPlatformHasNoUsers) {
   Scenario sc = small_scenario(5000);
   sc.platforms[6].enabled = false;  // telegram
   const Population p = build_population(sc, 3);
-  for (std::size_t i = 0; i < p.size(); ++i) ASSERT_FALSE(p.uses(PersonId(i), 6));
+  for (std::size_t i = 0; i < p.size(); ++i) ASSERT_FALSE(p.uses(PersonId(i), 6, 0));
   EXPECT_TRUE(p.users[6].empty());
 }
 
@@ -301,9 +302,9 @@ TEST_F(PopulationLarge, UserIndexListsExactlyThePlatformUsersByDepartment) {
     ASSERT_TRUE(std::is_sorted(list.begin(), list.end()));
     ASSERT_EQ(std::adjacent_find(list.begin(), list.end()), list.end());
     std::size_t count = 0;
-    for (std::size_t i = 0; i < pop().size(); ++i) count += pop().uses(PersonId(i), p);
+    for (std::size_t i = 0; i < pop().size(); ++i) count += pop().ever_uses(PersonId(i), p);  // any day of the run
     EXPECT_EQ(list.size(), count) << kPlatformNames[p];
-    for (auto i : list) ASSERT_TRUE(pop().uses(i, p));
+    for (auto i : list) ASSERT_TRUE(pop().ever_uses(i, p));
     EXPECT_EQ(ub[0], 0u);
     EXPECT_EQ(ub[nd], list.size());
     for (int d = 0; d < nd; ++d)
@@ -483,6 +484,155 @@ TEST(PopulationNormal, CdfAndQuantile) {
   for (double p : {0.01, 0.2, 0.5, 0.73, 0.999}) EXPECT_NEAR(normal_cdf(normal_quantile(p)), p, 1e-12);
   EXPECT_TRUE(std::isfinite(normal_quantile(0.0)));
   EXPECT_TRUE(std::isfinite(normal_quantile(1.0)));
+}
+
+}  // namespace
+}  // namespace redes
+
+namespace redes {
+namespace {
+
+// --- ageing and the open cohort (traits follow age; slots renew) ------------------------------------
+
+/// 50,000 persons over 10 years without shocks: the same population seen on day 0 and on the last day.
+class PopulationAgeing : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    sc_ = std::make_unique<Scenario>(small_scenario(50'000));
+    sc_->days = 3650;
+    sc_->shocks.clear();
+    pop_ = std::make_unique<Population>(build_population(*sc_, 7));
+  }
+  static void TearDownTestSuite() {
+    pop_.reset();
+    sc_.reset();
+  }
+  static std::unique_ptr<Scenario> sc_;
+  static std::unique_ptr<Population> pop_;
+};
+std::unique_ptr<Scenario> PopulationAgeing::sc_;
+std::unique_ptr<Population> PopulationAgeing::pop_;
+
+struct GroupMeans {
+  std::array<double, kAgeGroups> count{}, device{}, literacy{}, supervision{}, job{}, migration{}, privacy{};
+  std::array<std::array<double, kPlatforms>, kAgeGroups> platform{};
+};
+
+GroupMeans means_on(const Population& pop, int day) {
+  GroupMeans m;
+  for (PersonId i = 0; i < pop.size(); ++i) {
+    const PersonTraits t = pop.traits(i, day);
+    const int g = int(pop.age_group(i, day));
+    m.count[g] += 1, m.device[g] += t.device, m.literacy[g] += t.digital_literacy, m.supervision[g] += t.supervision;
+    m.job[g] += t.job_seeking, m.migration[g] += t.migration_wish, m.privacy[g] += t.privacy_exposure;
+    for (int p = 1; p < kPlatforms; ++p) m.platform[g][p] += (t.platforms >> p) & 1u;
+  }
+  for (int g = 0; g < kAgeGroups; ++g) {
+    for (auto* a : {&m.device, &m.literacy, &m.supervision, &m.job, &m.migration, &m.privacy}) (*a)[g] /= m.count[g];
+    for (int p = 1; p < kPlatforms; ++p) m.platform[g][p] /= m.count[g];
+  }
+  return m;
+}
+
+// Without shocks the age structure and what each age group is like stay as on day 0 (ten years on,
+// adolescents are not the children of day 0 with children's traits). Tolerance: 4 standard errors of a
+// difference of two independent means (conservative: the two days share most persons).
+TEST_F(PopulationAgeing, AgeStructureAndTraitMeansByAgeAreStableOverTenYears) {
+  const Population& pop = *pop_;
+  const GroupMeans a = means_on(pop, 0), b = means_on(pop, sc_->days - 1);
+  const double n = double(pop.size());
+  for (int g = 0; g < kAgeGroups; ++g) {
+    SCOPED_TRACE(std::string(kAgeGroupNames[g]));
+    const double pa = a.count[g] / n, pb = b.count[g] / n;
+    EXPECT_NEAR(pb, pa, 4 * std::sqrt(2 * pa * (1 - pa) / n)) << "share of the population";
+    auto check_share = [&](double x, double y, const char* what) {
+      const double p = std::clamp(x, 0.01, 0.99);
+      EXPECT_NEAR(y, x, 4 * std::sqrt(2 * p * (1 - p) / a.count[g])) << what;
+    };
+    check_share(a.device[g], b.device[g], "device");
+    for (int p = 1; p < kPlatforms; ++p) check_share(a.platform[g][p], b.platform[g][p], kPlatformNames[p].data());
+    // Traits in [0, 1] with logit-normal spread: sd <= 0.5, so 4 SE <= 4 * 0.5 * sqrt(2 / n_g).
+    const double tol = 4 * 0.5 * std::sqrt(2 / a.count[g]);
+    EXPECT_NEAR(b.literacy[g], a.literacy[g], tol) << "literacy";
+    EXPECT_NEAR(b.supervision[g], a.supervision[g], tol) << "supervision";
+    EXPECT_NEAR(b.job[g], a.job[g], tol) << "job seeking";
+    EXPECT_NEAR(b.migration[g], a.migration[g], tol) << "migration wish";
+    EXPECT_NEAR(b.privacy[g], a.privacy[g], tol) << "privacy exposure";
+  }
+  // Adolescents ten years on hold devices and job seeking like adolescents, not like day-0 children.
+  EXPECT_GT(b.device[1], a.device[0] + 0.2);
+}
+
+// Crossing 13 moves a person's traits on with the same latent draws: the logit-normal deviate of their
+// literacy is kept (their rank within the age group), and a device once had is kept (the device draw is
+// compared with a higher probability).
+TEST_F(PopulationAgeing, CrossingThirteenKeepsTheLatentDrawsOfThePerson) {
+  const Population& pop = *pop_;
+  const auto& pp = sc_->population;
+  auto deviate = [&](const PersonTraits& t, bool urban, int group) {
+    const double m = std::clamp(pp.digital_literacy[group] - (urban ? 0 : pp.literacy_rural_penalty) -
+                                    pp.literacy_poverty_penalty * t.poverty, 1e-4, 1 - 1e-4);
+    const double x = t.digital_literacy;
+    return (std::log(x / (1 - x)) - std::log(m / (1 - m))) / pp.attribute_spread;
+  };
+  int crossed = 0;
+  for (PersonId i = 0; i < pop.size(); ++i) {
+    if (pop.age_years(i, 0) != 12 || pop.traits(i, 1000).generation != 0) continue;
+    const int day13 = pop.birth_day[i] + 13 * 365;
+    const PersonTraits before = pop.traits(i, day13 - 1), after = pop.traits(i, day13);
+    ASSERT_EQ(pop.age_group(i, day13 - 1), AgeGroup::Child);
+    ASSERT_EQ(pop.age_group(i, day13), AgeGroup::Adolescent);
+    EXPECT_NEAR(deviate(after, pop.urban[i], 1), deviate(before, pop.urban[i], 0), 1e-3) << "person " << i;
+    EXPECT_GE(after.device, before.device) << "person " << i;
+    EXPECT_EQ(after.gender, before.gender);
+    ++crossed;
+  }
+  EXPECT_GT(crossed, 300);
+}
+
+// Slots renew: by the end of ten years some occupants have left and been replaced (newborns and
+// entrants), about 1.6% of the slots a year (the births of the first age band), and nobody is over 99.
+TEST_F(PopulationAgeing, OccupantsLeaveAndAreReplacedAtTheBirthRate) {
+  const Population& pop = *pop_;
+  const auto& band0 = sc_->population.age_bands.front();
+  double total = 0;
+  for (const auto& b : sc_->population.age_bands) total += b.share;
+  const double births_per_year = band0.share / total / double(band0.hi - band0.lo + 1);
+  std::size_t newborns = 0, renewed = 0;
+  for (PersonId i = 0; i < pop.size(); ++i) {
+    const int last = sc_->days - 1;
+    EXPECT_LE(pop.age_years(i, last), 99);
+    if (pop.traits(i, last).generation > 0) ++renewed;
+    for (std::uint32_t k = pop.version_begin[i]; k < pop.version_begin[i + 1]; ++k)
+      newborns += pop.versions[k].traits.birth_day == pop.versions[k].from_day;
+  }
+  const double expected = births_per_year * 10 * double(pop.size());
+  EXPECT_NEAR(double(newborns), expected, 4 * std::sqrt(expected));
+  EXPECT_GT(renewed, newborns);  // entrants of older bands too
+}
+
+TEST(PopulationAgeingDeterminism, VersionsIdenticalForOneAndFourThreads) {
+  Scenario sc = small_scenario(20'000);
+  sc.days = 3650;
+  auto build = [&](int threads) {
+    tbb::global_control gc(tbb::global_control::max_allowed_parallelism, std::size_t(threads));
+    return build_population(sc, 11);
+  };
+  const Population a = build(1), b = build(4);
+  ASSERT_EQ(a.versions.size(), b.versions.size());
+  ASSERT_GT(a.versions.size(), 1000u);
+  EXPECT_EQ(a.version_begin, b.version_begin);
+  EXPECT_EQ(a.next_version_day, b.next_version_day);
+  auto same = [](const PersonVersion& x, const PersonVersion& y) {  // field by field (padding is not data)
+    const PersonTraits &s = x.traits, &t = y.traits;
+    return x.from_day == y.from_day && s.birth_day == t.birth_day && s.generation == t.generation &&
+           s.gender == t.gender && s.device == t.device && s.platforms == t.platforms && s.poverty == t.poverty &&
+           s.family_conflict == t.family_conflict && s.migration_wish == t.migration_wish &&
+           s.job_seeking == t.job_seeking && s.privacy_exposure == t.privacy_exposure &&
+           s.screen_hours == t.screen_hours && s.digital_literacy == t.digital_literacy &&
+           s.awareness == t.awareness && s.supervision == t.supervision;
+  };
+  for (std::size_t k = 0; k < a.versions.size(); ++k) ASSERT_TRUE(same(a.versions[k], b.versions[k])) << k;
 }
 
 }  // namespace

@@ -243,6 +243,15 @@ def make_compare(path, interventions=("digital_literacy", "hotline", "posters"),
     truth["compare"] = dict(averted_mean=m, averted_lo=lo, averted_hi=hi, share_averted_mean=m / bmean,
                             share_averted_lo=lo / bmean, share_averted_hi=hi / bmean, cost=np.asarray(costs),
                             cost_per_victim_averted=cpva)
+    # Rescue and shorter exploitation: person-days averted and extra rescues per replicate.
+    days_averted = np.array([rng.normal(400.0 * eff * 10, 50.0, size=R) for eff in effects])
+    rescued_more = np.array([rng.integers(0, 4, size=R) * (eff > 0) for eff in effects], dtype=float)
+    dm, dl, dh = _t_interval(days_averted)
+    rm, rl, rh = _t_interval(rescued_more)
+    cpy = np.where(dm > 0, np.asarray(costs) / np.where(dm > 0, dm / 365.25, 1), np.nan)
+    truth["benefits"] = dict(exploited_days_averted_mean=dm, exploited_days_averted_lo=dl, exploited_days_averted_hi=dh,
+                             rescued_more_mean=rm, rescued_more_lo=rl, rescued_more_hi=rh,
+                             cost_per_exploited_year_averted=cpy)
     with h5py.File(path, "w") as f:
         _metadata(f, "compare", R, days, start_date, arms=",".join(arms))
         w = Writer(f, {"replicate": list(range(R)), "day": list(range(days)), "year": years,
@@ -259,6 +268,14 @@ def make_compare(path, interventions=("digital_literacy", "hotline", "posters"),
                 unit = {"cost": "USD", "cost_per_victim_averted": "USD/victim"}.get(k)
                 w.write(f"/compare/{k}", v, ["intervention"], dtype=np.float64, unit=unit,
                         estimate=k.startswith(("averted", "share")))
+            if "benefits" not in omit:
+                w.write("/compare/exploited_days_averted", days_averted, ["intervention", "replicate"],
+                        dtype=np.float64, unit="person-days", estimate=True)
+                w.write("/compare/victims_rescued_more", rescued_more, ["intervention", "replicate"],
+                        dtype=np.float64, unit="persons", estimate=True)
+                for k, v in truth["benefits"].items():
+                    w.write(f"/compare/{k}", v, ["intervention"], dtype=np.float64,
+                            unit="USD/person-year" if k.startswith("cost") else None, estimate=not k.startswith("cost"))
             for dim in ("department", "age_group", "gender", "route", "platform"):
                 d = np.array([base[f"victims_by_{dim}"] - truth["arms"][n][f"victims_by_{dim}"]
                               for n in interventions], dtype=float)  # [I, R, dim]

@@ -51,7 +51,7 @@ parameters:
   - {{key: {CAL_KEYS[0]}, prior: loguniform, min: 20, max: 200}}
   - {{key: {CAL_KEYS[1]}, prior: uniform, min: 0.1, max: 0.9}}
 targets:
-  - {{name: police cases, model: cases.police, value: [3, 4], years: [2019, 2020], source: test}}
+  - {{name: police cases, model: cases.police, unit: cases, value: [3, 4], years: [2019, 2020], source: test}}
 abc: {{particles: 6, generations: 1, rejection_keep: 0.5}}
 """
 

@@ -15,7 +15,7 @@ from analysis.report import fmt_count, fmt_pct, fmt_range, fmt_usd
 
 RUN_SECTIONS = ["trajectories", "funnel", "victims_by_platform", "victims_by_department", "victims_by_means", "age_gender",
                 "observed", "interventions", "events"]
-COMPARE_SECTIONS = ["compare_table", "forest", "cost_effectiveness", "cumulative", "averted_by_department",
+COMPARE_SECTIONS = ["compare_table", "forest", "benefits", "cost_effectiveness", "cumulative", "averted_by_department",
                     "averted_by_age_group", "averted_by_gender"]
 
 
@@ -115,6 +115,37 @@ def test_compare_headlines_equal_file_values(compare_file):
     for key in COMPARE_SECTIONS:
         assert f'data-section="{key}"' in html, key
     assert "omitted" not in reps[0].numbers
+
+
+def test_compare_report_shows_rescue_and_exploitation_averted(compare_file):
+    """Benefits beyond recruitments prevented: each intervention's exploited person-days averted,
+    extra rescues and cost per exploited person-year averted, as in the file, labelled estimates."""
+    path, truth = compare_file
+    html, reps = report.render([path])
+    b = truth["benefits"]
+    t = reps[0].numbers["benefits"]
+    for k, v in b.items():
+        np.testing.assert_allclose(t.loc[truth["interventions"], k].to_numpy(), v, equal_nan=True)
+    lines = headlines(html)
+    for i, name in enumerate(truth["interventions"]):
+        s = report.benefit_sentence(name, b["exploited_days_averted_mean"][i], b["exploited_days_averted_lo"][i],
+                                    b["exploited_days_averted_hi"][i], b["rescued_more_mean"][i],
+                                    b["rescued_more_lo"][i], b["rescued_more_hi"][i],
+                                    b["cost_per_exploited_year_averted"][i])
+        assert s in lines, s
+        assert "model estimate" in s and "interval" in s
+    assert (f"Digital literacy averts an estimated {fmt_count(b['exploited_days_averted_mean'][0])} exploited "
+            f"person-days") in html
+    assert fmt_usd(b["cost_per_exploited_year_averted"][0]) in html
+    assert "cost per exploited person-year averted" in html
+    assert 'data-section="benefits"' in html and "benefits_plot" in reps[0].numbers
+
+
+def test_compare_without_benefit_datasets_is_a_note(tmp_path):
+    path = tmp_path / "old.h5"
+    fixtures.make_compare(path, omit=("benefits",))
+    html, reps = report.render([path])
+    assert "benefits" in reps[0].numbers["omitted"]
 
 
 def test_compare_with_reordered_axes(tmp_path):

@@ -175,8 +175,9 @@ def test_calibration_tables(calibration_file):
     fit = cells(section(html, "fit").split('data-table="fit"', 1)[1])
     assert [r[1] for r in fit] == t["target_points"]
     assert [r[0] for r in fit] == t["target_of"]
-    assert [r[-1] for r in fit] == ["yes", "yes", "yes", "yes", "no"]
-    assert fit[0][2:5] == ["30", report.fmt_value(t["fit"]["model_median"][0]),
+    assert [r[-2] for r in fit] == ["yes", "yes", "yes", "yes", "no"]
+    assert [r[-1] for r in fit] == ["fitted"] * 5  # a file without the predictive check: every point fitted
+    assert fit[0][3:6] == ["30", report.fmt_value(t["fit"]["model_median"][0]),
                            f"{report.fmt_value(t['fit']['model_q05'][0])} to {report.fmt_value(t['fit']['model_q95'][0])}"]
     diag = cells(section(html, "diagnostics").split('data-table="diagnostics"', 1)[1])
     assert [r[0] for r in diag] == ["0 (rejection)", "1", "2"]

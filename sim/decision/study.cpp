@@ -1,0 +1,287 @@
+#include "sim/decision/study.hpp"
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+
+#include "sim/core/rng.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/summary.hpp"
+#include "sim/interventions/intervention.hpp"
+#include "sim/io/h5.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/io/yaml_tree.hpp"
+#include "sim/sweep/runner.hpp"
+
+namespace redes::decision {
+namespace {
+
+io::Node scalar_node(double v, const Location& at) {
+  io::Node n;
+  n.kind = io::Node::Kind::Scalar;
+  n.scalar = fmt::format("{}", v);
+  n.loc = n.key_loc = at;
+  return n;
+}
+
+// A drawn value replaces the node at `key` (with provenance, so strict readers still accept it).
+void set_value(io::Node& tree, const std::string& key, double v, const std::string& why) {
+  const io::Node* old = io::find_path(tree, key);
+  const Location at = old ? old->loc : Location{};
+  if (key.back() == ']') return io::apply_override(tree, key, scalar_node(v, at));
+  io::Node value;
+  value.kind = io::Node::Kind::Map;
+  value.loc = value.key_loc = at;
+  value.map.emplace_back("value", scalar_node(v, at));
+  io::Node text;
+  text.kind = io::Node::Kind::Scalar;
+  text.scalar = why;
+  value.map.emplace_back("assumed", text);
+  io::apply_override(tree, key, value);
+}
+
+// FNV-1a: a stable entity id for an uncertain input, so the same programme's effect gets the
+// same quantile in every arm it appears in (single and package arms draw it jointly).
+std::uint32_t name_hash(const std::string& s) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+
+struct Posterior {
+  std::vector<std::string> keys;
+  std::vector<std::vector<double>> theta;  // [particle][parameter]
+  std::vector<double> cumulative;          // normalised cumulative weights
+};
+
+Posterior read_posterior(const std::string& path) {
+  h5::Reader f(path);
+  const std::string ds = "/calibration/posterior/theta";
+  if (!f.exists(ds)) throw std::invalid_argument(path + ": no " + ds + " (not a calibration file from `redes calibrate`)");
+  Posterior p;
+  const auto shape = f.shape(ds);
+  p.keys = f.scale_labels(ds, 1);
+  const auto theta = f.read_double(ds);
+  const auto w = f.read_double("/calibration/posterior/weight");
+  if (shape.size() != 2 || p.keys.size() != shape[1] || w.size() != shape[0] || w.empty())
+    throw std::invalid_argument(path + ": posterior particles, weights and parameter names disagree in size");
+  double total = 0;
+  for (std::size_t i = 0; i < shape[0]; ++i) {
+    p.theta.emplace_back(theta.begin() + std::ptrdiff_t(i * shape[1]), theta.begin() + std::ptrdiff_t((i + 1) * shape[1]));
+    total += w[i];
+    p.cumulative.push_back(total);
+  }
+  if (!(total > 0)) throw std::invalid_argument(path + ": posterior weights sum to zero");
+  for (double& c : p.cumulative) c /= total;
+  return p;
+}
+
+double quantile_of(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return 0;
+  const double pos = q * double(v.size() - 1);
+  const std::size_t i = std::size_t(pos);
+  const double f = pos - double(i);
+  return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
+}
+
+}  // namespace
+
+DrawsResult run_draws(const DrawsOptions& opt) {
+  if (opt.draws < 1 || opt.replicates < 1) throw std::invalid_argument("--draws and --replicates must be at least 1");
+  const io::Node base_tree = io::load_scenario_tree(opt.baseline);
+  const Scenario base = scenario_from_tree(base_tree, opt.baseline);
+  const std::uint32_t seed = opt.seed_given ? opt.seed : base.seed;
+  Posterior post;
+  if (!opt.posterior.empty()) post = read_posterior(opt.posterior);
+  const std::size_t K = std::size_t(opt.draws), R = std::size_t(opt.replicates), A = opt.interventions.size() + 1;
+
+  DrawsResult res;
+  res.options.push_back("baseline");
+  for (auto& k : post.keys) res.parameters.push_back(k);
+  res.parameter_values.assign(post.keys.size(), std::vector<double>(K, 0.0));  // posterior inputs first
+  std::map<std::string, std::size_t> effect_index;  // "type/param" -> parameter index
+  // Scenarios per draw and arm, with drawn inputs written into their trees.
+  std::vector<std::vector<Scenario>> scen(K);
+  const Rng draw_rng(seed, 0);
+  for (std::size_t d = 0; d < K; ++d) {
+    io::Node tree = base_tree;
+    std::vector<double> values;
+    if (!post.keys.empty()) {
+      Draws dr(draw_rng, std::uint32_t(d), 0, Stream::DecisionPosterior);
+      const double u = dr.uniform();
+      const std::size_t i = std::size_t(std::lower_bound(post.cumulative.begin(), post.cumulative.end(), u) - post.cumulative.begin());
+      const auto& th = post.theta[std::min(i, post.theta.size() - 1)];
+      for (std::size_t j = 0; j < post.keys.size(); ++j) set_value(tree, post.keys[j], th[j], "posterior draw");
+      values = th;
+    }
+    scen[d].push_back(scenario_from_tree(tree, opt.baseline));
+    for (std::size_t a = 0; a + 1 < A; ++a) {
+      Arm arm = arm_from_files(tree, opt.baseline, opt.interventions[a]);
+      if (d == 0) res.options.push_back(arm.name);
+      const auto ivs = build_interventions(arm.scenario);
+      bool changed = false;
+      for (std::size_t j = 0; j < ivs.size(); ++j)
+        for (const auto& p : ivs[j]->uncertain()) {
+          const std::string id = ivs[j]->type() + "/" + p.name;
+          const Rng effect_rng(seed, std::uint32_t(d));  // named: Draws keeps a reference to it
+          Draws dr(effect_rng, name_hash(id), 0, Stream::DecisionEffect);
+          const double u = dr.uniform();
+          set_value(arm.tree, "interventions[" + std::to_string(j) + "]." + p.name, p.dist.quantile(u), "drawn from " + p.dist.describe());
+          changed = true;
+          auto [it, fresh] = effect_index.try_emplace(id, res.parameters.size());
+          if (fresh) {
+            res.parameters.push_back(id);
+            res.parameter_values.emplace_back(K, 0.0);
+          }
+          res.parameter_values[it->second][d] = p.dist.quantile(u);
+        }
+      scen[d].push_back(changed ? scenario_from_tree(arm.tree, opt.interventions[a]) : std::move(arm.scenario));
+    }
+    for (std::size_t j = 0; j < values.size(); ++j) res.parameter_values[j][d] = values[j];
+  }
+  // Runs: (draw, replicate, arm); replicate number d*R + r is shared by the arms of a draw
+  // (common random numbers) and differs between draws.
+  std::unique_ptr<tbb::global_control> limit;
+  if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);
+  sweep::WorldCache worlds;
+  const std::size_t T = K * R * A;
+  std::vector<double> victims(T), cost(T);
+  tbb::parallel_for(std::size_t(0), T, [&](std::size_t t) {
+    const std::size_t a = t % A, rep = t / A, d = rep / R;
+    const Scenario& sc = scen[d][a];
+    auto world = worlds.get(sc, seed);
+    ReplicateResult r = Simulation(sc, world->pop, world->net).run(seed, int(rep));
+    victims[t] = summarise(sc, r).victims;
+    cost[t] = std::accumulate(r.cost.begin(), r.cost.end(), 0.0);
+  });
+  const double scale = base.population.represents / double(base.population.size);
+  res.cost.assign(K, std::vector<double>(A, 0.0));
+  res.averted.assign(K, std::vector<double>(A, 0.0));
+  std::vector<Matrix> per_rep(A, Matrix(K, std::vector<double>(R)));
+  for (std::size_t d = 0; d < K; ++d)
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t a = 0; a < A; ++a) {
+        const std::size_t t = (d * R + r) * A + a, t0 = (d * R + r) * A;
+        const double av = (victims[t0] - victims[t]) * scale;
+        per_rep[a][d][r] = av;
+        res.averted[d][a] += av / double(R);
+        res.cost[d][a] += cost[t] / double(R);
+      }
+  std::vector<double> mean_cost(A), mean_eff(A);
+  for (std::size_t a = 0; a < A; ++a) {
+    OptionSummary s;
+    s.name = res.options[a];
+    std::vector<double> all;
+    for (const auto& row : per_rep[a]) all.insert(all.end(), row.begin(), row.end());
+    s.averted_mean = std::accumulate(all.begin(), all.end(), 0.0) / double(all.size());
+    s.averted_lo = quantile_of(all, 0.025);
+    s.averted_hi = quantile_of(all, 0.975);
+    for (std::size_t d = 0; d < K; ++d) s.cost_mean += res.cost[d][a] / double(K);
+    s.variance = variance_split(per_rep[a]);
+    mean_cost[a] = s.cost_mean;
+    mean_eff[a] = s.averted_mean;
+    res.summary.push_back(s);
+  }
+  res.frontier = efficiency_frontier(mean_cost, mean_eff);
+  for (int i = 0; i <= 50; ++i) res.wtps.push_back(std::pow(10.0, 2.0 + 6.0 * i / 50.0));  // 100 .. 1e8 USD
+  res.ceac = acceptability(res.cost, res.averted, res.wtps);
+  for (double w : res.wtps) res.evpi_curve.push_back(evpi(net_benefit(res.cost, res.averted, w)));
+  const Matrix nb = net_benefit(res.cost, res.averted, opt.wtp);
+  res.evpi_at_wtp = evpi(nb);
+  for (const auto& v : res.parameter_values) res.evppi.push_back(evppi(nb, v));
+  return res;
+}
+
+void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsResult& res) {
+  h5::Writer f(path);
+  const std::size_t K = res.cost.size(), A = res.options.size();
+  const h5::Axis option{"option", res.options, {}, 0};
+  h5::Axis draw{"draw", {}, {}, K};
+  for (std::size_t d = 0; d < K; ++d) draw.values.push_back(std::int64_t(d));
+  f.group("/decision");
+  f.attribute("/decision", "estimate", "model estimate: draws of the posterior and of intervention effects and costs x replicates");
+  f.attribute("/decision", "draws", std::int64_t(opt.draws));
+  f.attribute("/decision", "replicates", std::int64_t(opt.replicates));
+  f.attribute("/decision", "posterior", opt.posterior.empty() ? std::string("none") : opt.posterior);
+  f.attribute("/decision", "willingness_to_pay", opt.wtp);
+  f.attribute("/decision", "units", "victims averted in the population represented; costs in USD");
+  std::vector<double> flat_c, flat_e;
+  for (std::size_t d = 0; d < K; ++d)
+    for (std::size_t a = 0; a < A; ++a) flat_c.push_back(res.cost[d][a]), flat_e.push_back(res.averted[d][a]);
+  // The cost-effectiveness plane: one point per draw and option, incremental to the baseline.
+  f.array("/decision/ce_plane/cost", {draw, option}, flat_c, "USD");
+  f.array("/decision/ce_plane/victims_averted", {draw, option}, flat_e, "persons");
+  std::vector<double> m, lo, hi, c, vp, vs, share, status, icer, versus;
+  for (const auto& s : res.summary) {
+    m.push_back(s.averted_mean), lo.push_back(s.averted_lo), hi.push_back(s.averted_hi), c.push_back(s.cost_mean);
+    vp.push_back(s.variance.parameter), vs.push_back(s.variance.stochastic);
+    share.push_back(s.variance.total > 0 ? s.variance.parameter / s.variance.total : 0.0);
+  }
+  for (const auto& r : res.frontier) status.push_back(double(int(r.status))), icer.push_back(r.icer), versus.push_back(r.versus);
+  f.array("/decision/averted_mean", {option}, m, "persons");
+  f.array("/decision/averted_lo", {option}, lo, "persons");
+  f.array("/decision/averted_hi", {option}, hi, "persons");
+  f.array("/decision/cost_mean", {option}, c, "USD");
+  f.array("/decision/variance_parameter", {option}, vp, "persons^2");
+  f.array("/decision/variance_stochastic", {option}, vs, "persons^2");
+  f.array("/decision/share_variance_parameter", {option}, share, "fraction");
+  f.array("/decision/frontier/status", {option}, status, "0 frontier, 1 dominated, 2 extendedly dominated");
+  f.array("/decision/frontier/icer", {option}, icer, "USD/victim averted");
+  f.array("/decision/frontier/versus", {option}, versus, "option index (-1 none)");
+  h5::Axis wtp{"willingness_to_pay", {}, {}, 0};
+  for (double w : res.wtps) wtp.values.push_back(std::int64_t(std::llround(w)));
+  std::vector<double> ceac;
+  for (const auto& row : res.ceac) ceac.insert(ceac.end(), row.begin(), row.end());
+  f.array("/decision/ceac", {wtp, option}, ceac, "probability");
+  f.array("/decision/evpi", {wtp}, res.evpi_curve, "USD");
+  f.attribute("/decision", "evpi_at_willingness_to_pay", res.evpi_at_wtp);
+  if (!res.parameters.empty()) {
+    const h5::Axis param{"uncertain_input", res.parameters, {}, 0};
+    f.array("/decision/evppi", {param}, res.evppi, "USD");
+    std::vector<double> pv;
+    for (std::size_t d = 0; d < K; ++d)
+      for (const auto& v : res.parameter_values) pv.push_back(v[d]);
+    f.array("/decision/inputs", {draw, param}, pv, "");
+  }
+  f.commit();
+}
+
+std::string describe_draws(const DrawsOptions& opt, const DrawsResult& res) {
+  std::string out = fmt::format(
+      "Model estimates over {} draws x {} replicates ({}): victims averted in the population represented, "
+      "95% interval over parameter and stochastic uncertainty.\n",
+      opt.draws, opt.replicates, opt.posterior.empty() ? "intervention effects and costs drawn; no posterior" : "posterior, effects and costs drawn jointly");
+  out += fmt::format("{:<34} {:>24} {:>9} {:>14} {:>22} {:>10}\n", "option", "averted (model est.)", "param %", "cost USD",
+                     "frontier / ICER", "P(best)");
+  std::size_t wi = 0;  // the wtp grid point closest to the stated wtp, for P(best)
+  for (std::size_t i = 0; i < res.wtps.size(); ++i)
+    if (std::abs(std::log(res.wtps[i] / opt.wtp)) < std::abs(std::log(res.wtps[wi] / opt.wtp))) wi = i;
+  const Matrix p = acceptability(res.cost, res.averted, {opt.wtp});
+  for (std::size_t a = 0; a < res.options.size(); ++a) {
+    const auto& s = res.summary[a];
+    const auto& fr = res.frontier[a];
+    const std::string icer = fr.status != Status::Frontier ? status_name(fr.status)
+                             : std::isnan(fr.icer)          ? "frontier (start)"
+                                                            : fmt::format("{:.0f}/victim", fr.icer);
+    out += fmt::format("{:<34} {:>8.1f} [{:>6.1f}, {:>6.1f}] {:>8.0f}% {:>14.0f} {:>22} {:>10.2f}\n", s.name.substr(0, 34), s.averted_mean,
+                       s.averted_lo, s.averted_hi, s.variance.total > 0 ? 100 * s.variance.parameter / s.variance.total : 0.0,
+                       s.cost_mean, icer, p[0][a]);
+  }
+  (void)wi;
+  out += fmt::format("At {:.0f} USD per victim averted: expected value of perfect information {:.0f} USD (model estimate).\n",
+                     opt.wtp, res.evpi_at_wtp);
+  for (std::size_t j = 0; j < res.parameters.size(); ++j)
+    out += fmt::format("  EVPPI {:<48} {:>12.0f} USD\n", res.parameters[j], res.evppi[j]);
+  out += "'param %' is the share of the variance of victims averted that comes from parameter (not stochastic) uncertainty.\n";
+  return out;
+}
+
+}  // namespace redes::decision

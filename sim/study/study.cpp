@@ -1,0 +1,97 @@
+#include "sim/study/study.hpp"
+
+#include <chrono>
+#include <numeric>
+
+#include "sim/engine/engine.hpp"
+#include "sim/engine/runner.hpp"
+#include "sim/interventions/intervention.hpp"
+
+namespace redes {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate,
+                         std::atomic<std::int64_t>* days_done, const Callbacks& cb) {
+  if (cb.cancelled && cb.cancelled()) throw StudyCancelled();
+  Simulation sim(sc, w.pop, w.net);
+  return sim.run(seed, replicate, days_done);
+}
+
+}  // namespace
+
+World build_world(const Scenario& sc, std::uint32_t seed) {
+  auto t0 = Clock::now();
+  World w;
+  w.pop = build_population(sc, seed);
+  w.net = build_network(sc, w.pop, seed);
+  w.build_seconds = seconds_since(t0);
+  return w;
+}
+
+std::vector<std::string> intervention_names(const Scenario& sc) {
+  std::vector<std::string> names;
+  for (auto& iv : build_interventions(sc)) names.push_back(iv->name());
+  return names;
+}
+
+RunResult run_study(const RunRequest& req, const Callbacks& cb) {
+  const Scenario& sc = req.scenario;
+  RunResult out;
+  out.intervention_names = intervention_names(sc);
+  World w = build_world(sc, req.seed);
+  out.build_seconds = w.build_seconds;
+  std::atomic<std::int64_t>* days = cb.start ? cb.start(std::int64_t(sc.days) * req.replicates, w.build_seconds) : nullptr;
+  auto t0 = Clock::now();
+  run_tasks(
+      req.replicates, req.threads, [&](int r) { return simulate(sc, w, req.seed, r, days, cb); },
+      [&](int r, ReplicateResult&& res) {
+        Summary s = summarise(sc, res);
+        Observed o = observe(sc, res, Rng(req.seed, std::uint32_t(r)));
+        if (cb.on_replicate) cb.on_replicate(0, r, res, s, o);
+        out.victims.push_back(s.victims);
+        out.recorded.push_back(std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0));
+        out.hidden.push_back(o.hidden_ratio);
+        out.costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
+        out.summaries.push_back(std::move(s));
+        out.ties_visited += res.ties_visited;
+        out.sim_seconds += res.seconds;
+      });
+  out.wall_seconds = seconds_since(t0);
+  return out;
+}
+
+CompareResult compare_study(const CompareRequest& req, const Callbacks& cb) {
+  const Scenario& base = req.baseline;
+  std::vector<const Scenario*> all{&base};
+  for (auto& a : req.arms) all.push_back(&a);
+  CompareResult out;
+  for (auto* sc : all) out.intervention_names.push_back(intervention_names(*sc));
+  World w = build_world(base, req.seed);
+  out.build_seconds = w.build_seconds;
+  out.outcomes.resize(all.size());
+  for (std::size_t k = 0; k < all.size(); ++k) out.outcomes[k].name = req.arm_names[k];
+  const int A = int(all.size());
+  std::atomic<std::int64_t>* days =
+      cb.start ? cb.start(std::int64_t(base.days) * req.replicates * A, w.build_seconds) : nullptr;
+  auto t0 = Clock::now();
+  run_tasks(
+      req.replicates * A, req.threads,
+      [&](int t) { return simulate(*all[std::size_t(t % A)], w, req.seed, t / A, days, cb); },
+      [&](int t, ReplicateResult&& res) {
+        const Scenario& sc = *all[std::size_t(t % A)];
+        Summary s = summarise(sc, res);
+        Observed o = observe(sc, res, Rng(req.seed, std::uint32_t(t / A)));
+        if (cb.on_replicate) cb.on_replicate(std::size_t(t % A), t / A, res, s, o);
+        out.outcomes[std::size_t(t % A)].summaries.push_back(s);
+        out.outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
+      });
+  out.wall_seconds = seconds_since(t0);
+  std::vector<ArmOutcome> iv_arms(out.outcomes.begin() + 1, out.outcomes.end());
+  out.rows = compare_arms(out.outcomes[0], iv_arms, base.population.represents / double(base.population.size));
+  return out;
+}
+
+}  // namespace redes

@@ -1,0 +1,43 @@
+"""analysis.decision: the plain-language decision section names the option with the highest
+expected net benefit at the stated willingness to pay, its chance of being best, and calls
+every number a model estimate. Built on a /decision file written by `redes compare --draws`."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import decision
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("REDES_BIN", str(ROOT / "build" / "redes"))
+
+
+@pytest.fixture(scope="module")
+def decision_file(tmp_path_factory):
+    if not Path(BIN).exists():
+        pytest.skip("redes binary not built")
+    out = tmp_path_factory.mktemp("decision") / "decision.h5"
+    subprocess.run([BIN, "compare", str(ROOT / "tests/data/decision_tiny.yaml"),
+                    str(ROOT / "scenarios/workshop/literacy.yaml"), str(ROOT / "scenarios/workshop/reporting.yaml"),
+                    "--draws", "3", "--replicates", "2", "--wtp", "1e9", "-o", str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+def test_section_states_the_recommendation_as_a_model_estimate(decision_file, tmp_path):
+    d = decision.load(str(decision_file))
+    best, p_best, w = decision.recommendation(d)
+    nb = w * d["plane_averted"] - d["plane_cost"]
+    assert best == int(nb.mean(axis=0).argmax())
+    assert 0 <= p_best <= 1
+    # The acceptability curve sums to one over options at every willingness to pay.
+    assert abs(d["ceac"].sum(axis=1) - 1).max() < 1e-12
+    text = decision.plain_words(d)
+    assert "model estimate" in text
+    assert f"{p_best:.0%}" in text
+    out = tmp_path / "d.html"
+    assert decision.main([str(decision_file), "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "value of information" in html and "acceptability" in html

@@ -1,0 +1,69 @@
+// The study layer (run_study, compare_study) that `redes run`, `redes compare` and `redes serve`
+// share: its results are the engine's own replicates, handed over in order; an arm identical to
+// the baseline averts exactly nothing (common random numbers); cancellation stops it.
+#include "sim/study/study.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sim/engine/engine.hpp"
+
+namespace redes {
+namespace {
+
+Scenario small() {
+  Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  sc.days = 365;
+  return sc;
+}
+
+TEST(Study, RunHandsOverTheEnginesReplicatesInOrder) {
+  RunRequest req{small(), 5, 3, 2};
+  World w = build_world(req.scenario, req.seed);
+  std::vector<int> order;
+  std::atomic<std::int64_t> days{0};
+  std::int64_t total = 0;
+  Callbacks cb;
+  cb.start = [&](std::int64_t t, double) { return total = t, &days; };
+  cb.on_replicate = [&](std::size_t arm, int r, const ReplicateResult& res, const Summary& s, const Observed&) {
+    EXPECT_EQ(arm, 0u);
+    EXPECT_EQ(res.replicate, r);
+    order.push_back(r);
+  };
+  RunResult out = run_study(req, cb);
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(total, 365 * 3);
+  EXPECT_EQ(days.load(), total);
+  ASSERT_EQ(out.summaries.size(), 3u);
+  for (int r = 0; r < 3; ++r) {
+    Summary direct = summarise(req.scenario, Simulation(req.scenario, w.pop, w.net).run(req.seed, r));
+    EXPECT_EQ(out.summaries[std::size_t(r)].victims, direct.victims);
+    EXPECT_EQ(out.summaries[std::size_t(r)].by_route, direct.by_route);
+    EXPECT_EQ(out.victims[std::size_t(r)], direct.victims);
+  }
+}
+
+TEST(Study, AnArmEqualToTheBaselineAvertsNothing) {
+  Scenario base = small();
+  CompareRequest req{base, {base}, {"baseline", "same"}, 9, 3, 2};
+  CompareResult out = compare_study(req);
+  ASSERT_EQ(out.rows.size(), 1u);
+  for (double a : out.rows[0].averted) EXPECT_EQ(a, 0.0);
+  EXPECT_EQ(out.rows[0].averted_ci.lo, 0.0);
+  EXPECT_EQ(out.rows[0].averted_ci.hi, 0.0);
+  EXPECT_GT(out.outcomes[0].summaries[0].victims, 0);  // there was something to avert
+}
+
+TEST(Study, CancellationStopsBeforeTheNextReplicate) {
+  RunRequest req{small(), 5, 6, 1};
+  int seen = 0;
+  Callbacks cb;
+  cb.cancelled = [&] { return seen >= 2; };
+  cb.on_replicate = [&](std::size_t, int, const ReplicateResult&, const Summary&, const Observed&) { ++seen; };
+  EXPECT_THROW(run_study(req, cb), StudyCancelled);
+  EXPECT_EQ(seen, 2);
+}
+
+}  // namespace
+}  // namespace redes
