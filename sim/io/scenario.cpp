@@ -365,9 +365,6 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   const double warmup = cal.number("warmup_years", 0.0, {0, 20, false, "a number of years in [0, 20]"},
                                    "years simulated before the start with the same parameters and not reported, so the "
                                    "first reported year is not a start-up artefact (runs start with nobody in a pipeline)");
-  // Read so the key is documented and validated, but not yet simulated in this version: refuse a
-  // non-zero value rather than accept a warm-up that would silently not happen.
-  if (warmup > 0) cal.fail("warmup_years", "a warm-up is not simulated in this version of redes; use 0 or leave it out");
   s.warmup_days = int(std::lround(warmup * 365));
   cal.finish();
   const std::chrono::sys_days start{std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}};
