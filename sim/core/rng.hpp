@@ -119,7 +119,7 @@ class Draws {
     buf_ = rng_.words(entity_, day_, stream_, sub_, index_++);
     used_ = 0;
   }
-  const Rng& rng_;
+  Rng rng_;  // by value (two words): a Draws may outlive a temporary Rng it was made from
   std::uint32_t entity_, day_;
   Stream stream_;
   std::uint16_t sub_;

@@ -123,17 +123,23 @@ TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
   }
   std::int64_t true_total = 0;
   for (const Victim& v : r.victims) {
-    ++true_total;
+    // Victims of the warm-up (day < 0) are not victims of the period, but they can be recorded in it.
+    true_total += v.day >= 0;
     int k = 0;
     for (int i = 0; i < kInstitutions; ++i) {
       if (!handles(i, v)) continue;
       ++k;
-      const double p = within(rate, v.day, v.day, D);
+      const double p = within(rate, v.day, 0, D);
       inst[std::size_t(i)].add(p);
       if (v.platform != kOffline) ict[std::size_t(i)].add(p);
     }
-    any.add(within(k * rate, v.day, v.day, D));
-    for (int y = 0; y < Y; ++y) year[std::size_t(y)].add(within(k * rate, v.day, year_start[y], year_start[y + 1]));
+    // The first record inside the period falls in [a, b) when no institution records in [0, a)
+    // and not all of them miss [0, b) (independent delays; for victims of the period this is
+    // within(k * rate, ...), the minimum of k exponentials; a warm-up victim may have records
+    // before day 0 that do not count).
+    const auto none_before = [&](int b) { return std::pow(1 - within(rate, v.day, 0, b), k); };
+    any.add(none_before(0) - none_before(D));
+    for (int y = 0; y < Y; ++y) year[std::size_t(y)].add(none_before(year_start[y]) - none_before(year_start[y + 1]));
   }
   std::int64_t true_sum = 0, rec_sum = 0;
   for (int y = 0; y < Y; ++y) true_sum += o.true_victims[std::size_t(y)], rec_sum += o.recorded_victims[std::size_t(y)];
@@ -180,8 +186,9 @@ TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
   sc.observation.abroad_capital_share = 0.0;  // victims found abroad are recorded at home, as record_dep() says
   const ReplicateResult& r = *run_;
   const int nd = sc.department_count();
-  std::vector<int> victims_by_dept(std::size_t(nd), 0);  // by department of record
-  for (const Victim& v : r.victims) ++victims_by_dept[std::size_t(record_dep(v))];
+  std::vector<int> victims_by_dept(std::size_t(nd), 0);  // by department of record, in the period
+  for (const Victim& v : r.victims)
+    if (v.day >= 0) ++victims_by_dept[std::size_t(record_dep(v))];
   const int target = int(std::max_element(victims_by_dept.begin(), victims_by_dept.end()) - victims_by_dept.begin());
   ASSERT_GE(victims_by_dept[std::size_t(target)], 20);
 
@@ -209,7 +216,7 @@ TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
   for (int i = 0; i < kInstitutions; ++i) {
     Expect e;
     for (const Victim& v : r.victims)
-      if (record_dep(v) == target && handles(i, v)) e.add(presence * within(rate, v.day, v.day, sc.days));
+      if (record_dep(v) == target && handles(i, v)) e.add(presence * within(rate, v.day, 0, sc.days));
     const auto n_lo = recorded_by(lo, i, target), n_hi = recorded_by(hi, i, target);
     EXPECT_LE(n_lo, n_hi) << kInstitutionNames[i] << ": the same draws with a lower p can only drop records";
     EXPECT_NEAR(double(n_lo), e.mean, e.tol()) << kInstitutionNames[i];
@@ -331,7 +338,8 @@ TEST_F(ObservationTest, VictimsAreRecordedWhereFoundAndByOrigin) {
     for (int i = 0; i < kInstitutions; ++i) {
       if (!handles(i, v)) continue;
       Draws d(Rng(kSeed, 0), v.person, 0, Stream::Detection, std::uint16_t(i));
-      if (v.day + int(d.exponential(1.0 / kDelayDays)) >= sc.days) continue;
+      const int day = v.day + int(d.exponential(1.0 / kDelayDays));
+      if (day < 0 || day >= sc.days) continue;  // recorded before the period (warm-up) or after it
       ++by_record[std::size_t(record_dep(v))], ++by_origin[v.department];
     }
   std::vector<std::int64_t> got_record(nd, 0), got_origin(nd, 0);
@@ -363,7 +371,10 @@ TEST_F(ObservationTest, VictimsAreRecordedWhereFoundAndByOrigin) {
 // before a cut-off day, prosecutor and police record nothing before it, but still record victims
 // recruited before it whose record falls after. Expected counts integrate the same thing.
 TEST_F(ObservationTest, ModifiersApplyOnTheRecordDay) {
-  const Scenario& sc = *sc_;
+  Scenario sc = *sc_;
+  // Delays of a few months, so that a good number of the first year's victims are recorded after it.
+  constexpr double kLongDelay = 90;
+  sc.observation.delay_days = kLongDelay;
   ReplicateResult r = *run_;
   const std::size_t nd = std::size_t(sc.department_count());
   int cut = 0;
@@ -387,7 +398,7 @@ TEST_F(ObservationTest, ModifiersApplyOnTheRecordDay) {
   std::int64_t late = 0;
   for (const Victim& v : early.victims) {
     Draws d(Rng(kSeed, 0), v.person, 0, Stream::Detection, 0);
-    const int day = v.day + int(d.exponential(1.0 / kDelayDays));
+    const int day = v.day + int(d.exponential(1.0 / kLongDelay));
     late += day >= cut && day < sc.days;
   }
   ASSERT_GT(late, 3);

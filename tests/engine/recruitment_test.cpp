@@ -111,6 +111,7 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
   const std::uint32_t seed = 4242;
   const int fb = 1;  // facebook
   sc.days = 30;
+  sc.warmup_days = 0;  // who is free is replayed from the events, which start on day 0
   sc.population.size = GetParam().size;
   sc.recruiters.per_100k = 100 * 20000.0 / double(GetParam().size);  // 20 recruiters
   sc.recruiters.embedded_share = 0;
@@ -211,6 +212,7 @@ INSTANTIATE_TEST_SUITE_P(Recruitment, RecruitmentFishing,
 // 2. Hunting.
 Scenario hunting_only() {
   Scenario sc = workshop();
+  sc.warmup_days = 0;  // the checks replay who is taken from the events, which start on day 0
   sc.recruiters.embedded_share = 0;
   sc.recruiters.hunting_share = 1;  // jitter is scaled by min(h, 1-h) = 0: every recruiter hunts only
   sc.recruiters.local_share = 0;
