@@ -66,10 +66,11 @@ WriteStats write_sweep_file(const fs::path& out, const Plan& plan, const RecordS
   f.attribute("/sweep/runs/metrics", "estimate", "model estimates, one run each; NaN where the run is not in this file");
   if (spec.trajectories) f.create_array_int32("/sweep/runs/new_victims", {run_ax, axis_day(plan.baseline().days)}, "persons/day");
 
-  // Stream records to their rows; keep only a completion flag per run and sums per point.
+  // Stream records to their rows. Point sums are taken afterwards in run order: records arrive in
+  // completion order, which differs between a resumed and an uninterrupted sweep, and floating-point
+  // addition is not associative.
   std::vector<std::int32_t> completed(R, 0);
-  std::vector<double> sum(P * M, 0.0);
-  std::vector<std::int32_t> count(P, 0);
+  std::vector<double> run_metrics(R * M, 0.0);
   WriteStats stats;
   records([&](RunRecord&& rec) {
     if (rec.run < 0 || std::size_t(rec.run) >= R || rec.metrics.size() != M) throw IoError("a run record does not fit this sweep");
@@ -78,10 +79,16 @@ WriteStats write_sweep_file(const fs::path& out, const Plan& plan, const RecordS
     ++stats.completed;
     f.write_slice("/sweep/runs/metrics", std::size_t(rec.run), rec.metrics);
     if (spec.trajectories) f.write_slice("/sweep/runs/new_victims", std::size_t(rec.run), rec.trajectory);
-    const std::size_t p = plan.point_of(rec.run);
-    ++count[p];
-    for (std::size_t m = 0; m < M; ++m) sum[p * M + m] += rec.metrics[m];
+    std::copy(rec.metrics.begin(), rec.metrics.end(), run_metrics.begin() + std::ptrdiff_t(std::size_t(rec.run) * M));
   });
+  std::vector<double> sum(P * M, 0.0);
+  std::vector<std::int32_t> count(P, 0);
+  for (std::size_t r = 0; r < R; ++r) {
+    if (!completed[r]) continue;
+    const std::size_t p = plan.point_of(std::int64_t(r));
+    ++count[p];
+    for (std::size_t m = 0; m < M; ++m) sum[p * M + m] += run_metrics[r * M + m];
+  }
   f.array("/sweep/runs/completed", {run_ax}, completed);
   stats.complete = stats.completed == std::int64_t(R);
 
