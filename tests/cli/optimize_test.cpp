@@ -30,10 +30,10 @@ class OptimizeCli : public ::testing::Test {
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
-  testing::ShellResult optimize(const std::string& options, double budget, const fs::path& out) const {
+  testing::ShellResult optimize(const std::string& options, double budget, const fs::path& out, int threads = 2) const {
     return testing::run_shell(quote(REDES_BINARY) + " optimize " + quote(root_ + "/tests/data/decision_tiny.yaml") + " --options " +
-                                  quote(options) + fmt::format(" --budget {:.0f}", budget) +
-                                  " --draws 2 --replicates 1 --seed 5 --threads 2 -o " + quote(out.string()),
+                                  quote(options) + fmt::format(" --budget {:.0f} --threads {}", budget, threads) +
+                                  " --draws 2 --replicates 1 --seed 5 -o " + quote(out.string()),
                               dir_);
   }
   const std::string root_ = REDES_SOURCE_DIR;
@@ -89,6 +89,17 @@ TEST_F(OptimizeCli, WritesTheBestAllocationWithinBudgetAndPrintsTheFilesNumbers)
   const auto gm = f.read_double("/optimize/best/averted_by_gender_mean");
   EXPECT_NE(r.out.find(fmt::format("female {:.2f}", gm[0])), std::string::npos) << r.out;
   EXPECT_EQ(f.attribute_string("/metadata", "kind"), "optimize");
+}
+
+TEST_F(OptimizeCli, SameNumbersForAnyThreadCount) {
+  const std::string opts = root_ + "/tests/data/optimize_tiny.yaml";
+  const auto a = optimize(opts, 500000, dir_ / "t1.h5", 1), b = optimize(opts, 500000, dir_ / "t2.h5", 2);
+  ASSERT_EQ(a.code, 0) << a.err;
+  ASSERT_EQ(b.code, 0) << b.err;
+  h5::Reader fa(dir_ / "t1.h5"), fb(dir_ / "t2.h5");
+  for (const char* ds : {"/optimize/allocations/cost", "/optimize/allocations/victims_averted", "/optimize/best/averted_by_department_mean"})
+    EXPECT_EQ(fa.read_double(ds), fb.read_double(ds)) << ds;
+  EXPECT_EQ(a.out.substr(0, a.out.rfind("wrote")), b.out.substr(0, b.out.rfind("wrote")));
 }
 
 TEST_F(OptimizeCli, ZeroBudgetFundsNothing) {
