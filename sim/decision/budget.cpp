@@ -215,7 +215,8 @@ std::string describe_budget(const BudgetOptions& opt, const BudgetResult& res) {
   for (const auto& row : res.rows)
     if (row.feasible) wins.push_back(&row);
   std::stable_sort(wins.begin(), wins.end(), [](auto* a, auto* b) { return a->win_share > b->win_share; });
-  out += "How often each allocation within budget averts the most, across draws (top 5; model estimate):\n";
+  out += "How often each allocation within budget averts the most, across draws (top 5; coverage per intervention, 0 = not "
+         "funded; model estimate):\n";
   for (std::size_t k = 0; k < std::min<std::size_t>(5, wins.size()); ++k)
     out += fmt::format("  {:5.2f}  {} (averted {:.2f}, cost {:.0f} USD)\n", wins[k]->win_share, describe_allocation(res, *wins[k]),
                        wins[k]->averted_mean, wins[k]->cost_mean);
