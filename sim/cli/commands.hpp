@@ -19,6 +19,8 @@ struct Options {
   std::string posterior;  // compare --draws: calibration file to draw parameters from
   int draws = 0;          // compare: draws of the uncertain inputs (0 = today's comparison)
   double wtp = 50000;     // compare --draws: willingness to pay per victim averted (USD)
+  double budget = -1;     // optimize: USD
+  std::string options_file;  // optimize: interventions and coverage levels to consider
 };
 
 int cmd_validate(const Options&);
@@ -30,6 +32,7 @@ int cmd_list(const Options&);
 int cmd_sweep(const Options&);  // sim/cli/sweep_commands.cpp
 int cmd_merge(const Options&);
 int cmd_calibrate(const Options&);  // sim/cli/calibrate_command.cpp
+int cmd_optimize(const Options&);   // sim/cli/optimize_command.cpp
 int cmd_serve(const Options&);      // sim/serve/server.cpp
 
 }  // namespace redes

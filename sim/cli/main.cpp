@@ -60,6 +60,15 @@ int main(int argc, char** argv) {
   compare->add_option("--wtp", opt.wtp, "willingness to pay per victim averted (USD) for the decision")->check(CLI::PositiveNumber);
   common(compare, true);
 
+  auto* optimize = app.add_subcommand("optimize", "which coverages of which interventions avert the most victims within a budget,\n"
+                                                 "over draws of uncertain effects and costs (common random numbers)");
+  optimize->add_option("baseline", opt.file, "baseline scenario YAML")->required();
+  optimize->add_option("--budget", opt.budget, "budget in USD (mean cost over draws must fit)")->required()->check(CLI::NonNegativeNumber);
+  optimize->add_option("--options", opt.options_file, "options YAML: intervention files and coverage levels")->required();
+  optimize->add_option("-o,--output", opt.output, "HDF5 output (default: out/optimize.h5)");
+  optimize->add_option("--draws", opt.draws, "draws of uncertain inputs (effects, costs)")->check(CLI::Range(1, 100000));
+  common(optimize, true);
+
   auto* sweep = app.add_subcommand("sweep", "run a sweep file's design (grid, latin hypercube or saltelli) with Sobol sensitivity;\n"
                                                  "re-running resumes; works under mpirun and as a job array with --shard");
   sweep->add_option("file", opt.file, "sweep YAML")->required();
@@ -108,6 +117,7 @@ int main(int argc, char** argv) {
     if (*population) return cmd_population(opt);
     if (*run) return cmd_run(opt);
     if (*compare) return cmd_compare(opt);
+    if (*optimize) return cmd_optimize(opt);
     if (*inspect) return cmd_inspect(opt);
     if (*sweep) return cmd_sweep(opt);
     if (*merge) return cmd_merge(opt);

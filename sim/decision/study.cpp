@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/core/rng.hpp"
@@ -83,85 +84,125 @@ Posterior read_posterior(const std::string& path) {
   return p;
 }
 
-double quantile_of(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  if (v.empty()) return 0;
-  const double pos = q * double(v.size() - 1);
-  const std::size_t i = std::size_t(pos);
-  const double f = pos - double(i);
-  return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
 
 }  // namespace
 
-DrawsResult run_draws(const DrawsOptions& opt) {
+DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
   if (opt.draws < 1 || opt.replicates < 1) throw std::invalid_argument("--draws and --replicates must be at least 1");
-  const io::Node base_tree = io::load_scenario_tree(opt.baseline);
-  const Scenario base = scenario_from_tree(base_tree, opt.baseline);
-  const std::uint32_t seed = opt.seed_given ? opt.seed : base.seed;
+  base_tree_ = io::load_scenario_tree(opt.baseline);
+  base_ = scenario_from_tree(base_tree_, opt.baseline);
+  seed_ = opt.seed_given ? opt.seed : base_.seed;
   Posterior post;
   if (!opt.posterior.empty()) post = read_posterior(opt.posterior);
-  const std::size_t K = std::size_t(opt.draws), R = std::size_t(opt.replicates), A = opt.interventions.size() + 1;
-
-  DrawsResult res;
-  res.options.push_back("baseline");
-  for (auto& k : post.keys) res.parameters.push_back(k);
-  res.parameter_values.assign(post.keys.size(), std::vector<double>(K, 0.0));  // posterior inputs first
-  std::map<std::string, std::size_t> effect_index;  // "type/param" -> parameter index
-  // Scenarios per draw and arm, with drawn inputs written into their trees.
-  std::vector<std::vector<Scenario>> scen(K);
-  const Rng draw_rng(seed, 0);
+  const std::size_t K = std::size_t(opt.draws);
+  parameters_ = post.keys;
+  parameter_values_.assign(post.keys.size(), std::vector<double>(K, 0.0));  // posterior inputs first
+  const Rng draw_rng(seed_, 0);
   for (std::size_t d = 0; d < K; ++d) {
-    io::Node tree = base_tree;
-    std::vector<double> values;
+    io::Node tree = base_tree_;
     if (!post.keys.empty()) {
       Draws dr(draw_rng, std::uint32_t(d), 0, Stream::DecisionPosterior);
       const double u = dr.uniform();
       const std::size_t i = std::size_t(std::lower_bound(post.cumulative.begin(), post.cumulative.end(), u) - post.cumulative.begin());
       const auto& th = post.theta[std::min(i, post.theta.size() - 1)];
-      for (std::size_t j = 0; j < post.keys.size(); ++j) set_value(tree, post.keys[j], th[j], "posterior draw");
-      values = th;
+      for (std::size_t j = 0; j < post.keys.size(); ++j) set_value(tree, post.keys[j], th[j], "posterior draw"), parameter_values_[j][d] = th[j];
     }
-    scen[d].push_back(scenario_from_tree(tree, opt.baseline));
-    for (std::size_t a = 0; a + 1 < A; ++a) {
-      Arm arm = arm_from_files(tree, opt.baseline, opt.interventions[a]);
-      if (d == 0) res.options.push_back(arm.name);
-      const auto ivs = build_interventions(arm.scenario);
-      bool changed = false;
-      for (std::size_t j = 0; j < ivs.size(); ++j)
-        for (const auto& p : ivs[j]->uncertain()) {
-          const std::string id = ivs[j]->type() + "/" + p.name;
-          const Rng effect_rng(seed, std::uint32_t(d));  // named: Draws keeps a reference to it
-          Draws dr(effect_rng, name_hash(id), 0, Stream::DecisionEffect);
-          const double u = dr.uniform();
-          set_value(arm.tree, "interventions[" + std::to_string(j) + "]." + p.name, p.dist.quantile(u), "drawn from " + p.dist.describe());
-          changed = true;
-          auto [it, fresh] = effect_index.try_emplace(id, res.parameters.size());
-          if (fresh) {
-            res.parameters.push_back(id);
-            res.parameter_values.emplace_back(K, 0.0);
-          }
-          res.parameter_values[it->second][d] = p.dist.quantile(u);
-        }
-      scen[d].push_back(changed ? scenario_from_tree(arm.tree, opt.interventions[a]) : std::move(arm.scenario));
-    }
-    for (std::size_t j = 0; j < values.size(); ++j) res.parameter_values[j][d] = values[j];
+    draw_trees_.push_back(std::move(tree));
   }
-  // Runs: (draw, replicate, arm); replicate number d*R + r is shared by the arms of a draw
-  // (common random numbers) and differs between draws.
+}
+
+// The scenario of one arm in one draw, with the drawn intervention effects and costs written in.
+Scenario DrawsStudy::arm_scenario(std::size_t d, const ArmFiles& arm, std::string& name) {
+  const io::Node& draw_tree = draw_trees_[d];
+  if (arm.files.empty()) {
+    name = "baseline";
+    return scenario_from_tree(draw_tree, opt_.baseline);
+  }
+  io::Node tree = draw_tree;
+  std::optional<Scenario> single;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < arm.files.size(); ++i) {
+    const io::Node* before = tree.find("interventions");
+    const std::size_t first = before && before->is_seq() ? before->seq.size() : 0;
+    Arm a = arm_from_files(tree, opt_.baseline, arm.files[i]);
+    names.push_back(a.name);
+    tree = std::move(a.tree);
+    if (!arm.coverage.empty()) {
+      const std::size_t last = tree.find("interventions")->seq.size();
+      for (std::size_t j = first; j < last; ++j)
+        set_value(tree, "interventions[" + std::to_string(j) + "].coverage", arm.coverage[i], "coverage level of the options file");
+    } else if (arm.files.size() == 1) {
+      single = std::move(a.scenario);
+    }
+  }
+  name = names[0];
+  for (std::size_t i = 1; i < names.size(); ++i) name += " + " + names[i];
+  Scenario sc = single ? std::move(*single) : scenario_from_tree(tree, opt_.baseline);
+  const auto ivs = build_interventions(sc);
+  bool changed = false;
+  for (std::size_t j = 0; j < ivs.size(); ++j)
+    for (const auto& p : ivs[j]->uncertain()) {
+      const std::string id = ivs[j]->type() + "/" + p.name;
+      const Rng effect_rng(seed_, std::uint32_t(d));  // named: Draws keeps a reference to it
+      Draws dr(effect_rng, name_hash(id), 0, Stream::DecisionEffect);
+      const double u = dr.uniform();
+      set_value(tree, "interventions[" + std::to_string(j) + "]." + p.name, p.dist.quantile(u), "drawn from " + p.dist.describe());
+      changed = true;
+      auto [it, fresh] = effect_index_.try_emplace(id, parameters_.size());
+      if (fresh) {
+        parameters_.push_back(id);
+        parameter_values_.emplace_back(std::size_t(opt_.draws), 0.0);
+      }
+      parameter_values_[it->second][d] = p.dist.quantile(u);
+    }
+  return changed ? scenario_from_tree(tree, arm.files.back()) : sc;
+}
+
+std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
+  const std::size_t K = std::size_t(opt_.draws), R = std::size_t(opt_.replicates), A = arms.size();
+  std::vector<ArmRuns> out(A);
+  std::vector<std::vector<Scenario>> scen(A);  // [arm][draw]
+  for (std::size_t a = 0; a < A; ++a) {
+    for (std::size_t d = 0; d < K; ++d) scen[a].push_back(arm_scenario(d, arms[a], out[a].name));
+    out[a].victims.resize(K * R), out[a].cost.resize(K * R), out[a].summaries.resize(K * R);
+  }
+  // Worlds are built here, once each, and kept for later calls (interventions do not change them).
+  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A);
+  for (std::size_t a = 0; a < A; ++a)
+    for (std::size_t d = 0; d < K; ++d) {
+      world[a].push_back(worlds_.get(scen[a][d], seed_));
+      if (std::find(keep_.begin(), keep_.end(), world[a].back()) == keep_.end()) keep_.push_back(world[a].back());
+    }
   std::unique_ptr<tbb::global_control> limit;
-  if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);
-  sweep::WorldCache worlds;
-  const std::size_t T = K * R * A;
-  std::vector<double> victims(T), cost(T);
-  tbb::parallel_for(std::size_t(0), T, [&](std::size_t t) {
+  if (opt_.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt_.threads);
+  // Runs: (draw, replicate, arm); each writes its own slot.
+  tbb::parallel_for(std::size_t(0), K * R * A, [&](std::size_t t) {
     const std::size_t a = t % A, rep = t / A, d = rep / R;
-    const Scenario& sc = scen[d][a];
-    auto world = worlds.get(sc, seed);
-    ReplicateResult r = Simulation(sc, world->pop, world->net).run(seed, int(rep));
-    victims[t] = summarise(sc, r).victims;
-    cost[t] = std::accumulate(r.cost.begin(), r.cost.end(), 0.0);
+    const Scenario& sc = scen[a][d];
+    const sweep::World& w = *world[a][d];
+    ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
+    Summary s = summarise(sc, r);
+    out[a].victims[rep] = s.victims;
+    out[a].cost[rep] = std::accumulate(r.cost.begin(), r.cost.end(), 0.0);
+    out[a].summaries[rep] = std::move(s);
   });
+  return out;
+}
+
+DrawsResult run_draws(const DrawsOptions& opt) {
+  DrawsStudy study(opt);
+  std::vector<ArmFiles> arms{ArmFiles{}};
+  for (const auto& f : opt.interventions) arms.push_back(ArmFiles{{f}, {}});
+  const std::vector<ArmRuns> runs = study.run(arms);
+  const Scenario& base = study.base();
+  const std::size_t K = std::size_t(opt.draws), R = std::size_t(opt.replicates), A = arms.size();
+  DrawsResult res;
+  for (const auto& r : runs) res.options.push_back(r.name);
+  res.parameters = study.parameters();
+  res.parameter_values = study.parameter_values();
+  std::vector<double> victims(K * R * A), cost(K * R * A);
+  for (std::size_t a = 0; a < A; ++a)
+    for (std::size_t rep = 0; rep < K * R; ++rep) victims[rep * A + a] = runs[a].victims[rep], cost[rep * A + a] = runs[a].cost[rep];
   const double scale = base.population.represents / double(base.population.size);
   res.cost.assign(K, std::vector<double>(A, 0.0));
   res.averted.assign(K, std::vector<double>(A, 0.0));

@@ -4,10 +4,17 @@
 // within each draw; then cost-effectiveness, acceptability and the value of information.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "sim/decision/decision.hpp"
+#include "sim/engine/summary.hpp"
+#include "sim/io/scenario.hpp"
+#include "sim/io/yaml_tree.hpp"
+#include "sim/study/study.hpp"
+#include "sim/sweep/runner.hpp"
 
 namespace redes::decision {
 
@@ -39,6 +46,51 @@ struct DrawsResult {
   std::vector<std::string> parameters;       // uncertain inputs, e.g. "recruitment.recruiters.per_100k"
   Matrix parameter_values;                   // [parameter][draw]
   std::vector<double> evppi;                 // [parameter] at wtp
+};
+
+/// An arm: intervention files added to the baseline (none: the baseline itself). When
+/// `coverage` is not empty, coverage[i] replaces the coverage of every intervention of files[i].
+struct ArmFiles {
+  std::vector<std::string> files;
+  std::vector<double> coverage;
+};
+
+/// Every run of one arm on the study's draws, index draw * R + replicate.
+struct ArmRuns {
+  std::string name;
+  std::vector<double> victims, cost;  // synthetic persons; USD (population represented)
+  std::vector<Summary> summaries;
+};
+
+/// The K draws of the uncertain inputs, with one run loop for any set of arms on them: run
+/// number d*R + r is the same replicate in every arm (common random numbers) and differs
+/// between draws. `compare --draws` runs its arms once; `optimize` asks for arms as its search
+/// goes, on the same draws. Worlds stay built between calls.
+class DrawsStudy {
+ public:
+  explicit DrawsStudy(const DrawsOptions& opt);
+  std::vector<ArmRuns> run(const std::vector<ArmFiles>& arms);
+
+  const Scenario& base() const { return base_; }
+  const io::Node& base_tree() const { return base_tree_; }
+  std::uint32_t seed() const { return seed_; }
+  double people_per_person() const { return base_.population.represents / double(base_.population.size); }
+  /// Uncertain inputs met so far (posterior keys first, then intervention effects and costs).
+  const std::vector<std::string>& parameters() const { return parameters_; }
+  const Matrix& parameter_values() const { return parameter_values_; }  // [parameter][draw]
+
+ private:
+  Scenario arm_scenario(std::size_t draw, const ArmFiles& arm, std::string& name);
+  DrawsOptions opt_;
+  io::Node base_tree_;
+  Scenario base_;
+  std::uint32_t seed_ = 0;
+  std::vector<io::Node> draw_trees_;  // the baseline tree of each draw (posterior values set)
+  std::vector<std::string> parameters_;
+  Matrix parameter_values_;
+  std::map<std::string, std::size_t> effect_index_;  // "type/param" -> parameter index
+  sweep::WorldCache worlds_;
+  std::vector<std::shared_ptr<const sweep::World>> keep_;  // the cache frees unused worlds; keep them
 };
 
 /// Runs the study and returns its numbers (no file written).
