@@ -1,6 +1,6 @@
 """One self-contained HTML report from redes run, compare, sweep and calibration files.
 
-    python3 -m analysis.report PATH [-o report.html]
+    python3 -m analysis.report PATH [-o report.html] [--lang es|en]
 
 PATH is an .h5 file or a directory (every *.h5 in it, sorted). The report opens with plain
 headline sentences, then a "how to read this / limits" paragraph, then one section per file.
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import plots
+from analysis.i18n import language, language_from_environment, set_language, tr
 from analysis.studies import load_calibration, load_sweep, log_scaled, posterior_correlation
 from analysis.load import (MissingData, ReportError, attrs, kind, labelled, metadata, open_h5,
                            per_replicate, quantiles, require_group, split_list, summarise)
@@ -45,19 +46,6 @@ th,td{border:1px solid #ccc;padding:.3em .7em;text-align:left} td.n{text-align:r
 th{background:#f2f2f2} pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.8em}
 """
 
-LIMITS = (
-    "<strong>How to read this / limits.</strong> The people in these runs are a synthetic "
-    "population generated from aggregate statistics; no real person is represented. Every "
-    "count of victims is a <em>model estimate</em>, not a measurement. Intervals show how much "
-    "the result varies across simulation replicates (different random draws with the same "
-    "parameters) only: they do not include uncertainty about the parameters themselves unless a "
-    "section says so. Medians come with a 90% interval across replicates; bar charts show the mean "
-    "per replicate with 90% whiskers. Intervention comparisons pair each intervention replicate "
-    "with the baseline replicate that used the same random numbers, and give a 95% interval over "
-    "those pairs. Recorded figures model what institutions would see; the hidden share is the "
-    "part of the model's victims that no institution records. Use the numbers to compare options "
-    "and to judge orders of magnitude, not as forecasts."
-)
 
 
 # ---- number formatting (shared with the tests so that sentences can be checked exactly) ----
@@ -66,7 +54,7 @@ def fmt_count(x) -> str:
     """1234.4 -> '1,234'; small non-integers keep one decimal; NaN -> 'n/a'."""
     x = float(x)
     if not math.isfinite(x):
-        return "n/a"
+        return tr("n_a")
     if abs(x) >= 10 or abs(x - round(x)) < 1e-9:
         return f"{x:,.0f}"
     return f"{x:.1f}"
@@ -74,7 +62,7 @@ def fmt_count(x) -> str:
 
 def fmt_range(lo, hi) -> str:
     """Interval text: '1,100–1,380', or '-10 to 130' when a bound is negative."""
-    sep = " to " if min(float(lo), float(hi)) < 0 else "–"
+    sep = tr("range_to") if min(float(lo), float(hi)) < 0 else "–"
     return f"{fmt_count(lo)}{sep}{fmt_count(hi)}"
 
 
@@ -82,43 +70,43 @@ def fmt_pct(x) -> str:
     """Fraction -> percent text ('0.07' -> '7%')."""
     x = float(x)
     if not math.isfinite(x):
-        return "n/a"
+        return tr("n_a")
     return f"{100 * x:.1f}%" if abs(x) < 0.01 else f"{100 * x:.0f}%"
 
 
 def fmt_usd(x) -> str:
     x = float(x)
-    return "n/a" if not math.isfinite(x) else f"USD {x:,.0f}"
+    return tr("n_a") if not math.isfinite(x) else f"USD {x:,.0f}"
 
 
 def horizon(md: dict) -> str:
     """'5 years' when the run covers whole years, else 'N days'."""
     days = md.get("days")
     if days is None:
-        return "the simulated period"
+        return tr("horizon.period")
     years = int(days) / 365.25
     if years >= 1 and abs(years - round(years)) < 0.02:
         n = round(years)
-        return f"{n} year" if n == 1 else f"{n} years"
-    return f"{int(days):,} days"
+        return tr("horizon.year") if n == 1 else tr("horizon.years", n=n)
+    return tr("horizon.days", n=f"{int(days):,}")
 
 
-def victims_sentence(values, md: dict, prefix: str = "Model estimate") -> str:
+def victims_sentence(values, md: dict, prefix: str | None = None) -> str:
     """Headline: people recruited over the horizon, median and 90% interval across replicates."""
     med, lo, hi = quantiles(values)
     n = len(values)
-    tail = ("a single replicate, so no interval" if n == 1
-            else f"90% interval {fmt_range(lo, hi)} across {n} replicates")
+    tail = tr("victims.single") if n == 1 else tr("victims.interval", range=fmt_range(lo, hi), n=n)
     # A sample of a larger population: say so, so nobody quotes sample counts as national ones.
-    return f"{prefix}: {fmt_count(med)} people recruited over {horizon(md)} ({tail})." + scale_note(md)
+    return tr("victims.sentence", prefix=tr("victims.prefix") if prefix is None else prefix, median=fmt_count(med),
+             horizon=horizon(md), tail=tail) + scale_note(md)
 
 
 def scale_note(md: dict) -> str:
     """' These counts are for N synthetic persons standing for M people; ...' for samples, else ''."""
     agents, represents = md.get("agents"), md.get("represents")
     if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
-        return (f" These counts are for {int(agents):,} synthetic persons standing for "
-                f"{float(represents):,.0f} people; multiply by {float(represents) / float(agents):.1f} for that scale.")
+        return tr("scale_note", agents=f"{int(agents):,}", represents=f"{float(represents):,.0f}",
+                 factor=f"{float(represents) / float(agents):.1f}")
     return ""
 
 
@@ -151,7 +139,8 @@ def summary_rows(numbers: pd.DataFrame, dim: str) -> list[list]:
             for _, r in numbers.iterrows()]
 
 
-SUMMARY_HEAD = ["", "mean per replicate", "90% interval", "median"]
+def summary_head() -> list[str]:
+    return ["", tr("col.mean_per_replicate"), tr("col.interval90"), tr("col.median")]
 
 
 @dataclass
@@ -170,7 +159,7 @@ class FileReport:
         try:
             build()
         except MissingData as e:
-            self.body.append(f'<p class="note">Section omitted: {esc(e)}.</p>')
+            self.body.append(f'<p class="note">{esc(tr("section_omitted", reason=e))}</p>')
             self.numbers.setdefault("omitted", []).append(key)
         self.body.append("</section>")
 
@@ -187,19 +176,21 @@ def _plot_section(rep: FileReport, key: str, fn, alt: str, caption: str, rows=No
     rep.body.append(figure_html(fig, alt, caption))
     if rows is not None:
         headers, body = rows(numbers)
-        rep.body.append(f"<details><summary>Numbers (model estimate)</summary>{table(headers, body)}</details>")
+        rep.body.append(f"<details><summary>{esc(tr('numbers'))}</summary>{table(headers, body)}</details>")
 
 
 #: Long texts in /metadata, shown folded under the provenance table instead of in it.
-TEXTS = {"sweep_text": "Sweep file as composed", "calibration_text": "Calibration file as loaded",
-         "scenario_text": "Scenario as loaded"}
+TEXTS = ("sweep_text", "calibration_text", "scenario_text")
 
 
 def _metadata_section(rep: FileReport, md: dict):
     rows = [[k, v] for k, v in md.items() if k not in TEXTS]
-    rep.body.append(f'<section data-section="metadata"><h3>Provenance</h3>{table(["attribute", "value"], rows, 9)}')
-    for key, title in TEXTS.items():
+    rep.body.append(f'<section data-section="metadata"><h3>{esc(tr("provenance"))}</h3>'
+                    f'{table([tr("col.attribute"), tr("col.value")], rows, 9)}')
+    for key in TEXTS:
         if md.get(key):
+            title = {"sweep_text": tr("text.sweep_text"), "calibration_text": tr("text.calibration_text"),
+                     "scenario_text": tr("text.scenario_text")}[key]
             rep.body.append(f"<details><summary>{esc(title)}</summary><pre>{esc(md[key])}</pre></details>")
     rep.body.append("</section>")
 
@@ -220,8 +211,7 @@ def run_report(f, rep: FileReport):
         for route in by_route.columns:
             m, l, h = quantiles(by_route[route])
             parts.append(f"{plots.pretty(route)} {fmt_count(m)} ({fmt_range(l, h)})")
-        rep.headlines.append("By recruitment route (model estimate, median with 90% interval): "
-                             + "; ".join(parts) + ".")
+        rep.headlines.append(tr("by_route", parts="; ".join(parts)))
     except MissingData:
         pass
     if "/observed/hidden_ratio" in f:
@@ -230,78 +220,59 @@ def run_report(f, rep: FileReport):
         rm, rl, rh = quantiles(ratio)
         hm, hl, hh = quantiles(hidden)
         rep.numbers["hidden"] = {"ratio": (rm, rl, rh), "share": (hm, hl, hh)}
-        rep.headlines.append(
-            f"Model estimate: for every victim recorded by any institution there are {rm:.1f} victims in "
-            f"total (90% interval {rl:.1f}–{rh:.1f}), so about {fmt_pct(hm)} stay hidden "
-            f"(90% interval {fmt_pct(hl)}–{fmt_pct(hh)}).")
+        rep.headlines.append(tr("hidden", ratio=f"{rm:.1f}", lo=f"{rl:.1f}", hi=f"{rh:.1f}", share=fmt_pct(hm),
+                               share_lo=fmt_pct(hl), share_hi=fmt_pct(hh)))
 
     n = len(victims)
-    rep.section("trajectories", "Stages over time", lambda: _plot_section(
-        rep, "trajectories", lambda: plots.stage_trajectories(f),
-        "Line charts of people in each recruitment stage by day",
-        f"Median (line) and 90% band (shaded) over {n} replicates of the number of people in each "
-        "active stage at the end of each day. Model estimate."))
-    rep.section("funnel", "Recruitment funnel by route", lambda: _plot_section(
-        rep, "funnel", lambda: plots.funnel_by_route(f),
-        "Bar chart of pipelines started and people recruited per route",
-        "Pipelines started (a recruiter began approaching someone) and people recruited, per route. "
-        "Log scale. Model estimate.",
-        lambda d: (["route", "pipelines started (mean)", "recruited (mean)", "recruited 90% interval",
-                    "recruited per started"],
+    rep.section("trajectories", tr("trajectories.title"), lambda: _plot_section(
+        rep, "trajectories", lambda: plots.stage_trajectories(f), tr("trajectories.alt"),
+        tr("trajectories.caption", n=n)))
+    rep.section("funnel", tr("funnel.title"), lambda: _plot_section(
+        rep, "funnel", lambda: plots.funnel_by_route(f), tr("funnel.alt"), tr("funnel.caption"),
+        lambda d: ([tr("col.route"), tr("col.started_mean"), tr("col.recruited_mean"), tr("col.recruited_interval"),
+                    tr("col.recruited_per_started")],
                    [[plots.pretty(r.route), fmt_count(r.started_mean), fmt_count(r.recruited_mean),
                      fmt_range(r.recruited_lo, r.recruited_hi), fmt_pct(r.conversion)] for r in d.itertuples()])))
-    for dim, title in (("platform", "Victims by platform"), ("department", "Victims by department"),
-                       ("exploitation", "Victims by type of exploitation"),
-                       ("destination", "Victims by destination"),
-                       ("means", "Victims by means: accepted offer or coercion")):
+    for dim, title in (("platform", tr("victims_by.platform")), ("department", tr("victims_by.department")),
+                       ("exploitation", tr("victims_by.exploitation")),
+                       ("destination", tr("victims_by.destination")),
+                       ("means", tr("victims_by.means"))):
         rep.section(f"victims_by_{dim}", title, lambda dim=dim, title=title: _plot_section(
             rep, f"victims_by_{dim}", lambda: plots.victims_by(f, dim),
-            f"Bar chart: {title.lower()}",
-            f"{title}: mean per replicate with 90% interval across replicates. Model estimate.",
-            lambda d: ([plots.pretty(dim)] + SUMMARY_HEAD[1:], summary_rows(d, dim))))
-    rep.section("age_gender", "Victims by age group and gender", lambda: _plot_section(
-        rep, "age_gender", lambda: plots.victims_by_age_gender(f),
-        "Bar charts: victims by age group and by gender",
-        "The file stores the two margins separately (not their cross-table). Model estimate.",
-        lambda d: (["group"] + SUMMARY_HEAD[1:],
+            tr("victims_by.alt", title=title.lower()), tr("victims_by.caption", title=title),
+            lambda d: ([plots.pretty(dim)] + summary_head()[1:], summary_rows(d, dim))))
+    rep.section("age_gender", tr("age_gender.title"), lambda: _plot_section(
+        rep, "age_gender", lambda: plots.victims_by_age_gender(f), tr("age_gender.alt"), tr("age_gender.caption"),
+        lambda d: ([tr("col.group")] + summary_head()[1:],
                    summary_rows(d["age_group"], "age_group") + summary_rows(d["gender"], "gender"))))
 
     if "/observed" in f:
-        rep.section("observed", "True and recorded victims", lambda: _observed(f, rep))
+        rep.section("observed", tr("observed.title"), lambda: _observed(f, rep))
     else:
-        rep.note("observed", "True and recorded victims",
-                 "This file has no /observed group (optional), so the comparison of true and "
-                 "recorded victims is omitted.")
+        rep.note("observed", tr("observed.title"), tr("observed.missing"))
     if "/interventions" in f:
-        rep.section("interventions", "Interventions in this run", lambda: _interventions(f, rep))
+        rep.section("interventions", tr("interventions.title"), lambda: _interventions(f, rep))
     else:
-        rep.note("interventions", "Interventions in this run",
-                 "This file has no /interventions group (optional): no intervention ran, or it was "
-                 "not written.")
+        rep.note("interventions", tr("interventions.title"), tr("interventions.missing"))
     if "/events" in f:
-        rep.section("events", "Event log", lambda: _events(f, rep, n))
+        rep.section("events", tr("events.title"), lambda: _events(f, rep, n))
     else:
-        rep.note("events", "Event log", "This file has no /events table (optional), so event counts "
-                 "are omitted.")
+        rep.note("events", tr("events.title"), tr("events.missing"))
     _metadata_section(rep, md)
 
 
 def _observed(f, rep: FileReport):
-    _plot_section(rep, "observed", lambda: plots.observed_by_year(f),
-                  "Bar chart of true and recorded victims per year",
-                  "Victims in the model (truth) and victims recorded by at least one institution, per "
-                  "year; the label is the share never recorded. Model estimate.",
-                  lambda d: (["year", "true (mean)", "true 90% interval", "recorded (mean)",
-                              "recorded 90% interval", "hidden share"],
+    _plot_section(rep, "observed", lambda: plots.observed_by_year(f), tr("observed.alt"), tr("observed.caption"),
+                  lambda d: ([tr("col.year"), tr("col.true_mean"), tr("col.true_interval"), tr("col.recorded_mean"),
+                              tr("col.recorded_interval"), tr("col.hidden_share")],
                              [[r.year, fmt_count(r.true_mean), fmt_range(r.true_lo, r.true_hi),
                                fmt_count(r.recorded_mean), fmt_range(r.recorded_lo, r.recorded_hi),
                                fmt_pct(r.hidden_share)] for r in d.itertuples()]))
     if "/observed/recorded_cases" in f:
         s = summarise(per_replicate(f, "/observed/recorded_cases", "institution"))
         rep.numbers["recorded_by_institution"] = s
-        rep.body.append("<p>Recorded cases by institution over the whole period (model estimate; one "
-                        "victim can be recorded by several institutions):</p>"
-                        + table(["institution"] + SUMMARY_HEAD[1:], summary_rows(s.rename_axis("institution")
+        rep.body.append(f"<p>{esc(tr('recorded_by_institution'))}</p>"
+                        + table([tr("col.institution")] + summary_head()[1:], summary_rows(s.rename_axis("institution")
                                                                                   .reset_index(), "institution")))
 
 
@@ -315,10 +286,10 @@ def _interventions(f, rep: FileReport):
                      fmt_count(reach["mean"][name]), fmt_usd(cost["mean"][name]),
                      f"{fmt_usd(cost['lo'][name])}–{fmt_usd(cost['hi'][name])}"])
     rep.numbers["interventions"] = {"reach": reach, "cost": cost}
-    rep.body.append(table(["intervention", "type", "reach (sum of daily reach, mean)", "cost (mean)",
-                           "cost 90% interval"], rows, 2))
+    rep.body.append(table([tr("col.intervention"), tr("col.type"), tr("col.reach"), tr("col.cost_mean"),
+                           tr("col.cost_interval")], rows, 2))
     if types and len(types) != len(reach):
-        rep.body.append(f"<p>Intervention types: {esc(', '.join(types))}.</p>")
+        rep.body.append(f"<p>{esc(tr('intervention_types', types=', '.join(types)))}</p>")
 
 
 def _events(f, rep: FileReport, replicates: int):
@@ -335,12 +306,11 @@ def _events(f, rep: FileReport, replicates: int):
         if len(c) > len(counts):
             counts = np.pad(counts, (0, len(c) - len(counts)))
         counts += c
-    names = [labels[i] if i < len(labels) else f"code {i}" for i in range(len(counts))]
+    names = [labels[i] if i < len(labels) else tr("events.code", i=i) for i in range(len(counts))]
     rep.numbers["events"] = pd.Series(counts, index=names)
     rows = [[plots.pretty(n), f"{c:,}", fmt_count(c / max(replicates, 1))] for n, c in zip(names, counts) if c]
-    rep.body.append(f"<p>{ds.shape[0]:,} stage transitions logged over {replicates} replicates "
-                    "(model estimate), by stage entered:</p>"
-                    + table(["stage entered", "events", "per replicate"], rows))
+    rep.body.append(f"<p>{esc(tr('events.text', n=f'{ds.shape[0]:,}', replicates=replicates))}</p>"
+                    + table([tr("col.stage_entered"), tr("col.events"), tr("col.per_replicate")], rows))
 
 
 # ---- compare files ----
@@ -354,18 +324,15 @@ def intervention_sentence(name: str, mean, lo, hi, share, cpva) -> str:
     """'Digital literacy averts an estimated 85 victims (95% interval 40–130), 7% of the
     baseline, at USD 1,200 per victim averted (model estimate).'"""
     label = plots.pretty(name).capitalize()
-    noun = "victim" if fmt_count(mean) == "1" else "victims"
+    noun = tr("victim") if fmt_count(mean) == "1" else tr("victims")
     if not mean > 0:
-        return (f"{label} does not avert victims on average: model estimate {fmt_count(mean)} "
-                f"(95% interval {fmt_range(lo, hi)}).")
-    tail = (f"at {fmt_usd(cpva)} per victim averted (model estimate)." if math.isfinite(cpva)
-            else "(model estimate; no cost per victim averted is available).")
-    sentence = (f"{label} averts an estimated {fmt_count(mean)} {noun} (95% interval {fmt_range(lo, hi)}), "
-                f"{fmt_pct(share)} of the baseline, {tail}")
+        return tr("averts.none", name=label, mean=fmt_count(mean), range=fmt_range(lo, hi))
+    tail = (tr("averts.cost", cost=fmt_usd(cpva)) if math.isfinite(cpva) else tr("averts.no_cost"))
+    sentence = tr("averts", name=label, mean=fmt_count(mean), noun=noun, range=fmt_range(lo, hi),
+                 share=fmt_pct(share), tail=tail)
     if not lo > 0:
         # An interval that reaches zero cannot tell the effect from none: say so next to the cost.
-        sentence += (" The interval includes zero: with these replicates the effect cannot be told apart "
-                     "from no effect.")
+        sentence += tr("averts.zero")
     return sentence
 
 
@@ -382,8 +349,8 @@ def compare_report(f, rep: FileReport):
     victims = per_replicate(f, f"/arms/{baseline}/summary/victims")["value"].to_numpy()
     med, lo, hi = quantiles(victims)
     rep.numbers["headline"] = {"median": med, "lo": lo, "hi": hi, "n": len(victims), "total": victims.sum()}
-    who = "Baseline" if baseline == "baseline" else f"Baseline ({plots.pretty(baseline)})"
-    rep.headlines.append(victims_sentence(victims, md, f"{who}, model estimate"))
+    who = tr("baseline") if baseline == "baseline" else tr("baseline.named", name=plots.pretty(baseline))
+    rep.headlines.append(victims_sentence(victims, md, tr("baseline.prefix", who=who)))
 
     t = pd.DataFrame({k: _by_intervention(f, k) for k in ("averted_mean", "averted_lo", "averted_hi")})
     for k in ("share_averted_mean", "share_averted_lo", "share_averted_hi", "cost", "cost_per_victim_averted"):
@@ -398,29 +365,22 @@ def compare_report(f, rep: FileReport):
 
     def overview():
         rows = [[plots.pretty(n), fmt_count(r.averted_mean), fmt_range(r.averted_lo, r.averted_hi),
-                 f"{fmt_pct(r.share_averted_mean)} ({fmt_pct(r.share_averted_lo)} to {fmt_pct(r.share_averted_hi)})",
+                 tr("share_range", share=fmt_pct(r.share_averted_mean), lo=fmt_pct(r.share_averted_lo),
+                   hi=fmt_pct(r.share_averted_hi)),
                  fmt_usd(r.cost), fmt_usd(r.cost_per_victim_averted)] for n, r in t.iterrows()]
-        rep.body.append("<p>Victims averted are baseline minus intervention, paired replicate by replicate "
-                        "(model estimate, 95% interval).</p>"
-                        + table(["intervention", "victims averted", "95% interval", "share of baseline",
-                                 "cost", "cost per victim averted"], rows))
-    rep.section("compare_table", "Interventions compared", overview)
-    rep.section("forest", "Victims averted", lambda: _plot_section(
-        rep, "forest", lambda: plots.forest(f), "Forest plot of victims averted per intervention",
-        "Mean victims averted with 95% interval over paired replicates. Model estimate."))
-    rep.section("benefits", "Beyond recruitments prevented: exploitation averted and rescues",
-                lambda: _benefits(f, rep))
-    rep.section("cost_effectiveness", "Cost and effect", lambda: _plot_section(
-        rep, "cost_effectiveness", lambda: plots.cost_effectiveness(f),
-        "Scatter plot of cost against victims averted",
-        "Each point is one intervention: victims averted (model estimate, 95% interval) against its cost in USD."))
-    rep.section("cumulative", "Recruitment over time by arm", lambda: _plot_section(
-        rep, "cumulative", lambda: plots.cumulative_by_arm(f, arms),
-        "Line chart of cumulative people recruited per arm",
-        "Cumulative people recruited per arm: median over replicates; the shaded band is the baseline's "
-        "90% interval. Model estimate."))
+        rep.body.append(f"<p>{esc(tr('compare.text'))}</p>"
+                        + table([tr("col.intervention"), tr("col.victims_averted"), tr("col.interval95"),
+                                 tr("col.share_of_baseline"), tr("col.cost"), tr("col.cost_per_averted")], rows))
+    rep.section("compare_table", tr("compare.title"), overview)
+    rep.section("forest", tr("forest.title"), lambda: _plot_section(
+        rep, "forest", lambda: plots.forest(f), tr("forest.alt"), tr("forest.caption")))
+    rep.section("benefits", tr("benefits.title"), lambda: _benefits(f, rep))
+    rep.section("cost_effectiveness", tr("ce.title"), lambda: _plot_section(
+        rep, "cost_effectiveness", lambda: plots.cost_effectiveness(f), tr("ce.alt"), tr("ce.caption")))
+    rep.section("cumulative", tr("cumulative.title"), lambda: _plot_section(
+        rep, "cumulative", lambda: plots.cumulative_by_arm(f, arms), tr("cumulative.alt"), tr("cumulative.caption")))
     for dim in ("department", "age_group", "gender", "route", "platform"):
-        rep.section(f"averted_by_{dim}", f"Who benefits: victims averted by {plots.pretty(dim)}",
+        rep.section(f"averted_by_{dim}", tr("who_benefits", dim=plots.pretty(dim)),
                     lambda dim=dim: _averted_by(f, rep, dim))
     _metadata_section(rep, md)
 
@@ -434,10 +394,9 @@ def benefit_sentence(name: str, days, lo, hi, rescued, rlo, rhi, cpy) -> str:
     """'Enforcement capacity averts an estimated 1,200 exploited person-days (95% interval ...) and
     rescues 3 more victims (95% interval ...), at USD 900 per exploited person-year averted (model estimate).'"""
     label = plots.pretty(name).capitalize()
-    cost = (f", at {fmt_usd(cpy)} per exploited person-year averted" if math.isfinite(cpy) else "")
-    return (f"{label} averts an estimated {fmt_count(days)} exploited person-days (95% interval "
-            f"{fmt_range(lo, hi)}) and rescues {fmt_count(rescued)} more victims (95% interval "
-            f"{fmt_range(rlo, rhi)}){cost} (model estimate).")
+    cost = tr("benefit.cost", cost=fmt_usd(cpy)) if math.isfinite(cpy) else ""
+    return tr("benefit", name=label, days=fmt_count(days), range=fmt_range(lo, hi), rescued=fmt_count(rescued),
+             rescued_range=fmt_range(rlo, rhi), cost=cost)
 
 
 def _benefits(f, rep: FileReport):
@@ -452,15 +411,10 @@ def _benefits(f, rep: FileReport):
              fmt_range(r.exploited_days_averted_lo, r.exploited_days_averted_hi), fmt_count(r.rescued_more_mean),
              fmt_range(r.rescued_more_lo, r.rescued_more_hi), fmt_usd(r.cost_per_victim_averted),
              fmt_usd(r.cost_per_exploited_year_averted)] for n, r in t.iterrows()]
-    rep.body.append("<p>Enforcement and reporting also rescue victims and shorten exploitation. Exploited "
-                    "person-days averted are baseline minus intervention days in exploitation (window days); "
-                    "extra rescues are intervention minus baseline; both paired replicate by replicate (model "
-                    "estimate, 95% interval). Costs per person-year scale to the represented population.</p>"
-                    + table(["intervention", "exploited person-days averted", "95% interval", "extra victims rescued",
-                             "95% interval", "cost per victim averted", "cost per exploited person-year averted"], rows))
-    _plot_section(rep, "benefits_plot", lambda: plots.benefits(f),
-                  "Forest plot of exploited person-days averted per intervention",
-                  "Mean exploited person-days averted with 95% interval over paired replicates. Model estimate.")
+    rep.body.append(f"<p>{esc(tr('benefits.text'))}</p>"
+                    + table([tr("col.intervention"), tr("col.days_averted"), tr("col.interval95"), tr("col.extra_rescued"),
+                             tr("col.interval95"), tr("col.cost_per_averted"), tr("col.cost_per_year")], rows))
+    _plot_section(rep, "benefits_plot", lambda: plots.benefits(f), tr("benefits.alt"), tr("benefits.caption"))
 
 
 def _averted_by(f, rep: FileReport, dim: str):
@@ -472,7 +426,7 @@ def _averted_by(f, rep: FileReport, dim: str):
     rep.numbers[f"averted_by_{dim}"] = parts
     rows = [[plots.pretty(c)] + [f"{fmt_count(m.at[i, c])} ({fmt_range(parts['lo'].at[i, c], parts['hi'].at[i, c])})"
                                  for i in m.index] for c in m.columns]
-    rep.body.append("<p>Victims averted (model estimate, mean with 95% interval):</p>"
+    rep.body.append(f"<p>{esc(tr('averted_by.text'))}</p>"
                     + table([plots.pretty(dim)] + [plots.pretty(i) for i in m.index], rows))
 
 
@@ -510,7 +464,7 @@ def fmt_index(x) -> str:
 
 def fmt_index_range(lo, hi) -> str:
     """Interval of an index: '0.11–1.89', or '-0.26 to 0.25' when a bound is negative."""
-    sep = " to " if min(float(lo), float(hi)) < 0 else "–"
+    sep = tr("range_to") if min(float(lo), float(hi)) < 0 else "–"
     return f"{fmt_index(lo)}{sep}{fmt_index(hi)}"
 
 
@@ -849,8 +803,7 @@ def file_report(path: Path, index: int) -> FileReport:
         elif rep.kind == "calibration":
             calibration_report(f, rep)
         else:
-            text = (f"{path.name} is a redes '{rep.kind}' file; this report does not summarise "
-                    f"'{rep.kind}' files yet.")
+            text = tr("unknown_kind", name=path.name, kind=rep.kind)
             rep.headlines.append(text)
             rep.body.append(f'<p class="note">{esc(text)}</p>')
             _metadata_section(rep, metadata(f))
@@ -860,20 +813,21 @@ def file_report(path: Path, index: int) -> FileReport:
 def render(paths: list[Path]) -> tuple[str, list[FileReport]]:
     """Build the HTML for all files; returns it with the per-file numbers (used by tests)."""
     reports = [file_report(Path(p), i + 1) for i, p in enumerate(paths)]
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    generated = tr("generated", date=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                  files=", ".join(r.path.name for r in reports))
+    out = ["<!DOCTYPE html>", f'<html lang="{language()}"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>redes report</title><style>{CSS}</style></head><body>",
-           "<h1>redes report</h1>",
-           f'<p class="meta">Generated {esc(dt.datetime.now().strftime("%Y-%m-%d %H:%M"))} from '
-           f'{esc(", ".join(r.path.name for r in reports))}.</p>',
-           '<section id="headlines"><h2>Headlines</h2>']
+           f"<title>{esc(tr('title'))}</title><style>{CSS}</style></head><body>",
+           f"<h1>{esc(tr('title'))}</h1>",
+           f'<p class="meta">{esc(generated)}</p>',
+           f'<section id="headlines"><h2>{esc(tr("headlines"))}</h2>']
     for r in reports:
         if len(reports) > 1:
             out.append(f"<h3>{esc(r.path.name)} ({esc(r.kind)})</h3>")
         out.append('<ul class="headline">' + "".join(f"<li>{esc(s)}</li>" for s in r.headlines) + "</ul>")
-    out.append(f'</section><section id="limits"><p class="limits">{LIMITS}</p></section>')
+    out.append(f'</section><section id="limits"><p class="limits">{tr("limits")}</p></section>')
     for r in reports:
-        out.append(f'<section id="{r.anchor}" class="file"><h2>{esc(r.path.name)}: {esc(r.kind)} file</h2>')
+        out.append(f'<section id="{r.anchor}" class="file"><h2>{esc(tr("file_heading", name=r.path.name, kind=r.kind))}</h2>')
         out.extend(r.body)
         out.append("</section>")
     out.append("</body></html>")
@@ -904,7 +858,18 @@ def main(argv=None) -> int:
                                      description="Write one self-contained HTML report from redes HDF5 files.")
     parser.add_argument("path", help="a redes .h5 file, or a directory of them")
     parser.add_argument("-o", "--output", default="report.html", help="HTML file to write (default: report.html)")
+    parser.add_argument("--lang", choices=["es", "en"], default=language_from_environment(),
+                        help="language of the report (default: es when LC_ALL, LC_MESSAGES or LANG starts with es, else en)")
     args = parser.parse_args(argv)
+    previous = language()
+    set_language(args.lang)
+    try:
+        return _write_report(args)
+    finally:
+        set_language(previous)  # main() may be called in-process (tests): leave the language as found
+
+
+def _write_report(args) -> int:
     try:
         files = input_files(args.path)
         out_path = Path(args.output)
