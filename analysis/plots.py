@@ -363,19 +363,19 @@ def sobol_indices(sweep):
     for ax, out in zip(axs, outputs):
         t = s[s["output"] == out].set_index("parameter").reindex(params)
         ax.barh(y - h / 2, t["first"], h, xerr=_whiskers(t["first"], t["first_lo"], t["first_hi"]), capsize=5,
-                color=OKABE_ITO[0], label="first order (parameter alone)")
+                color=OKABE_ITO[0], label=tr("plot.sobol_first"))
         ax.barh(y + h / 2, t["total"], h, xerr=_whiskers(t["total"], t["total_lo"], t["total_hi"]), capsize=5,
-                color=OKABE_ITO[1], label="total (with interactions)")
+                color=OKABE_ITO[1], label=tr("plot.sobol_total"))
         ax.axvline(0, color="0.3", linewidth=1.2)
         ax.axvline(1, color="0.5", linewidth=1, linestyle=":")
         ax.set_yticks(y, params)
         ax.invert_yaxis()
         ax.set_title(pretty(out))
-        ax.set_xlabel("Sobol index (share of variance)")
+        ax.set_xlabel(tr("plot.sobol_x"))
     last_row = axs[(len(outputs) - 1) // 2 * 2]  # legend under the bottom row, clear of every panel
     last_row.legend(*axs[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
                     frameon=False)
-    fig.suptitle(f"Sensitivity over the sweep's ranges ({ESTIMATE}; whiskers: 95% bootstrap interval)")
+    fig.suptitle(tr("plot.sobol_title", estimate=tr("estimate")))
     return fig, s.copy()
 
 
@@ -394,16 +394,16 @@ def sweep_scatter(sweep, metric: str = "victims"):
     for j, (ax, p) in enumerate(zip(axs, params)):
         if sweep.replicates > 1 and len(runs):
             ax.scatter(runs[p], runs["value"], s=14, color="0.6", alpha=0.6, linewidths=0,
-                       label="one run" if j == 0 else None)
+                       label=tr("plot.one_run") if j == 0 else None)
         ax.scatter(have[p], have[metric], s=60, color=OKABE_ITO[j % len(OKABE_ITO)], edgecolors="black",
-                   linewidths=0.6, label="mean per point" if j == 0 else None)
+                   linewidths=0.6, label=tr("plot.mean_per_point") if j == 0 else None)
         ax.set_xlabel(p, fontsize=13)
-        ax.set_ylabel(f"{pretty(metric)} (persons)" if j % ncol == 0 else "")
+        ax.set_ylabel(tr("plot.scatter_y", metric=pretty(metric)) if j % ncol == 0 else "")
         ax.set_ylim(bottom=0)
     missing = len(t) - len(have)
-    reps = f"{sweep.replicates} replicate" + ("s" if sweep.replicates != 1 else "")
-    fig.suptitle(f"{pretty(metric).capitalize()} at each design point ({ESTIMATE}; mean over {reps} per point"
-                 + (f"; {missing} point(s) without runs not shown" if missing else "") + ")", fontsize=16)
+    reps = (tr("n.replicate") if sweep.replicates == 1 else tr("n.replicates")).format(n=sweep.replicates)
+    fig.suptitle(tr("plot.scatter_title", metric=pretty(metric).capitalize(), estimate=tr("estimate"), reps=reps,
+                    missing=tr("plot.scatter_missing", n=missing) if missing else ""), fontsize=16)
     if sweep.replicates > 1:
         axs[0].legend(loc="best", fontsize=12)
     return fig, t

@@ -432,21 +432,15 @@ def _averted_by(f, rep: FileReport, dim: str):
 
 # ---- sweep files ----
 
-SWEEP_CAVEAT = (
-    "<strong>What these indices mean.</strong> A Sobol index is the share of the variance of a model "
-    "output, across the design points, that a parameter explains: the <em>first-order</em> index by the "
-    "parameter alone, the <em>total</em> index including its interactions with the others. They describe "
-    "how the model responds to the parameters over the ranges chosen in the sweep file, not how the world "
-    "works: widen or narrow a range and the indices change, and a parameter left out of the sweep counts "
-    "for nothing. They are computed from the mean over replicates at each point (model estimates); the "
-    "intervals are 95% bootstrap intervals over the design's base samples.")
 
-DESIGN_NAMES = {"saltelli": "Saltelli (Sobol) design", "grid": "grid design",
-                "latin_hypercube": "Latin hypercube design"}
+def design_name(design: str) -> str:
+    names = {"saltelli": tr("design.saltelli"), "grid": tr("design.grid"), "latin_hypercube": tr("design.lhs")}
+    return names.get(design, tr("design.other", design=design))
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def plural(n: int, one: str, many: str) -> str:
+    """Count and noun from two catalogue texts ('{n} run', '{n} runs')."""
+    return (one if n == 1 else many).format(n=f"{n:,}")
 
 
 def fmt_value(x) -> str:
@@ -470,19 +464,18 @@ def fmt_index_range(lo, hi) -> str:
 
 def sweep_design_sentence(s) -> str:
     """Headline: design, points x replicates, and whether every run is in the file."""
-    design = DESIGN_NAMES.get(s.design, f"{s.design} design")
-    samples = f" with {s.samples} base samples" if s.design == "saltelli" and s.samples else ""
-    name = f"Sweep '{s.name}'" if s.name else "This sweep"
-    head = (f"{name}: a {design}{samples} over {plural(len(s.parameters), 'parameter')}, {s.points:,} points x "
-            f"{plural(s.replicates, 'replicate')} = {plural(s.n_runs, 'run')}")
+    samples = tr("sweep.samples", n=s.samples) if s.design == "saltelli" and s.samples else ""
+    name = tr("sweep.named", name=s.name) if s.name else tr("sweep.this")
+    head = tr("sweep.head", name=name, design=design_name(s.design), samples=samples,
+              parameters=plural(len(s.parameters), tr('n.parameter'), tr('n.parameters')), points=f"{s.points:,}",
+              replicates=plural(s.replicates, tr("n.replicate"), tr("n.replicates")),
+              runs=plural(s.n_runs, tr("n.run"), tr("n.runs")))
     if s.complete:
-        return head + f"; complete: all {s.n_runs:,} runs are in this file."
+        return head + tr("sweep.complete", n=f"{s.n_runs:,}")
     part = str(s.metadata.get("part") or "")
     where = f" ({part})" if part and part != "whole sweep" else ""
-    return (head + f"; incomplete: only {s.runs_completed:,} of {s.n_runs:,} runs are in this file{where} "
-            f"({s.n_runs - s.runs_completed:,} missing, at {len(s.missing_points):,} of {s.points:,} points), so no "
-            "sensitivity indices are shown. Re-run `redes sweep` (it resumes) or `redes merge` the shards, then "
-            "report again.")
+    return head + tr("sweep.incomplete", done=f"{s.runs_completed:,}", n=f"{s.n_runs:,}", where=where,
+                     missing=f"{s.n_runs - s.runs_completed:,}", at=f"{len(s.missing_points):,}", points=f"{s.points:,}")
 
 
 def sobol_sentence(sens: pd.DataFrame, output: str) -> str:
@@ -490,8 +483,7 @@ def sobol_sentence(sens: pd.DataFrame, output: str) -> str:
     t = sens[sens["output"] == output].sort_values("total", ascending=False)
     parts = [f"{r.parameter} {fmt_index(r.total)} ({fmt_index_range(r.total_lo, r.total_hi)})"
              for r in t.itertuples()]
-    return (f"Which parameters move {plots.pretty(output)} in the model over the ranges chosen in the sweep "
-            f"(total Sobol index, 95% interval; model estimate, not a property of the world): " + "; ".join(parts) + ".")
+    return tr("sobol.sentence", output=plots.pretty(output), parts="; ".join(parts))
 
 
 def unstable_indices(sens: pd.DataFrame) -> bool:
@@ -518,49 +510,34 @@ def sweep_report(f, rep: FileReport):
             rep.numbers["headline"].update(victims_median=med, victims_lo=lo, victims_hi=hi,
                                            victims_min=float(v.min()), victims_max=float(v.max()))
             rep.headlines.append(
-                f"Model estimate: mean people recruited per design point over {horizon(md)} ranged from "
-                f"{fmt_count(v.min())} to {fmt_count(v.max())} (median {fmt_count(med)}, 90% interval over the "
-                f"{len(v):,} points {fmt_range(lo, hi)}). This spread comes from the design, i.e. from changing the "
-                "parameters, plus run-to-run noise." + scale_note(md))
+                tr("sweep.victims", horizon=horizon(md), min=fmt_count(v.min()), max=fmt_count(v.max()),
+                   median=fmt_count(med), n=f"{len(v):,}", range=fmt_range(lo, hi)) + scale_note(md))
     show_indices = s.design == "saltelli" and s.complete and s.sensitivity is not None
     if show_indices:
         for out in s.outputs():
             rep.headlines.append(sobol_sentence(s.sensitivity, out))
         if unstable_indices(s.sensitivity):
-            rep.headlines.append(
-                f"Some indices fall outside 0–1 or have intervals wider than 0.5: with "
-                f"{s.samples or 'these'} base samples the estimates are unstable (model estimate); raise "
-                "`samples` in the design before relying on them.")
+            rep.headlines.append(tr("sobol.unstable", samples=s.samples or tr("sobol.these")))
 
-    rep.section("sweep_design", "Design and completeness", lambda: _sweep_design(s, rep))
+    rep.section("sweep_design", tr("sweep.design_title"), lambda: _sweep_design(s, rep))
     if show_indices:
-        rep.section("sobol", "Sensitivity: Sobol indices", lambda: _sobol(s, rep))
+        rep.section("sobol", tr("sobol.title"), lambda: _sobol(s, rep))
     elif s.design != "saltelli":
-        rep.note("sobol", "Sensitivity: Sobol indices",
-                 f"This is a {DESIGN_NAMES.get(s.design, s.design)}: Sobol indices need a saltelli design, so none "
-                 "are shown. The scatter plots below show how the model responds to each parameter.")
+        rep.note("sobol", tr("sobol.title"), tr("sobol.not_saltelli", design=design_name(s.design)))
     elif not s.complete:
-        rep.note("sobol", "Sensitivity: Sobol indices",
-                 f"No indices: the sweep is incomplete ({s.runs_completed:,} of {s.n_runs:,} runs in this file). "
-                 "Sobol indices need every point of the design; indices from part of it would be wrong.")
+        rep.note("sobol", tr("sobol.title"), tr("sobol.incomplete", done=f"{s.runs_completed:,}", n=f"{s.n_runs:,}"))
     else:
-        rep.note("sobol", "Sensitivity: Sobol indices",
-                 "This file has no /sweep/sensitivity group, so no indices are shown.")
+        rep.note("sobol", tr("sobol.title"), tr("sobol.missing"))
     if "victims" in s.metrics:
-        rep.section("sweep_scatter", "People recruited by parameter value", lambda: _plot_section(
-            rep, "sweep_scatter", lambda: plots.sweep_scatter(s, "victims"),
-            "Scatter plots of mean people recruited per design point against each parameter",
-            f"Each dot is one design point: its parameter value and the mean number of people recruited over its "
-            f"{plural(s.replicates, 'replicate')} (model estimate)"
-            + ("; grey dots are single runs" if s.replicates > 1 else "")
-            + ". A clear trend in a panel means the model responds to that parameter over the chosen range; "
-              "scatter around it comes from the other parameters and from run-to-run noise.",
-            lambda d: (["point"] + s.parameters + ["people recruited (mean, model estimate)", "runs"],
+        rep.section("sweep_scatter", tr("scatter.title"), lambda: _plot_section(
+            rep, "sweep_scatter", lambda: plots.sweep_scatter(s, "victims"), tr("scatter.alt"),
+            tr("scatter.caption", replicates=plural(s.replicates, tr("n.replicate"), tr("n.replicates")),
+               grey=tr("scatter.grey") if s.replicates > 1 else ""),
+            lambda d: ([tr("col.point")] + s.parameters + [tr("col.recruited_point"), tr("col.runs")],
                        [[int(r["point"])] + [fmt_value(r[p]) for p in s.parameters]
                         + [fmt_count(r["victims"]), int(r["runs"])] for _, r in d.iterrows()])))
     else:
-        rep.note("sweep_scatter", "People recruited by parameter value",
-                 "The sweep has no 'victims' metric, so the scatter plots are omitted.")
+        rep.note("sweep_scatter", tr("scatter.title"), tr("scatter.missing"))
     _metadata_section(rep, md)
 
 
@@ -570,44 +547,36 @@ def _sweep_design(s, rep: FileReport):
         v = s.design_values[p]
         rows.append([p, fmt_value(v.min()), fmt_value(v.max()), f"{v.nunique():,}"])
     crn = s.metadata.get("common_random_numbers")
-    crn_text = ("" if crn is None else " Every point used the same random numbers (common random numbers), so "
-                "differences between points come from the parameters." if int(crn) else
-                " Points used different random numbers.")
+    crn_text = "" if crn is None else tr("sweep.crn") if int(crn) else tr("sweep.no_crn")
     rep.body.append(f"<p>{esc(sweep_design_sentence(s))}{esc(crn_text)}</p>"
-                    + table(["parameter", "lowest value sampled", "highest value sampled", "distinct values"], rows))
+                    + table([tr("col.parameter"), tr("col.lowest"), tr("col.highest"), tr("col.distinct")], rows))
     if not s.complete:
         missing = s.runs[~s.runs["completed"]].groupby("point").size()
         shown = missing.iloc[:20]
         mrows = [[int(p)] + [fmt_value(s.design_values.at[p, q]) for q in s.parameters] + [int(n)]
                  for p, n in shown.items()]
-        more = f" (first 20 of {len(missing):,} shown)" if len(missing) > 20 else ""
-        rep.body.append(f'<p class="note">Incomplete sweep: {s.n_runs - s.runs_completed:,} of {s.n_runs:,} runs '
-                        f"are missing. Points with missing runs{esc(more)}:</p>"
-                        + table(["point"] + s.parameters + ["runs missing"], mrows))
+        more = tr("sweep.first20", n=f"{len(missing):,}") if len(missing) > 20 else ""
+        rep.body.append(f'<p class="note">{esc(tr("sweep.missing_runs", missing=f"{s.n_runs - s.runs_completed:,}", n=f"{s.n_runs:,}", more=more))}</p>'
+                        + table([tr("col.point")] + s.parameters + [tr("col.runs_missing")], mrows))
         rep.numbers["missing_points"] = list(missing.index)
 
 
 def _sobol(s, rep: FileReport):
     sens = s.sensitivity
-    rep.body.append(f'<p class="limits">{SWEEP_CAVEAT}</p>')
+    rep.body.append(f'<p class="limits">{tr("sweep.caveat")}</p>')
     method = s.sensitivity_attrs.get("method")
     if method:
         boot = s.sensitivity_attrs.get("bootstrap")
-        rep.body.append(f"<p>Method: {esc(method)}" + (f" ({int(boot):,} bootstrap resamples)" if boot else "") + ".</p>")
+        rep.body.append(f"<p>{esc(tr('sobol.method', method=method, boot=tr('sobol.boot', n=f'{int(boot):,}') if boot else ''))}</p>")
     rows = [[plots.pretty(r.output), r.parameter, fmt_index(r.first), fmt_index_range(r.first_lo, r.first_hi),
              fmt_index(r.total), fmt_index_range(r.total_lo, r.total_hi), f"{r.variance:,.4g}"]
             for r in sens.itertuples()]
     rep.body.append('<div data-table="sobol">' + table(
-        ["output", "parameter", "first-order index", "95% interval", "total index", "95% interval",
-         "variance of the output across points"], rows, 2) + "</div>")
+        [tr("col.output"), tr("col.parameter"), tr("col.first"), tr("col.interval95"), tr("col.total"),
+         tr("col.interval95"), tr("col.variance")], rows, 2) + "</div>")
     if unstable_indices(sens):
-        rep.body.append('<p class="note">Some indices fall outside 0–1 or have intervals wider than 0.5. Sobol '
-                        "estimates from few samples are noisy; raise the design's <code>samples</code> before "
-                        "relying on them.</p>")
-    _plot_section(rep, "sobol", lambda: plots.sobol_indices(s),
-                  "Bar charts of first-order and total Sobol indices per parameter, one panel per output",
-                  "Blue: first-order index (the parameter alone); orange: total index (with interactions). "
-                  "Whiskers: 95% bootstrap interval. Model estimate over the sweep's ranges, not a property of the world.")
+        rep.body.append(f'<p class="note">{tr("sobol.unstable_note")}</p>')
+    _plot_section(rep, "sobol", lambda: plots.sobol_indices(s), tr("sobol.alt"), tr("sobol.caption"))
 
 
 # ---- calibration files ----
@@ -660,9 +629,9 @@ def calibration_report(f, rep: FileReport):
     gens = len(cal.generations)
     sims = cal.simulations if cal.simulations is not None else int(cal.generations["simulations"].sum())
     rep.headlines.append(
-        f"Calibration '{cal.name}': {plural(len(cal.parameters), 'parameter')} fitted to "
-        f"{plural(len(cal.fit), 'target value')} ({', '.join(targets)}) with {sims:,} simulations "
-        f"(rejection step, then {plural(max(gens - 1, 0), 'SMC generation')}); stopped: {cal.stop_reason or 'not recorded'}.")
+        f"Calibration '{cal.name}': {plural(len(cal.parameters), tr('n.parameter'), tr('n.parameters'))} fitted to "
+        f"{plural(len(cal.fit), tr('n.target_value'), tr('n.target_values'))} ({', '.join(targets)}) with {sims:,} simulations "
+        f"(rejection step, then {plural(max(gens - 1, 0), tr('n.smc_generation'), tr('n.smc_generations'))}); stopped: {cal.stop_reason or 'not recorded'}.")
     inside = fit_inside(cal.fit)
     misses = [tp for tp, ok in inside.items() if not ok]
     rep.numbers["fit_inside"] = int(inside.sum())
@@ -677,7 +646,7 @@ def calibration_report(f, rep: FileReport):
         if math.isfinite(r) and abs(r) >= 0.5:
             rep.headlines.append(
                 f"The posterior of {a} and {b} is a ridge (weighted correlation {r:+.2f} over "
-                f"{plural(len(cal.posterior), 'particle')}): the targets pin down a "
+                f"{plural(len(cal.posterior), tr('n.particle'), tr('n.particles'))}): the targets pin down a "
                 "combination of the two, not each one, so their separate values, and what depends on them, stay "
                 "uncertain (model estimate).")
 

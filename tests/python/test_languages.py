@@ -159,3 +159,12 @@ def test_redes_language_defaults_to_the_locale(binary):
                                      env={**env, "LANG": "es_PY.UTF-8", "LC_ALL": "C.UTF-8"})
     p = subprocess.run([str(binary), "--lang", "fr", "validate", str(SCENARIO)], capture_output=True, text=True)
     assert p.returncode != 0 and "fr" in p.stderr
+
+
+def test_sweep_report_in_spanish(sweep_file, tmp_path):
+    path, _ = sweep_file
+    out = tmp_path / "informe.html"
+    assert report.main([str(path), "-o", str(out), "--lang", "es"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "Sensibilidad: índices de Sobol" in html and "16 puntos x 2 réplicas" in html
+    assert "Which parameters move" not in html and "Design and completeness" not in html
