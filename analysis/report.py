@@ -581,26 +581,18 @@ def _sobol(s, rep: FileReport):
 
 # ---- calibration files ----
 
-CALIBRATION_CAVEAT = (
-    "<strong>What the intervals here mean.</strong> Unlike the replicate intervals elsewhere in this report, "
-    "the 90% intervals of a calibration are <em>posterior</em> intervals: they include the uncertainty about "
-    "the calibrated parameters given the targets (and run-to-run noise), within the model's assumptions. "
-    "Parameters not calibrated stay at their scenario values, and their uncertainty is not included.")
 
 
 def calibration_victims_sentence(cal, md: dict) -> str:
     h, t = cal.victims.loc["hidden"], cal.victims.loc["true"]
-    return (f"Model estimate: {fmt_count(h['median'])} victims over {horizon(md)} were never recorded by any "
-            f"institution (90% posterior interval {fmt_range(h['q05'], h['q95'])}), out of {fmt_count(t['median'])} "
-            f"victims in total (90% interval {fmt_range(t['q05'], t['q95'])}). These intervals include the "
-            "uncertainty about the calibrated parameters, within the model's assumptions."
-            + _represents_note(md))
+    return tr("cal.victims", hidden=fmt_count(h['median']), horizon=horizon(md), range=fmt_range(h['q05'], h['q95']),
+              true=fmt_count(t['median']), true_range=fmt_range(t['q05'], t['q95'])) + _represents_note(md)
 
 
 def _represents_note(md: dict) -> str:
     agents, represents = md.get("agents"), md.get("represents")
     if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
-        return f" Counts are scaled to the {float(represents):,.0f} people the scenario represents."
+        return tr("cal.represents", n=f"{float(represents):,.0f}")
     return ""
 
 
@@ -628,44 +620,37 @@ def calibration_report(f, rep: FileReport):
     targets = list(dict.fromkeys(cal.fit["target"]))
     gens = len(cal.generations)
     sims = cal.simulations if cal.simulations is not None else int(cal.generations["simulations"].sum())
-    rep.headlines.append(
-        f"Calibration '{cal.name}': {plural(len(cal.parameters), tr('n.parameter'), tr('n.parameters'))} fitted to "
-        f"{plural(len(cal.fit), tr('n.target_value'), tr('n.target_values'))} ({', '.join(targets)}) with {sims:,} simulations "
-        f"(rejection step, then {plural(max(gens - 1, 0), tr('n.smc_generation'), tr('n.smc_generations'))}); stopped: {cal.stop_reason or 'not recorded'}.")
+    rep.headlines.append(tr(
+        "cal.headline", name=cal.name, parameters=plural(len(cal.parameters), tr("n.parameter"), tr("n.parameters")),
+        targets=plural(len(cal.fit), tr("n.target_value"), tr("n.target_values")), names=", ".join(targets),
+        sims=f"{sims:,}", generations=plural(max(gens - 1, 0), tr("n.smc_generation"), tr("n.smc_generations")),
+        stop=cal.stop_reason or tr("cal.not_recorded")))
     inside = fit_inside(cal.fit)
     misses = [tp for tp, ok in inside.items() if not ok]
     rep.numbers["fit_inside"] = int(inside.sum())
-    rep.headlines.append(
-        f"Fit (model estimate): the calibrated model's 90% interval contains the observed value for "
-        f"{int(inside.sum())} of {len(inside)} target points"
-        + (f"; it misses {', '.join(misses[:3])}{' and others' if len(misses) > 3 else ''}." if misses else "."))
+    rep.headlines.append(tr("cal.fit", inside=int(inside.sum()), n=len(inside))
+                         + (tr("cal.misses", names=", ".join(misses[:3]), others=tr("cal.others") if len(misses) > 3 else "")
+                            if misses else "."))
     if len(cal.parameters) >= 2:
         a, b = cal.parameters[:2]
         r = posterior_correlation(cal, a, b)
         rep.numbers["correlation"] = r
         if math.isfinite(r) and abs(r) >= 0.5:
-            rep.headlines.append(
-                f"The posterior of {a} and {b} is a ridge (weighted correlation {r:+.2f} over "
-                f"{plural(len(cal.posterior), tr('n.particle'), tr('n.particles'))}): the targets pin down a "
-                "combination of the two, not each one, so their separate values, and what depends on them, stay "
-                "uncertain (model estimate).")
+            rep.headlines.append(tr("cal.ridge", a=a, b=b, r=f"{r:+.2f}",
+                                    particles=plural(len(cal.posterior), tr("n.particle"), tr("n.particles"))))
 
-    rep.body.append(f'<p class="limits">{CALIBRATION_CAVEAT}</p>')
-    rep.section("posterior", "Calibrated parameters", lambda: _posterior_table(cal, rep))
-    rep.section("hidden", "Hidden and recorded victims", lambda: _hidden_table(cal, rep, md))
-    rep.section("fit", "Fit to the targets", lambda: _fit(cal, rep))
+    rep.body.append(f'<p class="limits">{tr("cal.caveat")}</p>')
+    rep.section("posterior", tr("cal.posterior_title"), lambda: _posterior_table(cal, rep))
+    rep.section("hidden", tr("cal.hidden_title"), lambda: _hidden_table(cal, rep, md))
+    rep.section("fit", tr("cal.fit_title"), lambda: _fit(cal, rep))
     if len(cal.parameters) >= 2:
         a, b = cal.parameters[:2]
-        rep.section("particles", "Posterior particles", lambda: _plot_section(
-            rep, "particles", lambda: plots.posterior_particles(cal, a, b),
-            f"Scatter plot of posterior particles: {a} against {b}",
-            "Each circle is a posterior particle (area proportional to its weight); the axes span the prior ranges. "
-            "Particles spread along a line or curve, rather than gathered in a round cloud, show a ridge: the "
-            "targets fix a combination of the two parameters but not each one (they are not identifiable "
-            "separately). Model estimate."))
+        rep.section("particles", tr("cal.particles_title"), lambda: _plot_section(
+            rep, "particles", lambda: plots.posterior_particles(cal, a, b), tr("cal.particles_alt", a=a, b=b),
+            tr("cal.particles_caption")))
     else:
-        rep.note("particles", "Posterior particles", "Only one parameter was calibrated, so there is no 2-D plot.")
-    rep.section("diagnostics", "Diagnostics by generation", lambda: _diagnostics(cal, rep))
+        rep.note("particles", tr("cal.particles_title"), tr("cal.one_parameter"))
+    rep.section("diagnostics", tr("cal.diagnostics_title"), lambda: _diagnostics(cal, rep))
     _metadata_section(rep, md)
 
 

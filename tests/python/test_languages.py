@@ -18,9 +18,9 @@ SCENARIO = REPO / "scenarios" / "workshop" / "small.yaml"
 # (catalogue folder, source files, pattern of a lookup with a literal key)
 CATALOGUES = {
     "cli": (REPO / "sim" / "i18n", sorted((REPO / "sim" / "cli").glob("*.cpp")),
-            r'\b(?:tr|trf|print_tr)\("([\w.]+)"'),
+            r'\b(?:tr|trf|print_tr)\(\s*"([\w.]+)"'),
     "report": (REPO / "analysis" / "i18n", sorted((REPO / "analysis").glob("*.py")),
-               r"""(?<![\w.])tr\(["']([\w.]+)["']"""),
+               r"""(?<![\w.])tr\(\s*["']([\w.]+)["']"""),
 }
 
 
@@ -168,3 +168,12 @@ def test_sweep_report_in_spanish(sweep_file, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert '<html lang="es">' in html and "Sensibilidad: índices de Sobol" in html and "16 puntos x 2 réplicas" in html
     assert "Which parameters move" not in html and "Design and completeness" not in html
+
+
+def test_calibration_report_in_spanish(calibration_file, tmp_path):
+    path = calibration_file[0] if isinstance(calibration_file, tuple) else calibration_file
+    out = tmp_path / "informe.html"
+    assert report.main([str(path), "-o", str(out), "--lang", "es"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "Parámetros calibrados" in html and "nunca fueron registradas" in html
+    assert "Calibrated parameters" not in html and "were never recorded" not in html
