@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.i18n import label, tr
 from analysis.load import labelled, metadata, per_replicate, summarise
 
 #: Okabe-Ito palette, ordered so that early colours are distinct on white (yellow last).
@@ -32,8 +33,8 @@ ESTIMATE = "model estimate"
 
 
 def pretty(name: str) -> str:
-    """Label for display: 'trusted_contact' -> 'trusted contact'."""
-    return str(name).replace("_", " ")
+    """Label for display in the report's language: 'trusted_contact' -> 'trusted contact'."""
+    return label(name)
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -65,8 +66,8 @@ def _days_to_x(f, days):
     """Day numbers -> dates when /metadata has start_date, else the day numbers themselves."""
     start = metadata(f).get("start_date")
     if not start:
-        return days, "day since start", False
-    return pd.to_datetime(start) + pd.to_timedelta(days, unit="D"), "date", True
+        return days, tr("plot.day"), False
+    return pd.to_datetime(start) + pd.to_timedelta(days, unit="D"), tr("plot.date"), True
 
 
 def _err(s: pd.DataFrame) -> np.ndarray:
@@ -98,7 +99,7 @@ def stage_trajectories(f, root: str = ""):
         axj.fill_between(x, lo[:, j], hi[:, j], color=colour, alpha=0.3, linewidth=0)
         axj.plot(x, med[:, j], color=colour, linewidth=2.5)
         axj.set_title(pretty(stage))
-        axj.set_ylabel("persons")
+        axj.set_ylabel(tr("plot.persons"))
         axj.set_ylim(bottom=0)
         rows.append(pd.DataFrame({"day": days, "stage": stage, "median": med[:, j],
                                   "lo": lo[:, j], "hi": hi[:, j]}))
@@ -107,8 +108,7 @@ def stage_trajectories(f, root: str = ""):
     for axj in axs:
         if dated:  # after all plotting: plotting dates on a shared axis resets its ticker
             _time_axis(axj)
-    fig.suptitle(f"People in each recruitment stage at the end of each day ({ESTIMATE}): "
-                 f"median and 90% band over {arr.shape[0]} replicates")
+    fig.suptitle(tr("plot.stages_title", estimate=tr("estimate"), n=arr.shape[0]))
     fig.supxlabel(xlabel)
     return fig, pd.concat(rows, ignore_index=True)
 
@@ -125,20 +125,20 @@ def funnel_by_route(f, root: str = ""):
     fig = _figure(12, 6.5)
     ax = fig.subplots()
     ax.bar(x - w / 2, started["mean"], w, yerr=_err(started), capsize=6, color=OKABE_ITO[0],
-           label="pipelines started")
+           label=tr("plot.funnel_started"))
     ax.bar(x + w / 2, recruited["mean"], w, yerr=_err(recruited), capsize=6, color=OKABE_ITO[3],
-           label="recruited (victims)")
+           label=tr("plot.funnel_recruited"))
     ax.set_yscale("log")
     conversion = recruited["total"] / started["total"].replace(0, np.nan)
     for i, r in enumerate(routes):
-        ax.annotate(f"{recruited['mean'].iloc[i]:,.0f}\n({100 * conversion.iloc[i]:.1f}% of started)",
+        ax.annotate(tr("plot.funnel_note", recruited=f"{recruited['mean'].iloc[i]:,.0f}",
+                      pct=f"{100 * conversion.iloc[i]:.1f}"),
                     (x[i] + w / 2, max(recruited["hi"].iloc[i], 1)), ha="center", va="bottom",
                     fontsize=13, xytext=(0, 4), textcoords="offset points")
     ax.set_xticks(x, [pretty(r) for r in routes])
-    ax.set_xlabel("recruitment route")
-    ax.set_ylabel("persons per run (log scale)")
-    ax.set_title(f"Recruitment funnel by route ({ESTIMATE}; bars: mean over replicates, "
-                 "whiskers: 90% interval)", fontsize=15)
+    ax.set_xlabel(tr("plot.funnel_x"))
+    ax.set_ylabel(tr("plot.funnel_y"))
+    ax.set_title(tr("plot.funnel_title", estimate=tr("estimate")), fontsize=15)
     _below(ax)
     numbers = pd.DataFrame({"route": routes})
     for name, s in (("started", started), ("recruited", recruited)):
@@ -168,10 +168,10 @@ def victims_by(f, dim: str, root: str = "", colour: str = OKABE_ITO[0]):
     fig = _figure(12, max(4.5, 0.5 * len(s) + 2))
     ax = fig.subplots()
     _hbar(ax, s, colour)
-    ax.set_xlabel(f"people recruited per run (persons, {ESTIMATE})")
+    ax.set_xlabel(tr("plot.victims_by_x", estimate=tr("estimate")))
     ax.set_ylabel(pretty(dim))
-    ax.set_title(f"Victims by {pretty(dim)} ({ESTIMATE}; mean over {int(s['n'].iloc[0])} "
-                 "replicates, whiskers: 90% interval)", fontsize=15)
+    ax.set_title(tr("plot.victims_by_title", dim=pretty(dim), estimate=tr("estimate"), n=int(s['n'].iloc[0])),
+                 fontsize=15)
     return fig, _numbers(s, dim)
 
 
@@ -183,13 +183,12 @@ def victims_by_age_gender(f, root: str = ""):
     fig = _figure(15, 5.5)
     a1, a2 = fig.subplots(1, 2, width_ratios=[2, 1.3])
     _hbar(a1, age, OKABE_ITO[2])
-    a1.set_title("by age group (<13, 13-17, 18-24, 25+)")
-    a1.set_xlabel("persons per run")
+    a1.set_title(tr("plot.by_age"))
+    a1.set_xlabel(tr("plot.persons_per_run"))
     _hbar(a2, gender, OKABE_ITO[4])
-    a2.set_title("by gender")
-    a2.set_xlabel("persons per run")
-    fig.suptitle(f"Victims by age group and gender ({ESTIMATE}; mean over replicates, "
-                 "whiskers: 90% interval)")
+    a2.set_title(tr("plot.by_gender"))
+    a2.set_xlabel(tr("plot.persons_per_run"))
+    fig.suptitle(tr("plot.age_gender_title", estimate=tr("estimate")))
     return fig, {"age_group": _numbers(age, "age_group"), "gender": _numbers(gender, "gender")}
 
 
@@ -219,8 +218,8 @@ def forest(f):
                 color=OKABE_ITO[0], linewidth=2.5)
     ax.set_yticks(y, [pretty(n) for n in t.index])
     ax.invert_yaxis()
-    ax.set_xlabel(f"victims averted vs baseline (persons, {ESTIMATE})")
-    ax.set_title("Victims averted: mean and 95% interval over paired replicates")
+    ax.set_xlabel(tr("plot.forest_x", estimate=tr("estimate")))
+    ax.set_title(tr("plot.forest_title"))
     return fig, t.reset_index()[["intervention", "averted_mean", "averted_lo", "averted_hi"]]
 
 
@@ -243,8 +242,8 @@ def benefits(f):
     ax.errorbar(t["days_mean"], y, xerr=err, fmt="s", markersize=11, capsize=7, color=OKABE_ITO[2], linewidth=2.5)
     ax.set_yticks(y, [pretty(n) for n in t.index])
     ax.invert_yaxis()
-    ax.set_xlabel(f"exploited person-days averted vs baseline ({ESTIMATE})")
-    ax.set_title("Exploitation averted (rescue, shorter exploitation, prevention): mean and 95% interval")
+    ax.set_xlabel(tr("plot.benefits_x", estimate=tr("estimate")))
+    ax.set_title(tr("plot.benefits_title"))
     return fig, t.reset_index()
 
 
@@ -261,11 +260,11 @@ def cost_effectiveness(f):
                     xerr=[[max(r["averted_mean"] - r["averted_lo"], 0)],
                           [max(r["averted_hi"] - r["averted_mean"], 0)]],
                     fmt="o", markersize=12, capsize=6, color=c, linewidth=2, label=pretty(name))
-    ax.set_xlabel(f"victims averted vs baseline (persons, {ESTIMATE}, 95% interval)")
-    ax.set_ylabel("cost of the intervention (USD)")
+    ax.set_xlabel(tr("plot.ce_x", estimate=tr("estimate")))
+    ax.set_ylabel(tr("plot.ce_y"))
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
-    ax.set_title("Cost-effectiveness plane (further right and lower is better)")
+    ax.set_title(tr("plot.ce_title"))
     ax.legend(loc="best")
     return fig, t.reset_index()[["intervention", "averted_mean", "averted_lo", "averted_hi", "cost"]]
 
@@ -286,15 +285,14 @@ def cumulative_by_arm(f, arms: list[str]):
         x, xlabel, dated = _days_to_x(f, d["day"])
         c = OKABE_ITO[i % len(OKABE_ITO)]
         if i == 0:  # one band only: the arms share random numbers, so their bands overlap heavily
-            ax.fill_between(x, lo, hi, color=c, alpha=0.2, linewidth=0, label=f"{pretty(arm)}: 90% band")
-        ax.plot(x, med, color=c, linewidth=2.5, label=f"{pretty(arm)}: median")
+            ax.fill_between(x, lo, hi, color=c, alpha=0.2, linewidth=0, label=tr("plot.band", arm=pretty(arm)))
+        ax.plot(x, med, color=c, linewidth=2.5, label=tr("plot.median", arm=pretty(arm)))
         rows.append(pd.DataFrame({"arm": arm, "day": d["day"], "median": med, "lo": lo, "hi": hi}))
     if dated:
         _time_axis(ax)
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("people recruited so far (persons)")
-    ax.set_title(f"Cumulative recruitment by arm ({ESTIMATE}; median over replicates, "
-                 "band: baseline 90% interval)", fontsize=15)
+    ax.set_ylabel(tr("plot.cumulative_y"))
+    ax.set_title(tr("plot.cumulative_title", estimate=tr("estimate")), fontsize=15)
     ax.legend(loc="upper left")
     return fig, pd.concat(rows, ignore_index=True)
 
@@ -312,19 +310,18 @@ def observed_by_year(f, root: str = ""):
     fig = _figure(13, 6.5)
     ax = fig.subplots()
     ax.bar(x - w / 2, true["mean"], w, yerr=_err(true), capsize=6, color=OKABE_ITO[3],
-           label="victims in the model (truth)")
+           label=tr("plot.observed_true"))
     ax.bar(x + w / 2, rec["mean"], w, yerr=_err(rec), capsize=6, color=OKABE_ITO[0],
-           label="victims recorded by institutions")
+           label=tr("plot.observed_recorded"))
     for i in range(len(years)):
         if np.isfinite(hidden.iloc[i]):
-            ax.annotate(f"{100 * hidden.iloc[i]:.0f}% hidden", (x[i], max(true["hi"].iloc[i], rec["hi"].iloc[i])),
+            ax.annotate(tr("plot.hidden", pct=f"{100 * hidden.iloc[i]:.0f}"), (x[i], max(true["hi"].iloc[i], rec["hi"].iloc[i])),
                         ha="center", va="bottom", fontsize=13, xytext=(0, 6), textcoords="offset points")
     ax.set_xticks(x, [str(y) for y in years])
-    ax.set_xlabel("calendar year")
-    ax.set_ylabel("persons per year")
+    ax.set_xlabel(tr("plot.year"))
+    ax.set_ylabel(tr("plot.persons_per_year"))
     ax.set_ylim(top=ax.get_ylim()[1] * 1.12)
-    ax.set_title(f"True vs recorded victims per year ({ESTIMATE}; mean over replicates, "
-                 "whiskers: 90% interval)", fontsize=15)
+    ax.set_title(tr("plot.observed_title", estimate=tr("estimate")), fontsize=15)
     _below(ax)
     numbers = pd.DataFrame({"year": years})
     for name, s in (("true", true), ("recorded", rec)):
@@ -366,19 +363,19 @@ def sobol_indices(sweep):
     for ax, out in zip(axs, outputs):
         t = s[s["output"] == out].set_index("parameter").reindex(params)
         ax.barh(y - h / 2, t["first"], h, xerr=_whiskers(t["first"], t["first_lo"], t["first_hi"]), capsize=5,
-                color=OKABE_ITO[0], label="first order (parameter alone)")
+                color=OKABE_ITO[0], label=tr("plot.sobol_first"))
         ax.barh(y + h / 2, t["total"], h, xerr=_whiskers(t["total"], t["total_lo"], t["total_hi"]), capsize=5,
-                color=OKABE_ITO[1], label="total (with interactions)")
+                color=OKABE_ITO[1], label=tr("plot.sobol_total"))
         ax.axvline(0, color="0.3", linewidth=1.2)
         ax.axvline(1, color="0.5", linewidth=1, linestyle=":")
         ax.set_yticks(y, params)
         ax.invert_yaxis()
         ax.set_title(pretty(out))
-        ax.set_xlabel("Sobol index (share of variance)")
+        ax.set_xlabel(tr("plot.sobol_x"))
     last_row = axs[(len(outputs) - 1) // 2 * 2]  # legend under the bottom row, clear of every panel
     last_row.legend(*axs[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
                     frameon=False)
-    fig.suptitle(f"Sensitivity over the sweep's ranges ({ESTIMATE}; whiskers: 95% bootstrap interval)")
+    fig.suptitle(tr("plot.sobol_title", estimate=tr("estimate")))
     return fig, s.copy()
 
 
@@ -397,16 +394,16 @@ def sweep_scatter(sweep, metric: str = "victims"):
     for j, (ax, p) in enumerate(zip(axs, params)):
         if sweep.replicates > 1 and len(runs):
             ax.scatter(runs[p], runs["value"], s=14, color="0.6", alpha=0.6, linewidths=0,
-                       label="one run" if j == 0 else None)
+                       label=tr("plot.one_run") if j == 0 else None)
         ax.scatter(have[p], have[metric], s=60, color=OKABE_ITO[j % len(OKABE_ITO)], edgecolors="black",
-                   linewidths=0.6, label="mean per point" if j == 0 else None)
+                   linewidths=0.6, label=tr("plot.mean_per_point") if j == 0 else None)
         ax.set_xlabel(p, fontsize=13)
-        ax.set_ylabel(f"{pretty(metric)} (persons)" if j % ncol == 0 else "")
+        ax.set_ylabel(tr("plot.scatter_y", metric=pretty(metric)) if j % ncol == 0 else "")
         ax.set_ylim(bottom=0)
     missing = len(t) - len(have)
-    reps = f"{sweep.replicates} replicate" + ("s" if sweep.replicates != 1 else "")
-    fig.suptitle(f"{pretty(metric).capitalize()} at each design point ({ESTIMATE}; mean over {reps} per point"
-                 + (f"; {missing} point(s) without runs not shown" if missing else "") + ")", fontsize=16)
+    reps = (tr("n.replicate") if sweep.replicates == 1 else tr("n.replicates")).format(n=sweep.replicates)
+    fig.suptitle(tr("plot.scatter_title", metric=pretty(metric).capitalize(), estimate=tr("estimate"), reps=reps,
+                    missing=tr("plot.scatter_missing", n=missing) if missing else ""), fontsize=16)
     if sweep.replicates > 1:
         axs[0].legend(loc="best", fontsize=12)
     return fig, t

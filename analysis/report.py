@@ -1,6 +1,6 @@
 """One self-contained HTML report from redes run, compare, sweep and calibration files.
 
-    python3 -m analysis.report PATH [-o report.html]
+    python3 -m analysis.report PATH [-o report.html] [--lang es|en]
 
 PATH is an .h5 file or a directory (every *.h5 in it, sorted). The report opens with plain
 headline sentences, then a "how to read this / limits" paragraph, then one section per file.
@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import plots
+from analysis.i18n import language, language_from_environment, set_language, tr
 from analysis.studies import load_calibration, load_sweep, log_scaled, posterior_correlation
 from analysis.load import (MissingData, ReportError, attrs, kind, labelled, metadata, open_h5,
                            per_replicate, quantiles, require_group, split_list, summarise)
@@ -45,19 +46,6 @@ th,td{border:1px solid #ccc;padding:.3em .7em;text-align:left} td.n{text-align:r
 th{background:#f2f2f2} pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.8em}
 """
 
-LIMITS = (
-    "<strong>How to read this / limits.</strong> The people in these runs are a synthetic "
-    "population generated from aggregate statistics; no real person is represented. Every "
-    "count of victims is a <em>model estimate</em>, not a measurement. Intervals show how much "
-    "the result varies across simulation replicates (different random draws with the same "
-    "parameters) only: they do not include uncertainty about the parameters themselves unless a "
-    "section says so. Medians come with a 90% interval across replicates; bar charts show the mean "
-    "per replicate with 90% whiskers. Intervention comparisons pair each intervention replicate "
-    "with the baseline replicate that used the same random numbers, and give a 95% interval over "
-    "those pairs. Recorded figures model what institutions would see; the hidden share is the "
-    "part of the model's victims that no institution records. Use the numbers to compare options "
-    "and to judge orders of magnitude, not as forecasts."
-)
 
 
 # ---- number formatting (shared with the tests so that sentences can be checked exactly) ----
@@ -66,7 +54,7 @@ def fmt_count(x) -> str:
     """1234.4 -> '1,234'; small non-integers keep one decimal; NaN -> 'n/a'."""
     x = float(x)
     if not math.isfinite(x):
-        return "n/a"
+        return tr("n_a")
     if abs(x) >= 10 or abs(x - round(x)) < 1e-9:
         return f"{x:,.0f}"
     return f"{x:.1f}"
@@ -74,7 +62,7 @@ def fmt_count(x) -> str:
 
 def fmt_range(lo, hi) -> str:
     """Interval text: '1,100–1,380', or '-10 to 130' when a bound is negative."""
-    sep = " to " if min(float(lo), float(hi)) < 0 else "–"
+    sep = tr("range_to") if min(float(lo), float(hi)) < 0 else "–"
     return f"{fmt_count(lo)}{sep}{fmt_count(hi)}"
 
 
@@ -82,43 +70,43 @@ def fmt_pct(x) -> str:
     """Fraction -> percent text ('0.07' -> '7%')."""
     x = float(x)
     if not math.isfinite(x):
-        return "n/a"
+        return tr("n_a")
     return f"{100 * x:.1f}%" if abs(x) < 0.01 else f"{100 * x:.0f}%"
 
 
 def fmt_usd(x) -> str:
     x = float(x)
-    return "n/a" if not math.isfinite(x) else f"USD {x:,.0f}"
+    return tr("n_a") if not math.isfinite(x) else f"USD {x:,.0f}"
 
 
 def horizon(md: dict) -> str:
     """'5 years' when the run covers whole years, else 'N days'."""
     days = md.get("days")
     if days is None:
-        return "the simulated period"
+        return tr("horizon.period")
     years = int(days) / 365.25
     if years >= 1 and abs(years - round(years)) < 0.02:
         n = round(years)
-        return f"{n} year" if n == 1 else f"{n} years"
-    return f"{int(days):,} days"
+        return tr("horizon.year") if n == 1 else tr("horizon.years", n=n)
+    return tr("horizon.days", n=f"{int(days):,}")
 
 
-def victims_sentence(values, md: dict, prefix: str = "Model estimate") -> str:
+def victims_sentence(values, md: dict, prefix: str | None = None) -> str:
     """Headline: people recruited over the horizon, median and 90% interval across replicates."""
     med, lo, hi = quantiles(values)
     n = len(values)
-    tail = ("a single replicate, so no interval" if n == 1
-            else f"90% interval {fmt_range(lo, hi)} across {n} replicates")
+    tail = tr("victims.single") if n == 1 else tr("victims.interval", range=fmt_range(lo, hi), n=n)
     # A sample of a larger population: say so, so nobody quotes sample counts as national ones.
-    return f"{prefix}: {fmt_count(med)} people recruited over {horizon(md)} ({tail})." + scale_note(md)
+    return tr("victims.sentence", prefix=tr("victims.prefix") if prefix is None else prefix, median=fmt_count(med),
+             horizon=horizon(md), tail=tail) + scale_note(md)
 
 
 def scale_note(md: dict) -> str:
     """' These counts are for N synthetic persons standing for M people; ...' for samples, else ''."""
     agents, represents = md.get("agents"), md.get("represents")
     if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
-        return (f" These counts are for {int(agents):,} synthetic persons standing for "
-                f"{float(represents):,.0f} people; multiply by {float(represents) / float(agents):.1f} for that scale.")
+        return tr("scale_note", agents=f"{int(agents):,}", represents=f"{float(represents):,.0f}",
+                 factor=f"{float(represents) / float(agents):.1f}")
     return ""
 
 
@@ -151,7 +139,8 @@ def summary_rows(numbers: pd.DataFrame, dim: str) -> list[list]:
             for _, r in numbers.iterrows()]
 
 
-SUMMARY_HEAD = ["", "mean per replicate", "90% interval", "median"]
+def summary_head() -> list[str]:
+    return ["", tr("col.mean_per_replicate"), tr("col.interval90"), tr("col.median")]
 
 
 @dataclass
@@ -170,7 +159,7 @@ class FileReport:
         try:
             build()
         except MissingData as e:
-            self.body.append(f'<p class="note">Section omitted: {esc(e)}.</p>')
+            self.body.append(f'<p class="note">{esc(tr("section_omitted", reason=e))}</p>')
             self.numbers.setdefault("omitted", []).append(key)
         self.body.append("</section>")
 
@@ -187,19 +176,21 @@ def _plot_section(rep: FileReport, key: str, fn, alt: str, caption: str, rows=No
     rep.body.append(figure_html(fig, alt, caption))
     if rows is not None:
         headers, body = rows(numbers)
-        rep.body.append(f"<details><summary>Numbers (model estimate)</summary>{table(headers, body)}</details>")
+        rep.body.append(f"<details><summary>{esc(tr('numbers'))}</summary>{table(headers, body)}</details>")
 
 
 #: Long texts in /metadata, shown folded under the provenance table instead of in it.
-TEXTS = {"sweep_text": "Sweep file as composed", "calibration_text": "Calibration file as loaded",
-         "scenario_text": "Scenario as loaded"}
+TEXTS = ("sweep_text", "calibration_text", "scenario_text")
 
 
 def _metadata_section(rep: FileReport, md: dict):
     rows = [[k, v] for k, v in md.items() if k not in TEXTS]
-    rep.body.append(f'<section data-section="metadata"><h3>Provenance</h3>{table(["attribute", "value"], rows, 9)}')
-    for key, title in TEXTS.items():
+    rep.body.append(f'<section data-section="metadata"><h3>{esc(tr("provenance"))}</h3>'
+                    f'{table([tr("col.attribute"), tr("col.value")], rows, 9)}')
+    for key in TEXTS:
         if md.get(key):
+            title = {"sweep_text": tr("text.sweep_text"), "calibration_text": tr("text.calibration_text"),
+                     "scenario_text": tr("text.scenario_text")}[key]
             rep.body.append(f"<details><summary>{esc(title)}</summary><pre>{esc(md[key])}</pre></details>")
     rep.body.append("</section>")
 
@@ -220,8 +211,7 @@ def run_report(f, rep: FileReport):
         for route in by_route.columns:
             m, l, h = quantiles(by_route[route])
             parts.append(f"{plots.pretty(route)} {fmt_count(m)} ({fmt_range(l, h)})")
-        rep.headlines.append("By recruitment route (model estimate, median with 90% interval): "
-                             + "; ".join(parts) + ".")
+        rep.headlines.append(tr("by_route", parts="; ".join(parts)))
     except MissingData:
         pass
     if "/observed/hidden_ratio" in f:
@@ -230,78 +220,59 @@ def run_report(f, rep: FileReport):
         rm, rl, rh = quantiles(ratio)
         hm, hl, hh = quantiles(hidden)
         rep.numbers["hidden"] = {"ratio": (rm, rl, rh), "share": (hm, hl, hh)}
-        rep.headlines.append(
-            f"Model estimate: for every victim recorded by any institution there are {rm:.1f} victims in "
-            f"total (90% interval {rl:.1f}–{rh:.1f}), so about {fmt_pct(hm)} stay hidden "
-            f"(90% interval {fmt_pct(hl)}–{fmt_pct(hh)}).")
+        rep.headlines.append(tr("hidden", ratio=f"{rm:.1f}", lo=f"{rl:.1f}", hi=f"{rh:.1f}", share=fmt_pct(hm),
+                               share_lo=fmt_pct(hl), share_hi=fmt_pct(hh)))
 
     n = len(victims)
-    rep.section("trajectories", "Stages over time", lambda: _plot_section(
-        rep, "trajectories", lambda: plots.stage_trajectories(f),
-        "Line charts of people in each recruitment stage by day",
-        f"Median (line) and 90% band (shaded) over {n} replicates of the number of people in each "
-        "active stage at the end of each day. Model estimate."))
-    rep.section("funnel", "Recruitment funnel by route", lambda: _plot_section(
-        rep, "funnel", lambda: plots.funnel_by_route(f),
-        "Bar chart of pipelines started and people recruited per route",
-        "Pipelines started (a recruiter began approaching someone) and people recruited, per route. "
-        "Log scale. Model estimate.",
-        lambda d: (["route", "pipelines started (mean)", "recruited (mean)", "recruited 90% interval",
-                    "recruited per started"],
+    rep.section("trajectories", tr("trajectories.title"), lambda: _plot_section(
+        rep, "trajectories", lambda: plots.stage_trajectories(f), tr("trajectories.alt"),
+        tr("trajectories.caption", n=n)))
+    rep.section("funnel", tr("funnel.title"), lambda: _plot_section(
+        rep, "funnel", lambda: plots.funnel_by_route(f), tr("funnel.alt"), tr("funnel.caption"),
+        lambda d: ([tr("col.route"), tr("col.started_mean"), tr("col.recruited_mean"), tr("col.recruited_interval"),
+                    tr("col.recruited_per_started")],
                    [[plots.pretty(r.route), fmt_count(r.started_mean), fmt_count(r.recruited_mean),
                      fmt_range(r.recruited_lo, r.recruited_hi), fmt_pct(r.conversion)] for r in d.itertuples()])))
-    for dim, title in (("platform", "Victims by platform"), ("department", "Victims by department"),
-                       ("exploitation", "Victims by type of exploitation"),
-                       ("destination", "Victims by destination"),
-                       ("means", "Victims by means: accepted offer or coercion")):
+    for dim, title in (("platform", tr("victims_by.platform")), ("department", tr("victims_by.department")),
+                       ("exploitation", tr("victims_by.exploitation")),
+                       ("destination", tr("victims_by.destination")),
+                       ("means", tr("victims_by.means"))):
         rep.section(f"victims_by_{dim}", title, lambda dim=dim, title=title: _plot_section(
             rep, f"victims_by_{dim}", lambda: plots.victims_by(f, dim),
-            f"Bar chart: {title.lower()}",
-            f"{title}: mean per replicate with 90% interval across replicates. Model estimate.",
-            lambda d: ([plots.pretty(dim)] + SUMMARY_HEAD[1:], summary_rows(d, dim))))
-    rep.section("age_gender", "Victims by age group and gender", lambda: _plot_section(
-        rep, "age_gender", lambda: plots.victims_by_age_gender(f),
-        "Bar charts: victims by age group and by gender",
-        "The file stores the two margins separately (not their cross-table). Model estimate.",
-        lambda d: (["group"] + SUMMARY_HEAD[1:],
+            tr("victims_by.alt", title=title.lower()), tr("victims_by.caption", title=title),
+            lambda d: ([plots.pretty(dim)] + summary_head()[1:], summary_rows(d, dim))))
+    rep.section("age_gender", tr("age_gender.title"), lambda: _plot_section(
+        rep, "age_gender", lambda: plots.victims_by_age_gender(f), tr("age_gender.alt"), tr("age_gender.caption"),
+        lambda d: ([tr("col.group")] + summary_head()[1:],
                    summary_rows(d["age_group"], "age_group") + summary_rows(d["gender"], "gender"))))
 
     if "/observed" in f:
-        rep.section("observed", "True and recorded victims", lambda: _observed(f, rep))
+        rep.section("observed", tr("observed.title"), lambda: _observed(f, rep))
     else:
-        rep.note("observed", "True and recorded victims",
-                 "This file has no /observed group (optional), so the comparison of true and "
-                 "recorded victims is omitted.")
+        rep.note("observed", tr("observed.title"), tr("observed.missing"))
     if "/interventions" in f:
-        rep.section("interventions", "Interventions in this run", lambda: _interventions(f, rep))
+        rep.section("interventions", tr("interventions.title"), lambda: _interventions(f, rep))
     else:
-        rep.note("interventions", "Interventions in this run",
-                 "This file has no /interventions group (optional): no intervention ran, or it was "
-                 "not written.")
+        rep.note("interventions", tr("interventions.title"), tr("interventions.missing"))
     if "/events" in f:
-        rep.section("events", "Event log", lambda: _events(f, rep, n))
+        rep.section("events", tr("events.title"), lambda: _events(f, rep, n))
     else:
-        rep.note("events", "Event log", "This file has no /events table (optional), so event counts "
-                 "are omitted.")
+        rep.note("events", tr("events.title"), tr("events.missing"))
     _metadata_section(rep, md)
 
 
 def _observed(f, rep: FileReport):
-    _plot_section(rep, "observed", lambda: plots.observed_by_year(f),
-                  "Bar chart of true and recorded victims per year",
-                  "Victims in the model (truth) and victims recorded by at least one institution, per "
-                  "year; the label is the share never recorded. Model estimate.",
-                  lambda d: (["year", "true (mean)", "true 90% interval", "recorded (mean)",
-                              "recorded 90% interval", "hidden share"],
+    _plot_section(rep, "observed", lambda: plots.observed_by_year(f), tr("observed.alt"), tr("observed.caption"),
+                  lambda d: ([tr("col.year"), tr("col.true_mean"), tr("col.true_interval"), tr("col.recorded_mean"),
+                              tr("col.recorded_interval"), tr("col.hidden_share")],
                              [[r.year, fmt_count(r.true_mean), fmt_range(r.true_lo, r.true_hi),
                                fmt_count(r.recorded_mean), fmt_range(r.recorded_lo, r.recorded_hi),
                                fmt_pct(r.hidden_share)] for r in d.itertuples()]))
     if "/observed/recorded_cases" in f:
         s = summarise(per_replicate(f, "/observed/recorded_cases", "institution"))
         rep.numbers["recorded_by_institution"] = s
-        rep.body.append("<p>Recorded cases by institution over the whole period (model estimate; one "
-                        "victim can be recorded by several institutions):</p>"
-                        + table(["institution"] + SUMMARY_HEAD[1:], summary_rows(s.rename_axis("institution")
+        rep.body.append(f"<p>{esc(tr('recorded_by_institution'))}</p>"
+                        + table([tr("col.institution")] + summary_head()[1:], summary_rows(s.rename_axis("institution")
                                                                                   .reset_index(), "institution")))
 
 
@@ -315,10 +286,10 @@ def _interventions(f, rep: FileReport):
                      fmt_count(reach["mean"][name]), fmt_usd(cost["mean"][name]),
                      f"{fmt_usd(cost['lo'][name])}–{fmt_usd(cost['hi'][name])}"])
     rep.numbers["interventions"] = {"reach": reach, "cost": cost}
-    rep.body.append(table(["intervention", "type", "reach (sum of daily reach, mean)", "cost (mean)",
-                           "cost 90% interval"], rows, 2))
+    rep.body.append(table([tr("col.intervention"), tr("col.type"), tr("col.reach"), tr("col.cost_mean"),
+                           tr("col.cost_interval")], rows, 2))
     if types and len(types) != len(reach):
-        rep.body.append(f"<p>Intervention types: {esc(', '.join(types))}.</p>")
+        rep.body.append(f"<p>{esc(tr('intervention_types', types=', '.join(types)))}</p>")
 
 
 def _events(f, rep: FileReport, replicates: int):
@@ -335,12 +306,11 @@ def _events(f, rep: FileReport, replicates: int):
         if len(c) > len(counts):
             counts = np.pad(counts, (0, len(c) - len(counts)))
         counts += c
-    names = [labels[i] if i < len(labels) else f"code {i}" for i in range(len(counts))]
+    names = [labels[i] if i < len(labels) else tr("events.code", i=i) for i in range(len(counts))]
     rep.numbers["events"] = pd.Series(counts, index=names)
     rows = [[plots.pretty(n), f"{c:,}", fmt_count(c / max(replicates, 1))] for n, c in zip(names, counts) if c]
-    rep.body.append(f"<p>{ds.shape[0]:,} stage transitions logged over {replicates} replicates "
-                    "(model estimate), by stage entered:</p>"
-                    + table(["stage entered", "events", "per replicate"], rows))
+    rep.body.append(f"<p>{esc(tr('events.text', n=f'{ds.shape[0]:,}', replicates=replicates))}</p>"
+                    + table([tr("col.stage_entered"), tr("col.events"), tr("col.per_replicate")], rows))
 
 
 # ---- compare files ----
@@ -354,18 +324,15 @@ def intervention_sentence(name: str, mean, lo, hi, share, cpva) -> str:
     """'Digital literacy averts an estimated 85 victims (95% interval 40–130), 7% of the
     baseline, at USD 1,200 per victim averted (model estimate).'"""
     label = plots.pretty(name).capitalize()
-    noun = "victim" if fmt_count(mean) == "1" else "victims"
+    noun = tr("victim") if fmt_count(mean) == "1" else tr("victims")
     if not mean > 0:
-        return (f"{label} does not avert victims on average: model estimate {fmt_count(mean)} "
-                f"(95% interval {fmt_range(lo, hi)}).")
-    tail = (f"at {fmt_usd(cpva)} per victim averted (model estimate)." if math.isfinite(cpva)
-            else "(model estimate; no cost per victim averted is available).")
-    sentence = (f"{label} averts an estimated {fmt_count(mean)} {noun} (95% interval {fmt_range(lo, hi)}), "
-                f"{fmt_pct(share)} of the baseline, {tail}")
+        return tr("averts.none", name=label, mean=fmt_count(mean), range=fmt_range(lo, hi))
+    tail = (tr("averts.cost", cost=fmt_usd(cpva)) if math.isfinite(cpva) else tr("averts.no_cost"))
+    sentence = tr("averts", name=label, mean=fmt_count(mean), noun=noun, range=fmt_range(lo, hi),
+                 share=fmt_pct(share), tail=tail)
     if not lo > 0:
         # An interval that reaches zero cannot tell the effect from none: say so next to the cost.
-        sentence += (" The interval includes zero: with these replicates the effect cannot be told apart "
-                     "from no effect.")
+        sentence += tr("averts.zero")
     return sentence
 
 
@@ -382,8 +349,8 @@ def compare_report(f, rep: FileReport):
     victims = per_replicate(f, f"/arms/{baseline}/summary/victims")["value"].to_numpy()
     med, lo, hi = quantiles(victims)
     rep.numbers["headline"] = {"median": med, "lo": lo, "hi": hi, "n": len(victims), "total": victims.sum()}
-    who = "Baseline" if baseline == "baseline" else f"Baseline ({plots.pretty(baseline)})"
-    rep.headlines.append(victims_sentence(victims, md, f"{who}, model estimate"))
+    who = tr("baseline") if baseline == "baseline" else tr("baseline.named", name=plots.pretty(baseline))
+    rep.headlines.append(victims_sentence(victims, md, tr("baseline.prefix", who=who)))
 
     t = pd.DataFrame({k: _by_intervention(f, k) for k in ("averted_mean", "averted_lo", "averted_hi")})
     for k in ("share_averted_mean", "share_averted_lo", "share_averted_hi", "cost", "cost_per_victim_averted"):
@@ -398,29 +365,22 @@ def compare_report(f, rep: FileReport):
 
     def overview():
         rows = [[plots.pretty(n), fmt_count(r.averted_mean), fmt_range(r.averted_lo, r.averted_hi),
-                 f"{fmt_pct(r.share_averted_mean)} ({fmt_pct(r.share_averted_lo)} to {fmt_pct(r.share_averted_hi)})",
+                 tr("share_range", share=fmt_pct(r.share_averted_mean), lo=fmt_pct(r.share_averted_lo),
+                   hi=fmt_pct(r.share_averted_hi)),
                  fmt_usd(r.cost), fmt_usd(r.cost_per_victim_averted)] for n, r in t.iterrows()]
-        rep.body.append("<p>Victims averted are baseline minus intervention, paired replicate by replicate "
-                        "(model estimate, 95% interval).</p>"
-                        + table(["intervention", "victims averted", "95% interval", "share of baseline",
-                                 "cost", "cost per victim averted"], rows))
-    rep.section("compare_table", "Interventions compared", overview)
-    rep.section("forest", "Victims averted", lambda: _plot_section(
-        rep, "forest", lambda: plots.forest(f), "Forest plot of victims averted per intervention",
-        "Mean victims averted with 95% interval over paired replicates. Model estimate."))
-    rep.section("benefits", "Beyond recruitments prevented: exploitation averted and rescues",
-                lambda: _benefits(f, rep))
-    rep.section("cost_effectiveness", "Cost and effect", lambda: _plot_section(
-        rep, "cost_effectiveness", lambda: plots.cost_effectiveness(f),
-        "Scatter plot of cost against victims averted",
-        "Each point is one intervention: victims averted (model estimate, 95% interval) against its cost in USD."))
-    rep.section("cumulative", "Recruitment over time by arm", lambda: _plot_section(
-        rep, "cumulative", lambda: plots.cumulative_by_arm(f, arms),
-        "Line chart of cumulative people recruited per arm",
-        "Cumulative people recruited per arm: median over replicates; the shaded band is the baseline's "
-        "90% interval. Model estimate."))
+        rep.body.append(f"<p>{esc(tr('compare.text'))}</p>"
+                        + table([tr("col.intervention"), tr("col.victims_averted"), tr("col.interval95"),
+                                 tr("col.share_of_baseline"), tr("col.cost"), tr("col.cost_per_averted")], rows))
+    rep.section("compare_table", tr("compare.title"), overview)
+    rep.section("forest", tr("forest.title"), lambda: _plot_section(
+        rep, "forest", lambda: plots.forest(f), tr("forest.alt"), tr("forest.caption")))
+    rep.section("benefits", tr("benefits.title"), lambda: _benefits(f, rep))
+    rep.section("cost_effectiveness", tr("ce.title"), lambda: _plot_section(
+        rep, "cost_effectiveness", lambda: plots.cost_effectiveness(f), tr("ce.alt"), tr("ce.caption")))
+    rep.section("cumulative", tr("cumulative.title"), lambda: _plot_section(
+        rep, "cumulative", lambda: plots.cumulative_by_arm(f, arms), tr("cumulative.alt"), tr("cumulative.caption")))
     for dim in ("department", "age_group", "gender", "route", "platform"):
-        rep.section(f"averted_by_{dim}", f"Who benefits: victims averted by {plots.pretty(dim)}",
+        rep.section(f"averted_by_{dim}", tr("who_benefits", dim=plots.pretty(dim)),
                     lambda dim=dim: _averted_by(f, rep, dim))
     _metadata_section(rep, md)
 
@@ -434,10 +394,9 @@ def benefit_sentence(name: str, days, lo, hi, rescued, rlo, rhi, cpy) -> str:
     """'Enforcement capacity averts an estimated 1,200 exploited person-days (95% interval ...) and
     rescues 3 more victims (95% interval ...), at USD 900 per exploited person-year averted (model estimate).'"""
     label = plots.pretty(name).capitalize()
-    cost = (f", at {fmt_usd(cpy)} per exploited person-year averted" if math.isfinite(cpy) else "")
-    return (f"{label} averts an estimated {fmt_count(days)} exploited person-days (95% interval "
-            f"{fmt_range(lo, hi)}) and rescues {fmt_count(rescued)} more victims (95% interval "
-            f"{fmt_range(rlo, rhi)}){cost} (model estimate).")
+    cost = tr("benefit.cost", cost=fmt_usd(cpy)) if math.isfinite(cpy) else ""
+    return tr("benefit", name=label, days=fmt_count(days), range=fmt_range(lo, hi), rescued=fmt_count(rescued),
+             rescued_range=fmt_range(rlo, rhi), cost=cost)
 
 
 def _benefits(f, rep: FileReport):
@@ -452,15 +411,10 @@ def _benefits(f, rep: FileReport):
              fmt_range(r.exploited_days_averted_lo, r.exploited_days_averted_hi), fmt_count(r.rescued_more_mean),
              fmt_range(r.rescued_more_lo, r.rescued_more_hi), fmt_usd(r.cost_per_victim_averted),
              fmt_usd(r.cost_per_exploited_year_averted)] for n, r in t.iterrows()]
-    rep.body.append("<p>Enforcement and reporting also rescue victims and shorten exploitation. Exploited "
-                    "person-days averted are baseline minus intervention days in exploitation (window days); "
-                    "extra rescues are intervention minus baseline; both paired replicate by replicate (model "
-                    "estimate, 95% interval). Costs per person-year scale to the represented population.</p>"
-                    + table(["intervention", "exploited person-days averted", "95% interval", "extra victims rescued",
-                             "95% interval", "cost per victim averted", "cost per exploited person-year averted"], rows))
-    _plot_section(rep, "benefits_plot", lambda: plots.benefits(f),
-                  "Forest plot of exploited person-days averted per intervention",
-                  "Mean exploited person-days averted with 95% interval over paired replicates. Model estimate.")
+    rep.body.append(f"<p>{esc(tr('benefits.text'))}</p>"
+                    + table([tr("col.intervention"), tr("col.days_averted"), tr("col.interval95"), tr("col.extra_rescued"),
+                             tr("col.interval95"), tr("col.cost_per_averted"), tr("col.cost_per_year")], rows))
+    _plot_section(rep, "benefits_plot", lambda: plots.benefits(f), tr("benefits.alt"), tr("benefits.caption"))
 
 
 def _averted_by(f, rep: FileReport, dim: str):
@@ -472,27 +426,21 @@ def _averted_by(f, rep: FileReport, dim: str):
     rep.numbers[f"averted_by_{dim}"] = parts
     rows = [[plots.pretty(c)] + [f"{fmt_count(m.at[i, c])} ({fmt_range(parts['lo'].at[i, c], parts['hi'].at[i, c])})"
                                  for i in m.index] for c in m.columns]
-    rep.body.append("<p>Victims averted (model estimate, mean with 95% interval):</p>"
+    rep.body.append(f"<p>{esc(tr('averted_by.text'))}</p>"
                     + table([plots.pretty(dim)] + [plots.pretty(i) for i in m.index], rows))
 
 
 # ---- sweep files ----
 
-SWEEP_CAVEAT = (
-    "<strong>What these indices mean.</strong> A Sobol index is the share of the variance of a model "
-    "output, across the design points, that a parameter explains: the <em>first-order</em> index by the "
-    "parameter alone, the <em>total</em> index including its interactions with the others. They describe "
-    "how the model responds to the parameters over the ranges chosen in the sweep file, not how the world "
-    "works: widen or narrow a range and the indices change, and a parameter left out of the sweep counts "
-    "for nothing. They are computed from the mean over replicates at each point (model estimates); the "
-    "intervals are 95% bootstrap intervals over the design's base samples.")
 
-DESIGN_NAMES = {"saltelli": "Saltelli (Sobol) design", "grid": "grid design",
-                "latin_hypercube": "Latin hypercube design"}
+def design_name(design: str) -> str:
+    names = {"saltelli": tr("design.saltelli"), "grid": tr("design.grid"), "latin_hypercube": tr("design.lhs")}
+    return names.get(design, tr("design.other", design=design))
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
+def plural(n: int, one: str, many: str) -> str:
+    """Count and noun from two catalogue texts ('{n} run', '{n} runs')."""
+    return (one if n == 1 else many).format(n=f"{n:,}")
 
 
 def fmt_value(x) -> str:
@@ -510,25 +458,24 @@ def fmt_index(x) -> str:
 
 def fmt_index_range(lo, hi) -> str:
     """Interval of an index: '0.11–1.89', or '-0.26 to 0.25' when a bound is negative."""
-    sep = " to " if min(float(lo), float(hi)) < 0 else "–"
+    sep = tr("range_to") if min(float(lo), float(hi)) < 0 else "–"
     return f"{fmt_index(lo)}{sep}{fmt_index(hi)}"
 
 
 def sweep_design_sentence(s) -> str:
     """Headline: design, points x replicates, and whether every run is in the file."""
-    design = DESIGN_NAMES.get(s.design, f"{s.design} design")
-    samples = f" with {s.samples} base samples" if s.design == "saltelli" and s.samples else ""
-    name = f"Sweep '{s.name}'" if s.name else "This sweep"
-    head = (f"{name}: a {design}{samples} over {plural(len(s.parameters), 'parameter')}, {s.points:,} points x "
-            f"{plural(s.replicates, 'replicate')} = {plural(s.n_runs, 'run')}")
+    samples = tr("sweep.samples", n=s.samples) if s.design == "saltelli" and s.samples else ""
+    name = tr("sweep.named", name=s.name) if s.name else tr("sweep.this")
+    head = tr("sweep.head", name=name, design=design_name(s.design), samples=samples,
+              parameters=plural(len(s.parameters), tr('n.parameter'), tr('n.parameters')), points=f"{s.points:,}",
+              replicates=plural(s.replicates, tr("n.replicate"), tr("n.replicates")),
+              runs=plural(s.n_runs, tr("n.run"), tr("n.runs")))
     if s.complete:
-        return head + f"; complete: all {s.n_runs:,} runs are in this file."
+        return head + tr("sweep.complete", n=f"{s.n_runs:,}")
     part = str(s.metadata.get("part") or "")
     where = f" ({part})" if part and part != "whole sweep" else ""
-    return (head + f"; incomplete: only {s.runs_completed:,} of {s.n_runs:,} runs are in this file{where} "
-            f"({s.n_runs - s.runs_completed:,} missing, at {len(s.missing_points):,} of {s.points:,} points), so no "
-            "sensitivity indices are shown. Re-run `redes sweep` (it resumes) or `redes merge` the shards, then "
-            "report again.")
+    return head + tr("sweep.incomplete", done=f"{s.runs_completed:,}", n=f"{s.n_runs:,}", where=where,
+                     missing=f"{s.n_runs - s.runs_completed:,}", at=f"{len(s.missing_points):,}", points=f"{s.points:,}")
 
 
 def sobol_sentence(sens: pd.DataFrame, output: str) -> str:
@@ -536,8 +483,7 @@ def sobol_sentence(sens: pd.DataFrame, output: str) -> str:
     t = sens[sens["output"] == output].sort_values("total", ascending=False)
     parts = [f"{r.parameter} {fmt_index(r.total)} ({fmt_index_range(r.total_lo, r.total_hi)})"
              for r in t.itertuples()]
-    return (f"Which parameters move {plots.pretty(output)} in the model over the ranges chosen in the sweep "
-            f"(total Sobol index, 95% interval; model estimate, not a property of the world): " + "; ".join(parts) + ".")
+    return tr("sobol.sentence", output=plots.pretty(output), parts="; ".join(parts))
 
 
 def unstable_indices(sens: pd.DataFrame) -> bool:
@@ -564,49 +510,34 @@ def sweep_report(f, rep: FileReport):
             rep.numbers["headline"].update(victims_median=med, victims_lo=lo, victims_hi=hi,
                                            victims_min=float(v.min()), victims_max=float(v.max()))
             rep.headlines.append(
-                f"Model estimate: mean people recruited per design point over {horizon(md)} ranged from "
-                f"{fmt_count(v.min())} to {fmt_count(v.max())} (median {fmt_count(med)}, 90% interval over the "
-                f"{len(v):,} points {fmt_range(lo, hi)}). This spread comes from the design, i.e. from changing the "
-                "parameters, plus run-to-run noise." + scale_note(md))
+                tr("sweep.victims", horizon=horizon(md), min=fmt_count(v.min()), max=fmt_count(v.max()),
+                   median=fmt_count(med), n=f"{len(v):,}", range=fmt_range(lo, hi)) + scale_note(md))
     show_indices = s.design == "saltelli" and s.complete and s.sensitivity is not None
     if show_indices:
         for out in s.outputs():
             rep.headlines.append(sobol_sentence(s.sensitivity, out))
         if unstable_indices(s.sensitivity):
-            rep.headlines.append(
-                f"Some indices fall outside 0–1 or have intervals wider than 0.5: with "
-                f"{s.samples or 'these'} base samples the estimates are unstable (model estimate); raise "
-                "`samples` in the design before relying on them.")
+            rep.headlines.append(tr("sobol.unstable", samples=s.samples or tr("sobol.these")))
 
-    rep.section("sweep_design", "Design and completeness", lambda: _sweep_design(s, rep))
+    rep.section("sweep_design", tr("sweep.design_title"), lambda: _sweep_design(s, rep))
     if show_indices:
-        rep.section("sobol", "Sensitivity: Sobol indices", lambda: _sobol(s, rep))
+        rep.section("sobol", tr("sobol.title"), lambda: _sobol(s, rep))
     elif s.design != "saltelli":
-        rep.note("sobol", "Sensitivity: Sobol indices",
-                 f"This is a {DESIGN_NAMES.get(s.design, s.design)}: Sobol indices need a saltelli design, so none "
-                 "are shown. The scatter plots below show how the model responds to each parameter.")
+        rep.note("sobol", tr("sobol.title"), tr("sobol.not_saltelli", design=design_name(s.design)))
     elif not s.complete:
-        rep.note("sobol", "Sensitivity: Sobol indices",
-                 f"No indices: the sweep is incomplete ({s.runs_completed:,} of {s.n_runs:,} runs in this file). "
-                 "Sobol indices need every point of the design; indices from part of it would be wrong.")
+        rep.note("sobol", tr("sobol.title"), tr("sobol.incomplete", done=f"{s.runs_completed:,}", n=f"{s.n_runs:,}"))
     else:
-        rep.note("sobol", "Sensitivity: Sobol indices",
-                 "This file has no /sweep/sensitivity group, so no indices are shown.")
+        rep.note("sobol", tr("sobol.title"), tr("sobol.missing"))
     if "victims" in s.metrics:
-        rep.section("sweep_scatter", "People recruited by parameter value", lambda: _plot_section(
-            rep, "sweep_scatter", lambda: plots.sweep_scatter(s, "victims"),
-            "Scatter plots of mean people recruited per design point against each parameter",
-            f"Each dot is one design point: its parameter value and the mean number of people recruited over its "
-            f"{plural(s.replicates, 'replicate')} (model estimate)"
-            + ("; grey dots are single runs" if s.replicates > 1 else "")
-            + ". A clear trend in a panel means the model responds to that parameter over the chosen range; "
-              "scatter around it comes from the other parameters and from run-to-run noise.",
-            lambda d: (["point"] + s.parameters + ["people recruited (mean, model estimate)", "runs"],
+        rep.section("sweep_scatter", tr("scatter.title"), lambda: _plot_section(
+            rep, "sweep_scatter", lambda: plots.sweep_scatter(s, "victims"), tr("scatter.alt"),
+            tr("scatter.caption", replicates=plural(s.replicates, tr("n.replicate"), tr("n.replicates")),
+               grey=tr("scatter.grey") if s.replicates > 1 else ""),
+            lambda d: ([tr("col.point")] + s.parameters + [tr("col.recruited_point"), tr("col.runs")],
                        [[int(r["point"])] + [fmt_value(r[p]) for p in s.parameters]
                         + [fmt_count(r["victims"]), int(r["runs"])] for _, r in d.iterrows()])))
     else:
-        rep.note("sweep_scatter", "People recruited by parameter value",
-                 "The sweep has no 'victims' metric, so the scatter plots are omitted.")
+        rep.note("sweep_scatter", tr("scatter.title"), tr("scatter.missing"))
     _metadata_section(rep, md)
 
 
@@ -616,68 +547,52 @@ def _sweep_design(s, rep: FileReport):
         v = s.design_values[p]
         rows.append([p, fmt_value(v.min()), fmt_value(v.max()), f"{v.nunique():,}"])
     crn = s.metadata.get("common_random_numbers")
-    crn_text = ("" if crn is None else " Every point used the same random numbers (common random numbers), so "
-                "differences between points come from the parameters." if int(crn) else
-                " Points used different random numbers.")
+    crn_text = "" if crn is None else tr("sweep.crn") if int(crn) else tr("sweep.no_crn")
     rep.body.append(f"<p>{esc(sweep_design_sentence(s))}{esc(crn_text)}</p>"
-                    + table(["parameter", "lowest value sampled", "highest value sampled", "distinct values"], rows))
+                    + table([tr("col.parameter"), tr("col.lowest"), tr("col.highest"), tr("col.distinct")], rows))
     if not s.complete:
         missing = s.runs[~s.runs["completed"]].groupby("point").size()
         shown = missing.iloc[:20]
         mrows = [[int(p)] + [fmt_value(s.design_values.at[p, q]) for q in s.parameters] + [int(n)]
                  for p, n in shown.items()]
-        more = f" (first 20 of {len(missing):,} shown)" if len(missing) > 20 else ""
-        rep.body.append(f'<p class="note">Incomplete sweep: {s.n_runs - s.runs_completed:,} of {s.n_runs:,} runs '
-                        f"are missing. Points with missing runs{esc(more)}:</p>"
-                        + table(["point"] + s.parameters + ["runs missing"], mrows))
+        more = tr("sweep.first20", n=f"{len(missing):,}") if len(missing) > 20 else ""
+        rep.body.append(f'<p class="note">{esc(tr("sweep.missing_runs", missing=f"{s.n_runs - s.runs_completed:,}", n=f"{s.n_runs:,}", more=more))}</p>'
+                        + table([tr("col.point")] + s.parameters + [tr("col.runs_missing")], mrows))
         rep.numbers["missing_points"] = list(missing.index)
 
 
 def _sobol(s, rep: FileReport):
     sens = s.sensitivity
-    rep.body.append(f'<p class="limits">{SWEEP_CAVEAT}</p>')
+    rep.body.append(f'<p class="limits">{tr("sweep.caveat")}</p>')
     method = s.sensitivity_attrs.get("method")
     if method:
         boot = s.sensitivity_attrs.get("bootstrap")
-        rep.body.append(f"<p>Method: {esc(method)}" + (f" ({int(boot):,} bootstrap resamples)" if boot else "") + ".</p>")
+        rep.body.append(f"<p>{esc(tr('sobol.method', method=method, boot=tr('sobol.boot', n=f'{int(boot):,}') if boot else ''))}</p>")
     rows = [[plots.pretty(r.output), r.parameter, fmt_index(r.first), fmt_index_range(r.first_lo, r.first_hi),
              fmt_index(r.total), fmt_index_range(r.total_lo, r.total_hi), f"{r.variance:,.4g}"]
             for r in sens.itertuples()]
     rep.body.append('<div data-table="sobol">' + table(
-        ["output", "parameter", "first-order index", "95% interval", "total index", "95% interval",
-         "variance of the output across points"], rows, 2) + "</div>")
+        [tr("col.output"), tr("col.parameter"), tr("col.first"), tr("col.interval95"), tr("col.total"),
+         tr("col.interval95"), tr("col.variance")], rows, 2) + "</div>")
     if unstable_indices(sens):
-        rep.body.append('<p class="note">Some indices fall outside 0–1 or have intervals wider than 0.5. Sobol '
-                        "estimates from few samples are noisy; raise the design's <code>samples</code> before "
-                        "relying on them.</p>")
-    _plot_section(rep, "sobol", lambda: plots.sobol_indices(s),
-                  "Bar charts of first-order and total Sobol indices per parameter, one panel per output",
-                  "Blue: first-order index (the parameter alone); orange: total index (with interactions). "
-                  "Whiskers: 95% bootstrap interval. Model estimate over the sweep's ranges, not a property of the world.")
+        rep.body.append(f'<p class="note">{tr("sobol.unstable_note")}</p>')
+    _plot_section(rep, "sobol", lambda: plots.sobol_indices(s), tr("sobol.alt"), tr("sobol.caption"))
 
 
 # ---- calibration files ----
 
-CALIBRATION_CAVEAT = (
-    "<strong>What the intervals here mean.</strong> Unlike the replicate intervals elsewhere in this report, "
-    "the 90% intervals of a calibration are <em>posterior</em> intervals: they include the uncertainty about "
-    "the calibrated parameters given the targets (and run-to-run noise), within the model's assumptions. "
-    "Parameters not calibrated stay at their scenario values, and their uncertainty is not included.")
 
 
 def calibration_victims_sentence(cal, md: dict) -> str:
     h, t = cal.victims.loc["hidden"], cal.victims.loc["true"]
-    return (f"Model estimate: {fmt_count(h['median'])} victims over {horizon(md)} were never recorded by any "
-            f"institution (90% posterior interval {fmt_range(h['q05'], h['q95'])}), out of {fmt_count(t['median'])} "
-            f"victims in total (90% interval {fmt_range(t['q05'], t['q95'])}). These intervals include the "
-            "uncertainty about the calibrated parameters, within the model's assumptions."
-            + _represents_note(md))
+    return tr("cal.victims", hidden=fmt_count(h['median']), horizon=horizon(md), range=fmt_range(h['q05'], h['q95']),
+              true=fmt_count(t['median']), true_range=fmt_range(t['q05'], t['q95'])) + _represents_note(md)
 
 
 def _represents_note(md: dict) -> str:
     agents, represents = md.get("agents"), md.get("represents")
     if agents and represents and abs(float(represents) / float(agents) - 1) > 1e-9:
-        return f" Counts are scaled to the {float(represents):,.0f} people the scenario represents."
+        return tr("cal.represents", n=f"{float(represents):,.0f}")
     return ""
 
 
@@ -705,44 +620,37 @@ def calibration_report(f, rep: FileReport):
     targets = list(dict.fromkeys(cal.fit["target"]))
     gens = len(cal.generations)
     sims = cal.simulations if cal.simulations is not None else int(cal.generations["simulations"].sum())
-    rep.headlines.append(
-        f"Calibration '{cal.name}': {plural(len(cal.parameters), 'parameter')} fitted to "
-        f"{plural(len(cal.fit), 'target value')} ({', '.join(targets)}) with {sims:,} simulations "
-        f"(rejection step, then {plural(max(gens - 1, 0), 'SMC generation')}); stopped: {cal.stop_reason or 'not recorded'}.")
+    rep.headlines.append(tr(
+        "cal.headline", name=cal.name, parameters=plural(len(cal.parameters), tr("n.parameter"), tr("n.parameters")),
+        targets=plural(len(cal.fit), tr("n.target_value"), tr("n.target_values")), names=", ".join(targets),
+        sims=f"{sims:,}", generations=plural(max(gens - 1, 0), tr("n.smc_generation"), tr("n.smc_generations")),
+        stop=cal.stop_reason or tr("cal.not_recorded")))
     inside = fit_inside(cal.fit)
     misses = [tp for tp, ok in inside.items() if not ok]
     rep.numbers["fit_inside"] = int(inside.sum())
-    rep.headlines.append(
-        f"Fit (model estimate): the calibrated model's 90% interval contains the observed value for "
-        f"{int(inside.sum())} of {len(inside)} target points"
-        + (f"; it misses {', '.join(misses[:3])}{' and others' if len(misses) > 3 else ''}." if misses else "."))
+    rep.headlines.append(tr("cal.fit", inside=int(inside.sum()), n=len(inside))
+                         + (tr("cal.misses", names=", ".join(misses[:3]), others=tr("cal.others") if len(misses) > 3 else "")
+                            if misses else "."))
     if len(cal.parameters) >= 2:
         a, b = cal.parameters[:2]
         r = posterior_correlation(cal, a, b)
         rep.numbers["correlation"] = r
         if math.isfinite(r) and abs(r) >= 0.5:
-            rep.headlines.append(
-                f"The posterior of {a} and {b} is a ridge (weighted correlation {r:+.2f} over "
-                f"{plural(len(cal.posterior), 'particle')}): the targets pin down a "
-                "combination of the two, not each one, so their separate values, and what depends on them, stay "
-                "uncertain (model estimate).")
+            rep.headlines.append(tr("cal.ridge", a=a, b=b, r=f"{r:+.2f}",
+                                    particles=plural(len(cal.posterior), tr("n.particle"), tr("n.particles"))))
 
-    rep.body.append(f'<p class="limits">{CALIBRATION_CAVEAT}</p>')
-    rep.section("posterior", "Calibrated parameters", lambda: _posterior_table(cal, rep))
-    rep.section("hidden", "Hidden and recorded victims", lambda: _hidden_table(cal, rep, md))
-    rep.section("fit", "Fit to the targets", lambda: _fit(cal, rep))
+    rep.body.append(f'<p class="limits">{tr("cal.caveat")}</p>')
+    rep.section("posterior", tr("cal.posterior_title"), lambda: _posterior_table(cal, rep))
+    rep.section("hidden", tr("cal.hidden_title"), lambda: _hidden_table(cal, rep, md))
+    rep.section("fit", tr("cal.fit_title"), lambda: _fit(cal, rep))
     if len(cal.parameters) >= 2:
         a, b = cal.parameters[:2]
-        rep.section("particles", "Posterior particles", lambda: _plot_section(
-            rep, "particles", lambda: plots.posterior_particles(cal, a, b),
-            f"Scatter plot of posterior particles: {a} against {b}",
-            "Each circle is a posterior particle (area proportional to its weight); the axes span the prior ranges. "
-            "Particles spread along a line or curve, rather than gathered in a round cloud, show a ridge: the "
-            "targets fix a combination of the two parameters but not each one (they are not identifiable "
-            "separately). Model estimate."))
+        rep.section("particles", tr("cal.particles_title"), lambda: _plot_section(
+            rep, "particles", lambda: plots.posterior_particles(cal, a, b), tr("cal.particles_alt", a=a, b=b),
+            tr("cal.particles_caption")))
     else:
-        rep.note("particles", "Posterior particles", "Only one parameter was calibrated, so there is no 2-D plot.")
-    rep.section("diagnostics", "Diagnostics by generation", lambda: _diagnostics(cal, rep))
+        rep.note("particles", tr("cal.particles_title"), tr("cal.one_parameter"))
+    rep.section("diagnostics", tr("cal.diagnostics_title"), lambda: _diagnostics(cal, rep))
     _metadata_section(rep, md)
 
 
@@ -849,8 +757,7 @@ def file_report(path: Path, index: int) -> FileReport:
         elif rep.kind == "calibration":
             calibration_report(f, rep)
         else:
-            text = (f"{path.name} is a redes '{rep.kind}' file; this report does not summarise "
-                    f"'{rep.kind}' files yet.")
+            text = tr("unknown_kind", name=path.name, kind=rep.kind)
             rep.headlines.append(text)
             rep.body.append(f'<p class="note">{esc(text)}</p>')
             _metadata_section(rep, metadata(f))
@@ -860,20 +767,21 @@ def file_report(path: Path, index: int) -> FileReport:
 def render(paths: list[Path]) -> tuple[str, list[FileReport]]:
     """Build the HTML for all files; returns it with the per-file numbers (used by tests)."""
     reports = [file_report(Path(p), i + 1) for i, p in enumerate(paths)]
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    generated = tr("generated", date=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                  files=", ".join(r.path.name for r in reports))
+    out = ["<!DOCTYPE html>", f'<html lang="{language()}"><head><meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>redes report</title><style>{CSS}</style></head><body>",
-           "<h1>redes report</h1>",
-           f'<p class="meta">Generated {esc(dt.datetime.now().strftime("%Y-%m-%d %H:%M"))} from '
-           f'{esc(", ".join(r.path.name for r in reports))}.</p>',
-           '<section id="headlines"><h2>Headlines</h2>']
+           f"<title>{esc(tr('title'))}</title><style>{CSS}</style></head><body>",
+           f"<h1>{esc(tr('title'))}</h1>",
+           f'<p class="meta">{esc(generated)}</p>',
+           f'<section id="headlines"><h2>{esc(tr("headlines"))}</h2>']
     for r in reports:
         if len(reports) > 1:
             out.append(f"<h3>{esc(r.path.name)} ({esc(r.kind)})</h3>")
         out.append('<ul class="headline">' + "".join(f"<li>{esc(s)}</li>" for s in r.headlines) + "</ul>")
-    out.append(f'</section><section id="limits"><p class="limits">{LIMITS}</p></section>')
+    out.append(f'</section><section id="limits"><p class="limits">{tr("limits")}</p></section>')
     for r in reports:
-        out.append(f'<section id="{r.anchor}" class="file"><h2>{esc(r.path.name)}: {esc(r.kind)} file</h2>')
+        out.append(f'<section id="{r.anchor}" class="file"><h2>{esc(tr("file_heading", name=r.path.name, kind=r.kind))}</h2>')
         out.extend(r.body)
         out.append("</section>")
     out.append("</body></html>")
@@ -904,7 +812,18 @@ def main(argv=None) -> int:
                                      description="Write one self-contained HTML report from redes HDF5 files.")
     parser.add_argument("path", help="a redes .h5 file, or a directory of them")
     parser.add_argument("-o", "--output", default="report.html", help="HTML file to write (default: report.html)")
+    parser.add_argument("--lang", choices=["es", "en"], default=language_from_environment(),
+                        help="language of the report (default: es when LC_ALL, LC_MESSAGES or LANG starts with es, else en)")
     args = parser.parse_args(argv)
+    previous = language()
+    set_language(args.lang)
+    try:
+        return _write_report(args)
+    finally:
+        set_language(previous)  # main() may be called in-process (tests): leave the language as found
+
+
+def _write_report(args) -> int:
     try:
         files = input_files(args.path)
         out_path = Path(args.output)

@@ -1,5 +1,6 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/console.hpp"
+#include "sim/cli/i18n.hpp"
 
 #include <tbb/global_control.h>
 #include <unistd.h>
@@ -46,10 +47,8 @@ void ensure_parent(const fs::path& p) {
 std::string scale_note(const Scenario& sc) {
   const double k = sc.population.represents / double(sc.population.size);
   if (std::abs(k - 1) < 1e-9) return "";
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "Counts are for %lld synthetic persons standing for %.0f people: multiply by %.1f for that scale.\n",
-                static_cast<long long>(sc.population.size), sc.population.represents, k);
-  return buf;
+  return trf("scale_note", fmt::arg("size", static_cast<long long>(sc.population.size)),
+             fmt::arg("represents", sc.population.represents), fmt::arg("factor", k));
 }
 
 }  // namespace
@@ -62,18 +61,18 @@ int cmd_validate(const Options& opt) {
     for (const auto& file : opt.interventions) {
       const Arm arm = arm_from_files(base_tree, opt.file, file);
       const auto arm_ivs = build_interventions(arm.scenario, opt.strict);
-      std::printf("%s: valid intervention file '%s': %zu intervention(s)%s\n", file.c_str(), arm.name.c_str(),
-                  arm_ivs.size() - ivs.size(), opt.strict ? "; effects and costs are distributions with provenance" : "");
+      print_tr("validate.arm", fmt::arg("file", file), fmt::arg("name", arm.name), fmt::arg("count", arm_ivs.size() - ivs.size()),
+               fmt::arg("strict", opt.strict ? tr("validate.arm_strict") : ""));
     }
   }
-  std::printf("%s: valid scenario '%s': %s persons in %d departments, %d days from %s, %zu intervention(s), %zu shock(s)%s\n",
-              opt.file.c_str(), sc.name.c_str(), with_commas(double(sc.population.size)).c_str(), sc.department_count(),
-              sc.days, sc.start_date.c_str(), ivs.size(), sc.shocks.size(), opt.strict ? "; every parameter has provenance" : "");
+  print_tr("validate.scenario", fmt::arg("file", opt.file), fmt::arg("name", sc.name),
+           fmt::arg("persons", with_commas(double(sc.population.size))), fmt::arg("departments", sc.department_count()),
+           fmt::arg("days", sc.days), fmt::arg("start", sc.start_date), fmt::arg("interventions", ivs.size()),
+           fmt::arg("shocks", sc.shocks.size()), fmt::arg("strict", opt.strict ? tr("validate.scenario_strict") : ""));
   const MemoryEstimate mem = estimate_memory(sc, opt.threads);
-  std::printf("estimated peak memory with %d thread(s): %s (population %s, graph %s, replicates %s); available now: %s\n",
-              opt.threads, format_bytes(mem.total()).c_str(), format_bytes(mem.population).c_str(),
-              format_bytes(mem.network).c_str(), format_bytes(mem.replicates).c_str(),
-              format_bytes(memory_limit("")).c_str());
+  print_tr("validate.memory", fmt::arg("threads", opt.threads), fmt::arg("total", format_bytes(mem.total())),
+           fmt::arg("population", format_bytes(mem.population)), fmt::arg("graph", format_bytes(mem.network)),
+           fmt::arg("replicates", format_bytes(mem.replicates)), fmt::arg("available", format_bytes(memory_limit(""))));
   return 0;
 }
 
@@ -180,9 +179,9 @@ int cmd_population(const Options& opt) {
 
 namespace {
 
-void print_interval_line(const char* label, const std::vector<double>& v) {
-  std::printf("  %-28s %10s  (90%% of replicates: %s to %s)\n", label, with_commas(quantile(v, 0.5)).c_str(),
-              with_commas(quantile(v, 0.05)).c_str(), with_commas(quantile(v, 0.95)).c_str());
+void print_interval_line(const std::string& label, const std::vector<double>& v) {
+  print_tr("run.interval", fmt::arg("label", label), fmt::arg("median", with_commas(quantile(v, 0.5))),
+           fmt::arg("lo", with_commas(quantile(v, 0.05))), fmt::arg("hi", with_commas(quantile(v, 0.95))));
 }
 
 }  // namespace
@@ -220,15 +219,14 @@ int cmd_run(const Options& opt) {
   write_metadata(f, sc, "run", seed, opt.replicates, opt.threads, started);
   f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * opt.replicates / wall);
   f.commit();
-  std::printf("\nredes run: %s, %d replicate(s), seed %u, %d days from %s\n", sc.name.c_str(), opt.replicates, seed, sc.days,
-              sc.start_date.c_str());
-  std::printf("MODEL ESTIMATES (median over replicates; the range shows stochastic spread only, not parameter uncertainty):\n");
-  std::printf("%s", scale_note(sc).c_str());
-  print_interval_line("people recruited", victims);
-  print_interval_line("recorded by institutions", recorded);
-  std::printf("  %-28s %10.1f\n", "true per recorded victim", quantile(hidden, 0.5));
-  std::printf("speed: %.2e agent-days/s (%.1f s wall); wrote %s\n", double(sc.population.size) * sc.days * opt.replicates / wall,
-              wall, out.c_str());
+  print_tr("run.header", fmt::arg("name", sc.name), fmt::arg("replicates", opt.replicates), fmt::arg("seed", seed),
+           fmt::arg("days", sc.days), fmt::arg("start", sc.start_date));
+  std::printf("%s%s", tr("run.estimates").c_str(), scale_note(sc).c_str());
+  print_interval_line(tr("run.recruited"), victims);
+  print_interval_line(tr("run.recorded"), recorded);
+  std::printf("  %s %10.1f\n", fmt::format("{:<28}", tr("run.hidden")).c_str(), quantile(hidden, 0.5));
+  print_tr("run.speed", fmt::arg("rate", double(sc.population.size) * sc.days * opt.replicates / wall), fmt::arg("wall", wall),
+           fmt::arg("out", out.string()));
   return 0;
 }
 
@@ -368,26 +366,26 @@ int cmd_compare(const Options& opt) {
 
   std::vector<double> base_victims;
   for (auto& s : outcomes[0].summaries) base_victims.push_back(s.victims);
-  std::printf("\nredes compare: %s, %d paired replicate(s), seed %u\n", base_sc.name.c_str(), opt.replicates, seed);
-  std::printf("MODEL ESTIMATES. Baseline: %s people recruited (median; 90%% of replicates %s to %s).\n",
-              with_commas(quantile(base_victims, 0.5)).c_str(), with_commas(quantile(base_victims, 0.05)).c_str(),
-              with_commas(quantile(base_victims, 0.95)).c_str());
-  std::printf("%sVictims averted: mean with 95%% interval over paired replicates (common random numbers).\n\n",
-              scale_note(base_sc).c_str());
-  std::printf("%-32s %20s %18s %14s %16s\n", "intervention", "averted (95% CI)", "share averted", "cost USD", "USD per averted");
+  print_tr("compare.header", fmt::arg("name", base_sc.name), fmt::arg("replicates", opt.replicates), fmt::arg("seed", seed));
+  print_tr("compare.baseline", fmt::arg("median", with_commas(quantile(base_victims, 0.5))),
+           fmt::arg("lo", with_commas(quantile(base_victims, 0.05))), fmt::arg("hi", with_commas(quantile(base_victims, 0.95))));
+  std::printf("%s%s", scale_note(base_sc).c_str(), tr("compare.averted_note").c_str());
+  // fmt pads by characters (printf by bytes), so accented headers keep the columns aligned.
+  std::printf("%s", fmt::format("{:<32} {:>20} {:>18} {:>14} {:>16}\n", tr("compare.col_intervention"), tr("compare.col_averted"),
+                                tr("compare.col_share"), tr("compare.col_cost"), tr("compare.col_cost_per")).c_str());
   for (const auto& r : rows) {
     char av[64], sh[64], cp[32], cy[32];
     std::snprintf(av, sizeof av, "%.1f (%.1f, %.1f)", r.averted_ci.mean, r.averted_ci.lo, r.averted_ci.hi);
     std::snprintf(sh, sizeof sh, "%.1f%% (%.1f, %.1f)", 100 * r.share_ci.mean, 100 * r.share_ci.lo, 100 * r.share_ci.hi);
-    if (std::isnan(r.cost_per_averted)) std::snprintf(cp, sizeof cp, "n/a");
+    if (std::isnan(r.cost_per_averted)) std::snprintf(cp, sizeof cp, "%s", tr("n_a").c_str());
     else std::snprintf(cp, sizeof cp, "%s", with_commas(r.cost_per_averted).c_str());
     std::printf("%-32s %20s %18s %14s %16s\n", r.name.c_str(), av, sh, with_commas(r.cost).c_str(), cp);
     // Rescue and shorter exploitation count too, not only recruitments prevented.
-    if (std::isnan(r.cost_per_year_averted)) std::snprintf(cy, sizeof cy, "n/a");
+    if (std::isnan(r.cost_per_year_averted)) std::snprintf(cy, sizeof cy, "%s", tr("n_a").c_str());
     else std::snprintf(cy, sizeof cy, "%s", with_commas(r.cost_per_year_averted).c_str());
-    std::printf("    exploited person-days averted %.1f (%.1f, %.1f); extra victims rescued %.1f (%.1f, %.1f); USD per exploited person-year averted %s\n",
-                r.days_averted_ci.mean, r.days_averted_ci.lo, r.days_averted_ci.hi, r.rescued_ci.mean, r.rescued_ci.lo,
-                r.rescued_ci.hi, cy);
+    print_tr("compare.benefits", fmt::arg("days", r.days_averted_ci.mean), fmt::arg("dlo", r.days_averted_ci.lo),
+             fmt::arg("dhi", r.days_averted_ci.hi), fmt::arg("rescued", r.rescued_ci.mean), fmt::arg("rlo", r.rescued_ci.lo),
+             fmt::arg("rhi", r.rescued_ci.hi), fmt::arg("cost", std::string(cy)));
     // Who benefits: the categories with the most victims averted.
     for (const auto& [dim, cis] : r.by) {
       if (dim != "department" && dim != "age_group" && dim != "route") continue;
@@ -395,14 +393,18 @@ int cmd_compare(const Options& opt) {
       std::vector<std::size_t> order(cis.size());
       std::iota(order.begin(), order.end(), 0);
       std::sort(order.begin(), order.end(), [&](auto a, auto b) { return cis[a].mean > cis[b].mean; });
-      std::printf("    %-11s", (dim + ":").c_str());
+      const std::string& dim_label =
+          dim == "department" ? tr("compare.by_department") : dim == "age_group" ? tr("compare.by_age_group") : tr("compare.by_route");
+      const std::size_t width = std::max({std::size_t(11), tr("compare.by_department").size(), tr("compare.by_age_group").size(),
+                                          tr("compare.by_route").size()});  // bytes >= characters: never too narrow
+      std::printf("    %s", fmt::format("{:<{}}", dim_label, width).c_str());
       for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k)
         std::printf(" %s %.1f (%.1f, %.1f)%s", labels[order[k]].c_str(), cis[order[k]].mean, cis[order[k]].lo, cis[order[k]].hi,
                     k + 1 < std::min<std::size_t>(3, order.size()) ? ";" : "");
       std::printf("\n");
     }
   }
-  std::printf("\nwrote %s\n", out.c_str());
+  std::printf("\n%s", trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }
 
@@ -410,11 +412,11 @@ int cmd_inspect(const Options& opt) {
   h5::Reader f(opt.file);
   if (!f.exists("/metadata")) throw IoError(opt.file + ": no /metadata group: not a file written by redes");
   const std::string kind = f.attribute_string("/metadata", "kind");
-  std::printf("%s: redes %s file, scenario '%s', seed %s, %s replicate(s), %s days from %s\n", opt.file.c_str(), kind.c_str(),
-              f.attribute_string("/metadata", "scenario_name").c_str(), f.attribute_string("/metadata", "seed").c_str(),
-              f.attribute_string("/metadata", "replicates").c_str(), f.attribute_string("/metadata", "days").c_str(),
-              f.attribute_string("/metadata", "start_date").c_str());
-  std::printf("All figures are MODEL ESTIMATES: median over replicates and the 5%%-95%% range of replicates.\n");
+  print_tr("inspect.header", fmt::arg("file", opt.file), fmt::arg("kind", kind),
+           fmt::arg("name", f.attribute_string("/metadata", "scenario_name")), fmt::arg("seed", f.attribute_string("/metadata", "seed")),
+           fmt::arg("replicates", f.attribute_string("/metadata", "replicates")),
+           fmt::arg("days", f.attribute_string("/metadata", "days")), fmt::arg("start", f.attribute_string("/metadata", "start_date")));
+  std::printf("%s", tr("inspect.estimates").c_str());
   auto show = [&](const std::string& prefix) {
     const std::string s = prefix + "/summary/";
     for (const auto& name : f.children(prefix + "/summary")) {
@@ -433,8 +435,9 @@ int cmd_inspect(const Options& opt) {
         if (name == "exits" && c < std::size_t(kActiveStages)) continue;  // only the exits are ever non-zero
         std::vector<double> col;
         for (std::size_t r = 0; r < R; ++r) col.push_back(values[r * C + c]);
-        std::printf("  %-22s %10s  (%s to %s)\n", C > 1 ? labels[c].c_str() : "total", with_commas(quantile(col, 0.5)).c_str(),
-                    with_commas(quantile(col, 0.05)).c_str(), with_commas(quantile(col, 0.95)).c_str());
+        print_tr("inspect.row", fmt::arg("label", C > 1 ? labels[c] : tr("inspect.total")),
+                 fmt::arg("median", with_commas(quantile(col, 0.5))), fmt::arg("lo", with_commas(quantile(col, 0.05))),
+                 fmt::arg("hi", with_commas(quantile(col, 0.95))));
       }
     }
   };
@@ -442,7 +445,7 @@ int cmd_inspect(const Options& opt) {
     show("");
     if (f.exists("/observed/hidden_ratio")) {
       auto h = f.read_double("/observed/hidden_ratio");
-      std::printf("\ntrue victims per recorded victim: %.1f (%.1f to %.1f)\n", quantile(h, 0.5), quantile(h, 0.05), quantile(h, 0.95));
+      print_tr("inspect.hidden", fmt::arg("median", quantile(h, 0.5)), fmt::arg("lo", quantile(h, 0.05)), fmt::arg("hi", quantile(h, 0.95)));
     }
   } else if (kind == "compare") {
     auto names = f.scale_labels("/compare/averted_mean", 0);
@@ -452,13 +455,14 @@ int cmd_inspect(const Options& opt) {
       if (v->size() != names.size())
         throw IoError(opt.file + ": the /compare tables do not match the " + std::to_string(names.size()) +
                       " intervention labels of /compare/averted_mean");
-    std::printf("\n%-32s %24s %14s %16s\n", "intervention", "victims averted (95% CI)", "cost USD", "USD per averted");
+    std::printf("%s", fmt::format("\n{:<32} {:>24} {:>14} {:>16}\n", tr("compare.col_intervention"), tr("inspect.col_averted"),
+                                  tr("compare.col_cost"), tr("compare.col_cost_per")).c_str());
     for (std::size_t i = 0; i < names.size(); ++i)
       std::printf("%-32s %10.1f (%5.1f, %5.1f) %14s %16s\n", names[i].c_str(), m[i], lo[i], hi[i], with_commas(cost[i]).c_str(),
-                  std::isnan(cpa[i]) ? "n/a" : with_commas(cpa[i]).c_str());
+                  std::isnan(cpa[i]) ? tr("n_a").c_str() : with_commas(cpa[i]).c_str());
     show("/arms/baseline");
   } else {
-    std::printf("(no summary printer for kind '%s')\n", kind.c_str());
+    print_tr("inspect.unknown_kind", fmt::arg("kind", kind));
   }
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/i18n.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/errors.hpp"
 #include "sim/io/safe_output.hpp"
@@ -26,6 +27,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(redes::version()) + " (" + redes::git_commit() + ")");
   Options opt;
+  // Words of the printed summaries; accepted before or after the subcommand (fallthrough).
+  std::string ui_lang = language_from_environment();
+  app.add_option("--lang", ui_lang, "language of the printed summaries: es or en (default: es when LC_ALL, LC_MESSAGES or LANG "
+                                    "starts with es, else en)")
+      ->check(CLI::IsMember({"es", "en"}));
+  app.fallthrough();
   auto common = [&](CLI::App* c, bool replicates) {
     c->add_option("--seed", opt.seed, "random seed (default: the scenario's seed)");
     c->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
@@ -108,6 +115,7 @@ int main(int argc, char** argv) {
   serve->add_option("--threads", opt.threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
 
   CLI11_PARSE(app, argc, argv);
+  set_language(ui_lang);
   io::install_signal_cleanup();
   std::unique_ptr<tbb::global_control> limit;
   if (opt.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt.threads);

@@ -1,4 +1,5 @@
 """Put the repo root (for `analysis`) and this folder (for `fixtures`) on sys.path."""
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,9 @@ for p in (str(REPO), str(HERE)):
         sys.path.insert(0, p)
 
 import fixtures  # noqa: E402
+
+# Tests read English texts; the report and `redes` default to the locale's language (es or en).
+os.environ["LC_ALL"] = "C.UTF-8"
 
 
 @pytest.fixture(scope="session")
