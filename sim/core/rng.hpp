@@ -128,9 +128,12 @@ class Draws {
   int used_ = 4;
 };
 
-/// A 64-bit hash for deterministic ordering (e.g. which recruiter reaches a person first).
-inline std::uint64_t order_key(const Rng& rng, std::uint32_t person, std::uint32_t day, std::uint32_t other) {
-  auto w = rng.words(person, day, Stream::ConflictOrder, 0, other);
+/// A 64-bit hash for deterministic ordering: which recruiter, named by its (slot, generation),
+/// reaches a person first. Keyed by the recruiter's identity, never its index in a run's list,
+/// whose order depends on when other recruiters were replaced (common random numbers).
+inline std::uint64_t order_key(const Rng& rng, std::uint32_t person, std::uint32_t day, std::uint32_t slot,
+                               std::uint16_t generation) {
+  auto w = rng.words(person, day, Stream::ConflictOrder, generation, slot);
   return std::uint64_t(w[0]) << 32 | w[1];
 }
 

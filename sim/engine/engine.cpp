@@ -283,7 +283,7 @@ class Run {
       if (d.bernoulli(sc_.trusted.ict_share)) {
         if (on_platform(j, kWhatsApp, day)) platform = kWhatsApp;
       }
-      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), rec.slot), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
+      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), rec.slot, rec.generation), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
       return;
     }
     const double h = std::clamp(rec.hunting_share * hunting_tilt_, 0.0, 1.0);
@@ -318,7 +318,7 @@ class Run {
     std::sort(best.begin(), best.end());
     for (int k = 0; k < want && k < int(best.size()); ++k) {
       PersonId i = best[k].second;
-      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), rec.slot), std::uint8_t(Route::Hunting), std::uint8_t(p)});
+      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), rec.slot, rec.generation), std::uint8_t(Route::Hunting), std::uint8_t(p)});
     }
   }
 
@@ -336,7 +336,7 @@ class Run {
     // (most exposures; saves the cache misses of view()).
     const double u = d.uniform();
     if (free && u < sc_.fishing.respond_base && u < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
-      out.push_back({i, ad.recruiter, order_key(rng_, i, std::uint32_t(day), ad.recruiter), std::uint8_t(Route::Fishing), ad.platform});
+      out.push_back({i, ad.recruiter, order_key(rng_, i, std::uint32_t(day), ad.id.slot, ad.id.generation), std::uint8_t(Route::Fishing), ad.platform});
     if (sc_.fishing.share_prob <= 0) return;
     auto [b, e] = net_.neighbours(layer_of_platform(ad.platform), i);
     const std::uint64_t deg = std::uint64_t(e - b);

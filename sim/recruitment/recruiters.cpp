@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "sim/population/population.hpp"
 
@@ -10,6 +12,7 @@ namespace redes {
 namespace {
 constexpr int kWhatsApp = 2;              // messaging between people who know each other
 constexpr std::uint16_t kCountSub = 0xFFFF;  // sub of the per-department slot counts (no generation reaches it)
+constexpr std::uint32_t kSlotsPerKind = 1u << 23;  // slot ids: 8 bits of department, 1 of kind, 23 of index
 
 Recruiter make(const Scenario& sc, const Population& pop, Draws& dr, int home, bool embedded) {
   Recruiter r;
@@ -74,6 +77,7 @@ std::vector<Recruiter> initial_recruiters(const Scenario& sc, const Population& 
   const double wa_coop = sc.platforms[kWhatsApp].cooperation;
   const double R = sc.recruiters.replacement_days;
   std::vector<Recruiter> out;
+  if (sc.department_count() > 256) throw std::invalid_argument("recruiters: slot ids hold at most 256 departments");
   for (int d = 0; d < sc.department_count(); ++d) {
     for (int kind = 0; kind < 2; ++kind) {  // 0 online, 1 trusted contact
       const bool embedded = kind == 1;
@@ -83,8 +87,13 @@ std::vector<Recruiter> initial_recruiters(const Scenario& sc, const Population& 
       // A Poisson count (not a rounded one) keeps the expectation exact at any population size.
       Draws count(rng, std::uint32_t(d), 0, Stream::RecruiterInit, kCountSub, std::uint32_t(kind));
       const std::uint32_t slots = count.poisson(active[d] * share * (1 + pR));
+      // A slot is named by (department, kind, k), not by its position in the list, so that a
+      // different count in one department (another arrest hazard) leaves every other
+      // department's recruiters and their draws unchanged (common random numbers across sweep points).
+      if (slots >= kSlotsPerKind)
+        throw std::invalid_argument("recruiters: more than " + std::to_string(kSlotsPerKind) + " slots in one department");
       for (std::uint32_t k = 0; k < slots; ++k) {
-        const auto slot = std::uint32_t(out.size());
+        const auto slot = std::uint32_t(d) << 24 | std::uint32_t(kind) << 23 | k;
         Draws dr(rng, slot, 0, Stream::RecruiterInit, 0);
         Recruiter r = make(sc, pop, dr, d, embedded);
         r.slot = slot;

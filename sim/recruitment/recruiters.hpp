@@ -23,7 +23,7 @@ struct Recruiter {
   std::int32_t arrested_on = kFree;
   std::uint16_t active_targets = 0;    // pipelines before `recruited`
   std::uint16_t reports = 0;           // reports to institutions about this recruiter
-  std::uint32_t slot = 0;              // index of the initial recruiter this one descends from
+  std::uint32_t slot = 0;              // the initial slot this one descends from: department << 24 | kind << 23 | k
   std::uint16_t generation = 0;        // 0 = initial, +1 per replacement; (slot, generation) keys draws
   bool embedded() const { return embedded_in != kNone; }
   bool arrested() const { return arrested_on != kFree; }

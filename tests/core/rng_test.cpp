@@ -350,20 +350,22 @@ TEST(RngStreams, SameArgumentsGiveTheSameNumbers) {
 TEST(RngStreams, OrderKeyIsDistinctAndReproducible) {
   const Rng rng(9, 0);
   std::set<std::uint64_t> keys;
-  for (std::uint32_t other = 0; other < 10000; ++other) keys.insert(order_key(rng, 5, 100, other));
+  for (std::uint32_t other = 0; other < 10000; ++other) keys.insert(order_key(rng, 5, 100, other, 0));
   EXPECT_EQ(keys.size(), 10000u);
-  for (std::uint32_t person = 0; person < 10000; ++person) keys.insert(order_key(rng, person + 6, 100, 0));
-  for (std::uint32_t day = 0; day < 10000; ++day) keys.insert(order_key(rng, 5, day + 101, 0));
-  EXPECT_EQ(keys.size(), 30000u);
-  EXPECT_NE(order_key(rng, 5, 100, 1), order_key(Rng(9, 1), 5, 100, 1));
-  EXPECT_EQ(order_key(rng, 5, 100, 1), order_key(Rng(9, 0), 5, 100, 1));
+  for (std::uint32_t person = 0; person < 10000; ++person) keys.insert(order_key(rng, person + 6, 100, 0, 0));
+  for (std::uint32_t day = 0; day < 10000; ++day) keys.insert(order_key(rng, 5, day + 101, 0, 0));
+  // Generations of one slot (a recruiter and its replacements) are distinct recruiters.
+  for (std::uint16_t g = 1; g <= 1000; ++g) keys.insert(order_key(rng, 5, 100, 0, g));
+  EXPECT_EQ(keys.size(), 31000u);
+  EXPECT_NE(order_key(rng, 5, 100, 1, 0), order_key(Rng(9, 1), 5, 100, 1, 0));
+  EXPECT_EQ(order_key(rng, 5, 100, 1, 0), order_key(Rng(9, 0), 5, 100, 1, 0));
   // It is the ConflictOrder stream's first two words.
   const auto w = rng.words(5, 100, Stream::ConflictOrder, 0, 1);
-  EXPECT_EQ(order_key(rng, 5, 100, 1), std::uint64_t(w[0]) << 32 | w[1]);
+  EXPECT_EQ(order_key(rng, 5, 100, 1, 0), std::uint64_t(w[0]) << 32 | w[1]);
   // Ordering by key is a fair shuffle: each of 2 candidates first about half the time.
   std::size_t first = 0;
   const std::size_t n = 100'000;
-  for (std::uint32_t p = 0; p < n; ++p) first += order_key(rng, p, 0, 0) < order_key(rng, p, 0, 1);
+  for (std::uint32_t p = 0; p < n; ++p) first += order_key(rng, p, 0, 0, 0) < order_key(rng, p, 0, 1, 0);
   EXPECT_NEAR(double(first) / double(n), 0.5, 5 * std::sqrt(0.25 / double(n)));
 }
 
