@@ -67,7 +67,7 @@ std::string describe_draws(const decision::DrawsOptions& opt, const decision::Dr
                              : fr.status == Status::ExtendedlyDominated ? tr("draws.extendedly_dominated")
                              : std::isnan(fr.icer)                      ? tr("draws.frontier_start")
                                                                         : trf("draws.per_victim", fmt::arg("icer", fr.icer));
-    out += fmt::format("{:<34} {:>8.1f} [{:>6.1f}, {:>6.1f}] {:>8.0f}% {:>14.0f} {:>22} {:>10.2f}\n", s.name.substr(0, 34), s.averted_mean,
+    out += fmt::format("{:<34} {:>8.1f} [{:>6.1f}, {:>6.1f}] {:>8.0f}% {:>14.0f} {:>22} {:>10.2f}\n", tr_label(s.name).substr(0, 34), s.averted_mean,
                        s.averted_lo, s.averted_hi, s.variance.total > 0 ? 100 * s.variance.parameter / s.variance.total : 0.0,
                        s.cost_mean, icer, p[0][a]);
   }
