@@ -29,7 +29,6 @@ STYLE = {
 }
 
 LEVEL = 0.90  # interval across replicates used for every replicate-spread whisker and band
-ESTIMATE = "model estimate"
 
 
 def pretty(name: str) -> str:
@@ -424,20 +423,20 @@ def calibration_fit(cal):
         labels = [tp[len(target):].strip() or tp if tp.startswith(target) else tp for tp in t.index]
         ax.errorbar(t["model_median"], y + 0.12, xerr=_whiskers(t["model_median"], t["model_q05"], t["model_q95"]),
                     fmt="o", markersize=9, capsize=6, color=OKABE_ITO[0], linewidth=2.2,
-                    label="calibrated model: median, 90% interval" if i == 0 else None)
+                    label=tr("plot.cal_model") if i == 0 else None)
         fitted = t["fitted"].to_numpy(dtype=bool) if "fitted" in t else np.ones(len(t), dtype=bool)
         ax.scatter(t["observed"][fitted], (y - 0.12)[fitted], marker="D", s=70, color=OKABE_ITO[6], zorder=3,
-                   label="observed, fitted" if i == 0 else None)
+                   label=tr("plot.cal_observed") if i == 0 else None)
         if (~fitted).any():
             ax.scatter(t["observed"][~fitted], (y - 0.12)[~fitted], marker="D", s=70, facecolors="none",
-                       edgecolors=OKABE_ITO[5], linewidths=2, zorder=3, label="observed, left out (predicted)")
+                       edgecolors=OKABE_ITO[5], linewidths=2, zorder=3, label=tr("plot.cal_left_out"))
         ax.set_yticks(y, labels)
         ax.set_ylim(len(t) - 0.5, -0.5)
         ax.set_title(target, fontsize=15)
         ax.set_xlim(left=0)
-    axs[-1].set_xlabel(f"value of the target (records; model values are a {ESTIMATE})")
+    axs[-1].set_xlabel(tr("plot.cal_fit_x", estimate=tr("estimate")))
     axs[0].legend(loc="lower center", bbox_to_anchor=(0.5, 1.12), ncol=2, frameon=False)
-    fig.suptitle("Fit to the targets")
+    fig.suptitle(tr("plot.cal_fit_title"))
     return fig, fit.reset_index()
 
 
@@ -457,9 +456,9 @@ def posterior_particles(cal, a: str | None = None, b: str | None = None):
     first = gens[gens["generation"] == gens["generation"].min()] if len(gens) else gens
     if len(cal.generations) > 1 and len(first):
         ax.scatter(first[a], first[b], s=30, marker="x", color="0.55", linewidths=1.2,
-                   label="kept by the rejection step (generation 0)")
+                   label=tr("plot.particles_first"))
     ax.scatter(post[a], post[b], s=40 + 900 * w / w.max(), color=OKABE_ITO[0], alpha=0.55, edgecolors="black",
-               linewidths=0.8, label="posterior particles (area: weight)")
+               linewidths=0.8, label=tr("plot.particles_posterior"))
     for p, axis, set_scale, set_lim in ((a, ax.xaxis, ax.set_xscale, ax.set_xlim),
                                         (b, ax.yaxis, ax.set_yscale, ax.set_ylim)):
         lo, hi = cal.summary.at[p, "prior_min"], cal.summary.at[p, "prior_max"]
@@ -473,10 +472,10 @@ def posterior_particles(cal, a: str | None = None, b: str | None = None):
         else:
             pad = 0.03 * (hi - lo) if hi > lo else 1.0
             set_lim(lo - pad, hi + pad)
-    ax.set_xlabel(a + (" (log scale)" if log_scaled(cal, a) else ""))
-    ax.set_ylabel(b + (" (log scale)" if log_scaled(cal, b) else ""))
+    ax.set_xlabel(a + (tr("cal.log_scale") if log_scaled(cal, a) else ""))
+    ax.set_ylabel(b + (tr("cal.log_scale") if log_scaled(cal, b) else ""))
     r = posterior_correlation(cal, a, b)
-    ax.set_title(f"Posterior particles over the prior ranges (weighted correlation {r:+.2f})", fontsize=16)
+    ax.set_title(tr("plot.particles_title", r=f"{r:+.2f}"), fontsize=16)
     _below(ax)
     numbers = pd.DataFrame({"particle": post.index, a: post[a].to_numpy(), b: post[b].to_numpy(), "weight": w})
     numbers.attrs["correlation"] = r

@@ -659,73 +659,66 @@ def _posterior_table(cal, rep: FileReport):
     for p in cal.parameters:
         r = cal.summary.loc[p]
         share = interval_share(cal, p)
-        rows.append([p, f"{fmt_value(r['prior_min'])} to {fmt_value(r['prior_max'])}", fmt_value(r["median"]),
-                     f"{fmt_value(r['q05'])} to {fmt_value(r['q95'])}",
-                     fmt_pct(share) + (" (log scale)" if log_scaled(cal, p) else "")])
+        rows.append([p, tr("cal.range", lo=fmt_value(r['prior_min']), hi=fmt_value(r['prior_max'])), fmt_value(r["median"]),
+                     tr("cal.range", lo=fmt_value(r['q05']), hi=fmt_value(r['q95'])),
+                     fmt_pct(share) + (tr("cal.log_scale") if log_scaled(cal, p) else "")])
     rep.numbers["posterior"] = cal.summary
-    rep.body.append("<p>Weighted posterior median and 90% interval (5% and 95% quantiles under the particle "
-                    "weights). The last column is the interval's width as a share of the prior range: near 100% "
-                    "means the targets say little about that parameter on its own.</p>"
+    rep.body.append(f"<p>{tr('cal.posterior_text')}</p>"
                     + '<div data-table="posterior">' + table(
-                        ["parameter", "prior range", "posterior median", "90% interval", "interval / prior range"],
+                        [tr("cal.col_parameter"), tr("cal.col_prior_range"), tr("cal.col_posterior_median"),
+                         tr("cal.col_interval90"), tr("cal.col_interval_share")],
                         rows) + "</div>")
 
 
 def _hidden_table(cal, rep: FileReport, md: dict):
     rec = cal.weighted_interval("recorded_victims")
-    rows = [["victims in the model (true)", fmt_count(cal.victims.at["true", "median"]),
+    rows = [[tr("cal.row_true"), fmt_count(cal.victims.at["true", "median"]),
              fmt_range(cal.victims.at["true", "q05"], cal.victims.at["true", "q95"])],
-            ["recorded by at least one institution", fmt_count(rec[0]), fmt_range(rec[1], rec[2])],
-            ["never recorded (hidden)", fmt_count(cal.victims.at["hidden", "median"]),
+            [tr("cal.row_recorded"), fmt_count(rec[0]), fmt_range(rec[1], rec[2])],
+            [tr("cal.row_hidden"), fmt_count(cal.victims.at["hidden", "median"]),
              fmt_range(cal.victims.at["hidden", "q05"], cal.victims.at["hidden", "q95"])]]
     rep.numbers["recorded"] = rec
-    rep.body.append(f"<p>Victims over {esc(horizon(md))} under the calibrated posterior (model estimate, median "
-                    f"and 90% posterior interval).{esc(_represents_note(md))}</p>"
-                    + table(["", "median (model estimate)", "90% interval"], rows))
+    rep.body.append(f"<p>{tr('cal.hidden_text', horizon=esc(horizon(md)))}{esc(_represents_note(md))}</p>"
+                    + table(["", tr("cal.col_median_estimate"), tr("cal.col_interval90")], rows))
 
 
 def _fit(cal, rep: FileReport):
     inside = fit_inside(cal.fit)
     rows = [[r.target, tp, str(r.unit), fmt_value(r.observed), fmt_value(r.model_median),
-             f"{fmt_value(r.model_q05)} to {fmt_value(r.model_q95)}", "yes" if inside[tp] else "no",
-             ("fitted" if r.fitted else "left out (predicted)") + ("" if r.reachable else "; no simulation reached it")]
+             tr("cal.range", lo=fmt_value(r.model_q05), hi=fmt_value(r.model_q95)),
+             tr("cal.yes") if inside[tp] else tr("cal.no"),
+             (tr("cal.fitted") if r.fitted else tr("cal.left_out")) + ("" if r.reachable else tr("cal.unreached"))]
             for tp, r in cal.fit.iterrows()]
-    rep.body.append("<p>Posterior predictive check: each target value (from records) against what the calibrated "
-                    "model gives, posterior median and 90% interval of the simulated values (model estimate). "
-                    "Left-out targets were not fitted: the model predicts them. A target no simulation reached "
-                    "is out of the model's reach over the whole prior, not a matter of tolerance.</p>"
+    rep.body.append(f"<p>{tr('cal.fit_text')}</p>"
                     + '<div data-table="fit">' + table(
-                        ["target", "target point", "unit", "observed", "model median", "model 90% interval",
-                         "observed inside interval", "role"], rows, 2) + "</div>")
+                        [tr("cal.col_target"), tr("cal.col_target_point"), tr("cal.col_unit"), tr("cal.col_observed"),
+                         tr("cal.col_model_median"), tr("cal.col_model_interval"), tr("cal.col_inside"), tr("cal.col_role")],
+                        rows, 2) + "</div>")
     hm = cal.history_matching
     if hm is not None and len(hm):
         hrows = [[str(w), f"{int(r.simulations):,}", fmt_pct(r.nonimplausible_fraction), fmt_pct(r.space_fraction),
                   f"{int(r.emulators)}", fmt_pct(r.loo_coverage), f"{r.loo_max_abs_z:.1f}"] for w, r in hm.iterrows()]
-        rep.body.append("<p>History matching waves: simulations, share of the tested points left non-implausible, "
-                        "estimated share of the prior box left, and the emulators' leave-one-out diagnostics "
-                        "(share of standardised errors within 2, about 95% for a well-calibrated emulator).</p>"
+        rep.body.append(f"<p>{tr('cal.hm_text')}</p>"
                         + '<div data-table="history_matching">' + table(
-                            ["wave", "simulations", "non-implausible", "of the prior box", "emulators",
-                             "LOO coverage", "max |z|"], hrows) + "</div>")
-    _plot_section(rep, "fit", lambda: plots.calibration_fit(cal),
-                  "Dot plot of observed target values against the calibrated model's median and 90% interval",
-                  "Black diamonds: observed values; blue: the calibrated model's median with its 90% posterior "
-                  "interval (model estimate). A diamond outside the whiskers is a target the model does not reproduce.")
+                            [tr("cal.col_wave"), tr("cal.col_simulations"), tr("cal.col_nonimplausible"),
+                             tr("cal.col_prior_box"), tr("cal.col_emulators"), tr("cal.col_loo"), tr("cal.col_max_z")],
+                            hrows) + "</div>")
+    _plot_section(rep, "fit", lambda: plots.calibration_fit(cal), tr("cal.fit_alt"), tr("cal.fit_caption"))
 
 
 def _diagnostics(cal, rep: FileReport):
     g = cal.generations
     n = int(g["particles"].max()) if len(g) else 0
-    rows = [[f"{int(i)}" + (" (rejection)" if k == 0 else ""), f"{r.epsilon:.4g}", f"{r.simulations:,.0f}",
+    rows = [[f"{int(i)}" + (tr("cal.rejection") if k == 0 else ""), f"{r.epsilon:.4g}", f"{r.simulations:,.0f}",
              fmt_pct(r.acceptance), f"{r.ess:.1f}", f"{int(r.particles):,}"] for k, (i, r) in enumerate(g.iterrows())]
-    rep.body.append(f"<p>{esc(cal.method or 'Method not recorded')}. Stopped: {esc(cal.stop_reason or 'not recorded')}. "
-                    "The tolerance is the largest distance between a particle's simulated targets and the observed "
-                    "ones that the generation accepted; ESS is the effective number of particles given their "
-                    "weights.</p>" + '<div data-table="diagnostics">' + table(
-                        ["generation", "tolerance", "simulations", "acceptance", "ESS", "particles"], rows) + "</div>")
+    # The method and the stop reason are the calibration's own words, stored in the file.
+    rep.body.append(f"<p>{tr('cal.diagnostics_text', method=esc(cal.method or tr('cal.no_method')), stop=esc(cal.stop_reason or tr('cal.not_recorded')))}</p>"
+                    + '<div data-table="diagnostics">' + table(
+                        [tr("cal.col_generation"), tr("cal.col_tolerance"), tr("cal.col_simulations"),
+                         tr("cal.col_acceptance"), tr("cal.col_ess"), tr("cal.col_particles")], rows) + "</div>")
     if len(g) and n and g["ess"].iloc[-1] < 0.5 * n:
-        rep.body.append(f'<p class="note">The last generation has an effective sample size of '
-                        f"{g['ess'].iloc[-1]:.1f} for {n} particles: the posterior rests on few particles.</p>")
+        ess = f"{g['ess'].iloc[-1]:.1f}"
+        rep.body.append(f'<p class="note">{tr("cal.low_ess", ess=ess, n=n)}</p>')
     rep.numbers["diagnostics"] = g
 
 

@@ -10,6 +10,7 @@
 #include "sim/calibration/calibration.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/cli/console.hpp"
+#include "sim/cli/i18n.hpp"
 #include "sim/io/errors.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/output.hpp"
@@ -48,50 +49,58 @@ int cmd_calibrate(const Options& opt) {
   h5::Reader in(out);
   const auto med = in.read_double("/calibration/summary/median"), q05 = in.read_double("/calibration/summary/q05"),
              q95 = in.read_double("/calibration/summary/q95");
-  std::printf("\nredes calibrate '%s': %lld simulations in %.0f s; %s\n", spec.name.c_str(), (long long)res.simulations,
-              res.seconds, res.abc.stop_reason.c_str());
+  // The stop reason is the calibration library's own text, stored in the file as written.
+  print_tr("calibrate.header", fmt::arg("name", spec.name), fmt::arg("sims", (long long)res.simulations), fmt::arg("seconds", res.seconds),
+           fmt::arg("stop", res.abc.stop_reason));
   if (!res.hm.waves.empty()) {
-    std::printf("history matching (cutoff %.1f on the %s implausibility; %lld simulations):\n", spec.hm.cutoff,
-                spec.hm.rank == 0 ? "largest" : "second largest", (long long)res.hm_simulations);
-    std::printf("%-5s %12s %16s %14s %26s\n", "wave", "simulations", "non-implausible", "of the space", "emulators' leave-one-out");
+    print_tr("calibrate.hm", fmt::arg("cutoff", spec.hm.cutoff),
+             fmt::arg("rank", spec.hm.rank == 0 ? tr("calibrate.hm_largest") : tr("calibrate.hm_second")),
+             fmt::arg("sims", (long long)res.hm_simulations));
+    // fmt pads by characters, so accented headers keep the columns aligned.
+    std::printf("%s", fmt::format("{:<5} {:>12} {:>16} {:>14} {:>26}\n", tr("calibrate.col_wave"), tr("calibrate.col_simulations"),
+                                  tr("calibrate.col_nonimplausible"), tr("calibrate.col_space"), tr("calibrate.col_loo")).c_str());
     for (std::size_t w = 0; w < res.hm.waves.size(); ++w) {
       const auto& W = res.hm.waves[w];
       double cov = 0, maxz = 0;
       int n = 0;
       for (std::size_t o = 0; o < W.loo.size(); ++o)
         if (res.hm.emulators[w][o]) cov += W.loo[o].coverage, maxz = std::max(maxz, W.loo[o].max_abs_z), ++n;
-      std::printf("%-5zu %12d %15.1f%% %13.2f%%   %d emulators, coverage %.0f%%, max |z| %.1f\n", w + 1, W.simulations,
-                  100 * W.nonimplausible_fraction, 100 * W.space_fraction, n, n ? 100 * cov / n : 0.0, maxz);
+      print_tr("calibrate.hm_row", fmt::arg("wave", w + 1), fmt::arg("sims", W.simulations),
+               fmt::arg("nonimplausible", 100 * W.nonimplausible_fraction), fmt::arg("space", 100 * W.space_fraction),
+               fmt::arg("emulators", n), fmt::arg("coverage", n ? 100 * cov / n : 0.0), fmt::arg("maxz", maxz));
     }
-    std::printf("then ABC-SMC inside the non-implausible space:\n");
+    print_tr("calibrate.then_abc");
   }
-  std::printf("%-4s %12s %12s %10s %8s\n", "gen", "tolerance", "simulations", "accepted", "ESS");
+  std::printf("%s", fmt::format("{:<4} {:>12} {:>12} {:>10} {:>8}\n", tr("calibrate.col_gen"), tr("calibrate.col_tolerance"),
+                                tr("calibrate.col_simulations"), tr("calibrate.col_accepted"), tr("calibrate.col_ess")).c_str());
   for (std::size_t g = 0; g < res.abc.generations.size(); ++g) {
     const auto& G = res.abc.generations[g];
     std::printf("%-4zu %12.3f %12lld %9.1f%% %8.1f\n", g, G.epsilon, (long long)G.simulations, 100 * G.acceptance, G.ess);
   }
-  std::printf("\nposterior (median and 90%% interval; prior range in brackets):\n");
+  print_tr("calibrate.posterior");
   for (std::size_t k = 0; k < spec.parameters.size(); ++k)
-    std::printf("  %-40s %10.4g  (%.4g to %.4g)  [%g, %g]\n", spec.parameters[k].key.c_str(), med[k], q05[k], q95[k],
-                spec.parameters[k].lo, spec.parameters[k].hi);
-  std::printf("\nposterior predictive check (model: posterior median and 90%% interval of simulated values; model estimates):\n");
-  std::printf("  %-46s %-8s %10s %10s %22s  %s\n", "target", "unit", "reference", "model", "interval", "check");
+    print_tr("calibrate.posterior_row", fmt::arg("key", spec.parameters[k].key), fmt::arg("median", med[k]), fmt::arg("lo", q05[k]),
+             fmt::arg("hi", q95[k]), fmt::arg("prior_lo", spec.parameters[k].lo), fmt::arg("prior_hi", spec.parameters[k].hi));
+  print_tr("calibrate.check");
+  std::printf("%s", fmt::format("  {:<46} {:<8} {:>10} {:>10} {:>22}  {}\n", tr("calibrate.col_target"), tr("calibrate.col_unit"),
+                                tr("calibrate.col_reference"), tr("calibrate.col_model"), tr("calibrate.col_interval"),
+                                tr("calibrate.col_check")).c_str());
   int fitted = 0, fitted_in = 0;
   for (const auto& c : calib::predictive_check(spec, res)) {
-    const std::string verdict = std::string(c.inside ? "inside" : "OUTSIDE") + (c.fitted ? "" : " (left out: predicted)") +
-                                (c.reachable ? "" : "; no simulation reached it");
-    std::printf("  %-46s %-8s %10.1f %10.1f %10.1f to %9.1f  %s\n", c.label.c_str(), c.unit.c_str(), c.observed, c.median, c.lo,
-                c.hi, verdict.c_str());
+    const std::string verdict = (c.inside ? tr("calibrate.inside") : tr("calibrate.outside")) +
+                                (c.fitted ? "" : tr("calibrate.left_out")) + (c.reachable ? "" : tr("calibrate.unreached"));
+    print_tr("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit), fmt::arg("observed", c.observed),
+             fmt::arg("median", c.median), fmt::arg("lo", c.lo), fmt::arg("hi", c.hi), fmt::arg("verdict", verdict));
     if (c.fitted) ++fitted, fitted_in += c.inside;
   }
-  std::printf("  fitted values inside their interval: %d of %d\n", fitted_in, fitted);
+  print_tr("calibrate.fitted_inside", fmt::arg("inside", fitted_in), fmt::arg("n", fitted));
   const auto hid = calib::posterior_interval(res, calib::hidden_victims(res)), tru = calib::posterior_interval(res, res.true_victims);
-  std::printf("\nMODEL ESTIMATES over the simulated period (posterior median and 90%% interval; within the model's assumptions):\n");
-  std::printf("  victims never recorded  %10s  (%s to %s)\n", with_commas(hid.median).c_str(), with_commas(hid.lo).c_str(),
-              with_commas(hid.hi).c_str());
-  std::printf("  true victims            %10s  (%s to %s)\n", with_commas(tru.median).c_str(), with_commas(tru.lo).c_str(),
-              with_commas(tru.hi).c_str());
-  std::printf("wrote %s\n", out.c_str());
+  print_tr("calibrate.estimates");
+  print_tr("calibrate.hidden", fmt::arg("median", with_commas(hid.median)), fmt::arg("lo", with_commas(hid.lo)),
+           fmt::arg("hi", with_commas(hid.hi)));
+  print_tr("calibrate.true", fmt::arg("median", with_commas(tru.median)), fmt::arg("lo", with_commas(tru.lo)),
+           fmt::arg("hi", with_commas(tru.hi)));
+  print_tr("wrote", fmt::arg("out", out.string()));
   if (!opt.write_scenario.empty()) {
     const fs::path sp = opt.write_scenario;
     if (sp.has_parent_path()) fs::create_directories(sp.parent_path());
@@ -102,7 +111,7 @@ int cmd_calibrate(const Options& opt) {
       if (!o) throw IoError(tmp.string() + ": cannot write the calibrated scenario");
     }
     fs::rename(tmp, sp);
-    std::printf("wrote %s (posterior medians, marked calibrated:)\n", sp.c_str());
+    print_tr("calibrate.wrote_scenario", fmt::arg("out", sp.string()));
   }
   return 0;
 }

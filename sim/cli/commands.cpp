@@ -1,5 +1,6 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/console.hpp"
+#include "sim/cli/decision_summary.hpp"
 #include "sim/cli/i18n.hpp"
 
 #include <tbb/global_control.h>
@@ -245,7 +246,7 @@ int cmd_compare_draws(const Options& opt) {
   ensure_parent(out);
   const auto res = decision::run_draws(d);
   decision::write_draws(out.string(), d, res);
-  std::printf("%swrote %s\n", decision::describe_draws(d, res).c_str(), out.c_str());
+  std::printf("%s%s", describe_draws(d, res).c_str(), trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }
 
@@ -399,7 +400,7 @@ int cmd_compare(const Options& opt) {
                                           tr("compare.by_route").size()});  // bytes >= characters: never too narrow
       std::printf("    %s", fmt::format("{:<{}}", dim_label, width).c_str());
       for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()); ++k)
-        std::printf(" %s %.1f (%.1f, %.1f)%s", labels[order[k]].c_str(), cis[order[k]].mean, cis[order[k]].lo, cis[order[k]].hi,
+        std::printf(" %s %.1f (%.1f, %.1f)%s", tr_label(labels[order[k]]).c_str(), cis[order[k]].mean, cis[order[k]].lo, cis[order[k]].hi,
                     k + 1 < std::min<std::size_t>(3, order.size()) ? ";" : "");
       std::printf("\n");
     }

@@ -56,4 +56,10 @@ const std::string& tr(std::string_view key) {
   return it->second;
 }
 
+std::string tr_label(std::string_view name) {
+  const auto& m = catalogue(current());
+  auto it = m.find("label." + std::string(name));
+  return it == m.end() ? std::string(name) : it->second;
+}
+
 }  // namespace redes

@@ -16,6 +16,8 @@ void set_language(const std::string& lang);
 const std::string& language();
 /// The text of `key` in the chosen catalogue; throws std::logic_error when the key is missing.
 const std::string& tr(std::string_view key);
+/// A category label (age group, gender, route) for display: the text of "label.<name>", else the name itself.
+std::string tr_label(std::string_view name);
 /// `key`'s text with {name} placeholders (fmt syntax) filled from fmt::arg("name", value).
 template <typename... Args>
 std::string trf(std::string_view key, Args&&... args) {

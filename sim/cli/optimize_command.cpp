@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "sim/cli/commands.hpp"
+#include "sim/cli/decision_summary.hpp"
+#include "sim/cli/i18n.hpp"
 #include "sim/decision/budget.hpp"
 #include "sim/io/safe_output.hpp"
 
@@ -35,7 +37,7 @@ int cmd_optimize(const Options& opt) {
   io::OutputLock lock(out);
   const auto res = decision::run_budget(b);
   decision::write_budget(out, b, res);
-  std::printf("%swrote %s\n", decision::describe_budget(b, res).c_str(), out.c_str());
+  std::printf("%s%s", describe_budget(b, res).c_str(), trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }
 

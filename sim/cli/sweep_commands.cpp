@@ -15,6 +15,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/console.hpp"
+#include "sim/cli/i18n.hpp"
 #include "sim/io/errors.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/output.hpp"
@@ -92,38 +93,33 @@ struct Timing {
 void print_result(const Plan& plan, const fs::path& out, const WriteStats& st, std::int64_t ran, const Timing& tm, int ranks) {
   const double wall = tm.wall, run_phase = tm.run_phase;
   const auto& spec = plan.spec();
-  std::printf("\nredes sweep '%s': %zu point(s) x %d replicate(s) = %lld runs; %lld in %s\n", spec.name.c_str(),
-              plan.points(), spec.replicates, (long long)plan.runs(), (long long)st.completed, out.c_str());
-  if (ran > 0)
-  {
-    std::printf("ran %lld run(s) in %.1f s on %d process(es): %.1f runs/min; %.1f%% of the time outside the run phase "
-                "(start-up, final write)\n",
-                (long long)ran, wall, ranks, 60.0 * double(ran) / wall, 100.0 * (wall - run_phase) / wall);
-    if (tm.in_runs > 0)
-      std::printf("inside runs, %.1f%% of the time was outside the engine (scenario set-up, population and graph builds, "
-                  "summaries, journal writes)\n", 100.0 * (tm.in_runs - tm.engine) / tm.in_runs);
+  print_tr("sweep.header", fmt::arg("name", spec.name), fmt::arg("points", plan.points()), fmt::arg("replicates", spec.replicates),
+           fmt::arg("runs", (long long)plan.runs()), fmt::arg("completed", (long long)st.completed), fmt::arg("out", out.string()));
+  if (ran > 0) {
+    print_tr("sweep.ran", fmt::arg("ran", (long long)ran), fmt::arg("wall", wall), fmt::arg("ranks", ranks),
+             fmt::arg("rate", 60.0 * double(ran) / wall), fmt::arg("outside", 100.0 * (wall - run_phase) / wall));
+    if (tm.in_runs > 0) print_tr("sweep.in_runs", fmt::arg("share", 100.0 * (tm.in_runs - tm.engine) / tm.in_runs));
+  } else {
+    print_tr("sweep.nothing");
   }
-  else
-    std::printf("nothing to run: every run of this part was already done\n");
-  if (!st.complete) std::printf("incomplete: %lld run(s) missing (other shards, or merge parts with `redes merge`)\n",
-                                (long long)(plan.runs() - st.completed));
+  if (!st.complete) print_tr("sweep.incomplete", fmt::arg("missing", (long long)(plan.runs() - st.completed)));
   if (st.sensitivity) {
     h5::Reader in(out);
     auto first = in.read_double("/sweep/sensitivity/first"), total = in.read_double("/sweep/sensitivity/total");
     auto flo = in.read_double("/sweep/sensitivity/first_lo"), fhi = in.read_double("/sweep/sensitivity/first_hi");
     auto tlo = in.read_double("/sweep/sensitivity/total_lo"), thi = in.read_double("/sweep/sensitivity/total_hi");
     const std::size_t D = spec.parameters.size();
-    std::printf("\nSobol sensitivity of model outputs (mean over replicates; 95%% bootstrap intervals):\n");
+    print_tr("sweep.sobol");
     for (std::size_t o = 0; o < spec.outputs.size(); ++o) {
       std::printf("  %s\n", spec.outputs[o].c_str());
       for (std::size_t k = 0; k < D; ++k) {
         const std::size_t i = o * D + k;
-        std::printf("    %-40s first %5.2f (%5.2f, %5.2f)  total %5.2f (%5.2f, %5.2f)\n", spec.parameters[k].key.c_str(),
-                    first[i], flo[i], fhi[i], total[i], tlo[i], thi[i]);
+        print_tr("sweep.sobol_row", fmt::arg("parameter", spec.parameters[k].key), fmt::arg("first", first[i]), fmt::arg("flo", flo[i]),
+                 fmt::arg("fhi", fhi[i]), fmt::arg("total", total[i]), fmt::arg("tlo", tlo[i]), fmt::arg("thi", thi[i]));
       }
     }
   } else if (spec.design == DesignType::Saltelli && !st.complete) {
-    std::printf("Sobol indices are computed once every run is present.\n");
+    print_tr("sweep.sobol_later");
   }
 }
 
@@ -322,9 +318,9 @@ int cmd_merge(const Options& opt) {
     for (const auto& part : opt.files) read_sweep_runs(part, plan, each);
   };
   WriteStats st = write_sweep_file(opt.output, plan, source, FileInfo{now_iso(), "", opt.threads, 1});
-  std::printf("merged %zu part(s) of sweep '%s' into %s: %lld of %lld run(s)%s\n", opt.files.size(),
-              plan.spec().name.c_str(), opt.output.c_str(), (long long)st.completed, (long long)plan.runs(),
-              st.complete ? (st.sensitivity ? "; Sobol indices computed" : "") : "; still incomplete");
+  print_tr("merge.done", fmt::arg("parts", opt.files.size()), fmt::arg("name", plan.spec().name), fmt::arg("out", opt.output),
+           fmt::arg("completed", (long long)st.completed), fmt::arg("runs", (long long)plan.runs()),
+           fmt::arg("state", st.complete ? (st.sensitivity ? tr("merge.sobol") : "") : tr("merge.incomplete")));
   return 0;
 }
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <set>
 
 #include "sim/core/labels.hpp"
@@ -196,44 +195,6 @@ void write_budget(const fs::path& path, const BudgetOptions& opt, const BudgetRe
   }
   write_metadata(f, res.base, "optimize", res.seed, opt.draws.replicates, opt.draws.threads, now_iso());
   f.commit();
-}
-
-std::string describe_budget(const BudgetOptions& opt, const BudgetResult& res) {
-  const AllocationRow& best = res.rows[res.best];
-  std::string out = fmt::format(
-      "redes optimize: budget {:.0f} USD, {} intervention(s), {} draws x {} replicate(s), seed {}; search {} "
-      "({:g} allocations, {} simulated)\n",
-      opt.budget, res.options.size(), opt.draws.draws, opt.draws.replicates, res.seed, res.search, res.grid, res.simulated);
-  out += "MODEL ESTIMATE. Best allocation within the budget (most victims averted on average, mean cost within budget):\n";
-  for (std::size_t i = 0; i < res.options.size(); ++i)
-    out += best.levels[i] ? fmt::format("  fund {} at coverage {:g}\n", res.options[i].name, best.coverage[i])
-                          : fmt::format("  do not fund {}\n", res.options[i].name);
-  out += fmt::format("  cost: {:.0f} USD (95% interval over draws {:.0f} to {:.0f})\n", best.cost_mean, best.cost_lo, best.cost_hi);
-  out += fmt::format("  victims averted: {:.2f} (95% interval over draws {:.2f} to {:.2f}), population represented, model estimate\n",
-                     best.averted_mean, best.averted_lo, best.averted_hi);
-  std::vector<const AllocationRow*> wins;
-  for (const auto& row : res.rows)
-    if (row.feasible) wins.push_back(&row);
-  std::stable_sort(wins.begin(), wins.end(), [](auto* a, auto* b) { return a->win_share > b->win_share; });
-  out += "How often each allocation within budget averts the most, across draws (top 5; coverage per intervention, 0 = not "
-         "funded; model estimate):\n";
-  for (std::size_t k = 0; k < std::min<std::size_t>(5, wins.size()); ++k)
-    out += fmt::format("  {:5.2f}  {} (averted {:.2f}, cost {:.0f} USD)\n", wins[k]->win_share, describe_allocation(res, *wins[k]),
-                       wins[k]->averted_mean, wins[k]->cost_mean);
-  out += "Who benefits from the best allocation: victims averted (model estimate; mean and 95% interval over the paired runs):\n";
-  for (std::size_t k = 0; k < res.equity.size(); ++k) {
-    const auto& [dim, cis] = res.equity[k];
-    std::vector<std::size_t> order(cis.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return cis[a].mean > cis[b].mean; });
-    out += fmt::format("  {:<11}", dim + ":");
-    const std::size_t shown = dim == "department" ? std::min<std::size_t>(5, order.size()) : order.size();
-    for (std::size_t j = 0; j < shown; ++j)
-      out += fmt::format(" {} {:.2f} ({:.2f}, {:.2f}){}", res.equity_labels[k][order[j]], cis[order[j]].mean, cis[order[j]].lo,
-                         cis[order[j]].hi, j + 1 < shown ? ";" : "");
-    out += dim == "department" && shown < order.size() ? " (top 5)\n" : "\n";
-  }
-  return out;
 }
 
 }  // namespace redes::decision

@@ -57,11 +57,10 @@ struct BudgetResult {
   Scenario base;
 };
 
+/// "name coverage, ..." for every option (0: not funded): labels HDF5 data, so language-neutral.
 std::string describe_allocation(const BudgetResult& res, const AllocationRow& row);
 BudgetResult run_budget(const BudgetOptions& opt);
 /// Writes /optimize (layout in sim/io/output_format.md) and /metadata; commits atomically.
 void write_budget(const std::filesystem::path& path, const BudgetOptions& opt, const BudgetResult& res);
-/// Plain text, every victim number labelled a model estimate with its interval.
-std::string describe_budget(const BudgetOptions& opt, const BudgetResult& res);
 
 }  // namespace redes::decision

@@ -295,34 +295,4 @@ void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsRe
   f.commit();
 }
 
-std::string describe_draws(const DrawsOptions& opt, const DrawsResult& res) {
-  std::string out = fmt::format(
-      "Model estimates over {} draws x {} replicates ({}): victims averted in the population represented, "
-      "95% interval over parameter and stochastic uncertainty.\n",
-      opt.draws, opt.replicates, opt.posterior.empty() ? "intervention effects and costs drawn; no posterior" : "posterior, effects and costs drawn jointly");
-  out += fmt::format("{:<34} {:>24} {:>9} {:>14} {:>22} {:>10}\n", "option", "averted (model est.)", "param %", "cost USD",
-                     "frontier / ICER", "P(best)");
-  std::size_t wi = 0;  // the wtp grid point closest to the stated wtp, for P(best)
-  for (std::size_t i = 0; i < res.wtps.size(); ++i)
-    if (std::abs(std::log(res.wtps[i] / opt.wtp)) < std::abs(std::log(res.wtps[wi] / opt.wtp))) wi = i;
-  const Matrix p = acceptability(res.cost, res.averted, {opt.wtp});
-  for (std::size_t a = 0; a < res.options.size(); ++a) {
-    const auto& s = res.summary[a];
-    const auto& fr = res.frontier[a];
-    const std::string icer = fr.status != Status::Frontier ? status_name(fr.status)
-                             : std::isnan(fr.icer)          ? "frontier (start)"
-                                                            : fmt::format("{:.0f}/victim", fr.icer);
-    out += fmt::format("{:<34} {:>8.1f} [{:>6.1f}, {:>6.1f}] {:>8.0f}% {:>14.0f} {:>22} {:>10.2f}\n", s.name.substr(0, 34), s.averted_mean,
-                       s.averted_lo, s.averted_hi, s.variance.total > 0 ? 100 * s.variance.parameter / s.variance.total : 0.0,
-                       s.cost_mean, icer, p[0][a]);
-  }
-  (void)wi;
-  out += fmt::format("At {:.0f} USD per victim averted: expected value of perfect information {:.0f} USD (model estimate).\n",
-                     opt.wtp, res.evpi_at_wtp);
-  for (std::size_t j = 0; j < res.parameters.size(); ++j)
-    out += fmt::format("  EVPPI {:<48} {:>12.0f} USD\n", res.parameters[j], res.evppi[j]);
-  out += "'param %' is the share of the variance of victims averted that comes from parameter (not stochastic) uncertainty.\n";
-  return out;
-}
-
 }  // namespace redes::decision

@@ -97,7 +97,5 @@ class DrawsStudy {
 DrawsResult run_draws(const DrawsOptions& opt);
 /// Writes /decision/... to an HDF5 file (layout in sim/io/output_format.md).
 void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsResult& res);
-/// Plain-text table, every number labelled a model estimate.
-std::string describe_draws(const DrawsOptions& opt, const DrawsResult& res);
 
 }  // namespace redes::decision

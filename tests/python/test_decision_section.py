@@ -41,3 +41,21 @@ def test_section_states_the_recommendation_as_a_model_estimate(decision_file, tm
     assert decision.main([str(decision_file), "-o", str(out)]) == 0
     html = out.read_text()
     assert "value of information" in html and "acceptability" in html
+
+
+def test_section_in_spanish_keeps_the_numbers_and_the_model_estimate_notice(decision_file, tmp_path):
+    from analysis import i18n
+    english, spanish = tmp_path / "en.html", tmp_path / "es.html"
+    assert decision.main([str(decision_file), "-o", str(english), "--lang", "en"]) == 0
+    assert decision.main([str(decision_file), "-o", str(spanish), "--lang", "es"]) == 0
+    assert i18n.language() == "en"  # main() leaves the language as it found it
+    en, es = english.read_text(encoding="utf-8"), spanish.read_text(encoding="utf-8")
+    assert "<html lang='es'>" in es and "<h2>Decisión bajo incertidumbre</h2>" in es
+    assert "estimación del modelo" in es and "Todas las cifras son estimaciones del modelo" in es
+    assert "curvas de aceptabilidad" in es and "línea de base" in es
+    for word in ("model estimate", "willingness to pay", "Decision under uncertainty", "baseline", "draws x"):
+        assert word not in es, word
+    # The same table figures in both languages (images differ only in their words).
+    body = lambda h: h.split("<table", 1)[1].split("</table>", 1)[0]  # noqa: E731
+    nums = lambda h: __import__("re").findall(r"-?\d[\d,.]*", body(h))  # noqa: E731
+    assert nums(en) == nums(es)

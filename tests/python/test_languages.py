@@ -177,3 +177,150 @@ def test_calibration_report_in_spanish(calibration_file, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert '<html lang="es">' in html and "Parámetros calibrados" in html and "nunca fueron registradas" in html
     assert "Calibrated parameters" not in html and "were never recorded" not in html
+
+
+# ---- optimize, compare --draws, sweep, merge, calibrate; the report's calibration section; analysis.decision ----
+
+def test_the_scan_finds_the_keys_of_every_summary():
+    """The key-usage check above covers these summaries only if the scan finds their lookups."""
+    cli, rep = used_keys("cli"), used_keys("report")
+    for k in ("optimize.best", "optimize.averted", "optimize.equity", "draws.header", "draws.evpi", "sweep.header",
+              "sweep.sobol_row", "merge.done", "calibrate.check_row", "calibrate.estimates", "calibrate.hidden"):
+        assert k in cli, k
+    for k in ("cal.posterior_text", "cal.fit_text", "cal.diagnostics_text", "plot.cal_fit_title", "plot.particles_title",
+              "dec.title", "dec.recommended", "dec.assumptions", "dec.ceac_x"):
+        assert k in rep, k
+    # Presentation lives in sim/cli: the studies print nothing a person reads.
+    for src in (REPO / "sim" / "decision").glob("*.cpp"):
+        text = src.read_text(encoding="utf-8")
+        assert "MODEL ESTIMATE" not in text and "describe_budget" not in text and "describe_draws" not in text, src
+    # English category labels are the data labels themselves, so English output is unchanged.
+    en = catalogue("cli", "en")
+    assert all(v == k[len("label."):] for k, v in en.items() if k.startswith("label."))
+
+
+def numbers(text, drop=()):
+    for d in drop:
+        text = text.replace(str(d), "")
+    return re.findall(r"-?\d[\d,.]*", text)
+
+
+OPTIMIZE = ["optimize", str(REPO / "tests/data/decision_tiny.yaml"), "--options", str(REPO / "tests/data/optimize_tiny.yaml"),
+            "--budget", "500000", "--draws", "2", "--replicates", "1", "--seed", "5", "--threads", "2"]
+
+
+def test_redes_optimize_speaks_spanish_and_english_is_unchanged(binary, tmp_path):
+    en_out, es_out = tmp_path / "en.h5", tmp_path / "es.h5"
+    english = redes(binary, "--lang", "en", *OPTIMIZE, "-o", str(en_out))
+    spanish = redes(binary, "--lang", "es", *OPTIMIZE, "-o", str(es_out))
+    # English: the wording tests/cli/optimize_test.cpp and users read, unchanged.
+    lines = english.splitlines()
+    assert lines[0] == ("redes optimize: budget 500000 USD, 2 intervention(s), 2 draws x 1 replicate(s), seed 5; "
+                        "search exhaustive (6 allocations, 5 simulated)")
+    assert lines[1] == ("MODEL ESTIMATE. Best allocation within the budget (most victims averted on average, "
+                        "mean cost within budget):")
+    assert re.fullmatch(r"  victims averted: [\d.]+ \(95% interval over draws -?[\d.]+ to [\d.]+\), population "
+                        r"represented, model estimate", lines[5]), lines[5]
+    assert any(x.startswith("  gender:     female ") for x in lines) and lines[-1] == f"wrote {en_out}"
+    assert "How often each allocation within budget averts the most, across draws (top 5; coverage per " \
+           "intervention, 0 = not funded; model estimate):" in lines
+    # Spanish: every victim figure labelled an estimate of the model, with its interval.
+    assert "ESTIMACIÓN DEL MODELO" in spanish and "MODEL ESTIMATE" not in spanish
+    averted = [x for x in spanish.splitlines() if x.startswith("  víctimas evitadas: ")]
+    assert len(averted) == 1 and "intervalo del 95 %" in averted[0] and "estimación del modelo" in averted[0]
+    assert "A quiénes beneficia" in spanish and "mujeres" in spanish and "female" not in spanish
+    assert "victims" not in spanish and "fund " not in spanish and spanish.splitlines()[-1] == f"escrito: {es_out}"
+    # The same figures in the same order.
+    assert numbers(english, [en_out]) == numbers(spanish, [es_out])
+
+
+def test_redes_compare_draws_speaks_spanish(binary, tmp_path):
+    args = ["compare", str(REPO / "tests/data/decision_tiny.yaml"), str(REPO / "scenarios/workshop/literacy.yaml"),
+            "--draws", "2", "--replicates", "1", "--seed", "5"]
+    english = redes(binary, "--lang", "en", *args, "-o", str(tmp_path / "en.h5"))
+    spanish = redes(binary, "--lang", "es", *args, "-o", str(tmp_path / "es.h5"))
+    assert english.startswith("Model estimates over 2 draws x 1 replicates (intervention effects and costs drawn; "
+                              "no posterior): victims averted in the population represented")
+    assert spanish.startswith("Estimaciones del modelo sobre 2 extracciones x 1 réplicas")
+    assert "víctimas evitadas" in spanish and "línea de base" in spanish and "(estimación del modelo)" in spanish
+    assert "victims" not in spanish and "baseline" not in spanish
+    assert numbers(english, [tmp_path / "en.h5"]) == numbers(spanish, [tmp_path / "es.h5"])
+
+
+def test_redes_sweep_and_merge_speak_spanish(binary, tmp_path):
+    part = tmp_path / "s.shard-1-of-3.h5"
+    spanish = redes(binary, "--lang", "es", "sweep", str(REPO / "tests/data/sweep_tiny.yaml"), "-o", str(tmp_path / "s.h5"),
+                    "--shard", "1/3")
+    assert "redes sweep 'sweep-tiny': 6 punto(s) x 2 réplica(s) = 12 corridas; 4 en " in spanish
+    assert "se hicieron 4 corrida(s)" in spanish and "incompleto: faltan 8 corrida(s)" in spanish
+    assert "run(s)" not in spanish and "incomplete" not in spanish
+    merged = redes(binary, "--lang", "es", "merge", str(part), "-o", str(tmp_path / "m.h5"))
+    assert merged == f"se unieron 1 parte(s) del barrido 'sweep-tiny' en {tmp_path / 'm.h5'}: 4 de 12 corrida(s); todavía incompleto\n"
+    english = redes(binary, "--lang", "en", "merge", str(part), "-o", str(tmp_path / "m2.h5"))
+    assert english == f"merged 1 part(s) of sweep 'sweep-tiny' into {tmp_path / 'm2.h5'}: 4 of 12 run(s); still incomplete\n"
+
+
+# As tests/calibration/calibration_cli_test.cpp: 2,000 persons over two years, 4 particles, one generation.
+CAL_SCENARIO = f"""include: {REPO}/scenarios/workshop/small.yaml
+name: Calibration language test
+override:
+  population.size: {{value: 2000, assumed: "test size"}}
+  population.represents: {{value: 2000, assumed: "stand-alone test population"}}
+  calendar.years: {{value: 2, assumed: "2019-2020"}}
+  recruitment.recruiters.per_100k: {{value: 400, assumed: "a few recruiters"}}
+  recruitment.fishing.ad_audience: {{value: 10, assumed: "fast test"}}
+  recruitment.fishing.respond_base: {{value: 0.012, assumed: "fast test"}}
+"""
+CALIBRATION = """name: lang-test
+baseline: scenario.yaml
+seed: 3
+parameters:
+  - {key: recruitment.recruiters.per_100k, prior: loguniform, min: 100, max: 1000}
+  - {key: observation.fear, prior: uniform, min: 0.1, max: 0.9}
+targets:
+  - {name: police cases, model: cases.police, unit: cases, years: [2019, 2020], value: [2, 3], source: test}
+  - {name: recorded victims, model: recorded_victims, unit: victims, years: [2020], value: [7], source: test}
+abc: {particles: 4, rejection_keep: 0.5, generations: 1, min_acceptance: 0}
+"""
+
+
+def test_redes_calibrate_speaks_spanish(binary, tmp_path):
+    (tmp_path / "scenario.yaml").write_text(CAL_SCENARIO)
+    (tmp_path / "calibration.yaml").write_text(CALIBRATION)
+    cal = str(tmp_path / "calibration.yaml")
+    english = redes(binary, "--lang", "en", "calibrate", cal, "-o", str(tmp_path / "en.h5"))
+    spanish = redes(binary, "--lang", "es", "calibrate", cal, "-o", str(tmp_path / "es.h5"))
+    assert "MODEL ESTIMATES over the simulated period" in english and "posterior predictive check" in english
+    assert "ESTIMACIONES DEL MODELO en el período simulado" in spanish and "verificación predictiva a posteriori" in spanish
+    assert "víctimas nunca registradas" in spanish and "valores ajustados dentro de su intervalo" in spanish
+    for word in ("MODEL ESTIMATES", "victims never recorded", "posterior (median", "fitted values", "tolerance"):
+        assert word not in spanish, word
+    # Same seed, same figures: the estimates of hidden and true victims agree line by line.
+    pick = lambda text, label: numbers([x for x in text.splitlines() if x.startswith(label)][0])  # noqa: E731
+    assert pick(english, "  victims never recorded") == pick(spanish, "  víctimas nunca registradas")
+    assert pick(english, "  true victims") == pick(spanish, "  víctimas reales")
+
+
+def test_calibration_tables_and_plots_in_spanish(calibration_file):
+    from analysis import plots
+    from analysis.load import open_h5
+    from analysis.studies import load_calibration
+    path = calibration_file[0]
+    i18n.set_language("es")
+    try:
+        html, _ = report.render([path])
+        with open_h5(path) as f:
+            cal = load_calibration(f)
+        fit_fig, _ = plots.calibration_fit(cal)
+        particles_fig, _ = plots.posterior_particles(cal)
+    finally:
+        i18n.set_language("en")
+    for es in ("Mediana a posteriori ponderada", "rango a priori", "nunca registradas (ocultas)",
+               "Verificación predictiva a posteriori", "mediana del modelo", "0 (rechazo)", "tolerancia", " a ", "(escala log)"):
+        assert es in html, es
+    for en in ("Weighted posterior median", "prior range", "never recorded (hidden)", "Posterior predictive check",
+               "model median", "(rejection)", "(log scale)", "Stopped:"):
+        assert en not in html, en
+    assert fit_fig._suptitle.get_text() == "Ajuste a los objetivos"
+    assert "estimación del modelo" in fit_fig.axes[-1].get_xlabel()
+    assert particles_fig.axes[0].get_title().startswith("Partículas a posteriori sobre los rangos a priori")
