@@ -1,5 +1,5 @@
-// Tests for decision/study (`compare --draws --posterior`): intervals over posterior draws are
-// wider than over effect draws alone, the variance split is stored, and the decision outputs
+// Tests for decision/study (`compare --draws --posterior`): posterior draws drive the spread of
+// victims averted, the variance split is stored, and the decision outputs
 // keep their invariants on real runs. Runs the tiny sweep test scenario (2,000 persons, 1 year).
 #include "sim/decision/study.hpp"
 
@@ -22,7 +22,7 @@ std::string fake_posterior() {
   h5::Writer f(p);
   const h5::Axis particle{"particle", {}, {0, 1}, 0};
   const h5::Axis parameter{"parameter", {"recruitment.recruiters.per_100k"}, {}, 0};
-  const std::vector<double> theta = {0, 5000}, weight = {0.5, 0.5};
+  const std::vector<double> theta = {0, 1000}, weight = {0.5, 0.5};
   f.array("/calibration/posterior/theta", {particle, parameter}, theta, "");
   f.array("/calibration/posterior/weight", {particle}, weight, "");
   f.commit();
@@ -41,25 +41,41 @@ DrawsOptions options() {
   return o;
 }
 
-TEST(DrawsStudy, PosteriorWidensIntervalsAndIsStoredWithItsVarianceSplit) {
-  DrawsOptions without = options();
-  const DrawsResult a = run_draws(without);
+TEST(DrawsStudy, PosteriorDrivesTheSpreadOverDrawsAndIsStoredWithItsVarianceSplit) {
   DrawsOptions with = options();
   with.posterior = fake_posterior();
   const DrawsResult b = run_draws(with);
-  ASSERT_EQ(a.options.size(), 3u);
   ASSERT_EQ(b.options.size(), 3u);
+  ASSERT_NE(b.options[1].find("iteracy"), std::string::npos) << b.options[1];
   for (std::size_t k = 1; k < 3; ++k) {
-    SCOPED_TRACE(a.options[k]);
-    EXPECT_GT(b.summary[k].averted_hi - b.summary[k].averted_lo, a.summary[k].averted_hi - a.summary[k].averted_lo);
+    SCOPED_TRACE(b.options[k]);
+    // Draws of the particle with no recruiters avert exactly nothing; those of the dense one do:
+    // the posterior, not only effect uncertainty, drives the spread over draws (a comparison of
+    // interval widths with and without it is itself random at 8 draws, so it is not asserted).
+    int none = 0, dense_averting = 0;
+    for (std::size_t d = 0; d < b.averted.size(); ++d) {
+      if (b.parameter_values[0][d] == 0) {
+        ++none;
+        EXPECT_EQ(b.averted[d][k], 0.0);
+      } else {
+        dense_averting += b.averted[d][k] != 0.0;
+      }
+    }
+    EXPECT_GT(none, 0);
+    EXPECT_LE(b.summary[k].averted_lo, 0.0);
+    // Literacy acts on victims directly; the reporting channel acts on records and, through
+    // arrests, on victims only slowly, so in one year of this tiny world it may avert none.
+    if (k == 1) {
+      EXPECT_GT(dense_averting, 0);
+      EXPECT_GT(b.summary[k].variance.total, 0.0);
+    }
     // The split is stored and adds up (the parameter share may be 0 when noise hides it).
-    EXPECT_GT(b.summary[k].variance.total, 0.0);
     EXPECT_NEAR(b.summary[k].variance.total, b.summary[k].variance.parameter + b.summary[k].variance.stochastic, 1e-9);
   }
   // Inputs: the posterior key first, then each intervention's uncertain effect and costs.
   ASSERT_GE(b.parameters.size(), 2u);
   EXPECT_EQ(b.parameters[0], "recruitment.recruiters.per_100k");
-  for (double v : b.parameter_values[0]) EXPECT_TRUE(v == 0 || v == 5000);
+  for (double v : b.parameter_values[0]) EXPECT_TRUE(v == 0 || v == 1000);
   for (const auto& row : b.ceac) {
     double s = 0;
     for (double p : row) s += p;
