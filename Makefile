@@ -53,12 +53,14 @@ decide: build
 	  -o out/decision.h5
 	$(PY) -m analysis.decision out/decision.h5 -o out/decision.html
 
+# The fuzzers run last, bounded (TEST_FUZZ_SECONDS each); `make fuzz` searches longer.
+TEST_FUZZ_SECONDS ?= 30
 test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
+	bash tests/fuzz/run.sh $(TEST_FUZZ_SECONDS)
 
-# libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading;
-# Not yet in `make test`: under load a scenario-target run outlasted its time bound (open).
+# libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading.
 FUZZ_SECONDS ?= 300
 fuzz: build
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
