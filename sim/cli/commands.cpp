@@ -158,7 +158,11 @@ int cmd_run(const Options& opt) {
   const std::uint32_t seed = req.seed = opt.seed.value_or(sc.seed);
   if (!opt.population.empty()) check_world_file(opt.population, sc, seed);  // before any lock or work
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
-  io::refuse_clobber(out, io::source_files(tree, opt.file));
+  {
+    std::vector<fs::path> inputs = io::source_files(tree, opt.file);
+    if (!opt.population.empty()) inputs.push_back(opt.population);
+    io::refuse_clobber(out, inputs);
+  }
   ensure_parent(out);
   io::OutputLock lock(out);
   check_memory(sc, std::min(opt.threads, opt.replicates), opt.max_memory, opt.file);
@@ -170,7 +174,8 @@ int cmd_run(const Options& opt) {
   std::optional<Progress> progress;
   Callbacks cb;
   cb.start = [&](std::int64_t total, double build_seconds) {
-    std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", build_seconds, opt.replicates, sc.days);
+    std::fprintf(stderr, "%s in %.1f s; simulating %d replicate(s) of %d days\n", opt.population.empty() ? "built" : "loaded",
+                 build_seconds, opt.replicates, sc.days);
     file.emplace(out);
     writer.emplace(*file, "", sc, opt.replicates, names);
     return &progress.emplace("simulating", total).done;
@@ -239,6 +244,7 @@ int cmd_compare(const Options& opt) {
   const fs::path out = default_output(opt, "compare");
   {
     std::vector<fs::path> inputs = io::source_files(base_tree, opt.file);
+    if (!opt.population.empty()) inputs.push_back(opt.population);
     for (const auto& file : opt.interventions) {
       auto more = io::source_files(io::load_scenario_tree(file), file);
       inputs.insert(inputs.end(), more.begin(), more.end());

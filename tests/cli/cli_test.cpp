@@ -368,6 +368,12 @@ TEST_F(CliTest, PopulationFileGivesIdenticalRunsAndRefusesAnotherScenario) {
   refused("population.size: 20002", "--seed 7", "population.size is 20000 in the file but 20002");
   refused("network.neighbourhood.degree: 8", "--seed 7", "network.neighbourhood.degree is 6 in the file but 8");
   refused("", "--seed 8", "seed differs");
+  // The population file is an input: an output over it is refused and the file kept.
+  const auto pop_bytes = slurp(pop);
+  Result over = redes("run " + small + " --population " + quote(pop.string()) + " --seed 7 -o " + quote(pop.string()));
+  EXPECT_EQ(over.code, 3) << over.err;
+  EXPECT_NE(over.err.find("would destroy the input"), std::string::npos) << over.err;
+  EXPECT_EQ(slurp(pop), pop_bytes);
 }
 
 }  // namespace
