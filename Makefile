@@ -13,7 +13,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
 # Optional: the report and workshop-app tests render in headless Chromium (with its Selenium driver) when installed.
 BROWSER_DEBS := chromium chromium-driver
 
-.PHONY: deps deps-browser build demo decide test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
+.PHONY: deps deps-browser build build-redes demo decide test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -33,9 +33,14 @@ build: deps
 	cmake --preset default >/dev/null
 	cmake --build --preset default -j $(JOBS)
 
+# Only the redes executable (no test suite, benchmarks or fuzzers): what demo, decide and calibrate run.
+build-redes: deps
+	cmake --preset default >/dev/null
+	cmake --build --preset default -j $(JOBS) --target redes
+
 # The main job: the whole-country baseline, then prevention compared on a 1:10 sample of
 # Paraguay with common random numbers, then one HTML report.
-demo: build
+demo: build-redes
 	mkdir -p out
 	./$(BUILD)/redes run scenarios/paraguay/baseline.yaml --replicates 2 -o out/baseline.h5
 	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
@@ -46,7 +51,7 @@ demo: build
 # `make calibrate` has written out/calibration.h5) and of intervention effects and costs, x
 # replicates per arm, on the 1:10 sample; then the section as HTML.
 DRAWS ?= 20
-decide: build
+decide: build-redes
 	mkdir -p out
 	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
 	  --draws $(DRAWS) --replicates 2 $$(test -f out/calibration.h5 && echo --posterior out/calibration.h5) \
@@ -75,7 +80,7 @@ bench-sweep: build
 
 # Fits the Paraguay baseline's recruiter density and fear of reporting to the recorded cases and
 # writes scenarios/paraguay/calibrated.yaml (about 20 minutes on 2 cores).
-calibrate: build
+calibrate: build-redes
 	./$(BUILD)/redes calibrate scenarios/paraguay/calibration.yaml -o out/calibration.h5 \
 	  --write-scenario scenarios/paraguay/calibrated.yaml
 

@@ -29,6 +29,7 @@
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/study/study.hpp"
+#include "sim/study/world_file.hpp"
 
 namespace redes {
 namespace {
@@ -133,45 +134,7 @@ int cmd_population(const Options& opt) {
     ensure_parent(out);
     h5::Writer f(out);
     write_metadata(f, sc, "population", seed, 0, opt.threads, now_iso());
-    h5::Axis person{"person", {}, {}, n};
-    auto put8 = [&](const std::string& name, const std::vector<std::uint8_t>& v) {
-      std::vector<std::int32_t> x(v.begin(), v.end());
-      f.array("/population/" + name, {person}, x);
-    };
-    auto putf = [&](const std::string& name, const std::vector<float>& v) {
-      std::vector<double> x(v.begin(), v.end());
-      f.array("/population/" + name, {person}, x);
-    };
-    f.group("/population");
-    put8("department", pop.department);
-    put8("urban", pop.urban);
-    put8("gender", pop.gender);
-    put8("device", pop.device);
-    put8("platforms", pop.platforms);
-    f.array("/population/birth_day", {person}, pop.birth_day, "day");
-    putf("poverty", pop.poverty);
-    putf("family_conflict", pop.family_conflict);
-    putf("job_seeking", pop.job_seeking);
-    putf("migration_wish", pop.migration_wish);
-    putf("privacy_exposure", pop.privacy_exposure);
-    putf("screen_hours", pop.screen_hours);
-    putf("digital_literacy", pop.digital_literacy);
-    putf("awareness", pop.awareness);
-    putf("supervision", pop.supervision);
-    f.attribute("/population", "department_labels", [&] {
-      std::string s;
-      for (auto& d : sc.population.departments) s += (s.empty() ? "" : ",") + d;
-      return s;
-    }());
-    for (int l = 0; l < kLayers; ++l) {
-      const auto& g = w.net.layers[l].m_forward;
-      std::vector<std::int64_t> rs(g.m_rowstart.begin(), g.m_rowstart.end());
-      std::vector<std::int64_t> col(g.m_column.begin(), g.m_column.end());
-      const std::string base = "/network/" + layer_name(l);
-      f.group(base);
-      f.array(base + "/rowstart", {h5::Axis{"row", {}, {}, rs.size()}}, rs);
-      f.array(base + "/column", {h5::Axis{"tie", {}, {}, col.size()}}, col);
-    }
+    write_world(f, sc, seed, w);
     f.commit();
     std::printf("wrote %s\n", out.c_str());
   }
@@ -189,24 +152,30 @@ void print_interval_line(const std::string& label, const std::vector<double>& v)
 
 int cmd_run(const Options& opt) {
   const io::Node tree = io::load_scenario_tree(opt.file);
-  RunRequest req{scenario_from_tree(tree, opt.file), 0, opt.replicates, opt.threads};
+  RunRequest req{scenario_from_tree(tree, opt.file), 0, opt.replicates, opt.threads, opt.population};
   const Scenario& sc = req.scenario;
   auto names = intervention_names(sc);
   const std::uint32_t seed = req.seed = opt.seed.value_or(sc.seed);
+  if (!opt.population.empty()) check_world_file(opt.population, sc, seed);  // before any lock or work
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
-  io::refuse_clobber(out, io::source_files(tree, opt.file));
+  {
+    std::vector<fs::path> inputs = io::source_files(tree, opt.file);
+    if (!opt.population.empty()) inputs.push_back(opt.population);
+    io::refuse_clobber(out, inputs);
+  }
   ensure_parent(out);
   io::OutputLock lock(out);
   check_memory(sc, std::min(opt.threads, opt.replicates), opt.max_memory, opt.file);
   const std::string started = now_iso();
-  std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", sc.name.c_str(),
-               with_commas(double(sc.population.size)).c_str());
+  std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n", opt.population.empty() ? "building" : "loading",
+               sc.name.c_str(), with_commas(double(sc.population.size)).c_str());
   std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
   std::optional<RunWriter> writer;
   std::optional<Progress> progress;
   Callbacks cb;
   cb.start = [&](std::int64_t total, double build_seconds) {
-    std::fprintf(stderr, "built in %.1f s; simulating %d replicate(s) of %d days\n", build_seconds, opt.replicates, sc.days);
+    std::fprintf(stderr, "%s in %.1f s; simulating %d replicate(s) of %d days\n", opt.population.empty() ? "built" : "loaded",
+                 build_seconds, opt.replicates, sc.days);
     file.emplace(out);
     writer.emplace(*file, "", sc, opt.replicates, names);
     return &progress.emplace("simulating", total).done;
@@ -218,6 +187,7 @@ int cmd_run(const Options& opt) {
   const std::vector<double>&victims = result.victims, &recorded = result.recorded, &hidden = result.hidden;
   const double wall = result.wall_seconds;
   write_metadata(f, sc, "run", seed, opt.replicates, opt.threads, started);
+  if (!opt.population.empty()) f.attribute("/metadata", "population_file", opt.population);
   f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * opt.replicates / wall);
   f.commit();
   print_tr("run.header", fmt::arg("name", sc.name), fmt::arg("replicates", opt.replicates), fmt::arg("seed", seed),
@@ -232,6 +202,8 @@ int cmd_run(const Options& opt) {
 }
 
 int cmd_compare_draws(const Options& opt) {
+  if (!opt.population.empty())
+    throw std::invalid_argument("compare --draws does not take --population yet (each draw may change the scenario); leave it out");
   decision::DrawsOptions d;
   d.baseline = opt.file;
   d.interventions = opt.interventions;
@@ -268,9 +240,11 @@ int cmd_compare(const Options& opt) {
     arm_names.push_back(arm.name);
   }
   const std::uint32_t seed = opt.seed.value_or(base.seed);
+  if (!opt.population.empty()) check_world_file(opt.population, base, seed);  // before any lock or work
   const fs::path out = default_output(opt, "compare");
   {
     std::vector<fs::path> inputs = io::source_files(base_tree, opt.file);
+    if (!opt.population.empty()) inputs.push_back(opt.population);
     for (const auto& file : opt.interventions) {
       auto more = io::source_files(io::load_scenario_tree(file), file);
       inputs.insert(inputs.end(), more.begin(), more.end());
@@ -281,9 +255,9 @@ int cmd_compare(const Options& opt) {
   io::OutputLock lock(out);
   check_memory(base, std::min(opt.threads, opt.replicates * int(opt.interventions.size() + 1)), opt.max_memory, opt.file);
   const std::string started = now_iso();
-  std::fprintf(stderr, "building population and graph of '%s' (%s persons)...\n", base.name.c_str(),
-               with_commas(double(base.population.size)).c_str());
-  CompareRequest req{std::move(base), std::move(arms), arm_names, seed, opt.replicates, opt.threads};
+  std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n", opt.population.empty() ? "building" : "loading",
+               base.name.c_str(), with_commas(double(base.population.size)).c_str());
+  CompareRequest req{std::move(base), std::move(arms), arm_names, seed, opt.replicates, opt.threads, opt.population};
   std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
   std::vector<const Scenario*> all{&req.baseline};
   for (auto& a : req.arms) all.push_back(&a);
@@ -358,6 +332,7 @@ int cmd_compare(const Options& opt) {
     f.array("/compare/averted_by_" + dim + "_hi", {ivx, dim_axes.at(dim)}, hi, "persons");
   }
   write_metadata(f, base_sc, "compare", seed, opt.replicates, opt.threads, started);
+  if (!opt.population.empty()) f.attribute("/metadata", "population_file", opt.population);
   {
     std::string s;
     for (auto& a : arm_names) s += (s.empty() ? "" : ",") + a;

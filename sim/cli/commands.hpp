@@ -16,6 +16,7 @@ struct Options {
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;
   bool strict = false, markdown = false;
+  std::string population;  // run, compare: load the population and graph from this file (redes population -o)
   std::string posterior;  // compare --draws: calibration file to draw parameters from
   int draws = 0;          // compare: draws of the uncertain inputs (0 = today's comparison)
   double wtp = 50000;     // compare --draws: willingness to pay per victim averted (USD)

@@ -56,12 +56,16 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "simulate a scenario and write trajectories, events and a summary to HDF5");
   run->add_option("file", opt.file, "scenario YAML")->required();
   run->add_option("-o,--output", opt.output, "HDF5 output (default: out/<scenario>.h5)");
+  run->add_option("--population", opt.population, "load population and graph from this file (redes population -o) instead of building them")
+      ->check(CLI::ExistingFile);
   common(run, true);
 
   auto* compare = app.add_subcommand("compare", "baseline vs interventions on common random numbers");
   compare->add_option("baseline", opt.file, "baseline scenario YAML")->required();
   compare->add_option("interventions", opt.interventions, "intervention YAML files")->required();
   compare->add_option("-o,--output", opt.output, "HDF5 output (default: out/compare.h5)");
+  compare->add_option("--population", opt.population, "load population and graph from this file (redes population -o) instead of building them")
+      ->check(CLI::ExistingFile);
   compare->add_option("--draws", opt.draws, "draws of uncertain inputs (effects, costs, posterior); writes /decision")->check(CLI::Range(1, 100000));
   compare->add_option("--posterior", opt.posterior, "calibration file: each draw resamples a posterior particle by weight")->check(CLI::ExistingFile);
   compare->add_option("--wtp", opt.wtp, "willingness to pay per victim averted (USD) for the decision")->check(CLI::PositiveNumber);

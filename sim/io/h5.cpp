@@ -12,6 +12,7 @@
 #include <charconv>
 #include <limits>
 #include <system_error>
+#include <type_traits>
 
 namespace redes::h5 {
 namespace {
@@ -464,6 +465,34 @@ void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::
   write_all(path, H5T_NATIVE_DOUBLE, data.data(), data.size());
 }
 
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::uint8_t> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_UINT8, unit);
+  write_all(path, H5T_NATIVE_UINT8, data.data(), data.size());
+}
+
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::uint16_t> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_UINT16, unit);
+  write_all(path, H5T_NATIVE_UINT16, data.data(), data.size());
+}
+
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::uint32_t> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_UINT32, unit);
+  write_all(path, H5T_NATIVE_UINT32, data.data(), data.size());
+}
+
+void Writer::array(const std::string& path, const std::vector<Axis>& axes, std::span<const float> data,
+                   std::string_view unit) {
+  check_size(final_, path, axes, data);
+  create_dataset(path, axes, H5T_NATIVE_FLOAT, unit);
+  write_all(path, H5T_NATIVE_FLOAT, data.data(), data.size());
+}
+
 void Writer::create_array_int32(const std::string& path, const std::vector<Axis>& axes, std::string_view unit) {
   create_dataset(path, axes, H5T_NATIVE_INT32, unit);
 }
@@ -606,6 +635,24 @@ std::vector<std::int64_t> Reader::read_int(const std::string& dataset) const {
   Handle ds = open_dataset_at(c, file_.get());
   return read_numbers<std::int64_t>(c, ds.get(), false, H5T_NATIVE_INT64);
 }
+
+template <class T>
+std::vector<T> Reader::read_as(const std::string& dataset) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  hid_t mem = H5T_NATIVE_FLOAT;
+  if constexpr (std::is_same_v<T, std::uint8_t>) mem = H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::uint16_t>) mem = H5T_NATIVE_UINT16;
+  else if constexpr (std::is_same_v<T, std::uint32_t>) mem = H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int32_t>) mem = H5T_NATIVE_INT32;
+  else static_assert(std::is_same_v<T, float>);
+  return read_numbers<T>(c, ds.get(), false, mem);
+}
+template std::vector<std::uint8_t> Reader::read_as(const std::string&) const;
+template std::vector<std::uint16_t> Reader::read_as(const std::string&) const;
+template std::vector<std::uint32_t> Reader::read_as(const std::string&) const;
+template std::vector<std::int32_t> Reader::read_as(const std::string&) const;
+template std::vector<float> Reader::read_as(const std::string&) const;
 
 std::string Reader::attribute_string(const std::string& object_path, const std::string& name) const {
   const Ctx c{path_, object_path};

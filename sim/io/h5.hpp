@@ -71,6 +71,15 @@ class Writer {
              std::string_view unit = "");
   void array(const std::string& path, const std::vector<Axis>& axes, std::span<const double> data,
              std::string_view unit = "");
+  // Compact types for stored populations and graphs (exact, no widening copies).
+  void array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::uint8_t> data,
+             std::string_view unit = "");
+  void array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::uint16_t> data,
+             std::string_view unit = "");
+  void array(const std::string& path, const std::vector<Axis>& axes, std::span<const std::uint32_t> data,
+             std::string_view unit = "");
+  void array(const std::string& path, const std::vector<Axis>& axes, std::span<const float> data,
+             std::string_view unit = "");
 
   /// Writes into the replicate slice `index` (first dimension) of an array created by
   /// create_array(); lets replicates stream to disk one at a time.
@@ -117,6 +126,9 @@ class Reader {
   std::vector<std::string> scale_labels(const std::string& dataset, int dim) const;  // categorical labels
   std::vector<double> read_double(const std::string& dataset) const;      // any numeric type, converted
   std::vector<std::int64_t> read_int(const std::string& dataset) const;
+  /// Any numeric dataset converted by HDF5 to T (uint8, uint16, uint32, int32 or float).
+  template <class T>
+  std::vector<T> read_as(const std::string& dataset) const;
   std::string attribute_string(const std::string& object_path, const std::string& name) const;
   std::vector<std::string> children(const std::string& group) const;      // names in a group, sorted; axes left out
 

@@ -6,6 +6,7 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/runner.hpp"
 #include "sim/interventions/intervention.hpp"
+#include "sim/study/world_file.hpp"
 
 namespace redes {
 namespace {
@@ -31,6 +32,10 @@ World build_world(const Scenario& sc, std::uint32_t seed) {
   return w;
 }
 
+World build_or_load_world(const Scenario& sc, std::uint32_t seed, const std::filesystem::path& population_file) {
+  return population_file.empty() ? build_world(sc, seed) : load_world(population_file, sc, seed);
+}
+
 std::vector<std::string> intervention_names(const Scenario& sc) {
   std::vector<std::string> names;
   for (auto& iv : build_interventions(sc)) names.push_back(iv->name());
@@ -41,7 +46,7 @@ RunResult run_study(const RunRequest& req, const Callbacks& cb) {
   const Scenario& sc = req.scenario;
   RunResult out;
   out.intervention_names = intervention_names(sc);
-  World w = build_world(sc, req.seed);
+  World w = build_or_load_world(sc, req.seed, req.population_file);
   out.build_seconds = w.build_seconds;
   std::atomic<std::int64_t>* days = cb.start ? cb.start(std::int64_t(sc.days) * req.replicates, w.build_seconds) : nullptr;
   auto t0 = Clock::now();
@@ -69,7 +74,7 @@ CompareResult compare_study(const CompareRequest& req, const Callbacks& cb) {
   for (auto& a : req.arms) all.push_back(&a);
   CompareResult out;
   for (auto* sc : all) out.intervention_names.push_back(intervention_names(*sc));
-  World w = build_world(base, req.seed);
+  World w = build_or_load_world(base, req.seed, req.population_file);
   out.build_seconds = w.build_seconds;
   out.outcomes.resize(all.size());
   for (std::size_t k = 0; k < all.size(); ++k) out.outcomes[k].name = req.arm_names[k];

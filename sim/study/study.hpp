@@ -5,6 +5,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -43,6 +44,7 @@ struct RunRequest {
   std::uint32_t seed = 1;
   int replicates = 1;
   int threads = 1;  // replicates simulated at once
+  std::filesystem::path population_file;  // load the world from here (redes population -o) instead of building it
 };
 
 struct RunResult {
@@ -60,6 +62,7 @@ struct CompareRequest {
   std::uint32_t seed = 1;
   int replicates = 1;
   int threads = 1;
+  std::filesystem::path population_file;  // as in RunRequest; checked against the baseline
 };
 
 struct CompareResult {
@@ -76,6 +79,8 @@ struct World {
   double build_seconds = 0;
 };
 World build_world(const Scenario& sc, std::uint32_t seed);
+/// build_world, or load_world (sim/study/world_file.hpp) when `population_file` is not empty.
+World build_or_load_world(const Scenario& sc, std::uint32_t seed, const std::filesystem::path& population_file);
 
 std::vector<std::string> intervention_names(const Scenario& sc);
 

@@ -305,5 +305,76 @@ TEST_F(CliTest, DeterminismRunFilesIdenticalForAnyThreadCount) {
   EXPECT_NE(table_bytes(seed8, "/events", n8), events_one);
 }
 
+// 10. `run` and `compare` with --population (a file from `redes population -o`) write the same datasets
+// as building the world (h5diff as in 8, and the event tables record by record); a file built for
+// another population size, network degree or seed is refused with exit code 3, naming the file and the
+// key, and nothing is written.
+TEST_F(CliTest, PopulationFileGivesIdenticalRunsAndRefusesAnotherScenario) {
+  if (std::system("h5diff --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "h5diff (hdf5-tools) not installed";
+  const std::string small = quote(scenario("workshop/small.yaml"));
+  const fs::path pop = dir_ / "pop.h5";
+  Result p = redes("population " + small + " --seed 7 -o " + quote(pop.string()));
+  ASSERT_EQ(p.code, 0) << p.err;
+  const std::regex allowed_not_comparable(
+      "Not comparable: <(DIMENSION_LIST|REFERENCE_LIST) of .*|"
+      "Not comparable: </(interventions/reach|interventions/cost|labels/intervention|interventions/intervention)> or .*|"
+      "Not comparable: </(arms/baseline/interventions/(reach|cost|interventions_in_baseline)|labels/interventions_in_baseline)> or .*");
+  auto identical = [&](const fs::path& a, const fs::path& b) {
+    Result d = sh("h5diff -c --exclude-path /metadata " + quote(a.string()) + " " + quote(b.string()));
+    EXPECT_EQ(d.code, 0) << d.out << d.err;
+    std::istringstream in(d.out);
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("Not comparable", 0) == 0 && !std::regex_match(line, allowed_not_comparable)) ADD_FAILURE() << line;
+  };
+  const std::string run_args = " --replicates 2 --threads 2 --seed 7 -o ";
+  const fs::path built = dir_ / "built.h5", loaded = dir_ / "loaded.h5";
+  Result a = redes("run " + small + run_args + quote(built.string()));
+  ASSERT_EQ(a.code, 0) << a.err;
+  Result b = redes("run " + small + " --population " + quote(pop.string()) + run_args + quote(loaded.string()));
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_NE(b.err.find("loading population"), std::string::npos) << b.err;
+  identical(built, loaded);
+  std::size_t n_built = 0, n_loaded = 0;
+  EXPECT_EQ(table_bytes(built, "/events", n_built), table_bytes(loaded, "/events", n_loaded));
+  EXPECT_GT(n_built, 100u);
+  EXPECT_EQ(n_built, n_loaded);
+
+  const std::string arms = small + " " + quote(scenario("workshop/literacy.yaml"));
+  const fs::path cb = dir_ / "compare-built.h5", cl = dir_ / "compare-loaded.h5";
+  const std::string compare_args = " --replicates 1 --threads 2 --seed 7 -o ";
+  Result c1 = redes("compare " + arms + compare_args + quote(cb.string()));
+  ASSERT_EQ(c1.code, 0) << c1.err;
+  Result c2 = redes("compare " + arms + " --population " + quote(pop.string()) + compare_args + quote(cl.string()));
+  ASSERT_EQ(c2.code, 0) << c2.err;
+  identical(cb, cl);
+
+  auto refused = [&](const std::string& override_line, const std::string& args, const std::string& expected) {
+    SCOPED_TRACE(override_line + args);
+    const fs::path other = dir_ / "other.yaml", out = dir_ / "refused.h5";
+    {
+      std::ofstream o(other);
+      o << "include: " << scenario("workshop/small.yaml") << "\nname: other\n";
+      if (!override_line.empty()) o << "override:\n  " << override_line << "\n";
+    }
+    Result r = redes("run " + quote(other.string()) + " --population " + quote(pop.string()) + " --replicates 1 " + args +
+                     " -o " + quote(out.string()));
+    EXPECT_EQ(r.code, 3) << r.out << r.err;
+    EXPECT_NE(r.err.find(pop.string()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+    for (const auto& e : fs::directory_iterator(dir_))
+      EXPECT_EQ(e.path().filename().string().find("refused.h5"), std::string::npos) << "left behind: " << e.path();
+  };
+  refused("population.size: 20002", "--seed 7", "population.size is 20000 in the file but 20002");
+  refused("network.neighbourhood.degree: 8", "--seed 7", "network.neighbourhood.degree is 6 in the file but 8");
+  refused("", "--seed 8", "seed differs");
+  // The population file is an input: an output over it is refused and the file kept.
+  const auto pop_bytes = slurp(pop);
+  Result over = redes("run " + small + " --population " + quote(pop.string()) + " --seed 7 -o " + quote(pop.string()));
+  EXPECT_EQ(over.code, 3) << over.err;
+  EXPECT_NE(over.err.find("would destroy the input"), std::string::npos) << over.err;
+  EXPECT_EQ(slurp(pop), pop_bytes);
+}
+
 }  // namespace
 }  // namespace redes
