@@ -174,7 +174,7 @@ class Server {
   void run(Job& job, const Scenario& sc) {
     const auto seed = std::uint32_t(job.params.at("seed").get<std::int64_t>());
     const int replicates = int(job.params.at("replicates").get<std::int64_t>());
-    RunRequest req{sc, seed, replicates, threads_};
+    RunRequest req{sc, seed, replicates, threads_, {}};
     job.h5 = tmp_ / ("run-" + std::to_string(job.id) + ".h5");
     const std::string started = now_iso();
     h5::Writer f(job.h5);

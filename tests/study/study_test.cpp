@@ -19,7 +19,7 @@ Scenario small() {
 }
 
 TEST(Study, RunHandsOverTheEnginesReplicatesInOrder) {
-  RunRequest req{small(), 5, 3, 2};
+  RunRequest req{small(), 5, 3, 2, {}};
   World w = build_world(req.scenario, req.seed);
   std::vector<int> order;
   std::atomic<std::int64_t> days{0};
@@ -46,7 +46,7 @@ TEST(Study, RunHandsOverTheEnginesReplicatesInOrder) {
 
 TEST(Study, AnArmEqualToTheBaselineAvertsNothing) {
   Scenario base = small();
-  CompareRequest req{base, {base}, {"baseline", "same"}, 9, 3, 2};
+  CompareRequest req{base, {base}, {"baseline", "same"}, 9, 3, 2, {}};
   CompareResult out = compare_study(req);
   ASSERT_EQ(out.rows.size(), 1u);
   for (double a : out.rows[0].averted) EXPECT_EQ(a, 0.0);
@@ -56,7 +56,7 @@ TEST(Study, AnArmEqualToTheBaselineAvertsNothing) {
 }
 
 TEST(Study, CancellationStopsBeforeTheNextReplicate) {
-  RunRequest req{small(), 5, 6, 1};
+  RunRequest req{small(), 5, 6, 1, {}};
   int seen = 0;
   Callbacks cb;
   cb.cancelled = [&] { return seen >= 2; };
