@@ -114,8 +114,10 @@ class Positions {
 };
 
 // Aliases share nodes in yaml-cpp but are copied here, so nested aliases ("billion laughs") could
-// expand exponentially. Every node costs one unit of a budget of one per byte of text plus a
-// margin: text without aliases never needs more, so only alias expansion can exhaust it.
+// expand exponentially, and many aliases of one long scalar copy it each time. Every node costs
+// one unit and every scalar its length, from a budget of two per byte of text plus a margin: text
+// without aliases never needs more (a node and its characters take at least that much text), so
+// only alias expansion can exhaust it.
 struct Budget {
   std::size_t left, limit;
 };
@@ -124,9 +126,11 @@ Node convert(const YAML::Node& y, const Positions& pos, int depth, Budget& budge
   Node n;
   n.loc = pos.at(y.Mark());
   if (depth > kMaxDepth) throw ScenarioError(n.loc, "", "the YAML is nested too deeply (or an alias refers to itself)");
-  if (budget.left-- == 0)
-    throw ScenarioError(n.loc, "", "aliases (*name) expand to more than " + std::to_string(budget.limit) +
-                                       " values; write the values out or share them with include:");
+  const std::size_t cost = 1 + (y.Type() == YAML::NodeType::Scalar ? y.Scalar().size() : 0);
+  if (cost > budget.left)
+    throw ScenarioError(n.loc, "", "aliases (*name) expand the file past " + std::to_string(budget.limit) +
+                                       " values and characters; write the values out or share them with include:");
+  budget.left -= cost;
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:
@@ -482,7 +486,7 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
     throw ScenarioError({filename, 1, 1}, "", "the file is empty; expected a map of scenario keys");
   if (docs.size() > 1)
     throw ScenarioError(pos.at(docs[1].Mark()), "", "the file holds more than one YAML document ('---'); expected one");
-  Budget budget{text.size() + 1000, text.size() + 1000};
+  Budget budget{2 * text.size() + 1000, 2 * text.size() + 1000};
   return convert(docs[0], pos, 0, budget);
 }
 

@@ -156,6 +156,19 @@ TEST(YamlTreeParse, DuplicateKeyIsAnError) {
   EXPECT_EQ(e.detail(), "duplicate key 'c' (first written at line 3, column 3)");
 }
 
+// Many aliases of one long scalar: few nodes, but each copies the scalar. Found by the scenario
+// fuzzer (past 1 GiB under ASan); the budget now charges characters as well as nodes.
+TEST(YamlTreeParse, AliasesOfALongScalarAreBoundedByCharacters) {
+  std::string text = "long: &s \"" + std::string(20000, 'x') + "\"\nrefs: [";
+  for (int k = 0; k < 2000; ++k) text += k ? ", *s" : "*s";
+  text += "]\n";  // about 28 KB of text that would copy 40 MB
+  const auto e = error_of([&] { parse_yaml(text, "s.yaml"); });
+  EXPECT_NE(e.detail().find("aliases (*name) expand the file past"), std::string::npos) << e.detail();
+  // One alias of it still loads (the budget is twice the text).
+  std::string fine = "long: &s \"" + std::string(20000, 'x') + "\"\nrefs: [*s]\n";
+  EXPECT_NO_THROW(parse_yaml(fine, "f.yaml"));
+}
+
 TEST(YamlTreeParse, SecondDocumentIsAnError) {
   const auto e = error_of([] { parse_yaml("a: 1\n---\nb: 2\n", "m.yaml"); });
   expect_at(e.where(), "m.yaml", 3, 1);
