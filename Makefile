@@ -63,8 +63,8 @@ test: build deps-browser
 	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
 
 # libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading.
-# Not in `make test` while two findings are open (README, Reliability): a forged HDF5 file that
-# crashes libhdf5 inside H5Literate, and a scenario input that passes 1 GiB under ASan.
+# Not in `make test` while a finding is open (README, Reliability): a forged HDF5 file that
+# crashes libhdf5 inside H5Literate.
 FUZZ_SECONDS ?= 300
 fuzz: build
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
