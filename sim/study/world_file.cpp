@@ -9,18 +9,13 @@
 #include <iterator>
 #include <sstream>
 
+#include "sim/core/fnv1a.hpp"
 #include "sim/io/errors.hpp"
 
 namespace redes {
 namespace {
 
 namespace fs = std::filesystem;
-
-// FNV-1a: stable across compilers and library versions (as the sweep fingerprint).
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 std::string edge_list_value(const Scenario& sc, const std::string& file) {
   if (file.empty()) return "";

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/core/fnv1a.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/version.hpp"
 #include "sim/io/reader.hpp"
@@ -73,13 +74,6 @@ SweepSpec load_sweep(const fs::path& file) {
 }
 
 namespace {
-
-// FNV-1a: stable across compilers and library versions, unlike std::hash, because the fingerprint
-// is stored in files and compared across processes and machines.
-std::uint64_t fnv1a(std::string_view text, std::uint64_t h = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
 
 UnitDesign make_design(const SweepSpec& s) {
   const std::size_t d = s.parameters.size();
