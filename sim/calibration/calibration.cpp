@@ -107,11 +107,11 @@ Output parse_output(const std::string& model, const Scenario& sc, const io::Read
   return o;
 }
 
-// The one place where units meet the observation model. Until the observation model groups
-// recorded victims into cases, an institution's recorded case is one recorded victim: both units
-// read expected_cases. When Observed gains expected recorded cases, `Unit::Cases` reads those.
+// The one place where units meet the observation model: cases (proceedings, which group one
+// recruiter's victims found together) read the expected cases opened; victims the expected
+// recorded victims.
 double expected_recorded(Unit unit, const Observed& o, std::size_t y, int inst, int dept, std::size_t nd) {
-  const std::vector<double>& counts = unit == Unit::Cases ? o.expected_cases : o.expected_cases;
+  const std::vector<double>& counts = unit == Unit::Cases ? o.expected_case_files : o.expected_cases;
   double c = 0;
   for (std::size_t d = 0; d < nd; ++d)
     if (dept < 0 || int(d) == dept) c += counts[(y * kInstitutions + std::size_t(inst)) * nd + d];

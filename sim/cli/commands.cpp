@@ -148,6 +148,34 @@ void print_interval_line(const std::string& label, const std::vector<double>& v)
            fmt::arg("lo", with_commas(quantile(v, 0.05))), fmt::arg("hi", with_commas(quantile(v, 0.95))));
 }
 
+/// Median and 90% range over replicates of a share, in percent, skipping replicates without victims.
+std::string share_cell(const std::vector<double>& share) {
+  std::vector<double> pct;
+  for (double x : share)
+    if (!std::isnan(x)) pct.push_back(100 * x);
+  if (pct.empty()) return tr("n_a");
+  return trf("run.share_cell", fmt::arg("median", quantile(pct, 0.5)), fmt::arg("lo", quantile(pct, 0.05)),
+             fmt::arg("hi", quantile(pct, 0.95)));
+}
+
+/// One row of the share table: label, among true victims, among recorded victims (layout only).
+void print_share_row(const std::string& label, const std::string& true_cell, const std::string& recorded_cell) {
+  std::printf("%s", fmt::format("  {:<34} {:<22} {}\n", label, true_cell, recorded_cell).c_str());
+}
+
+/// The three departments with the largest counts, as "name share%" (all replicates pooled).
+std::string top_departments(const Scenario& sc, const std::vector<double>& counts) {
+  std::vector<std::size_t> order(counts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return counts[a] > counts[b]; });
+  const double all = std::accumulate(counts.begin(), counts.end(), 0.0);
+  std::string list;
+  for (std::size_t k = 0; k < std::min<std::size_t>(3, order.size()) && all > 0; ++k)
+    list += (k ? ", " : "") + trf("run.top_item", fmt::arg("name", sc.population.departments[order[k]]),
+                                  fmt::arg("share", 100 * counts[order[k]] / all));
+  return list.empty() ? "-" : list;
+}
+
 }  // namespace
 
 int cmd_run(const Options& opt) {
@@ -195,7 +223,13 @@ int cmd_run(const Options& opt) {
   std::printf("%s%s", tr("run.estimates").c_str(), scale_note(sc).c_str());
   print_interval_line(tr("run.recruited"), victims);
   print_interval_line(tr("run.recorded"), recorded);
-  std::printf("  %s %10.1f\n", fmt::format("{:<28}", tr("run.hidden")).c_str(), quantile(hidden, 0.5));
+  print_interval_line(tr("run.cases"), result.cases);
+  std::printf("  %s %10.1f\n", fmt::format("{:<34}", tr("run.hidden")).c_str(), quantile(hidden, 0.5));
+  print_share_row(tr("run.share_title"), tr("run.true_victims"), tr("run.recorded_victims"));
+  print_share_row(tr("run.minors"), share_cell(result.minor_share_true), share_cell(result.minor_share_recorded));
+  print_share_row(tr("run.women"), share_cell(result.female_share_true), share_cell(result.female_share_recorded));
+  print_tr("run.top_origin", fmt::arg("list", top_departments(sc, result.origin_victims)));
+  print_tr("run.top_record", fmt::arg("list", top_departments(sc, result.record_cases)));
   print_tr("run.speed", fmt::arg("rate", double(sc.population.size) * sc.days * opt.replicates / wall), fmt::arg("wall", wall),
            fmt::arg("out", out.string()));
   return 0;

@@ -26,7 +26,7 @@ enum class Stream : std::uint16_t {
   ConflictOrder = 50, Grooming = 51, Recognition = 52, Report = 53, Offer = 54, Outcome = 55,
   Exit = 56, Images = 57, Patience = 58,
   InterventionReach = 60, PeerSpread = 61,
-  Detection = 70, Recording = 71,
+  Detection = 70, Recording = 71, CaseGrouping = 72,
   // sweeps and calibration (entity = point or particle)
   SweepDesign = 80, SweepSeed = 81, Bootstrap = 82,
   AbcPrior = 90, AbcResample = 91, AbcPerturb = 92, CalibrationRun = 93, HistoryMatch = 94,

@@ -97,7 +97,7 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
   const std::string o = p_ + "/observed/";
   f_.group(p_ + "/observed");
   f_.attribute(p_ + "/observed", "estimate", "model estimate");
-  f_.create_array_int32(o + "recorded_cases", {rep, year, kInstitution, dep, kSex, kAge}, "cases");
+  f_.create_array_int32(o + "recorded_cases", {rep, year, kInstitution, dep, kSex, kAge}, "persons");
   f_.create_array_int32(o + "recorded_by_origin", {rep, year, kInstitution, axis_named("department_of_origin", sc.population.departments)}, "persons");
   f_.create_array_int32(o + "case_files", {rep, year, kInstitution, dep}, "cases");
   {
@@ -105,8 +105,9 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
     for (int k = 1; k <= kCaseSizes; ++k) sizes.push_back(k < kCaseSizes ? std::to_string(k) : std::to_string(k) + "+");
     f_.create_array_int32(o + "victims_per_case", {rep, axis_named("victims_in_case", sizes)}, "cases");
   }
-  f_.create_array_int32(o + "recorded_ict", {rep, year, kInstitution}, "cases");
+  f_.create_array_int32(o + "recorded_ict", {rep, year, kInstitution}, "persons");
   f_.create_array_int32(o + "recorded_victims", {rep, year}, "persons");
+  f_.create_array_int32(o + "recorded_profile", {rep, kAge, kGender}, "persons");
   f_.create_array_int32(o + "true_victims", {rep, year}, "persons");
   f_.create_array_double(o + "hidden_ratio", {rep}, "true victims per recorded victim");
   f_.group(p_ + "/interventions");
@@ -170,6 +171,7 @@ void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed
   f_.write_slice(q + "victims_per_case", k, o.victims_per_case);
   f_.write_slice(q + "recorded_ict", k, o.recorded_ict);
   f_.write_slice(q + "recorded_victims", k, o.recorded_victims);
+  f_.write_slice(q + "recorded_profile", k, o.recorded_profile);
   f_.write_slice(q + "true_victims", k, o.true_victims);
   f_.write_slice(q + "hidden_ratio", k, std::vector<double>{o.hidden_ratio});
   f_.write_slice(p_ + "/interventions/reach", k, r.reach);

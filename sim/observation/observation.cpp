@@ -33,6 +33,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   out.case_files.assign(Y * kInstitutions * nd, 0);
   out.victims_per_case.assign(kCaseSizes, 0);
   out.expected_cases.assign(Y * kInstitutions * nd, 0.0);
+  out.expected_case_files.assign(Y * kInstitutions * nd, 0.0);
+  out.recorded_profile.assign(std::size_t(kAgeGroups) * kGenders, 0);
   out.expected_female.assign(Y * kInstitutions, 0.0);
   out.expected_ict.assign(Y * kInstitutions, 0.0);
   out.expected_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0.0);
@@ -65,8 +67,22 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     int day, dep;
   };
   std::vector<Record> records;
+  // Victims per (institution, recruiter), for the expected case counts: a group of one is exact.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> groups;  // (institution << 32 | recruiter, victim)
+  for (std::size_t i = 0; i < run.victims.size(); ++i)
+    for (int inst = 0; inst < kInstitutions; ++inst)
+      if (handles(inst, run.victims[i])) groups.push_back({std::uint64_t(inst) << 32 | run.victims[i].recruiter, std::uint32_t(i)});
+  std::sort(groups.begin(), groups.end());
+  std::vector<std::uint8_t> alone(run.victims.size() * kInstitutions, 0);  // [victim][institution]
+  for (std::size_t k = 0; k < groups.size();) {
+    std::size_t end = k + 1;
+    while (end < groups.size() && groups[end].first == groups[k].first) ++end;
+    if (end - k == 1) alone[std::size_t(groups[k].second) * kInstitutions + (groups[k].first >> 32)] = 1;
+    k = end;
+  }
   std::int64_t total_true = 0, total_recorded = 0;
-  for (const Victim& v : run.victims) {
+  for (std::size_t vi = 0; vi < run.victims.size(); ++vi) {
+    const Victim& v = run.victims[vi];
     // Warm-up victims (day < 0) can be recorded inside the window but are not victims of the period.
     if (v.day >= 0) {
       ++out.true_victims[year_of(v.day)];
@@ -98,6 +114,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           if (in_day <= 0) continue;
           const std::size_t y = year_of(day);
           out.expected_cases[(y * kInstitutions + inst) * nd + dep] += in_day;
+          if (alone[vi * kInstitutions + std::size_t(inst)]) out.expected_case_files[(y * kInstitutions + inst) * nd + dep] += in_day;
           out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_day * (1 - ob.p_sex_missing) : 0.0;
           out.expected_ict[y * kInstitutions + inst] += ict ? in_day * ob.p_ict_recorded : 0.0;
           out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_day;
@@ -124,6 +141,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     }
     if (first_day != std::numeric_limits<int>::max()) {
       ++out.recorded_victims[year_of(first_day)];
+      ++out.recorded_profile[std::size_t(v.age_group) * kGenders + v.gender];
       ++total_recorded;
     }
   }
@@ -141,6 +159,33 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       ++end;
     ++out.case_files[(year_of(open.day) * kInstitutions + std::size_t(open.inst)) * nd + std::size_t(open.dep)];
     ++out.victims_per_case[std::min<std::size_t>(end - k, kCaseSizes) - 1];
+    k = end;
+  }
+  // Expected cases of groups of two or more: the grouping above, averaged over independent
+  // realisations of each victim's department of record, delay and detection.
+  std::vector<std::pair<int, int>> trial;  // (record day, department of record)
+  for (std::size_t k = 0; k < groups.size();) {
+    std::size_t end = k + 1;
+    while (end < groups.size() && groups[end].first == groups[k].first) ++end;
+    const int inst = int(groups[k].first >> 32);
+    for (int m = 0; end - k > 1 && m < kCaseRealisations; ++m) {
+      trial.clear();
+      for (std::size_t g = k; g < end; ++g) {
+        const Victim& v = run.victims[groups[g].second];
+        Draws d(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, std::uint16_t(inst));
+        int dep = v.place;
+        if (v.place == kAbroad) dep = d.uniform() < ob.abroad_capital_share ? capital : v.department;
+        const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
+        if (day < sc.days && day >= 0 && d.uniform() < prob(inst, dep, v.platform, day)) trial.push_back({day, dep});
+      }
+      std::sort(trial.begin(), trial.end());
+      for (std::size_t t = 0; t < trial.size();) {
+        const auto [open_day, open_dep] = trial[t];
+        out.expected_case_files[(year_of(open_day) * kInstitutions + std::size_t(inst)) * nd + std::size_t(open_dep)] +=
+            1.0 / kCaseRealisations;
+        while (t < trial.size() && trial[t].first - open_day <= ob.case_window_days) ++t;
+      }
+    }
     k = end;
   }
   out.hidden_ratio = total_recorded > 0 ? double(total_true) / double(total_recorded) : std::numeric_limits<double>::quiet_NaN();

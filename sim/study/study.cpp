@@ -1,6 +1,7 @@
 #include "sim/study/study.hpp"
 
 #include <chrono>
+#include <limits>
 #include <numeric>
 
 #include "sim/engine/engine.hpp"
@@ -19,6 +20,31 @@ ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed,
   if (cb.cancelled && cb.cancelled()) throw StudyCancelled();
   Simulation sim(sc, w.pop, w.net);
   return sim.run(seed, replicate, days_done);
+}
+
+double share(double part, double all) { return all > 0 ? part / all : std::numeric_limits<double>::quiet_NaN(); }
+
+/// Who the victims are and where they come from, true and recorded, for the run summary.
+void add_profile(RunResult& out, const Summary& s, const Observed& o) {
+  const std::size_t nd = std::size_t(o.departments);
+  out.origin_victims.resize(nd, 0.0);
+  out.record_cases.resize(nd, 0.0);
+  for (std::size_t d = 0; d < nd && d < s.by_department.size(); ++d) out.origin_victims[d] += s.by_department[d];
+  for (std::size_t c = 0; c < o.case_files.size(); ++c) out.record_cases[c % nd] += o.case_files[c];
+  out.cases.push_back(std::accumulate(o.case_files.begin(), o.case_files.end(), 0.0));
+  const double true_minors = s.by_age_group[std::size_t(AgeGroup::Child)] + s.by_age_group[std::size_t(AgeGroup::Adolescent)];
+  double recorded = 0, recorded_minors = 0, recorded_women = 0;
+  for (int a = 0; a < kAgeGroups; ++a)
+    for (int g = 0; g < kGenders; ++g) {
+      const double n = o.recorded_profile[std::size_t(a) * kGenders + std::size_t(g)];
+      recorded += n;
+      recorded_minors += a <= int(AgeGroup::Adolescent) ? n : 0;
+      recorded_women += g == 0 ? n : 0;
+    }
+  out.minor_share_true.push_back(share(true_minors, s.victims));
+  out.female_share_true.push_back(share(s.by_gender[0], s.victims));
+  out.minor_share_recorded.push_back(share(recorded_minors, recorded));
+  out.female_share_recorded.push_back(share(recorded_women, recorded));
 }
 
 }  // namespace
@@ -59,6 +85,7 @@ RunResult run_study(const RunRequest& req, const Callbacks& cb) {
         out.victims.push_back(s.victims);
         out.recorded.push_back(std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0));
         out.hidden.push_back(o.hidden_ratio);
+        add_profile(out, s, o);
         out.costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
         out.summaries.push_back(std::move(s));
         out.ties_visited += res.ties_visited;

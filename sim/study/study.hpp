@@ -51,6 +51,11 @@ struct RunResult {
   std::vector<std::string> intervention_names;
   std::vector<Summary> summaries;            // per replicate
   std::vector<double> victims, recorded, hidden, costs;  // per replicate
+  std::vector<double> cases;  // per replicate: cases (proceedings) opened by all institutions
+  // Per replicate, among true victims of the window and among distinct recorded victims (NaN if none).
+  std::vector<double> minor_share_true, minor_share_recorded, female_share_true, female_share_recorded;
+  std::vector<double> origin_victims;  // [department] true victims by department of origin, all replicates
+  std::vector<double> record_cases;    // [department] cases opened by department of record, all replicates
   std::uint64_t ties_visited = 0;
   double build_seconds = 0, sim_seconds = 0, wall_seconds = 0;  // wall: simulation phase
 };

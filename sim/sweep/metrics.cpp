@@ -24,15 +24,20 @@ void each_metric(const Scenario& sc, const Summary* s, const Observed* o, const 
   for (int y = 0; y < years; ++y) emit("victims.year." + std::to_string(sc.start_year + y), s ? s->by_year[std::size_t(y)] : 0);
   for (int y = 0; y < years; ++y)
     emit("recorded_victims.year." + std::to_string(sc.start_year + y), o ? o->recorded_victims[std::size_t(y)] : 0);
+  // Per institution over the horizon: cases opened (proceedings) and victims recorded.
   const std::size_t per_year_inst = std::size_t(sc.department_count()) * kSexRecorded * kAgeGroups;
+  const std::size_t nd = std::size_t(sc.department_count());
   for (int inst = 0; inst < kInstitutions; ++inst) {
-    double cases = 0;
+    double cases = 0, victims = 0;
     if (o)
       for (int y = 0; y < years; ++y) {
+        auto files = o->case_files.begin() + std::ptrdiff_t((std::size_t(y) * kInstitutions + inst) * nd);
+        cases += std::accumulate(files, files + std::ptrdiff_t(nd), 0.0);
         auto first = o->recorded_cases.begin() + std::ptrdiff_t((std::size_t(y) * kInstitutions + inst) * per_year_inst);
-        cases += std::accumulate(first, first + std::ptrdiff_t(per_year_inst), 0.0);
+        victims += std::accumulate(first, first + std::ptrdiff_t(per_year_inst), 0.0);
       }
     emit("cases." + std::string(kInstitutionNames[inst]), cases);
+    emit("recorded_victims." + std::string(kInstitutionNames[inst]), victims);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <vector>
@@ -461,6 +462,72 @@ TEST(ObservationCases, OneRecruitersVictimsRecordedTogetherFormOneCase) {
   sizes.assign(kCaseSizes, 0);
   sizes[2] = 2, sizes[1] = 2;  // recruiter 0: 3 victims, recruiter 1: 2 victims
   EXPECT_EQ(o.victims_per_case, sizes);
+}
+
+std::int64_t total_files(const Observed& o) { return std::accumulate(o.case_files.begin(), o.case_files.end(), std::int64_t(0)); }
+double total_expected_files(const Observed& o) {
+  return std::accumulate(o.expected_case_files.begin(), o.expected_case_files.end(), 0.0);
+}
+
+// 8b. Expected cases (what calibration compares with tables that count proceedings). A recruiter's
+// only victim opens a case exactly when recorded, so with one victim per recruiter expected cases
+// equal expected recorded victims cell by cell; k victims recorded together give one case per
+// institution in every realisation.
+TEST(ObservationCases, ExpectedCasesOfLoneVictimsAreTheirExpectedRecordsAndAGroupIsOneCase) {
+  Scenario sc = perfect_detection();
+  sc.observation.delay_days = 60;
+  for (auto& d : sc.observation.detect) d = 0.4;
+  ReplicateResult r;
+  r.days = sc.days;
+  r.departments = sc.department_count();
+  for (int j = 0; j < 40; ++j)  // one victim each, girls and women, several departments and days
+    r.victims.push_back({PersonId(j), RecruiterId(j), 30 * j, 0, 0, 0, 0, std::uint8_t(j % 3),
+                         std::uint8_t(j % 2 ? AgeGroup::Adolescent : AgeGroup::YoungAdult), 0, 0, std::uint8_t(j % 3)});
+  Observed o = observe(sc, r, Rng(5, 0));
+  ASSERT_GT(total_expected_files(o), 10.0);
+  EXPECT_EQ(o.expected_case_files, o.expected_cases);
+
+  sc.observation.delay_days = 1e-3;
+  for (auto& d : sc.observation.detect) d = 1.0;
+  r.victims.clear();
+  for (int j = 0; j < 5; ++j) r.victims.push_back({PersonId(j), 7, 100, 0, 0, 0, 0, 2, int(AgeGroup::Adult), 1, 0, 2});
+  o = observe(sc, r, Rng(5, 0));
+  EXPECT_DOUBLE_EQ(total_expected_files(o), 2.0);  // prosecutor and police, one case each
+  EXPECT_DOUBLE_EQ(std::accumulate(o.expected_cases.begin(), o.expected_cases.end(), 0.0), 10.0);
+}
+
+// 8c. Statistical: expected cases are the mean of the drawn cases. Recruiters with 1-4 victims
+// recruited weeks apart, detection 0.5, delays of 60 days around a 90-day case window, so
+// grouping is partial. Mean of the drawn totals over 400 seeds vs the mean of the expected totals;
+// tolerance 4 standard errors of the drawn mean (the expected one averages 64 x 400 realisations).
+TEST(ObservationCases, ExpectedCasesAreTheMeanOfDrawnCases) {
+  Scenario sc = perfect_detection();
+  sc.observation.delay_days = 60;
+  sc.observation.case_window_days = 90;
+  for (auto& d : sc.observation.detect) d = 0.5;
+  ReplicateResult r;
+  r.days = sc.days;
+  r.departments = sc.department_count();
+  PersonId person = 0;
+  for (int rec = 0; rec < 30; ++rec)
+    for (int j = 0; j <= rec % 4; ++j, ++person)
+      r.victims.push_back({person, RecruiterId(rec), 40 * rec + 25 * j, 0, 0, 0, 0, std::uint8_t(rec % 4),
+                           std::uint8_t(rec % 3 ? AgeGroup::Adult : AgeGroup::Adolescent), std::uint8_t(j % 2), 0,
+                           std::uint8_t(rec % 4)});
+  constexpr int kSeeds = 400;
+  double drawn = 0, drawn_sq = 0, expected = 0;
+  for (std::uint32_t seed = 1; seed <= kSeeds; ++seed) {
+    const Observed o = observe(sc, r, Rng(seed, 0));
+    const double n = double(total_files(o));
+    drawn += n, drawn_sq += n * n, expected += total_expected_files(o);
+  }
+  drawn /= kSeeds, expected /= kSeeds;
+  const double se = std::sqrt((drawn_sq / kSeeds - drawn * drawn) / kSeeds);
+  ASSERT_GT(drawn, 20.0);
+  EXPECT_NEAR(expected, drawn, 4 * se) << "standard error " << se;
+  // And grouping matters here: fewer cases than records.
+  const Observed o = observe(sc, r, Rng(1, 0));
+  EXPECT_LT(total_expected_files(o), std::accumulate(o.expected_cases.begin(), o.expected_cases.end(), 0.0) * 0.95);
 }
 
 }  // namespace
