@@ -21,6 +21,7 @@
 #include "sim/io/output.hpp"
 #include "sim/io/safe_output.hpp"
 #include "sim/sweep/journal.hpp"
+#include "sim/sweep/run_record.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/sweep/spec.hpp"
 #include "sim/sweep/sweep_file.hpp"
@@ -172,8 +173,7 @@ int sweep_coordinator(const Plan& plan, const fs::path& out, int ranks, const Op
   std::vector<std::int64_t> todo;
   for (std::int64_t r = 0; r < plan.runs(); ++r)
     if (!done[std::size_t(r)]) todo.push_back(r);
-  const std::size_t M = plan.metric_names().size(), T = journal_shape(plan).trajectory;
-  const std::size_t record_bytes = 8 + 8 * M + 4 * T;
+  const RecordShape shape = journal_shape(plan).record();
   Timing tm;
   {
     Journal journal(journal_path(out), journal_shape(plan));
@@ -181,7 +181,7 @@ int sweep_coordinator(const Plan& plan, const fs::path& out, int ranks, const Op
     const auto t_run = Clock::now();
     std::size_t next = 0;
     int active = ranks - 1;
-    std::vector<char> buf;
+    std::vector<unsigned char> buf;
     while (active > 0) {
       int flag = 0;
       MPI_Status st;
@@ -196,16 +196,10 @@ int sweep_coordinator(const Plan& plan, const fs::path& out, int ranks, const Op
       MPI_Recv(buf.data(), bytes, MPI_BYTE, st.MPI_SOURCE, kTagResults, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
       std::int32_t want = 1;
       std::memcpy(&want, buf.data(), 4);
-      for (std::size_t off = 4; off + record_bytes <= buf.size(); off += record_bytes) {
-        RunRecord rec;
-        std::memcpy(&rec.run, buf.data() + off, 8);
-        rec.metrics.resize(M);
-        std::memcpy(rec.metrics.data(), buf.data() + off + 8, 8 * M);
-        rec.trajectory.resize(T);
-        if (T) std::memcpy(rec.trajectory.data(), buf.data() + off + 8 + 8 * M, 4 * T);
+      decode_batch(std::span(buf).subspan(4), shape, [&](RunRecord&& rec) {
         journal.append(rec);
         ++progress.done;
-      }
+      });
       const std::size_t n = std::min(todo.size() - next, std::size_t(std::max(1, want)));
       MPI_Send(todo.data() + next, int(n), MPI_INT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
       next += n;
@@ -222,10 +216,10 @@ int sweep_coordinator(const Plan& plan, const fs::path& out, int ranks, const Op
 
 /// Other ranks: ask for runs (as many as they have threads), simulate, send the records back.
 void sweep_worker(const Plan& plan, const Options& opt) {
-  const std::size_t M = plan.metric_names().size(), T = journal_shape(plan).trajectory;
-  const std::size_t record_bytes = 8 + 8 * M + 4 * T;
+  const RecordShape shape = journal_shape(plan).record();
+  const std::size_t record_bytes = record_size(shape);
   WorldCache worlds;
-  std::vector<char> msg(4);
+  std::vector<unsigned char> msg(4);
   std::vector<std::int64_t> runs;
   const std::int32_t want = std::max(1, opt.threads);
   for (;;) {
@@ -243,10 +237,7 @@ void sweep_worker(const Plan& plan, const Options& opt) {
     std::size_t filled = 0;
     simulate_runs(plan, runs, worlds, [&](RunRecord&& rec) {
       std::lock_guard lock(m);
-      char* p = msg.data() + 4 + filled++ * record_bytes;
-      std::memcpy(p, &rec.run, 8);
-      std::memcpy(p + 8, rec.metrics.data(), 8 * M);
-      if (T) std::memcpy(p + 8 + 8 * M, rec.trajectory.data(), 4 * T);  // null data() when empty
+      encode_record(rec, shape, std::span(msg).subspan(4 + filled++ * record_bytes, record_bytes));
     });
   }
 }
