@@ -20,9 +20,8 @@ struct Header {
   std::uint32_t metrics, trajectory;
 };
 
-std::size_t record_bytes(const JournalShape& s) {
-  return 4 + 8 + 8 * std::size_t(s.metrics) + 4 * std::size_t(s.trajectory) + 4;
-}
+// A journal record: mark, the run record (sim/sweep/run_record.hpp), CRC-32 of mark and record.
+std::size_t record_bytes(const JournalShape& s) { return 4 + record_size(s.record()) + 4; }
 
 std::uint32_t crc_of(const unsigned char* data, std::size_t n) {
   boost::crc_32_type crc;
@@ -51,8 +50,7 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
       std::memcpy(&mark, buf.data(), 4);
       std::memcpy(&crc, buf.data() + buf.size() - 4, 4);
       if (mark != kRecordMark || crc != crc_of(buf.data(), buf.size() - 4)) break;
-      RunRecord r;
-      std::memcpy(&r.run, buf.data() + 4, 8);
+      RunRecord r = decode_record(std::span(buf).subspan(4, buf.size() - 8), shape.record());
       // A record with a valid CRC can still be forged or from a bug: never index with it unchecked.
       if (r.run < 0 || (shape.runs >= 0 && r.run >= shape.runs)) {
         std::fclose(f);
@@ -60,10 +58,6 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
                       ", outside this sweep's runs 0.." + std::to_string(shape.runs - 1) +
                       "; the journal is damaged: remove it to redo the runs it held");
       }
-      r.metrics.resize(shape.metrics);
-      if (shape.metrics) std::memcpy(r.metrics.data(), buf.data() + 12, 8 * std::size_t(shape.metrics));
-      r.trajectory.resize(shape.trajectory);
-      if (shape.trajectory) std::memcpy(r.trajectory.data(), buf.data() + 12 + 8 * std::size_t(shape.metrics), 4 * std::size_t(shape.trajectory));
       each(std::move(r));
       good += buf.size();
     }
@@ -95,13 +89,8 @@ Journal::~Journal() {
 
 void Journal::append(const RunRecord& r) {
   std::vector<unsigned char> buf(record_bytes(shape_));
-  if (r.metrics.size() != shape_.metrics || r.trajectory.size() != shape_.trajectory)
-    throw std::logic_error("journal record of the wrong shape");
   std::memcpy(buf.data(), &kRecordMark, 4);
-  std::memcpy(buf.data() + 4, &r.run, 8);
-  // memcpy from an empty vector's null data() is undefined even for 0 bytes.
-  if (!r.metrics.empty()) std::memcpy(buf.data() + 12, r.metrics.data(), 8 * r.metrics.size());
-  if (!r.trajectory.empty()) std::memcpy(buf.data() + 12 + 8 * r.metrics.size(), r.trajectory.data(), 4 * r.trajectory.size());
+  encode_record(r, shape_.record(), std::span(buf).subspan(4, buf.size() - 8));
   const std::uint32_t crc = crc_of(buf.data(), buf.size() - 4);
   std::memcpy(buf.data() + buf.size() - 4, &crc, 4);
   std::lock_guard lock(mutex_);

@@ -11,20 +11,16 @@
 #include <mutex>
 #include <vector>
 
-namespace redes::sweep {
+#include "sim/sweep/run_record.hpp"
 
-struct RunRecord {
-  std::int64_t run = 0;
-  std::vector<double> metrics;
-  std::vector<std::int32_t> trajectory;  // empty unless the sweep keeps trajectories
-  double engine_seconds = 0, total_seconds = 0;  // in memory only: for the overhead figures
-};
+namespace redes::sweep {
 
 /// Shape of every record in one journal; a journal with another shape or fingerprint is refused.
 struct JournalShape {
   std::uint64_t fingerprint = 0;
   std::uint32_t metrics = 0, trajectory = 0;
   std::int64_t runs = -1;  // run indices must lie in [0, runs) (not stored; -1: unchecked)
+  RecordShape record() const { return {metrics, trajectory}; }
 };
 
 /// Reads the valid records of a journal (none if it does not exist), calling `each` in file

@@ -79,9 +79,19 @@ RunRecord simulate_run(const Plan& plan, std::int64_t run, WorldCache& worlds) {
   return rec;
 }
 
-void simulate_runs(const Plan& plan, const std::vector<std::int64_t>& runs, WorldCache& worlds,
-                   const std::function<void(RunRecord&&)>& done) {
-  tbb::parallel_for(std::size_t(0), runs.size(), [&](std::size_t i) { done(simulate_run(plan, runs[i], worlds)); });
+std::size_t simulate_runs(const Plan& plan, const std::vector<std::int64_t>& runs, WorldCache& worlds,
+                          const std::function<void(RunRecord&&)>& done, const std::function<bool()>& cancelled) {
+  std::atomic<bool> stop{false};
+  std::atomic<std::size_t> skipped{0};
+  tbb::parallel_for(std::size_t(0), runs.size(), [&](std::size_t i) {
+    if (cancelled && (stop || cancelled())) {
+      stop = true;
+      ++skipped;
+      return;
+    }
+    done(simulate_run(plan, runs[i], worlds));
+  });
+  return skipped;
 }
 
 }  // namespace redes::sweep

@@ -41,8 +41,9 @@ std::string world_key(const Scenario& sc, std::uint32_t seed);
 RunRecord simulate_run(const Plan& plan, std::int64_t run, WorldCache& worlds);
 
 /// Simulates `runs` in parallel, handing each record to `done` as it finishes (any order; called
-/// from worker threads, serialise inside). Timing: adds simulation seconds to `sim_seconds`.
-void simulate_runs(const Plan& plan, const std::vector<std::int64_t>& runs, WorldCache& worlds,
-                   const std::function<void(RunRecord&&)>& done);
+/// from worker threads, serialise inside). `cancelled` (optional, thread-safe) is polled before
+/// each run; once it says true the runs not yet started are skipped. Returns the number skipped.
+std::size_t simulate_runs(const Plan& plan, const std::vector<std::int64_t>& runs, WorldCache& worlds,
+                          const std::function<void(RunRecord&&)>& done, const std::function<bool()>& cancelled = {});
 
 }  // namespace redes::sweep
