@@ -38,12 +38,12 @@ build-redes: deps
 	cmake --preset default >/dev/null
 	cmake --build --preset default -j $(JOBS) --target redes
 
-# The main job: the whole-country baseline, then prevention compared on a 1:10 sample of
-# Paraguay with common random numbers, then one HTML report.
+# The main job: the whole-country baseline as calibrated to the records (with the 2020 pandemic),
+# then prevention compared on a 1:10 sample of it with common random numbers, then one HTML report.
 demo: build-redes
 	mkdir -p out
-	./$(BUILD)/redes run scenarios/paraguay/baseline.yaml --replicates 2 -o out/baseline.h5
-	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
+	./$(BUILD)/redes run scenarios/paraguay/calibrated.yaml --replicates 2 -o out/baseline.h5
+	./$(BUILD)/redes compare scenarios/paraguay/calibrated-sample.yaml scenarios/paraguay/interventions/*.yaml \
 	  --replicates $(REPLICATES) -o out/compare.h5
 	$(PY) -m analysis.report out/ -o out/report.html
 
@@ -53,7 +53,7 @@ demo: build-redes
 DRAWS ?= 20
 decide: build-redes
 	mkdir -p out
-	./$(BUILD)/redes compare scenarios/paraguay/sample.yaml scenarios/paraguay/interventions/*.yaml \
+	./$(BUILD)/redes compare scenarios/paraguay/calibrated-sample.yaml scenarios/paraguay/interventions/*.yaml \
 	  --draws $(DRAWS) --replicates 2 $$(test -f out/calibration.h5 && echo --posterior out/calibration.h5) \
 	  -o out/decision.h5
 	$(PY) -m analysis.decision out/decision.h5 -o out/decision.html
