@@ -60,7 +60,7 @@ decide: build-redes
 
 test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q tests/python
+	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q --durations=15 tests/python
 
 # libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading.
 # Not in `make test` while a finding is open (README, Reliability): a forged HDF5 file that
