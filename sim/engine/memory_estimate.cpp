@@ -1,5 +1,6 @@
 #include "sim/engine/memory_estimate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -8,11 +9,13 @@
 
 namespace redes {
 
-// Per-person costs, measured with `redes population` and `redes run` on the workshop and Paraguay
-// sample scenarios (peak RSS against persons and ties) and rounded up, so the estimate errs high.
+// Per-person and per-tie costs, measured with `redes population` on the 1:10 Paraguay sample
+// (2026-12-01: population 60 MiB for 610,990 persons; graph 172 MiB for 26.2 M tie ends, CSR
+// columns and offsets; peak RSS 292 MiB with the build's pair lists) and rounded up, so the
+// estimate errs high; tests/cli/memory_estimate_test.cpp holds it between 1x and 2.5x a run's peak.
 namespace {
-constexpr double kPopulationBytesPerPerson = 80;   // attributes, households, platform user lists
-constexpr double kBytesPerTieEnd = 16;             // CSR column, plus the pair list while building
+constexpr double kPopulationBytesPerPerson = 112;  // attributes, households, platform user lists
+constexpr double kBytesPerTieEnd = 8;              // CSR column and offsets, plus the pair lists while building
 constexpr double kReplicateBytesPerPerson = 48;    // per-person state of one running replicate
 constexpr double kFixedBytes = 96.0 * 1024 * 1024; // program, libraries, HDF5 buffers
 }  // namespace
@@ -20,8 +23,10 @@ constexpr double kFixedBytes = 96.0 * 1024 * 1024; // program, libraries, HDF5 b
 MemoryEstimate estimate_memory(const Scenario& sc, int concurrent) {
   const double n = double(sc.population.size);
   double degree = sc.population.mean_household_size + sc.network.school_work_degree + sc.network.neighbourhood_degree;
+  // A platform's ties join its users only: at most the largest use share of any age group (device
+  // ownership lowers it further, so this errs high).
   for (const auto& p : sc.platforms)
-    if (p.enabled) degree += p.mean_degree;
+    if (p.enabled) degree += p.mean_degree * *std::max_element(p.use.begin(), p.use.end());
   MemoryEstimate e;
   e.population = n * kPopulationBytesPerPerson;
   e.network = n * degree * kBytesPerTieEnd;
