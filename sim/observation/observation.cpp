@@ -73,13 +73,16 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     for (int inst = 0; inst < kInstitutions; ++inst)
       if (handles(inst, run.victims[i])) groups.push_back({std::uint64_t(inst) << 32 | run.victims[i].recruiter, std::uint32_t(i)});
   std::sort(groups.begin(), groups.end());
-  std::vector<std::uint8_t> alone(run.victims.size() * kInstitutions, 0);  // [victim][institution]
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) of each group in `groups`
   for (std::size_t k = 0; k < groups.size();) {
     std::size_t end = k + 1;
     while (end < groups.size() && groups[end].first == groups[k].first) ++end;
-    if (end - k == 1) alone[std::size_t(groups[k].second) * kInstitutions + (groups[k].first >> 32)] = 1;
+    spans.push_back({k, end});
     k = end;
   }
+  std::vector<std::uint8_t> alone(run.victims.size() * kInstitutions, 0);  // [victim][institution]
+  for (const auto& [k, end] : spans)
+    if (end - k == 1) alone[std::size_t(groups[k].second) * kInstitutions + (groups[k].first >> 32)] = 1;
   std::int64_t total_true = 0, total_recorded = 0;
   for (std::size_t vi = 0; vi < run.victims.size(); ++vi) {
     const Victim& v = run.victims[vi];
@@ -164,11 +167,10 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   // Expected cases of groups of two or more: the grouping above, averaged over independent
   // realisations of each victim's department of record, delay and detection.
   std::vector<std::pair<int, int>> trial;  // (record day, department of record)
-  for (std::size_t k = 0; k < groups.size();) {
-    std::size_t end = k + 1;
-    while (end < groups.size() && groups[end].first == groups[k].first) ++end;
+  for (const auto& [k, end] : spans) {
+    if (end - k == 1) continue;  // counted exactly above
     const int inst = int(groups[k].first >> 32);
-    for (int m = 0; end - k > 1 && m < kCaseRealisations; ++m) {
+    for (int m = 0; m < kCaseRealisations; ++m) {
       trial.clear();
       for (std::size_t g = k; g < end; ++g) {
         const Victim& v = run.victims[groups[g].second];
@@ -186,7 +188,6 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
         while (t < trial.size() && trial[t].first - open_day <= ob.case_window_days) ++t;
       }
     }
-    k = end;
   }
   out.hidden_ratio = total_recorded > 0 ? double(total_true) / double(total_recorded) : std::numeric_limits<double>::quiet_NaN();
   return out;
