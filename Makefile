@@ -1,6 +1,7 @@
 # Thin wrapper over CMake and the tools. `make demo` and `make test` set up everything they need
 # on a fresh Debian 12 machine (packages when run as root, then the build).
-PY      := /usr/bin/python3
+# Python with h5py for pytest (the report and export find theirs: `redes report`, `redes export`).
+PY      ?= $(or $(REDES_PYTHON),/usr/bin/python3)
 BUILD   := build
 JOBS    ?= 2
 REPLICATES ?= 10
@@ -45,7 +46,7 @@ demo: build-redes
 	./$(BUILD)/redes run scenarios/paraguay/calibrated.yaml --replicates 2 -o out/baseline.h5
 	./$(BUILD)/redes compare scenarios/paraguay/calibrated-sample.yaml scenarios/paraguay/interventions/*.yaml \
 	  --replicates $(REPLICATES) -o out/compare.h5
-	$(PY) -m analysis.report out/ -o out/report.html
+	./$(BUILD)/redes report out/ -o out/report.html
 
 # The decision section (README "Decisions under uncertainty"): draws of the posterior (when
 # `make calibrate` has written out/calibration.h5) and of intervention effects and costs, x
@@ -56,7 +57,7 @@ decide: build-redes
 	./$(BUILD)/redes compare scenarios/paraguay/calibrated-sample.yaml scenarios/paraguay/interventions/*.yaml \
 	  --draws $(DRAWS) --replicates 2 $$(test -f out/calibration.h5 && echo --posterior out/calibration.h5) \
 	  -o out/decision.h5
-	$(PY) -m analysis.decision out/decision.h5 -o out/decision.html
+	./$(BUILD)/redes report out/decision.h5 --decision -o out/decision.html
 
 test: build deps-browser
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -115,7 +116,7 @@ screenshot: build
 	./$(BUILD)/redes run scenarios/workshop/small.yaml --replicates 8 -o out/shot/run.h5
 	./$(BUILD)/redes compare scenarios/workshop/small.yaml scenarios/workshop/literacy.yaml \
 	  scenarios/workshop/moderation.yaml scenarios/workshop/reporting.yaml --replicates 10 -o out/shot/compare.h5
-	$(PY) -m analysis.report out/shot -o out/shot/report.html
+	./$(BUILD)/redes report out/shot -o out/shot/report.html
 	chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
 	  --disable-sync --no-first-run --user-data-dir=out/shot/chromium --hide-scrollbars --window-size=1100,1500 \
 	  --screenshot=analysis/report-screenshot.png file://$(CURDIR)/out/shot/report.html

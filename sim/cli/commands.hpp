@@ -22,6 +22,8 @@ struct Options {
   double wtp = 50000;     // compare --draws: willingness to pay per victim averted (USD)
   double budget = -1;     // optimize: USD
   std::string options_file;  // optimize: interventions and coverage levels to consider
+  bool decision = false;      // report: the decision page of a `compare --draws` file (analysis.decision)
+  std::string format = "csv";  // export: csv or parquet
 };
 
 int cmd_validate(const Options&);
@@ -35,5 +37,7 @@ int cmd_merge(const Options&);
 int cmd_calibrate(const Options&);  // sim/cli/calibrate_command.cpp
 int cmd_optimize(const Options&);   // sim/cli/optimize_command.cpp
 int cmd_serve(const Options&);      // sim/serve/server.cpp
+int cmd_report(const Options&);     // sim/cli/python_commands.cpp
+int cmd_export(const Options&);
 
 }  // namespace redes

@@ -105,6 +105,19 @@ int main(int argc, char** argv) {
   auto* inspect = app.add_subcommand("inspect", "print the headline numbers of a run or compare file");
   inspect->add_option("file", opt.file, "HDF5 file written by redes")->required();
 
+  auto* report = app.add_subcommand("report", "one HTML report from a redes file or a folder of them (analysis/, run with a\n"
+                                             "Python that has h5py: REDES_PYTHON, else /usr/bin/python3, else python3 on PATH)");
+  report->add_option("path", opt.file, "a redes .h5 file, or a folder of them")->required();
+  report->add_option("-o,--output", opt.output, "HTML file to write (default: report.html; out/decision.html with --decision)");
+  report->add_flag("--decision", opt.decision, "the decision page of a `compare --draws` file (analysis.decision)");
+
+  auto* export_ = app.add_subcommand("export", "every summary dataset of a redes file as a tidy table, its axis labels as columns\n"
+                                              "(run with the same Python as report)");
+  export_->add_option("file", opt.file, "HDF5 file written by redes")->required();
+  export_->add_option("--format", opt.format, "csv (parquet needs pyarrow, which Debian 12 does not package)")
+      ->check(CLI::IsMember({"csv", "parquet"}));
+  export_->add_option("-o,--output", opt.output, "folder for the tables (default: <file stem>-csv next to the file)");
+
   auto* list = app.add_subcommand("list", "list intervention types or scenario keys");
   list->add_option("what", opt.what, "interventions | keys")->required()->check(CLI::IsMember({"interventions", "keys"}));
   list->add_option("files", opt.files, "scenario files whose keys to list (keys)");
@@ -134,6 +147,8 @@ int main(int argc, char** argv) {
     if (*sweep) return cmd_sweep(opt);
     if (*merge) return cmd_merge(opt);
     if (*calibrate) return cmd_calibrate(opt);
+    if (*report) return cmd_report(opt);
+    if (*export_) return cmd_export(opt);
     if (*list) return cmd_list(opt);
     if (*serve) return cmd_serve(opt);
   } catch (const ScenarioError& e) {
