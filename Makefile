@@ -10,7 +10,7 @@ DEBS := cmake ninja-build g++ pkg-config git \
         libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev libopenmpi-dev openmpi-bin \
         python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest \
         python3-xarray python3-h5netcdf libcpp-httplib-dev nlohmann-json3-dev libjs-chart.js python3-selenium \
-        libeigen3-dev clang
+        libeigen3-dev clang pybind11-dev python3-dev
 # Optional: the report and workshop-app tests render in headless Chromium (with its Selenium driver) when installed.
 BROWSER_DEBS := chromium chromium-driver
 

@@ -28,6 +28,7 @@
 #include "sim/io/safe_output.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/study/run_file.hpp"
 #include "sim/study/study.hpp"
 #include "sim/study/world_file.hpp"
 
@@ -182,7 +183,7 @@ int cmd_run(const Options& opt) {
   const io::Node tree = io::load_scenario_tree(opt.file);
   RunRequest req{scenario_from_tree(tree, opt.file), 0, opt.replicates, opt.threads, opt.population};
   const Scenario& sc = req.scenario;
-  auto names = intervention_names(sc);
+  intervention_names(sc);  // builds the interventions: their errors come before any lock or work
   const std::uint32_t seed = req.seed = opt.seed.value_or(sc.seed);
   if (!opt.population.empty()) check_world_file(opt.population, sc, seed);  // before any lock or work
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
@@ -197,27 +198,17 @@ int cmd_run(const Options& opt) {
   const std::string started = now_iso();
   std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n", opt.population.empty() ? "building" : "loading",
                sc.name.c_str(), with_commas(double(sc.population.size)).c_str());
-  std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
-  std::optional<RunWriter> writer;
   std::optional<Progress> progress;
   Callbacks cb;
   cb.start = [&](std::int64_t total, double build_seconds) {
     std::fprintf(stderr, "%s in %.1f s; simulating %d replicate(s) of %d days\n", opt.population.empty() ? "built" : "loaded",
                  build_seconds, opt.replicates, sc.days);
-    file.emplace(out);
-    writer.emplace(*file, "", sc, opt.replicates, names);
     return &progress.emplace("simulating", total).done;
   };
-  cb.on_replicate = [&](std::size_t, int, const ReplicateResult& res, const Summary& s, const Observed& o) { writer->write(res, s, o); };
-  RunResult result = run_study(req, cb);
+  RunResult result = run_to_file(req, out, cb, started);
   progress.reset();
-  h5::Writer& f = *file;
   const std::vector<double>&victims = result.victims, &recorded = result.recorded, &hidden = result.hidden;
   const double wall = result.wall_seconds;
-  write_metadata(f, sc, "run", seed, opt.replicates, opt.threads, started);
-  if (!opt.population.empty()) f.attribute("/metadata", "population_file", opt.population);
-  f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * opt.replicates / wall);
-  f.commit();
   print_tr("run.header", fmt::arg("name", sc.name), fmt::arg("replicates", opt.replicates), fmt::arg("seed", seed),
            fmt::arg("days", sc.days), fmt::arg("start", sc.start_date));
   std::printf("%s%s", tr("run.estimates").c_str(), scale_note(sc).c_str());

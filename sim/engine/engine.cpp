@@ -108,12 +108,13 @@ class Run {
     res_.cooperation_add.assign(D * kPlatforms, 0.0f);
   }
 
-  ReplicateResult run(std::atomic<std::int64_t>* days_done) {
+  ReplicateResult run(std::atomic<std::int64_t>* days_done, const std::atomic<bool>* stop) {
     auto t0 = std::chrono::steady_clock::now();
     // Warm-up: days -warmup_days .. -1 run with the same parameters (interventions and shocks
     // have days in [0, days)) and are not recorded, so the window starts with pipelines and
     // exploitation already under way rather than from an empty start.
     for (int day = -sc_.warmup_days; day < sc_.days; ++day) {
+      if (stop && stop->load(std::memory_order_relaxed)) throw SimulationStopped();  // a user's Ctrl-C, within a day
       calendar(day);
       std::vector<Proposal> proposals = recruiters_act(day);
       exposures(day, proposals);
@@ -712,13 +713,14 @@ class Run {
 
 }  // namespace
 
-ReplicateResult Simulation::run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done) const {
+ReplicateResult Simulation::run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done,
+                                const std::atomic<bool>* stop) const {
   // Isolation keeps this thread from picking up another replicate while it waits inside a
   // parallel loop, which would hold two replicates' state at once.
   ReplicateResult out;
   tbb::this_task_arena::isolate([&] {
     Run run(sc_, pop_, net_, seed, replicate);
-    out = run.run(days_done);
+    out = run.run(days_done, stop);
   });
   return out;
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <stdexcept>
 
 #include "sim/engine/results.hpp"
 #include "sim/io/scenario.hpp"
@@ -16,12 +17,20 @@
 
 namespace redes {
 
+/// Thrown out of Simulation::run when its `stop` flag is set (checked once a day).
+class SimulationStopped : public std::runtime_error {
+ public:
+  SimulationStopped() : std::runtime_error("simulation stopped") {}
+};
+
 class Simulation {
  public:
   Simulation(const Scenario& scenario, const Population& pop, const Network& net)
       : sc_(scenario), pop_(pop), net_(net) {}
-  /// Runs one replicate. `days_done` (optional) is incremented once per simulated day.
-  ReplicateResult run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done = nullptr) const;
+  /// Runs one replicate. `days_done` (optional) is incremented once per simulated day; when
+  /// `stop` (optional) becomes true, the replicate ends at the next day with SimulationStopped.
+  ReplicateResult run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done = nullptr,
+                      const std::atomic<bool>* stop = nullptr) const;
 
  private:
   const Scenario& sc_;

@@ -17,9 +17,13 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 
 ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate,
                          std::atomic<std::int64_t>* days_done, const Callbacks& cb) {
-  if (cb.cancelled && cb.cancelled()) throw StudyCancelled();
+  if ((cb.cancelled && cb.cancelled()) || (cb.stop && cb.stop->load())) throw StudyCancelled();
   Simulation sim(sc, w.pop, w.net);
-  return sim.run(seed, replicate, days_done);
+  try {
+    return sim.run(seed, replicate, days_done, cb.stop);
+  } catch (const SimulationStopped&) {
+    throw StudyCancelled();
+  }
 }
 
 double share(double part, double all) { return all > 0 ? part / all : std::numeric_limits<double>::quiet_NaN(); }

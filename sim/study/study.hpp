@@ -34,6 +34,9 @@ struct Callbacks {
   std::function<std::atomic<std::int64_t>*(std::int64_t total_days, double build_seconds)> start;
   /// Polled before each replicate; true stops the study with StudyCancelled.
   std::function<bool()> cancelled;
+  /// Set from any thread to stop sooner: running replicates end at their next simulated day
+  /// (a day takes milliseconds, a replicate can take minutes) and the study throws StudyCancelled.
+  const std::atomic<bool>* stop = nullptr;
   /// Each finished replicate of each arm (arm 0 is the baseline; a run has only arm 0), in task
   /// order on one thread whatever the thread count: writers go here.
   std::function<void(std::size_t arm, int replicate, const ReplicateResult&, const Summary&, const Observed&)> on_replicate;

@@ -1,0 +1,149 @@
+"""redes from Python: run a scenario in-process and read any redes file as labelled arrays.
+
+    import redes
+    res = redes.run("scenarios/workshop/small.yaml", overrides={"population.size": 20000},
+                    seed=1, replicates=4)                  # output=None: nothing kept on disk
+    res["/summary"]["victims_by_route"].median("replicate")
+    res = redes.open("out/compare.h5")                     # run, compare, sweep, calibration, ... files
+
+Results are a dict of xarray.Dataset, one per HDF5 group holding arrays ("/summary", "/observed",
+"/trajectories", "/arms/baseline/summary", "/compare", "/sweep/sensitivity", ...), with the file's
+axis names as dimensions and its axis labels as coordinates; `.metadata` holds /metadata.
+Built by CMake into build/python (PYTHONPATH=build/python); the simulator is redes._core.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import h5py
+import numpy as np
+import xarray as xr
+
+from redes import _core
+
+__all__ = ["run", "open", "check", "Results"]
+__version__ = _core.version
+
+
+class Results(dict):
+    """Group path -> xarray.Dataset; `metadata` is the file's /metadata attributes, `path` its file
+    (None when the run was not kept)."""
+
+    def __init__(self, groups, metadata, path):
+        super().__init__(groups)
+        self.metadata = metadata
+        self.path = path
+
+    def __repr__(self):
+        kind = self.metadata.get("kind", "?")
+        return f"<redes.Results kind={kind!r} path={self.path!r} groups={list(self)}>"
+
+
+def check(scenario, overrides=None) -> str:
+    """The scenario as composed, overrides applied, as YAML text; ValueError naming the key and the
+    reason when a key or value is wrong (the checks of the YAML reader)."""
+    return _core.check_scenario(os.fspath(scenario), dict(overrides or {}))
+
+
+def run(scenario, overrides=None, seed=None, replicates=1, output=None, threads=None, progress=None) -> Results:
+    """Simulate `scenario` (a YAML file) with `overrides` ({"dotted.key": value}, as `override:` in
+    a scenario file) and return its results; `output` keeps the run file (the file `redes run -o`
+    writes, bit for bit the same data for the same seed), None keeps nothing on disk.
+
+    seed: default the scenario's; threads: default all cores; progress(days_done, days_total) is
+    called about ten times a second. Ctrl-C stops the run within a simulated day and leaves no file.
+    The GIL is released while the simulator runs, so other Python threads keep going.
+    """
+    keep = output is not None
+    if keep:
+        path = Path(output)
+    else:
+        tmpdir = tempfile.mkdtemp(prefix="redes-run-")
+        path = Path(tmpdir) / "run.h5"
+    try:
+        _core.run(os.fspath(scenario), dict(overrides or {}), seed, int(replicates), int(threads or 0),
+                  os.fspath(path), progress)
+        res = open(path, load=not keep)
+        if not keep:
+            res.path = None
+        return res
+    finally:
+        if not keep:
+            for p in Path(tmpdir).iterdir():
+                p.unlink()
+            os.rmdir(tmpdir)
+
+
+def _text(v):
+    if isinstance(v, bytes):
+        return v.decode("utf-8", errors="replace")
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return [_text(x) for x in v.tolist()]
+    return v
+
+
+def _scale(ds: h5py.Dataset) -> np.ndarray:
+    if h5py.check_string_dtype(ds.dtype) or ds.dtype.kind in "SO":
+        return np.array([_text(x) for x in ds.asstr()[()]], dtype=object)
+    return ds[()]
+
+
+def _variable(ds: h5py.Dataset) -> tuple[xr.Variable, dict]:
+    """An HDF5 dataset as an xarray Variable with its dimension labels, and its coordinates
+    (attached scale, else /labels/<axis>; none for axes without labels such as person ids)."""
+    dims, coords = [], {}
+    for i, dim in enumerate(ds.dims):
+        name = dim.label or f"{ds.name.rsplit('/', 1)[-1]}_dim_{i}"
+        dims.append(name)
+        scale = dim[0] if len(dim) else ds.file.get(f"/labels/{name}") if dim.label else None
+        if isinstance(scale, h5py.Dataset) and scale.shape == (ds.shape[i],):
+            coords[name] = _scale(scale)
+    attrs = {k: _text(v) for k, v in ds.attrs.items() if k not in ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME")}
+    return xr.Variable(dims, ds[()], attrs), coords
+
+
+def _table(ds: h5py.Dataset) -> xr.Dataset:
+    """A compound table (/events) as one variable per field along an `event` axis."""
+    data = ds[()]
+    attrs = {k: _text(v) for k, v in ds.attrs.items()}
+    return xr.Dataset({f: ("event", data[f]) for f in ds.dtype.names}, attrs=attrs)
+
+
+def open(path, load=True) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
+    """Every group of a redes HDF5 file that holds arrays, as xarray Datasets keyed by group path,
+    with the same axis names and labels as the file. `load` is accepted for symmetry with run();
+    arrays are read into memory (redes summaries are small; trajectories are the large part)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    groups: dict[str, xr.Dataset] = {}
+    with h5py.File(path, "r") as f:
+        metadata = {k: _text(v) for k, v in f["/metadata"].attrs.items()} if "/metadata" in f else {}
+
+        def visit(name, obj):
+            if not isinstance(obj, h5py.Group) or name == "labels" or name.startswith("labels/"):
+                return
+            variables, coords = {}, {}
+            for key, item in obj.items():
+                if not isinstance(item, h5py.Dataset):
+                    continue
+                if item.dtype.names is not None:
+                    groups["/" + (name + "/" if name else "") + key] = _table(item)
+                    continue
+                if item.attrs.get("CLASS") == b"DIMENSION_SCALE":  # scales hard-linked into data groups
+                    continue
+                var, c = _variable(item)
+                variables[key] = var
+                coords.update(c)
+            if variables:
+                groups["/" + name] = xr.Dataset(variables, coords={k: v for k, v in coords.items()
+                                                                   if any(k in var.dims for var in variables.values())},
+                                                attrs={k: _text(v) for k, v in obj.attrs.items()})
+
+        visit("", f)
+        f.visititems(visit)
+    return Results(groups, metadata, str(path))
