@@ -5,9 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
+#include <thread>
 
 #include "sim/engine/engine.hpp"
+#include "sim/io/output.hpp"
+#include "sim/study/run_file.hpp"
 
 namespace redes {
 namespace {
@@ -63,6 +67,31 @@ TEST(Study, CancellationStopsBeforeTheNextReplicate) {
   cb.on_replicate = [&](std::size_t, int, const ReplicateResult&, const Summary&, const Observed&) { ++seen; };
   EXPECT_THROW(run_study(req, cb), StudyCancelled);
   EXPECT_EQ(seen, 2);
+}
+
+TEST(Study, TheStopFlagEndsARunningReplicateWithinADayAndLeavesNoFile) {
+  RunRequest req{small(), 5, 2, 1, {}};
+  const std::filesystem::path out = std::filesystem::path(testing::TempDir()) / "redes-study-stop.h5";
+  std::filesystem::remove(out);
+  std::atomic<bool> stop{false};
+  std::atomic<std::int64_t> days{0};
+  int finished = 0;
+  Callbacks cb;
+  cb.stop = &stop;
+  cb.start = [&](std::int64_t, double) { return &days; };
+  // Set the flag from the engine's own progress: on day 100 of the first replicate.
+  std::thread watcher([&] {
+    while (days.load() < 100) std::this_thread::yield();
+    stop = true;
+  });
+  cb.on_replicate = [&](std::size_t, int, const ReplicateResult&, const Summary&, const Observed&) { ++finished; };
+  EXPECT_THROW(run_to_file(req, out, cb, now_iso()), StudyCancelled);
+  watcher.join();
+  EXPECT_EQ(finished, 0) << "the first replicate was stopped, not run to its end";
+  EXPECT_LT(days.load(), 365) << "stopped within the replicate";
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto& e : std::filesystem::directory_iterator(out.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find("redes-study-stop.h5"), std::string::npos) << e.path();
 }
 
 }  // namespace
