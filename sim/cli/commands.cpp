@@ -28,6 +28,7 @@
 #include "sim/io/safe_output.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/study/compare_file.hpp"
 #include "sim/study/run_file.hpp"
 #include "sim/study/study.hpp"
 #include "sim/study/world_file.hpp"
@@ -251,19 +252,7 @@ int cmd_compare(const Options& opt) {
   if (opt.draws > 0 || !opt.posterior.empty()) return cmd_compare_draws(opt);
   io::Node base_tree = io::load_scenario_tree(opt.file);
   Scenario base = scenario_from_tree(base_tree, opt.file);
-  std::vector<Scenario> arms;
-  std::vector<std::string> arm_names{"baseline"};
-  for (const auto& file : opt.interventions) {
-    Arm arm = arm_from_files(base_tree, opt.file, file);
-    // Arm names become HDF5 group names: they must be unique and contain no '/'.
-    if (arm.name.find('/') != std::string::npos || arm.name.empty())
-      throw std::invalid_argument(file + ": arm name '" + arm.name + "' must be non-empty and contain no '/'");
-    if (std::find(arm_names.begin(), arm_names.end(), arm.name) != arm_names.end())
-      throw std::invalid_argument(file + ": two arms are named '" + arm.name + "'; give each intervention file its own name:");
-    build_interventions(arm.scenario);  // validate every arm before any work
-    arms.push_back(std::move(arm.scenario));
-    arm_names.push_back(arm.name);
-  }
+  auto [arms, arm_names] = load_arms(base_tree, opt.file, opt.interventions);  // checked before any work
   const std::uint32_t seed = opt.seed.value_or(base.seed);
   if (!opt.population.empty()) check_world_file(opt.population, base, seed);  // before any lock or work
   const fs::path out = default_output(opt, "compare");
@@ -283,87 +272,14 @@ int cmd_compare(const Options& opt) {
   std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n", opt.population.empty() ? "building" : "loading",
                base.name.c_str(), with_commas(double(base.population.size)).c_str());
   CompareRequest req{std::move(base), std::move(arms), arm_names, seed, opt.replicates, opt.threads, opt.population};
-  std::optional<h5::Writer> file;  // created once the world is built, as before the study layer
-  std::vector<const Scenario*> all{&req.baseline};
-  for (auto& a : req.arms) all.push_back(&a);
-  std::vector<std::unique_ptr<RunWriter>> writers;
   std::optional<Progress> progress;
   Callbacks cb;
-  cb.start = [&](std::int64_t total, double) {
-    file.emplace(out);
-    for (std::size_t k = 0; k < all.size(); ++k)
-      writers.push_back(std::make_unique<RunWriter>(*file, "/arms/" + arm_names[k], *all[k], opt.replicates,
-                                                    intervention_names(*all[k]),
-                                                    RunLayout{false, false, "interventions_in_" + arm_names[k]}));
-    return &progress.emplace("simulating arms", total).done;
-  };
-  cb.on_replicate = [&](std::size_t arm, int, const ReplicateResult& res, const Summary& s, const Observed& o) {
-    writers[arm]->write(res, s, o);
-  };
-  CompareResult result = compare_study(req, cb);
+  cb.start = [&](std::int64_t total, double) { return &progress.emplace("simulating arms", total).done; };
+  CompareResult result = compare_to_file(req, out, cb, started);
   progress.reset();
-  h5::Writer& f = *file;
   const Scenario& base_sc = req.baseline;
   const auto& rows = result.rows;
   const auto& outcomes = result.outcomes;
-  // /compare datasets
-  std::vector<std::string> iv_names(arm_names.begin() + 1, arm_names.end());
-  const h5::Axis ivx = axis_named("intervention", iv_names);
-  const std::size_t I = rows.size(), R = std::size_t(opt.replicates);
-  f.group("/compare");
-  f.attribute("/compare", "estimate", "model estimate; intervals are 95% t intervals over paired replicates");
-  std::vector<double> averted(I * R), days(I * R), rescued(I * R), am, alo, ahi, sm, slo, shi, cost, cpa, cpy;
-  std::vector<double> dm, dlo, dhi, rm, rlo, rhi;
-  for (std::size_t i = 0; i < I; ++i) {
-    std::copy(rows[i].averted.begin(), rows[i].averted.end(), averted.begin() + std::ptrdiff_t(i * R));
-    std::copy(rows[i].days_averted.begin(), rows[i].days_averted.end(), days.begin() + std::ptrdiff_t(i * R));
-    std::copy(rows[i].rescued_more.begin(), rows[i].rescued_more.end(), rescued.begin() + std::ptrdiff_t(i * R));
-    dm.push_back(rows[i].days_averted_ci.mean), dlo.push_back(rows[i].days_averted_ci.lo), dhi.push_back(rows[i].days_averted_ci.hi);
-    rm.push_back(rows[i].rescued_ci.mean), rlo.push_back(rows[i].rescued_ci.lo), rhi.push_back(rows[i].rescued_ci.hi);
-    cpy.push_back(rows[i].cost_per_year_averted);
-    am.push_back(rows[i].averted_ci.mean), alo.push_back(rows[i].averted_ci.lo), ahi.push_back(rows[i].averted_ci.hi);
-    sm.push_back(rows[i].share_ci.mean), slo.push_back(rows[i].share_ci.lo), shi.push_back(rows[i].share_ci.hi);
-    cost.push_back(rows[i].cost), cpa.push_back(rows[i].cost_per_averted);
-  }
-  f.array("/compare/victims_averted", {ivx, axis_replicate(opt.replicates)}, averted, "persons");
-  f.array("/compare/averted_mean", {ivx}, am, "persons");
-  f.array("/compare/averted_lo", {ivx}, alo, "persons");
-  f.array("/compare/averted_hi", {ivx}, ahi, "persons");
-  f.array("/compare/share_averted_mean", {ivx}, sm, "fraction");
-  f.array("/compare/share_averted_lo", {ivx}, slo, "fraction");
-  f.array("/compare/share_averted_hi", {ivx}, shi, "fraction");
-  f.array("/compare/cost", {ivx}, cost, "USD");
-  f.array("/compare/cost_per_victim_averted", {ivx}, cpa, "USD/victim");
-  f.array("/compare/exploited_days_averted", {ivx, axis_replicate(opt.replicates)}, days, "person-days");
-  f.array("/compare/exploited_days_averted_mean", {ivx}, dm, "person-days");
-  f.array("/compare/exploited_days_averted_lo", {ivx}, dlo, "person-days");
-  f.array("/compare/exploited_days_averted_hi", {ivx}, dhi, "person-days");
-  f.array("/compare/victims_rescued_more", {ivx, axis_replicate(opt.replicates)}, rescued, "persons");
-  f.array("/compare/rescued_more_mean", {ivx}, rm, "persons");
-  f.array("/compare/rescued_more_lo", {ivx}, rlo, "persons");
-  f.array("/compare/rescued_more_hi", {ivx}, rhi, "persons");
-  f.array("/compare/cost_per_exploited_year_averted", {ivx}, cpy, "USD/person-year");
-  std::map<std::string, h5::Axis> dim_axes = {
-      {"department", axis_departments(base_sc)}, {"age_group", axis_named("age_group", to_strings(kAgeGroupNames))},
-      {"gender", axis_named("gender", to_strings(kGenderNames))}, {"route", axis_named("route", to_strings(kRouteNames))},
-      {"platform", axis_named("platform", to_strings(kPlatformNames))}};
-  for (std::size_t d = 0; I > 0 && d < rows[0].by.size(); ++d) {
-    const std::string& dim = rows[0].by[d].first;
-    std::vector<double> m, lo, hi;
-    for (std::size_t i = 0; i < I; ++i)
-      for (const auto& ci : rows[i].by[d].second) m.push_back(ci.mean), lo.push_back(ci.lo), hi.push_back(ci.hi);
-    f.array("/compare/averted_by_" + dim + "_mean", {ivx, dim_axes.at(dim)}, m, "persons");
-    f.array("/compare/averted_by_" + dim + "_lo", {ivx, dim_axes.at(dim)}, lo, "persons");
-    f.array("/compare/averted_by_" + dim + "_hi", {ivx, dim_axes.at(dim)}, hi, "persons");
-  }
-  write_metadata(f, base_sc, "compare", seed, opt.replicates, opt.threads, started);
-  if (!opt.population.empty()) f.attribute("/metadata", "population_file", opt.population);
-  {
-    std::string s;
-    for (auto& a : arm_names) s += (s.empty() ? "" : ",") + a;
-    f.attribute("/metadata", "arms", s);
-  }
-  f.commit();
 
   std::vector<double> base_victims;
   for (auto& s : outcomes[0].summaries) base_victims.push_back(s.victims);
@@ -390,7 +306,7 @@ int cmd_compare(const Options& opt) {
     // Who benefits: the categories with the most victims averted.
     for (const auto& [dim, cis] : r.by) {
       if (dim != "department" && dim != "age_group" && dim != "route") continue;
-      const auto& labels = dim_axes.at(dim).labels;
+      const auto& labels = compare_axis(base_sc, dim).labels;
       std::vector<std::size_t> order(cis.size());
       std::iota(order.begin(), order.end(), 0);
       std::sort(order.begin(), order.end(), [&](auto a, auto b) { return cis[a].mean > cis[b].mean; });

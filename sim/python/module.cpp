@@ -1,6 +1,7 @@
 // python: the redes._core extension (pybind11) behind `import redes` (sim/python/redes). It loads
-// a scenario, applies overrides with the YAML reader's own checks, and runs it through the study
-// layer into the file `redes run` writes (run_to_file), with the GIL released. The study runs on
+// a scenario, applies overrides with the YAML reader's own checks, and runs or compares it through
+// the study layer into the file `redes run` or `redes compare` writes (run_to_file,
+// compare_to_file), with the GIL released. The study runs on
 // a worker thread while the calling thread waits in short slices: between them it takes the GIL
 // back to call PyErr_CheckSignals (Python runs signal handlers only on the main thread, with the
 // GIL) and the progress callback; a KeyboardInterrupt sets the study's stop flag, which ends every
@@ -15,6 +16,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <functional>
+#include <memory>
+#include <tuple>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -26,6 +30,7 @@
 #include "sim/io/output.hpp"
 #include "sim/io/safe_output.hpp"
 #include "sim/io/yaml_tree.hpp"
+#include "sim/study/compare_file.hpp"
 #include "sim/study/run_file.hpp"
 
 namespace py = pybind11;
@@ -85,20 +90,11 @@ std::pair<io::Node, Scenario> load_with_overrides(const std::string& path, const
   }
 }
 
-py::dict run(const std::string& scenario_path, const py::dict& overrides, std::optional<std::uint32_t> seed, int replicates,
-             int threads, const std::string& output, const py::object& progress) {
-  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
-  auto [tree, scenario] = load_with_overrides(scenario_path, overrides);
-  std::unique_ptr<tbb::global_control> limit;
-  if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
-  else threads = tbb::info::default_concurrency();
-  RunRequest req{std::move(scenario), 0, replicates, threads, {}};
-  req.seed = seed.value_or(req.scenario.seed);
-  const fs::path out = output;
-  io::refuse_clobber(out, io::source_files(tree, scenario_path));
-  if (out.has_parent_path()) fs::create_directories(out.parent_path());
-  io::OutputLock lock(out);
-
+/// Runs `work(callbacks)` on a worker thread with the GIL released; every 100 ms takes the GIL to
+/// check signals (Ctrl-C sets the stop flag, waits for the study to end, re-raises) and to call
+/// `progress(days_done, days_total)`. Exceptions of `work` are re-raised here (ScenarioError as
+/// ValueError).
+void run_interruptibly(const std::function<void(const Callbacks&)>& work, const py::object& progress) {
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> days_done{0}, days_total{0};
   Callbacks cb;
@@ -111,11 +107,9 @@ py::dict run(const std::string& scenario_path, const py::dict& overrides, std::o
   std::condition_variable cv;
   bool finished = false;
   std::exception_ptr error;
-  RunResult result;
-  const std::string started = now_iso();
   std::thread worker([&] {
     try {
-      result = run_to_file(req, out, cb, started);
+      work(cb);
     } catch (...) {
       error = std::current_exception();
     }
@@ -159,6 +153,33 @@ py::dict run(const std::string& scenario_path, const py::dict& overrides, std::o
     }
   }
   if (!progress.is_none()) progress(days_done.load(), days_total.load());  // the last call says all is done
+}
+
+/// Threads for the study: `threads` > 0 limits TBB while `limit` lives; 0 means all cores.
+int thread_count(int threads, std::unique_ptr<tbb::global_control>& limit) {
+  if (threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
+  return threads > 0 ? threads : tbb::info::default_concurrency();
+}
+
+void prepare_output(const fs::path& out, const std::vector<fs::path>& inputs) {
+  io::refuse_clobber(out, inputs);
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
+}
+
+py::dict run(const std::string& scenario_path, const py::dict& overrides, std::optional<std::uint32_t> seed, int replicates,
+             int threads, const std::string& output, const py::object& progress) {
+  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
+  auto [tree, scenario] = load_with_overrides(scenario_path, overrides);
+  std::unique_ptr<tbb::global_control> limit;
+  threads = thread_count(threads, limit);
+  RunRequest req{std::move(scenario), 0, replicates, threads, {}};
+  req.seed = seed.value_or(req.scenario.seed);
+  const fs::path out = output;
+  prepare_output(out, io::source_files(tree, scenario_path));
+  io::OutputLock lock(out);
+  RunResult result;
+  const std::string started = now_iso();
+  run_interruptibly([&](const Callbacks& cb) { result = run_to_file(req, out, cb, started); }, progress);
   py::dict info;
   info["output"] = out.string();
   info["seed"] = req.seed;
@@ -166,6 +187,44 @@ py::dict run(const std::string& scenario_path, const py::dict& overrides, std::o
   info["threads"] = threads;
   info["victims"] = result.victims;
   info["wall_seconds"] = result.wall_seconds;
+  return info;
+}
+
+py::dict compare(const std::string& baseline_path, const std::vector<std::string>& interventions, const py::dict& overrides,
+                 std::optional<std::uint32_t> seed, int replicates, int threads, const std::string& output,
+                 const py::object& progress) {
+  if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
+  if (interventions.empty()) throw py::value_error("compare needs at least one intervention file");
+  auto [tree, base] = load_with_overrides(baseline_path, overrides);
+  std::vector<Scenario> arms;
+  std::vector<std::string> names;
+  try {
+    std::tie(arms, names) = load_arms(tree, baseline_path, interventions);
+  } catch (const ScenarioError& e) {
+    throw py::value_error(e.what());
+  } catch (const std::invalid_argument& e) {
+    throw py::value_error(e.what());
+  }
+  std::unique_ptr<tbb::global_control> limit;
+  threads = thread_count(threads, limit);
+  const std::uint32_t s = seed.value_or(base.seed);
+  const fs::path out = output;
+  std::vector<fs::path> inputs = io::source_files(tree, baseline_path);
+  for (const auto& file : interventions) {
+    auto more = io::source_files(io::load_scenario_tree(file), file);
+    inputs.insert(inputs.end(), more.begin(), more.end());
+  }
+  prepare_output(out, inputs);
+  io::OutputLock lock(out);
+  CompareRequest req{std::move(base), std::move(arms), names, s, replicates, threads, {}};
+  CompareResult result;
+  const std::string started = now_iso();
+  run_interruptibly([&](const Callbacks& cb) { result = compare_to_file(req, out, cb, started); }, progress);
+  py::dict info;
+  info["output"] = out.string();
+  info["seed"] = s;
+  info["replicates"] = replicates;
+  info["arms"] = names;
   return info;
 }
 
@@ -177,6 +236,9 @@ PYBIND11_MODULE(_core, mod) {
   mod.def("run", &run, py::arg("scenario"), py::arg("overrides"), py::arg("seed"), py::arg("replicates"), py::arg("threads"),
           py::arg("output"), py::arg("progress"),
           "Run a scenario into a run file (the layout of `redes run`); returns a summary dict.");
+  mod.def("compare", &compare, py::arg("baseline"), py::arg("interventions"), py::arg("overrides"), py::arg("seed"),
+          py::arg("replicates"), py::arg("threads"), py::arg("output"), py::arg("progress"),
+          "Compare the baseline with each intervention file on common random numbers into a compare file.");
   mod.def("check_scenario", [](const std::string& path, const py::dict& overrides) {
         auto [tree, sc] = load_with_overrides(path, overrides);
         return io::to_yaml(tree);

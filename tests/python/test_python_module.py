@@ -45,14 +45,7 @@ def test_run_from_python_writes_the_cli_file_bit_for_bit(redes, tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
     res = redes.run(WORKSHOP, seed=11, replicates=2, output=py)
-    a, b = datasets(cli), datasets(py)
-    assert sorted(a) == sorted(b) and len(a) > 40
-    for name in a:
-        assert a[name].dtype == b[name].dtype and a[name].shape == b[name].shape, name
-        if a[name].dtype.kind == "O":  # variable-length strings (axis labels): compare the texts
-            assert a[name].tolist() == b[name].tolist(), f"dataset {name} differs"
-        else:
-            assert a[name].tobytes() == b[name].tobytes(), f"dataset {name} differs"
+    a = same_datasets(cli, py)
     # The returned Datasets carry the file's axis names and labels.
     v = res["/summary"]["victims_by_route"]
     assert v.dims == ("replicate", "route")
@@ -65,11 +58,28 @@ def test_run_from_python_writes_the_cli_file_bit_for_bit(redes, tmp_path):
     assert (mem["/observed"]["recorded_cases"].values == a["observed/recorded_cases"]).all()
 
 
-def test_open_reads_a_compare_file_with_labelled_axes(redes, tmp_path):
-    out = tmp_path / "compare.h5"
-    p = subprocess.run([str(BIN), "compare", str(WORKSHOP), str(REPO / "scenarios/workshop/literacy.yaml"),
+def same_datasets(cli, py):
+    a, b = datasets(cli), datasets(py)
+    assert sorted(a) == sorted(b) and len(a) > 40
+    for name in a:
+        assert a[name].dtype == b[name].dtype and a[name].shape == b[name].shape, name
+        if a[name].dtype.kind == "O":  # variable-length strings (axis labels): compare the texts
+            assert a[name].tolist() == b[name].tolist(), f"dataset {name} differs"
+        else:
+            assert a[name].tobytes() == b[name].tobytes(), f"dataset {name} differs"
+    return a
+
+
+def test_compare_from_python_writes_the_cli_file_and_reads_with_labelled_axes(redes, tmp_path):
+    out, py = tmp_path / "compare.h5", tmp_path / "py.h5"
+    literacy = REPO / "scenarios/workshop/literacy.yaml"
+    p = subprocess.run([str(BIN), "compare", str(WORKSHOP), str(literacy),
                         "--replicates", "2", "--seed", "3", "-o", str(out)], capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stderr
+    redes.compare(WORKSHOP, [literacy], seed=3, replicates=2, output=py)
+    same_datasets(out, py)
+    with pytest.raises(ValueError, match="population.size"):
+        redes.compare(WORKSHOP, [literacy], overrides={"population.size": 1}, output=tmp_path / "bad.h5")
     res = redes.open(out)
     assert "/arms/baseline/summary" in res and "/compare" in res
     averted = res["/compare"]["victims_averted"]

@@ -1,4 +1,4 @@
-"""redes from Python: run a scenario in-process and read any redes file as labelled arrays.
+"""redes from Python: run or compare scenarios in-process and read any redes file as labelled arrays.
 
     import redes
     res = redes.run("scenarios/workshop/small.yaml", overrides={"population.size": 20000},
@@ -23,7 +23,7 @@ import xarray as xr
 
 from redes import _core
 
-__all__ = ["run", "open", "check", "Results"]
+__all__ = ["run", "compare", "open", "check", "Results"]
 __version__ = _core.version
 
 
@@ -56,16 +56,29 @@ def run(scenario, overrides=None, seed=None, replicates=1, output=None, threads=
     called about ten times a second. Ctrl-C stops the run within a simulated day and leaves no file.
     The GIL is released while the simulator runs, so other Python threads keep going.
     """
+    return _simulate(lambda out: _core.run(os.fspath(scenario), dict(overrides or {}), seed, int(replicates),
+                                           int(threads or 0), out, progress), output)
+
+
+def compare(baseline, interventions, overrides=None, seed=None, replicates=1, output=None, threads=None,
+            progress=None) -> Results:
+    """Compare `baseline` with each intervention file (as `redes compare`: common random numbers,
+    replicate r of every arm shares its seed) and return the compare file's groups ("/compare",
+    "/arms/<arm>/summary", ...). `overrides` apply to the baseline, and so to every arm; the other
+    arguments are those of run(). The same seed gives the CLI's file, dataset for dataset."""
+    files = [os.fspath(interventions)] if isinstance(interventions, (str, os.PathLike)) else [os.fspath(f) for f in interventions]
+    return _simulate(lambda out: _core.compare(os.fspath(baseline), files, dict(overrides or {}), seed, int(replicates),
+                                               int(threads or 0), out, progress), output)
+
+
+def _simulate(call, output) -> Results:
+    """call(output path) writes a file; return it opened (kept at `output`, or read and removed)."""
     keep = output is not None
-    if keep:
-        path = Path(output)
-    else:
-        tmpdir = tempfile.mkdtemp(prefix="redes-run-")
-        path = Path(tmpdir) / "run.h5"
+    tmpdir = None if keep else tempfile.mkdtemp(prefix="redes-")
+    path = Path(output) if keep else Path(tmpdir) / "out.h5"
     try:
-        _core.run(os.fspath(scenario), dict(overrides or {}), seed, int(replicates), int(threads or 0),
-                  os.fspath(path), progress)
-        res = open(path, load=not keep)
+        call(os.fspath(path))
+        res = open(path)
         if not keep:
             res.path = None
         return res
@@ -113,10 +126,9 @@ def _table(ds: h5py.Dataset) -> xr.Dataset:
     return xr.Dataset({f: ("event", data[f]) for f in ds.dtype.names}, attrs=attrs)
 
 
-def open(path, load=True) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
+def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
     """Every group of a redes HDF5 file that holds arrays, as xarray Datasets keyed by group path,
-    with the same axis names and labels as the file. `load` is accepted for symmetry with run();
-    arrays are read into memory (redes summaries are small; trajectories are the large part)."""
+    with the same axis names and labels as the file, read into memory (the file is closed)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
