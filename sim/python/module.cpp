@@ -32,6 +32,7 @@
 #include "sim/io/yaml_tree.hpp"
 #include "sim/study/compare_file.hpp"
 #include "sim/study/run_file.hpp"
+#include "sim/study/sweep_study.hpp"
 
 namespace py = pybind11;
 namespace fs = std::filesystem;
@@ -90,26 +91,36 @@ std::pair<io::Node, Scenario> load_with_overrides(const std::string& path, const
   }
 }
 
-/// Runs `work(callbacks)` on a worker thread with the GIL released; every 100 ms takes the GIL to
-/// check signals (Ctrl-C sets the stop flag, waits for the study to end, re-raises) and to call
-/// `progress(days_done, days_total)`. Exceptions of `work` are re-raised here (ScenarioError as
-/// ValueError).
-void run_interruptibly(const std::function<void(const Callbacks&)>& work, const py::object& progress) {
+/// What a study and the waiting Python thread share: a stop flag and progress counters.
+struct Shared {
   std::atomic<bool> stop{false};
-  std::atomic<std::int64_t> days_done{0}, days_total{0};
-  Callbacks cb;
-  cb.stop = &stop;
-  cb.start = [&](std::int64_t total, double) {
-    days_total = total;
-    return &days_done;
-  };
+  std::atomic<std::int64_t> done{0}, total{0};
+  /// Study callbacks that stop on the flag and count simulated days.
+  Callbacks callbacks() {
+    Callbacks cb;
+    cb.stop = &stop;
+    cb.start = [this](std::int64_t t, double) {
+      total = t;
+      return &done;
+    };
+    return cb;
+  }
+};
+
+/// Runs `work(shared)` on a worker thread with the GIL released; every 100 ms takes the GIL to
+/// check signals (Ctrl-C sets the stop flag, waits for the study to end, re-raises) and to call
+/// `progress(done, total)`. Exceptions of `work` are re-raised here (ScenarioError as ValueError).
+void run_interruptibly(const std::function<void(Shared&)>& work, const py::object& progress) {
+  Shared shared;
+  std::atomic<bool>& stop = shared.stop;
+  std::atomic<std::int64_t>&days_done = shared.done, &days_total = shared.total;
   std::mutex m;
   std::condition_variable cv;
   bool finished = false;
   std::exception_ptr error;
   std::thread worker([&] {
     try {
-      work(cb);
+      work(shared);
     } catch (...) {
       error = std::current_exception();
     }
@@ -179,7 +190,7 @@ py::dict run(const std::string& scenario_path, const py::dict& overrides, std::o
   io::OutputLock lock(out);
   RunResult result;
   const std::string started = now_iso();
-  run_interruptibly([&](const Callbacks& cb) { result = run_to_file(req, out, cb, started); }, progress);
+  run_interruptibly([&](Shared& sh) { result = run_to_file(req, out, sh.callbacks(), started); }, progress);
   py::dict info;
   info["output"] = out.string();
   info["seed"] = req.seed;
@@ -219,12 +230,35 @@ py::dict compare(const std::string& baseline_path, const std::vector<std::string
   CompareRequest req{std::move(base), std::move(arms), names, s, replicates, threads, {}};
   CompareResult result;
   const std::string started = now_iso();
-  run_interruptibly([&](const Callbacks& cb) { result = compare_to_file(req, out, cb, started); }, progress);
+  run_interruptibly([&](Shared& sh) { result = compare_to_file(req, out, sh.callbacks(), started); }, progress);
   py::dict info;
   info["output"] = out.string();
   info["seed"] = s;
   info["replicates"] = replicates;
   info["arms"] = names;
+  return info;
+}
+
+py::dict run_sweep(const std::string& sweep_file, const std::string& output, int threads, const py::object& progress) {
+  std::unique_ptr<tbb::global_control> limit;
+  threads = thread_count(threads, limit);
+  SweepResult result;
+  run_interruptibly(
+      [&](Shared& sh) {
+        SweepCallbacks cb;
+        cb.start = [&](std::int64_t to_run, std::int64_t) {
+          sh.total = to_run;
+          return &sh.done;
+        };
+        cb.cancelled = [&] { return sh.stop.load(); };  // runs under way finish and are journaled
+        result = sweep_study(SweepRequest{sweep_file, output, 1, 1, threads}, cb);
+      },
+      progress);
+  py::dict info;
+  info["output"] = result.output.string();
+  info["ran"] = result.ran;
+  info["completed"] = result.stats.completed;
+  info["complete"] = result.stats.complete;
   return info;
 }
 
@@ -239,6 +273,8 @@ PYBIND11_MODULE(_core, mod) {
   mod.def("compare", &compare, py::arg("baseline"), py::arg("interventions"), py::arg("overrides"), py::arg("seed"),
           py::arg("replicates"), py::arg("threads"), py::arg("output"), py::arg("progress"),
           "Compare the baseline with each intervention file on common random numbers into a compare file.");
+  mod.def("sweep", &run_sweep, py::arg("sweep_file"), py::arg("output"), py::arg("threads"), py::arg("progress"),
+          "Run a sweep file's design into a sweep file (resumes from its journal, as redes sweep does).");
   mod.def("check_scenario", [](const std::string& path, const py::dict& overrides) {
         auto [tree, sc] = load_with_overrides(path, overrides);
         return io::to_yaml(tree);

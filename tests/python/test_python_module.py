@@ -174,3 +174,21 @@ def test_other_python_threads_run_while_the_simulator_runs(redes, tmp_path):
     # With the GIL held by the run, the counting thread would not run at all until it ends.
     assert ticks > 0.3 * took / 0.005, line
     assert line.endswith(f"of {3 * 1825}") and f"progress {3 * 1825}" in line, line
+
+
+def test_sweep_from_python_writes_the_cli_file(redes, tmp_path):
+    sweep = REPO / "tests" / "data" / "sweep_tiny.yaml"
+    cli, py = tmp_path / "cli.h5", tmp_path / "py.h5"
+    p = subprocess.run([str(BIN), "sweep", str(sweep), "-o", str(cli), "--threads", "2"], capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr
+    seen = []
+    res = redes.sweep(sweep, output=py, threads=2, progress=lambda done, total: seen.append((done, total)))
+    a, b = datasets(cli), datasets(py)
+    assert sorted(a) == sorted(b)
+    for name in a:
+        if a[name].dtype.kind != "O":
+            assert a[name].tobytes() == b[name].tobytes(), f"dataset {name} differs"
+    assert seen[-1] == (12, 12)
+    assert res["/sweep/points"]["mean"].dims == ("point", "metric")
+    assert not (tmp_path / "py.h5.journal").exists()

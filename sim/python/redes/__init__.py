@@ -23,7 +23,7 @@ import xarray as xr
 
 from redes import _core
 
-__all__ = ["run", "compare", "open", "check", "Results"]
+__all__ = ["run", "compare", "sweep", "open", "check", "Results"]
 __version__ = _core.version
 
 
@@ -69,6 +69,14 @@ def compare(baseline, interventions, overrides=None, seed=None, replicates=1, ou
     files = [os.fspath(interventions)] if isinstance(interventions, (str, os.PathLike)) else [os.fspath(f) for f in interventions]
     return _simulate(lambda out: _core.compare(os.fspath(baseline), files, dict(overrides or {}), seed, int(replicates),
                                                int(threads or 0), out, progress), output)
+
+
+def sweep(sweep_file, output=None, threads=None, progress=None) -> Results:
+    """Run a sweep file (as `redes sweep`: its design, replicates, seed and outputs; Sobol indices
+    for a saltelli design) and return the sweep file's groups ("/sweep/sensitivity",
+    "/sweep/points", "/sweep/runs", ...). progress(runs_done, runs_to_run). Ctrl-C stops handing
+    out runs; the runs under way finish and stay in `output`.journal, so the same call resumes."""
+    return _simulate(lambda out: _core.sweep(os.fspath(sweep_file), out, int(threads or 0), progress), output)
 
 
 def _simulate(call, output) -> Results:
