@@ -70,10 +70,19 @@ BudgetResult run_budget(const BudgetOptions& opt) {
   constexpr int kExhaustive = 1024;  // optimize(): every allocation up to this grid size
   res.search = res.grid <= kExhaustive ? "exhaustive" : "coarse design + pairwise refinement";
 
+  if (!opt.draws.output.empty()) {
+    // The journal numbers an allocation's runs by its place in the grid (the baseline is 0), so
+    // a resumed search finds them whichever order it asks for them in.
+    std::string request = fmt::format("optimize budget {}\n", opt.budget) + io::to_yaml(io::load_scenario_tree(opt.options_file));
+    for (const auto& o : res.options) request += "option\n" + io::to_yaml(io::load_scenario_tree(o.file));
+    if (res.grid > 1e15) throw std::invalid_argument(fmt::format("{:g} allocations are too many to number in a journal", res.grid));
+    study.journal_to(journal_path(opt.draws.output), request, std::int64_t(res.grid));
+  }
   const ArmRuns base = study.run({ArmFiles{}})[0];
   std::map<Allocation, ArmRuns> runs;  // the cache: the search may ask for an allocation twice
   auto arm_of = [&](const Allocation& a) {
     ArmFiles f;
+    for (std::size_t i = n, stride = 1; i-- > 0;) f.id += a[i] * std::int64_t(stride), stride *= std::size_t(levels[i]);
     for (std::size_t i = 0; i < n; ++i)
       if (a[i] > 0) f.files.push_back(res.options[i].file), f.coverage.push_back(res.options[i].coverage[std::size_t(a[i] - 1)]);
     return f;
@@ -135,6 +144,10 @@ BudgetResult run_budget(const BudgetOptions& opt) {
     for (auto& c : scaled) c.mean *= scale, c.lo *= scale, c.hi *= scale;  // population represented
     res.equity.emplace_back(dim, scaled);
     res.equity_labels.push_back(labels.at(dim));
+  }
+  if (!opt.draws.output.empty()) {
+    write_budget(opt.draws.output, opt, res);
+    fs::remove(journal_path(opt.draws.output));  // every run is in the file now
   }
   return res;
 }

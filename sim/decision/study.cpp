@@ -5,6 +5,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -12,7 +14,10 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/core/fnv1a.hpp"
+#include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/version.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
 #include "sim/interventions/intervention.hpp"
@@ -84,8 +89,39 @@ Posterior read_posterior(const std::string& path) {
   return p;
 }
 
+// A decision run as a sweep run record (the journal's one byte layout): victims, cost (USD),
+// rescued, exploited days, recruiters arrested, then victims by department, age group, gender,
+// route and platform: what the studies read from a run (counts are exact in doubles). Fresh and
+// journaled runs both go through it, so a resumed study cannot differ from an uninterrupted one.
+constexpr std::size_t kHead = 5;
+std::size_t record_metrics(std::size_t departments) { return kHead + departments + kAgeGroups + kGenders + kRoutes + kPlatforms; }
+
+using CountField = std::vector<std::int32_t> Summary::*;
+constexpr CountField kCounts[] = {&Summary::by_department, &Summary::by_age_group, &Summary::by_gender, &Summary::by_route,
+                                  &Summary::by_platform};
+
+std::vector<double> to_metrics(const Summary& s, double cost) {
+  std::vector<double> m{double(s.victims), cost, double(s.rescued), double(s.exploited_days), double(s.recruiters_arrested)};
+  for (CountField f : kCounts) m.insert(m.end(), (s.*f).begin(), (s.*f).end());
+  return m;
+}
+
+Summary from_metrics(const std::vector<double>& m, std::size_t departments, double& cost) {
+  Summary s;
+  s.victims = std::int32_t(m[0]), cost = m[1], s.rescued = std::int32_t(m[2]);
+  s.exploited_days = std::int64_t(m[3]), s.recruiters_arrested = std::int32_t(m[4]);
+  const std::size_t sizes[] = {departments, kAgeGroups, kGenders, kRoutes, kPlatforms};
+  std::size_t at = kHead;
+  for (std::size_t k = 0; k < std::size(kCounts); ++k) {
+    for (std::size_t c = 0; c < sizes[k]; ++c) (s.*kCounts[k]).push_back(std::int32_t(m[at + c]));
+    at += sizes[k];
+  }
+  return s;
+}
 
 }  // namespace
+
+std::filesystem::path journal_path(const std::filesystem::path& output) { return output.string() + ".journal"; }
 
 DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
   if (opt.draws < 1 || opt.replicates < 1) throw std::invalid_argument("--draws and --replicates must be at least 1");
@@ -109,6 +145,24 @@ DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
     }
     draw_trees_.push_back(std::move(tree));
   }
+  shape_ = {record_metrics(std::size_t(base_.department_count())), 0};
+}
+
+void DrawsStudy::journal_to(const std::filesystem::path& path, const std::string& request, std::int64_t arms) {
+  const std::int64_t per_arm = std::int64_t(opt_.draws) * opt_.replicates;
+  if (arms < 1 || arms > (INT64_MAX / 2) / per_arm)
+    throw std::invalid_argument(fmt::format("{} arms x {} runs each are too many to number in a journal", arms, per_arm));
+  // The fingerprint: the program, the draws (posterior values written into each draw's tree),
+  // seed, replicates and whatever else the caller's request says decides the runs.
+  std::string key = fmt::format("redes {} {}\ndecision draws {} replicates {} seed {}\n", version(), git_commit(), opt_.draws,
+                                opt_.replicates, seed_);
+  for (const auto& tree : draw_trees_) key += io::to_yaml(tree);
+  key += request;
+  const sweep::JournalShape shape{fnv1a(key), std::uint32_t(shape_.metrics), 0, arms * per_arm};
+  journaled_.clear();
+  sweep::read_journal(path, shape, [&](sweep::RunRecord&& r) { journaled_[r.run] = std::move(r); });
+  journal_.emplace(path, shape);
+  if (!journaled_.empty() && opt_.resuming) opt_.resuming(std::int64_t(journaled_.size()));
 }
 
 // The scenario of one arm in one draw, with the drawn intervention effects and costs written in.
@@ -160,39 +214,64 @@ Scenario DrawsStudy::arm_scenario(std::size_t d, const ArmFiles& arm, std::strin
 
 std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
   const std::size_t K = std::size_t(opt_.draws), R = std::size_t(opt_.replicates), A = arms.size();
+  const std::size_t departments = std::size_t(base_.department_count());
   std::vector<ArmRuns> out(A);
   std::vector<std::vector<Scenario>> scen(A);  // [arm][draw]
   for (std::size_t a = 0; a < A; ++a) {
     for (std::size_t d = 0; d < K; ++d) scen[a].push_back(arm_scenario(d, arms[a], out[a].name));
     out[a].victims.resize(K * R), out[a].cost.resize(K * R), out[a].summaries.resize(K * R);
   }
-  // Worlds are built here, once each, and kept for later calls (interventions do not change them).
-  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A);
-  for (std::size_t a = 0; a < A; ++a)
-    for (std::size_t d = 0; d < K; ++d) {
-      world[a].push_back(worlds_.get(scen[a][d], seed_));
-      if (std::find(keep_.begin(), keep_.end(), world[a].back()) == keep_.end()) keep_.push_back(world[a].back());
-    }
+  auto run_id = [&](std::size_t a, std::size_t rep) { return arms[a].id * std::int64_t(K * R) + std::int64_t(rep); };
+  auto use = [&](std::size_t a, std::size_t rep, const sweep::RunRecord& r) {  // each run writes its own slot
+    double cost = 0;
+    Summary s = from_metrics(r.metrics, departments, cost);
+    out[a].victims[rep] = s.victims;
+    out[a].cost[rep] = cost;
+    out[a].summaries[rep] = std::move(s);
+  };
+  // Runs (draw, replicate, arm) in that order; those in the journal are not simulated again.
+  std::vector<std::size_t> todo;
+  for (std::size_t t = 0; t < K * R * A; ++t) {
+    const std::size_t a = t % A, rep = t / A;
+    const auto found = journal_ ? journaled_.find(run_id(a, rep)) : journaled_.end();
+    if (found != journaled_.end()) use(a, rep, found->second);
+    else todo.push_back(t);
+  }
+  // Worlds are built here, once each and only for runs left to simulate, and kept for later
+  // calls (interventions do not change them).
+  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A, std::vector<std::shared_ptr<const sweep::World>>(K));
+  for (std::size_t t : todo) {
+    const std::size_t a = t % A, d = t / A / R;
+    if (world[a][d]) continue;
+    world[a][d] = worlds_.get(scen[a][d], seed_);
+    if (std::find(keep_.begin(), keep_.end(), world[a][d]) == keep_.end()) keep_.push_back(world[a][d]);
+  }
   std::unique_ptr<tbb::global_control> limit;
   if (opt_.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt_.threads);
-  // Runs: (draw, replicate, arm); each writes its own slot.
-  tbb::parallel_for(std::size_t(0), K * R * A, [&](std::size_t t) {
-    const std::size_t a = t % A, rep = t / A, d = rep / R;
+  tbb::parallel_for(std::size_t(0), todo.size(), [&](std::size_t i) {
+    const std::size_t t = todo[i], a = t % A, rep = t / A, d = rep / R;
     const Scenario& sc = scen[a][d];
     const sweep::World& w = *world[a][d];
     ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
-    Summary s = summarise(sc, r);
-    out[a].victims[rep] = s.victims;
-    out[a].cost[rep] = std::accumulate(r.cost.begin(), r.cost.end(), 0.0);
-    out[a].summaries[rep] = std::move(s);
+    sweep::RunRecord rec;
+    rec.run = run_id(a, rep);
+    rec.metrics = to_metrics(summarise(sc, r), std::accumulate(r.cost.begin(), r.cost.end(), 0.0));
+    if (journal_) journal_->append(rec);  // journaled before it is used
+    use(a, rep, rec);
   });
+  if (journal_) journal_->flush();
   return out;
 }
 
 DrawsResult run_draws(const DrawsOptions& opt) {
   DrawsStudy study(opt);
   std::vector<ArmFiles> arms{ArmFiles{}};
-  for (const auto& f : opt.interventions) arms.push_back(ArmFiles{{f}, {}});
+  for (const auto& f : opt.interventions) arms.push_back(ArmFiles{{f}, {}, std::int64_t(arms.size())});
+  if (!opt.output.empty()) {
+    std::string request = fmt::format("compare --draws wtp {}\n", opt.wtp);
+    for (const auto& f : opt.interventions) request += "arm\n" + io::to_yaml(io::load_scenario_tree(f));
+    study.journal_to(journal_path(opt.output), request, std::int64_t(arms.size()));
+  }
   const std::vector<ArmRuns> runs = study.run(arms);
   const Scenario& base = study.base();
   const std::size_t K = std::size_t(opt.draws), R = std::size_t(opt.replicates), A = arms.size();
@@ -238,6 +317,10 @@ DrawsResult run_draws(const DrawsOptions& opt) {
   const Matrix nb = net_benefit(res.cost, res.averted, opt.wtp);
   res.evpi_at_wtp = evpi(nb);
   for (const auto& v : res.parameter_values) res.evppi.push_back(evppi(nb, v));
+  if (!opt.output.empty()) {
+    write_draws(opt.output, opt, res);
+    std::filesystem::remove(journal_path(opt.output));  // every run is in the file now
+  }
   return res;
 }
 

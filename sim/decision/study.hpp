@@ -4,9 +4,13 @@
 // within each draw; then cost-effectiveness, acceptability and the value of information.
 #pragma once
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <map>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/decision/decision.hpp"
@@ -14,12 +18,18 @@
 #include "sim/io/scenario.hpp"
 #include "sim/io/yaml_tree.hpp"
 #include "sim/study/study.hpp"
+#include "sim/sweep/journal.hpp"
 #include "sim/sweep/runner.hpp"
 
 namespace redes::decision {
 
 struct DrawsOptions {
-  std::string baseline, posterior, output;  // posterior may be empty: effects are still drawn
+  std::string baseline, posterior;  // posterior may be empty: effects are still drawn
+  // "" = numbers only. Else the file to write: every run goes first to `<output>.journal`, so a
+  // killed study rerun with the same request resumes; the journal is removed once the file is.
+  std::string output;
+  /// Called once when a journal of this request already holds `runs` completed runs (may be empty).
+  std::function<void(std::int64_t runs)> resuming;
   std::vector<std::string> interventions;
   int draws = 1, replicates = 1, threads = 0;
   std::uint32_t seed = 0;
@@ -53,6 +63,7 @@ struct DrawsResult {
 struct ArmFiles {
   std::vector<std::string> files;
   std::vector<double> coverage;
+  std::int64_t id = 0;  // its runs in the journal are id*K*R + draw*R + replicate; unique per arm
 };
 
 /// Every run of one arm on the study's draws, index draw * R + replicate.
@@ -69,6 +80,12 @@ struct ArmRuns {
 class DrawsStudy {
  public:
   explicit DrawsStudy(const DrawsOptions& opt);
+  /// From now on every run is looked up in the journal at `path` and, if not there, simulated and
+  /// appended to it before it is used. `request` is the text of everything besides the baseline,
+  /// draws and seed that decides the runs (arm files, command); with those it makes the journal's
+  /// fingerprint, so a journal of another request is refused (sweep::JournalMismatch). Arm ids lie
+  /// in [0, arms).
+  void journal_to(const std::filesystem::path& path, const std::string& request, std::int64_t arms);
   std::vector<ArmRuns> run(const std::vector<ArmFiles>& arms);
 
   const Scenario& base() const { return base_; }
@@ -91,9 +108,16 @@ class DrawsStudy {
   std::map<std::string, std::size_t> effect_index_;  // "type/param" -> parameter index
   sweep::WorldCache worlds_;
   std::vector<std::shared_ptr<const sweep::World>> keep_;  // the cache frees unused worlds; keep them
+  std::optional<sweep::Journal> journal_;
+  std::unordered_map<std::int64_t, sweep::RunRecord> journaled_;  // runs found in the journal
+  sweep::RecordShape shape_;
 };
 
-/// Runs the study and returns its numbers (no file written).
+/// The journal next to an output file: `<output>.journal`.
+std::filesystem::path journal_path(const std::filesystem::path& output);
+
+/// Runs the study and returns its numbers; with opt.output set, journals every run, writes the
+/// file (write_draws) and then removes the journal.
 DrawsResult run_draws(const DrawsOptions& opt);
 /// Writes /decision/... to an HDF5 file (layout in sim/io/output_format.md).
 void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsResult& res);
