@@ -259,9 +259,11 @@ int cmd_compare_draws(const Options& opt) {
   }
   io::refuse_clobber(out, inputs, {".journal"});
   ensure_parent(out);
-  io::OutputLock lock(out);  // two studies on one output would share its journal
+  std::optional<io::OutputLock> lock;  // two studies on one output would share its journal
+  if (lead_rank()) lock.emplace(out);   // under mpirun only rank 0 writes
   prepare_resume(d, out);
   const auto res = run_resumable([&] { return decision::run_draws(d); });  // journals, writes `out`, drops the journal
+  if (res.worker) return 0;  // another MPI rank: rank 0 reports
   std::printf("%s%s", describe_draws(d, res).c_str(), trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <numeric>
 
 #include "sim/cli/i18n.hpp"
@@ -20,6 +21,12 @@ void prepare_resume(decision::DrawsOptions& opt, const std::filesystem::path& ou
   opt.resuming = [journal](std::int64_t runs) {
     std::fputs(trf("decision.resuming", fmt::arg("runs", (long long)runs), fmt::arg("journal", journal)).c_str(), stderr);
   };
+}
+
+bool lead_rank() {
+  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+  if (!rank) rank = std::getenv("PMI_RANK");
+  return !rank || std::string(rank) == "0";
 }
 
 void refuse_journal(const sweep::JournalMismatch& e) {

@@ -14,6 +14,8 @@ namespace redes {
 /// Before a decision study that writes `out` (opt.output is set to it): the interrupted line
 /// naming the journal that stays, and a "resuming" line on stderr when the journal holds runs.
 void prepare_resume(decision::DrawsOptions& opt, const std::filesystem::path& out);
+/// False on MPI ranks other than 0 (mpirun's environment says so): they neither lock nor write.
+bool lead_rank();
 /// The refusal of a journal of another request, in the chosen language (an IoError).
 [[noreturn]] void refuse_journal(const sweep::JournalMismatch& e);
 

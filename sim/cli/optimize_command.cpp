@@ -3,6 +3,7 @@
 // signal; the journal of completed runs stays for a rerun to resume) and prints what it wrote.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/decision_summary.hpp"
@@ -34,9 +35,11 @@ int cmd_optimize(const Options& opt) {
   }
   io::refuse_clobber(out, inputs, {".journal"});
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
-  io::OutputLock lock(out);
+  std::optional<io::OutputLock> lock;
+  if (lead_rank()) lock.emplace(out);  // under mpirun only rank 0 writes
   prepare_resume(b.draws, out);
   const auto res = run_resumable([&] { return decision::run_budget(b); });  // journals, writes `out`, drops the journal
+  if (res.worker) return 0;  // another MPI rank: rank 0 reports
   std::printf("%s%s", describe_budget(b, res).c_str(), trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }

@@ -43,6 +43,7 @@ struct AllocationRow {
 };
 
 struct BudgetResult {
+  bool worker = false;              // an MPI rank other than 0: rank 0 writes and reports
   std::vector<BudgetOption> options;
   std::vector<AllocationRow> rows;  // every allocation evaluated, in allocation order
   std::size_t best = 0;             // index into rows

@@ -24,6 +24,7 @@
 #include "sim/io/h5.hpp"
 #include "sim/io/scenario.hpp"
 #include "sim/io/yaml_tree.hpp"
+#include "sim/sweep/mpi_runner.hpp"
 #include "sim/sweep/runner.hpp"
 
 namespace redes::decision {
@@ -237,6 +238,27 @@ std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
     if (found != journaled_.end()) use(a, rep, found->second);
     else todo.push_back(t);
   }
+  auto received = [&](std::size_t a, std::size_t rep, const sweep::RunRecord& rec) {
+    if (journal_) journal_->append(rec);  // journaled before it is used
+    use(a, rep, rec);
+  };
+#ifdef REDES_WITH_MPI
+  if (ranks_ > 1) {
+    if (todo.empty()) return out;
+    std::unordered_map<std::int64_t, std::size_t> arm_of_id;
+    for (std::size_t a = 0; a < A; ++a) arm_of_id[arms[a].id] = a;
+    std::vector<std::int64_t> ids;
+    for (std::size_t t : todo) ids.push_back(run_id(t % A, t / A));
+    sweep::announce_batch(true);
+    sweep::coordinate_runs(shape_, ids, [&](sweep::RunRecord&& rec) {
+      const auto a = arm_of_id.find(rec.run / std::int64_t(K * R));
+      if (a == arm_of_id.end()) throw std::runtime_error(fmt::format("MPI worker returned run {}, not one handed out", rec.run));
+      received(a->second, std::size_t(rec.run % std::int64_t(K * R)), rec);
+    }, ranks_);
+    if (journal_) journal_->flush();
+    return out;
+  }
+#endif
   // Worlds are built here, once each and only for runs left to simulate, and kept for later
   // calls (interventions do not change them).
   std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A, std::vector<std::shared_ptr<const sweep::World>>(K));
@@ -250,23 +272,96 @@ std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
   if (opt_.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt_.threads);
   tbb::parallel_for(std::size_t(0), todo.size(), [&](std::size_t i) {
     const std::size_t t = todo[i], a = t % A, rep = t / A, d = rep / R;
-    const Scenario& sc = scen[a][d];
-    const sweep::World& w = *world[a][d];
-    ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
-    sweep::RunRecord rec;
-    rec.run = run_id(a, rep);
-    rec.metrics = to_metrics(summarise(sc, r), std::accumulate(r.cost.begin(), r.cost.end(), 0.0));
-    if (journal_) journal_->append(rec);  // journaled before it is used
-    use(a, rep, rec);
+    received(a, rep, simulate(scen[a][d], *world[a][d], run_id(a, rep), rep));
   });
   if (journal_) journal_->flush();
   return out;
 }
 
-DrawsResult run_draws(const DrawsOptions& opt) {
+sweep::RunRecord DrawsStudy::simulate(const Scenario& sc, const sweep::World& w, std::int64_t run, std::size_t rep) const {
+  ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
+  sweep::RunRecord rec;
+  rec.run = run;
+  rec.metrics = to_metrics(summarise(sc, r), std::accumulate(r.cost.begin(), r.cost.end(), 0.0));
+  return rec;
+}
+
+void DrawsStudy::serve([[maybe_unused]] const std::function<ArmFiles(std::int64_t id)>& arm_of) {
+#ifdef REDES_WITH_MPI
+  const std::int64_t per_arm = std::int64_t(opt_.draws) * opt_.replicates;
+  std::map<std::pair<std::int64_t, std::size_t>, Scenario> scen;  // (arm id, draw): built once
+  std::vector<std::shared_ptr<const sweep::World>> worlds;       // per run of a batch
+  while (sweep::next_batch())
+    sweep::work_runs(shape_, opt_.threads, [&](const std::vector<std::int64_t>& runs, const std::function<void(sweep::RunRecord&&)>& each) {
+      // Scenarios and worlds first, one thread (arm_scenario records the inputs it draws).
+      worlds.assign(runs.size(), nullptr);
+      std::vector<const Scenario*> of(runs.size());
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::int64_t id = runs[i] / per_arm;
+        const std::size_t d = std::size_t(runs[i] % per_arm) / std::size_t(opt_.replicates);
+        auto it = scen.find({id, d});
+        if (it == scen.end()) {
+          std::string name;
+          it = scen.emplace(std::pair{id, d}, arm_scenario(d, arm_of(id), name)).first;
+        }
+        of[i] = &it->second;
+        worlds[i] = worlds_.get(*of[i], seed_);
+        if (std::find(keep_.begin(), keep_.end(), worlds[i]) == keep_.end()) keep_.push_back(worlds[i]);
+      }
+      tbb::parallel_for(std::size_t(0), runs.size(), [&](std::size_t i) {
+        each(simulate(*of[i], *worlds[i], runs[i], std::size_t(runs[i] % per_arm)));
+      });
+    });
+#else
+  throw std::logic_error("DrawsStudy::serve: redes was built without MPI");
+#endif
+}
+
+bool run_on_ranks(const std::function<void(int ranks)>& lead, const std::function<void()>& serve) {
+#ifdef REDES_WITH_MPI
+  if (sweep::launched_by_mpirun()) {
+    sweep::MpiSession session;
+    if (session.size() > 1) {
+      try {
+        if (session.rank() != 0) {
+          serve();
+          return true;
+        }
+        try {
+          lead(session.size());
+        } catch (const sweep::JournalMismatch&) {
+          sweep::announce_batch(false);  // refused before any batch: the workers end, rank 0 says why
+          throw;
+        }
+        sweep::announce_batch(false);
+        return false;
+      } catch (const sweep::JournalMismatch&) {
+        throw;
+      } catch (const std::exception& e) {
+        sweep::abort_all_ranks(session.rank(), e, 3);  // the others would wait for this rank forever
+      }
+    }
+  }
+#else
+  (void)serve;
+#endif
+  lead(1);
+  return false;
+}
+
+namespace {
+
+/// The arms of `compare --draws`: the baseline (id 0), then each intervention file alone.
+ArmFiles compare_arm(const DrawsOptions& opt, std::int64_t id) {
+  if (id == 0) return ArmFiles{};
+  return ArmFiles{{opt.interventions.at(std::size_t(id - 1))}, {}, id};
+}
+
+DrawsResult draws_on(const DrawsOptions& opt, int ranks) {
   DrawsStudy study(opt);
-  std::vector<ArmFiles> arms{ArmFiles{}};
-  for (const auto& f : opt.interventions) arms.push_back(ArmFiles{{f}, {}, std::int64_t(arms.size())});
+  study.coordinate(ranks);
+  std::vector<ArmFiles> arms;
+  for (std::size_t a = 0; a <= opt.interventions.size(); ++a) arms.push_back(compare_arm(opt, std::int64_t(a)));
   if (!opt.output.empty()) {
     std::string request = fmt::format("compare --draws wtp {}\n", opt.wtp);
     for (const auto& f : opt.interventions) request += "arm\n" + io::to_yaml(io::load_scenario_tree(f));
@@ -321,6 +416,15 @@ DrawsResult run_draws(const DrawsOptions& opt) {
     write_draws(opt.output, opt, res);
     std::filesystem::remove(journal_path(opt.output));  // every run is in the file now
   }
+  return res;
+}
+
+}  // namespace
+
+DrawsResult run_draws(const DrawsOptions& opt) {
+  DrawsResult res;
+  res.worker = run_on_ranks([&](int ranks) { res = draws_on(opt, ranks); },
+                            [&] { DrawsStudy(opt).serve([&](std::int64_t id) { return compare_arm(opt, id); }); });
   return res;
 }
 

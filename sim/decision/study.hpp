@@ -45,6 +45,7 @@ struct OptionSummary {
 };
 
 struct DrawsResult {
+  bool worker = false;                       // an MPI rank other than 0: rank 0 writes and reports
   std::vector<std::string> options;          // "baseline" first
   Matrix cost, averted;                      // [draw][option], means over replicates
   std::vector<OptionSummary> summary;        // per option
@@ -87,6 +88,12 @@ class DrawsStudy {
   /// in [0, arms).
   void journal_to(const std::filesystem::path& path, const std::string& request, std::int64_t arms);
   std::vector<ArmRuns> run(const std::vector<ArmFiles>& arms);
+  /// MPI rank 0 of `ranks`: run() hands the runs it lacks out to the other ranks (announcing each
+  /// batch) instead of simulating them. The caller announces the end (sweep::announce_batch(false)).
+  void coordinate(int ranks) { ranks_ = ranks; }
+  /// The other MPI ranks: simulate the runs rank 0 hands out, batch by batch, until it announces
+  /// the end. `arm_of` gives the arm of an id exactly as rank 0 builds it.
+  void serve(const std::function<ArmFiles(std::int64_t id)>& arm_of);
 
   const Scenario& base() const { return base_; }
   const io::Node& base_tree() const { return base_tree_; }
@@ -98,6 +105,7 @@ class DrawsStudy {
 
  private:
   Scenario arm_scenario(std::size_t draw, const ArmFiles& arm, std::string& name);
+  sweep::RunRecord simulate(const Scenario& sc, const sweep::World& world, std::int64_t run, std::size_t replicate) const;
   DrawsOptions opt_;
   io::Node base_tree_;
   Scenario base_;
@@ -111,14 +119,22 @@ class DrawsStudy {
   std::optional<sweep::Journal> journal_;
   std::unordered_map<std::int64_t, sweep::RunRecord> journaled_;  // runs found in the journal
   sweep::RecordShape shape_;
+  int ranks_ = 1;  // > 1: MPI rank 0, which hands runs out
 };
 
 /// The journal next to an output file: `<output>.journal`.
 std::filesystem::path journal_path(const std::filesystem::path& output);
 
 /// Runs the study and returns its numbers; with opt.output set, journals every run, writes the
-/// file (write_draws) and then removes the journal.
+/// file (write_draws) and then removes the journal. Under mpirun with several ranks, rank 0 does
+/// all this with the runs simulated by the other ranks, which return a result marked `worker`.
 DrawsResult run_draws(const DrawsOptions& opt);
+
+/// Under mpirun with several ranks: `lead(ranks)` on rank 0 (its DrawsStudy::coordinate(ranks)),
+/// then the end announced; `serve()` on the others (DrawsStudy::serve), returning true there.
+/// Otherwise lead(1). A failure on any rank aborts them all (exit 3), except the refusal of a
+/// journal of another request, which rank 0 throws after letting the workers end.
+bool run_on_ranks(const std::function<void(int ranks)>& lead, const std::function<void()>& serve);
 /// Writes /decision/... to an HDF5 file (layout in sim/io/output_format.md).
 void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsResult& res);
 

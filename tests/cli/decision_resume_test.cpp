@@ -3,7 +3,8 @@
 // leaving the journal and nothing under the final name; the same command then simulates only what
 // is left and writes a file equal bit for bit to an uninterrupted run's, and removes the journal.
 // A journal of another request (another seed, budget) is refused and left as it was. Runs the
-// tiny decision scenario (2,000 persons, 2 years), 2 draws x 2 replicates.
+// tiny decision scenario (2,000 persons, 2 years), 2 draws x 2 replicates. Under mpirun the same
+// holds with the runs spread over ranks.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -228,6 +230,50 @@ TEST_F(DecisionResumeCli, InterruptedCompareDrawsResumesToTheSameFileAndRefusesA
   EXPECT_NE(refused.err.find(other_journal.string() + ": este diario se escribió para otro pedido"), std::string::npos) << refused.err;
   EXPECT_FALSE(fs::exists(other));
   EXPECT_EQ(slurp(other_journal), journal_bytes);
+}
+
+// Under mpirun with 3 ranks (rank 0 hands runs out, journals and writes; ranks 1-2 simulate):
+// an optimize interrupted in one process resumes under MPI, and a compare --draws runs under MPI,
+// each to the file one uninterrupted process writes, bit for bit.
+TEST_F(DecisionResumeCli, MpiRanksResumeAndRunToTheSameFilesAsOneProcess) {
+  if (!REDES_MPI) GTEST_SKIP() << "redes was built without MPI (REDES_MPI=0)";
+  if (std::system("command -v mpirun >/dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun is not on PATH";
+  // --allow-run-as-root: CI runs as root; oversubscribe: 3 ranks on 2 cores.
+  const std::string mpirun = "timeout -k 5 300 env OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --allow-run-as-root --oversubscribe -np 3 " +
+                             quote(REDES_BINARY);
+  auto line = [](const std::vector<std::string>& args) {
+    std::string s;
+    for (const auto& a : args) s += " " + quote(a);
+    return s;
+  };
+
+  const std::vector<std::string> opt = {"optimize", kBase, "--options", kRoot + "/tests/data/optimize_tiny.yaml", "--budget", "500000",
+                                        "--draws", "2", "--replicates", "2", "--seed", "5", "--threads", "1"};
+  const fs::path out = dir_ / "opt.h5", full = dir_ / "full.h5", journal = dir_ / "opt.h5.journal";
+  auto with = [](std::vector<std::string> args, const fs::path& o) {
+    args.insert(args.end(), {"-o", o.string()});
+    return args;
+  };
+  const Exit killed = interrupt_once_journaled(with(opt, out), journal, 1500);
+  ASSERT_EQ(killed.signal, SIGINT) << killed.err;
+  ASSERT_TRUE(fs::exists(journal));
+  auto r = testing::run_shell(mpirun + line(with(opt, out)), dir_);
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(r.err.find("resuming: "), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(journal));
+  ASSERT_EQ(redes(with(opt, full)).code, 0);
+  EXPECT_TRUE(same_datasets(full, out, datasets_under(full, "/optimize")));
+
+  const std::vector<std::string> cmp = {"compare", kBase, kRoot + "/scenarios/workshop/literacy.yaml", "--draws", "2", "--replicates", "2",
+                                        "--seed", "5", "--threads", "1"};
+  const fs::path mpi = dir_ / "cmp-mpi.h5", one = dir_ / "cmp-one.h5";
+  r = testing::run_shell(mpirun + line(with(cmp, mpi)), dir_);
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const auto alone = redes(with(cmp, one));
+  ASSERT_EQ(alone.code, 0) << alone.err;
+  EXPECT_EQ(r.out.substr(0, r.out.rfind("wrote")), alone.out.substr(0, alone.out.rfind("wrote")));  // printed once, by rank 0
+  EXPECT_TRUE(same_datasets(one, mpi, datasets_under(one, "/decision")));
+  EXPECT_FALSE(fs::exists(mpi.string() + ".journal"));
 }
 
 }  // namespace
