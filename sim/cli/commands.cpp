@@ -241,9 +241,21 @@ int cmd_compare_draws(const Options& opt) {
   d.seed = opt.seed.value_or(0);
   d.wtp = opt.wtp;
   const fs::path out = default_output(opt, "compare");
+  // Neither the output nor its journal may be one of the inputs.
+  const io::Node base_tree = io::load_scenario_tree(opt.file);
+  std::vector<fs::path> inputs = io::source_files(base_tree, opt.file);
+  if (!opt.posterior.empty()) inputs.push_back(opt.posterior);
+  for (const auto& file : opt.interventions) {
+    auto more = io::source_files(io::load_scenario_tree(file), file);
+    inputs.insert(inputs.end(), more.begin(), more.end());
+  }
+  io::refuse_clobber(out, inputs, {".journal"});
   ensure_parent(out);
-  const auto res = decision::run_draws(d);
-  decision::write_draws(out.string(), d, res);
+  std::optional<io::OutputLock> lock;  // two studies on one output would share its journal
+  if (lead_rank()) lock.emplace(out);   // under mpirun only rank 0 writes
+  prepare_resume(d, out);
+  const auto res = run_resumable([&] { return decision::run_draws(d); });  // journals, writes `out`, drops the journal
+  if (res.worker) return 0;  // another MPI rank: rank 0 reports
   std::printf("%s%s", describe_draws(d, res).c_str(), trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }

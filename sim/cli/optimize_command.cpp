@@ -1,8 +1,9 @@
 // cli/optimize_command: `redes optimize BASE --budget USD --options OPTIONS.yaml`. The study is
 // decision/budget; this checks inputs, guards the output (never an input, locked, removed on a
-// signal) and prints what it wrote.
+// signal; the journal of completed runs stays for a rerun to resume) and prints what it wrote.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "sim/cli/commands.hpp"
 #include "sim/cli/decision_summary.hpp"
@@ -32,11 +33,13 @@ int cmd_optimize(const Options& opt) {
     auto more = io::source_files(io::load_scenario_tree(o.file), o.file);
     inputs.insert(inputs.end(), more.begin(), more.end());
   }
-  io::refuse_clobber(out, inputs);
+  io::refuse_clobber(out, inputs, {".journal"});
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
-  io::OutputLock lock(out);
-  const auto res = decision::run_budget(b);
-  decision::write_budget(out, b, res);
+  std::optional<io::OutputLock> lock;
+  if (lead_rank()) lock.emplace(out);  // under mpirun only rank 0 writes
+  prepare_resume(b.draws, out);
+  const auto res = run_resumable([&] { return decision::run_budget(b); });  // journals, writes `out`, drops the journal
+  if (res.worker) return 0;  // another MPI rank: rank 0 reports
   std::printf("%s%s", describe_budget(b, res).c_str(), trf("wrote", fmt::arg("out", out.string())).c_str());
   return 0;
 }

@@ -55,29 +55,56 @@ std::string describe_allocation(const BudgetResult& res, const AllocationRow& ro
   return s;
 }
 
-BudgetResult run_budget(const BudgetOptions& opt) {
-  if (!(opt.budget >= 0)) throw std::invalid_argument("--budget must be at least 0");
+namespace {
+
+std::vector<int> levels_of(const std::vector<BudgetOption>& options) {
+  std::vector<int> levels;
+  for (const auto& o : options) levels.push_back(int(o.coverage.size()) + 1);
+  return levels;
+}
+
+/// An allocation as a package arm. Its id, the allocation's place in the grid (the last option
+/// varies fastest; nothing funded is 0), numbers its runs in the journal and between MPI ranks.
+ArmFiles allocation_arm(const std::vector<BudgetOption>& options, const std::vector<int>& levels, const Allocation& a) {
+  ArmFiles f;
+  for (std::size_t i = options.size(), stride = 1; i-- > 0;) f.id += a[i] * std::int64_t(stride), stride *= std::size_t(levels[i]);
+  for (std::size_t i = 0; i < options.size(); ++i)
+    if (a[i] > 0) f.files.push_back(options[i].file), f.coverage.push_back(options[i].coverage[std::size_t(a[i] - 1)]);
+  return f;
+}
+
+Allocation allocation_of(std::int64_t id, const std::vector<int>& levels) {
+  Allocation a(levels.size());
+  for (std::size_t i = levels.size(); i-- > 0;) a[i] = int(id % levels[i]), id /= levels[i];
+  return a;
+}
+
+BudgetResult budget_on(const BudgetOptions& opt, int ranks) {
   DrawsStudy study(opt.draws);
+  study.coordinate(ranks);
   BudgetResult res;
   res.base = study.base();
   res.seed = study.seed();
   res.options = read_options(opt.options_file, study.base_tree(), opt.draws.baseline);
   const std::size_t K = std::size_t(opt.draws.draws), R = std::size_t(opt.draws.replicates), n = res.options.size();
   const double scale = study.people_per_person();
-  std::vector<int> levels;
+  const std::vector<int> levels = levels_of(res.options);
   res.grid = 1;
-  for (const auto& o : res.options) levels.push_back(int(o.coverage.size()) + 1), res.grid *= levels.back();
+  for (int l : levels) res.grid *= l;
   constexpr int kExhaustive = 1024;  // optimize(): every allocation up to this grid size
   res.search = res.grid <= kExhaustive ? "exhaustive" : "coarse design + pairwise refinement";
 
+  if (!opt.draws.output.empty()) {
+    // The journal numbers an allocation's runs by its place in the grid (the baseline is 0), so
+    // a resumed search finds them whichever order it asks for them in.
+    std::string request = fmt::format("optimize budget {}\n", opt.budget) + io::to_yaml(io::load_scenario_tree(opt.options_file));
+    for (const auto& o : res.options) request += "option\n" + io::to_yaml(io::load_scenario_tree(o.file));
+    if (res.grid > 1e15) throw std::invalid_argument(fmt::format("{:g} allocations are too many to number in a journal", res.grid));
+    study.journal_to(journal_path(opt.draws.output), request, std::int64_t(res.grid));
+  }
   const ArmRuns base = study.run({ArmFiles{}})[0];
   std::map<Allocation, ArmRuns> runs;  // the cache: the search may ask for an allocation twice
-  auto arm_of = [&](const Allocation& a) {
-    ArmFiles f;
-    for (std::size_t i = 0; i < n; ++i)
-      if (a[i] > 0) f.files.push_back(res.options[i].file), f.coverage.push_back(res.options[i].coverage[std::size_t(a[i] - 1)]);
-    return f;
-  };
+  auto arm_of = [&](const Allocation& a) { return allocation_arm(res.options, levels, a); };
   auto funded = [](const Allocation& a) { return std::any_of(a.begin(), a.end(), [](int l) { return l > 0; }); };
   if (res.grid <= kExhaustive) {
     // Every allocation will be asked for: simulate them in one parallel loop.
@@ -136,6 +163,25 @@ BudgetResult run_budget(const BudgetOptions& opt) {
     res.equity.emplace_back(dim, scaled);
     res.equity_labels.push_back(labels.at(dim));
   }
+  if (!opt.draws.output.empty()) {
+    write_budget(opt.draws.output, opt, res);
+    fs::remove(journal_path(opt.draws.output));  // every run is in the file now
+  }
+  return res;
+}
+
+}  // namespace
+
+BudgetResult run_budget(const BudgetOptions& opt) {
+  if (!(opt.budget >= 0)) throw std::invalid_argument("--budget must be at least 0");
+  BudgetResult res;
+  res.worker = run_on_ranks([&](int ranks) { res = budget_on(opt, ranks); },
+                            [&] {
+                              DrawsStudy study(opt.draws);
+                              const auto options = read_options(opt.options_file, study.base_tree(), opt.draws.baseline);
+                              const std::vector<int> levels = levels_of(options);
+                              study.serve([&](std::int64_t id) { return allocation_arm(options, levels, allocation_of(id, levels)); });
+                            });
   return res;
 }
 

@@ -28,7 +28,7 @@ std::vector<BudgetOption> read_options(const std::filesystem::path& options_file
                                        const std::filesystem::path& base_file);
 
 struct BudgetOptions {
-  DrawsOptions draws;  // baseline, draws, replicates, threads, seed (interventions unused)
+  DrawsOptions draws;  // baseline, draws, replicates, threads, seed, output (interventions unused)
   std::string options_file;
   double budget = 0;  // USD, compared with the mean cost over draws
 };
@@ -43,6 +43,7 @@ struct AllocationRow {
 };
 
 struct BudgetResult {
+  bool worker = false;              // an MPI rank other than 0: rank 0 writes and reports
   std::vector<BudgetOption> options;
   std::vector<AllocationRow> rows;  // every allocation evaluated, in allocation order
   std::size_t best = 0;             // index into rows
@@ -59,6 +60,8 @@ struct BudgetResult {
 
 /// "name coverage, ..." for every option (0: not funded): labels HDF5 data, so language-neutral.
 std::string describe_allocation(const BudgetResult& res, const AllocationRow& row);
+/// With draws.output set, journals every run, writes the file (write_budget) and then removes
+/// the journal, as run_draws does.
 BudgetResult run_budget(const BudgetOptions& opt);
 /// Writes /optimize (layout in sim/io/output_format.md) and /metadata; commits atomically.
 void write_budget(const std::filesystem::path& path, const BudgetOptions& opt, const BudgetResult& res);

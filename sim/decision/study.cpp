@@ -5,6 +5,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <climits>
+#include <iterator>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -12,13 +14,17 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/core/fnv1a.hpp"
+#include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/version.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/io/h5.hpp"
 #include "sim/io/scenario.hpp"
 #include "sim/io/yaml_tree.hpp"
+#include "sim/sweep/mpi_runner.hpp"
 #include "sim/sweep/runner.hpp"
 
 namespace redes::decision {
@@ -84,8 +90,39 @@ Posterior read_posterior(const std::string& path) {
   return p;
 }
 
+// A decision run as a sweep run record (the journal's one byte layout): victims, cost (USD),
+// rescued, exploited days, recruiters arrested, then victims by department, age group, gender,
+// route and platform: what the studies read from a run (counts are exact in doubles). Fresh and
+// journaled runs both go through it, so a resumed study cannot differ from an uninterrupted one.
+constexpr std::size_t kHead = 5;
+std::size_t record_metrics(std::size_t departments) { return kHead + departments + kAgeGroups + kGenders + kRoutes + kPlatforms; }
+
+using CountField = std::vector<std::int32_t> Summary::*;
+constexpr CountField kCounts[] = {&Summary::by_department, &Summary::by_age_group, &Summary::by_gender, &Summary::by_route,
+                                  &Summary::by_platform};
+
+std::vector<double> to_metrics(const Summary& s, double cost) {
+  std::vector<double> m{double(s.victims), cost, double(s.rescued), double(s.exploited_days), double(s.recruiters_arrested)};
+  for (CountField f : kCounts) m.insert(m.end(), (s.*f).begin(), (s.*f).end());
+  return m;
+}
+
+Summary from_metrics(const std::vector<double>& m, std::size_t departments, double& cost) {
+  Summary s;
+  s.victims = std::int32_t(m[0]), cost = m[1], s.rescued = std::int32_t(m[2]);
+  s.exploited_days = std::int64_t(m[3]), s.recruiters_arrested = std::int32_t(m[4]);
+  const std::size_t sizes[] = {departments, kAgeGroups, kGenders, kRoutes, kPlatforms};
+  std::size_t at = kHead;
+  for (std::size_t k = 0; k < std::size(kCounts); ++k) {
+    for (std::size_t c = 0; c < sizes[k]; ++c) (s.*kCounts[k]).push_back(std::int32_t(m[at + c]));
+    at += sizes[k];
+  }
+  return s;
+}
 
 }  // namespace
+
+std::filesystem::path journal_path(const std::filesystem::path& output) { return output.string() + ".journal"; }
 
 DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
   if (opt.draws < 1 || opt.replicates < 1) throw std::invalid_argument("--draws and --replicates must be at least 1");
@@ -109,6 +146,24 @@ DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
     }
     draw_trees_.push_back(std::move(tree));
   }
+  shape_ = {record_metrics(std::size_t(base_.department_count())), 0};
+}
+
+void DrawsStudy::journal_to(const std::filesystem::path& path, const std::string& request, std::int64_t arms) {
+  const std::int64_t per_arm = std::int64_t(opt_.draws) * opt_.replicates;
+  if (arms < 1 || arms > (INT64_MAX / 2) / per_arm)
+    throw std::invalid_argument(fmt::format("{} arms x {} runs each are too many to number in a journal", arms, per_arm));
+  // The fingerprint: the program, the draws (posterior values written into each draw's tree),
+  // seed, replicates and whatever else the caller's request says decides the runs.
+  std::string key = fmt::format("redes {} {}\ndecision draws {} replicates {} seed {}\n", version(), git_commit(), opt_.draws,
+                                opt_.replicates, seed_);
+  for (const auto& tree : draw_trees_) key += io::to_yaml(tree);
+  key += request;
+  const sweep::JournalShape shape{fnv1a(key), std::uint32_t(shape_.metrics), 0, arms * per_arm};
+  journaled_.clear();
+  sweep::read_journal(path, shape, [&](sweep::RunRecord&& r) { journaled_[r.run] = std::move(r); });
+  journal_.emplace(path, shape);
+  if (!journaled_.empty() && opt_.resuming) opt_.resuming(std::int64_t(journaled_.size()));
 }
 
 // The scenario of one arm in one draw, with the drawn intervention effects and costs written in.
@@ -160,39 +215,158 @@ Scenario DrawsStudy::arm_scenario(std::size_t d, const ArmFiles& arm, std::strin
 
 std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
   const std::size_t K = std::size_t(opt_.draws), R = std::size_t(opt_.replicates), A = arms.size();
+  const std::size_t departments = std::size_t(base_.department_count());
   std::vector<ArmRuns> out(A);
   std::vector<std::vector<Scenario>> scen(A);  // [arm][draw]
   for (std::size_t a = 0; a < A; ++a) {
     for (std::size_t d = 0; d < K; ++d) scen[a].push_back(arm_scenario(d, arms[a], out[a].name));
     out[a].victims.resize(K * R), out[a].cost.resize(K * R), out[a].summaries.resize(K * R);
   }
-  // Worlds are built here, once each, and kept for later calls (interventions do not change them).
-  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A);
-  for (std::size_t a = 0; a < A; ++a)
-    for (std::size_t d = 0; d < K; ++d) {
-      world[a].push_back(worlds_.get(scen[a][d], seed_));
-      if (std::find(keep_.begin(), keep_.end(), world[a].back()) == keep_.end()) keep_.push_back(world[a].back());
-    }
+  auto run_id = [&](std::size_t a, std::size_t rep) { return arms[a].id * std::int64_t(K * R) + std::int64_t(rep); };
+  auto use = [&](std::size_t a, std::size_t rep, const sweep::RunRecord& r) {  // each run writes its own slot
+    double cost = 0;
+    Summary s = from_metrics(r.metrics, departments, cost);
+    out[a].victims[rep] = s.victims;
+    out[a].cost[rep] = cost;
+    out[a].summaries[rep] = std::move(s);
+  };
+  // Runs (draw, replicate, arm) in that order; those in the journal are not simulated again.
+  std::vector<std::size_t> todo;
+  for (std::size_t t = 0; t < K * R * A; ++t) {
+    const std::size_t a = t % A, rep = t / A;
+    const auto found = journal_ ? journaled_.find(run_id(a, rep)) : journaled_.end();
+    if (found != journaled_.end()) use(a, rep, found->second);
+    else todo.push_back(t);
+  }
+  auto received = [&](std::size_t a, std::size_t rep, const sweep::RunRecord& rec) {
+    if (journal_) journal_->append(rec);  // journaled before it is used
+    use(a, rep, rec);
+  };
+#ifdef REDES_WITH_MPI
+  if (ranks_ > 1) {
+    if (todo.empty()) return out;
+    std::unordered_map<std::int64_t, std::size_t> arm_of_id;
+    for (std::size_t a = 0; a < A; ++a) arm_of_id[arms[a].id] = a;
+    std::vector<std::int64_t> ids;
+    for (std::size_t t : todo) ids.push_back(run_id(t % A, t / A));
+    sweep::announce_batch(true);
+    sweep::coordinate_runs(shape_, ids, [&](sweep::RunRecord&& rec) {
+      const auto a = arm_of_id.find(rec.run / std::int64_t(K * R));
+      if (a == arm_of_id.end()) throw std::runtime_error(fmt::format("MPI worker returned run {}, not one handed out", rec.run));
+      received(a->second, std::size_t(rec.run % std::int64_t(K * R)), rec);
+    }, ranks_);
+    if (journal_) journal_->flush();
+    return out;
+  }
+#endif
+  // Worlds are built here, once each and only for runs left to simulate, and kept for later
+  // calls (interventions do not change them).
+  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A, std::vector<std::shared_ptr<const sweep::World>>(K));
+  for (std::size_t t : todo) {
+    const std::size_t a = t % A, d = t / A / R;
+    if (world[a][d]) continue;
+    world[a][d] = worlds_.get(scen[a][d], seed_);
+    if (std::find(keep_.begin(), keep_.end(), world[a][d]) == keep_.end()) keep_.push_back(world[a][d]);
+  }
   std::unique_ptr<tbb::global_control> limit;
   if (opt_.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt_.threads);
-  // Runs: (draw, replicate, arm); each writes its own slot.
-  tbb::parallel_for(std::size_t(0), K * R * A, [&](std::size_t t) {
-    const std::size_t a = t % A, rep = t / A, d = rep / R;
-    const Scenario& sc = scen[a][d];
-    const sweep::World& w = *world[a][d];
-    ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
-    Summary s = summarise(sc, r);
-    out[a].victims[rep] = s.victims;
-    out[a].cost[rep] = std::accumulate(r.cost.begin(), r.cost.end(), 0.0);
-    out[a].summaries[rep] = std::move(s);
+  tbb::parallel_for(std::size_t(0), todo.size(), [&](std::size_t i) {
+    const std::size_t t = todo[i], a = t % A, rep = t / A, d = rep / R;
+    received(a, rep, simulate(scen[a][d], *world[a][d], run_id(a, rep), rep));
   });
+  if (journal_) journal_->flush();
   return out;
 }
 
-DrawsResult run_draws(const DrawsOptions& opt) {
+sweep::RunRecord DrawsStudy::simulate(const Scenario& sc, const sweep::World& w, std::int64_t run, std::size_t rep) const {
+  ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
+  sweep::RunRecord rec;
+  rec.run = run;
+  rec.metrics = to_metrics(summarise(sc, r), std::accumulate(r.cost.begin(), r.cost.end(), 0.0));
+  return rec;
+}
+
+void DrawsStudy::serve([[maybe_unused]] const std::function<ArmFiles(std::int64_t id)>& arm_of) {
+#ifdef REDES_WITH_MPI
+  const std::int64_t per_arm = std::int64_t(opt_.draws) * opt_.replicates;
+  std::map<std::pair<std::int64_t, std::size_t>, Scenario> scen;  // (arm id, draw): built once
+  std::vector<std::shared_ptr<const sweep::World>> worlds;       // per run of a batch
+  while (sweep::next_batch())
+    sweep::work_runs(shape_, opt_.threads, [&](const std::vector<std::int64_t>& runs, const std::function<void(sweep::RunRecord&&)>& each) {
+      // Scenarios and worlds first, one thread (arm_scenario records the inputs it draws).
+      worlds.assign(runs.size(), nullptr);
+      std::vector<const Scenario*> of(runs.size());
+      for (std::size_t i = 0; i < runs.size(); ++i) {
+        const std::int64_t id = runs[i] / per_arm;
+        const std::size_t d = std::size_t(runs[i] % per_arm) / std::size_t(opt_.replicates);
+        auto it = scen.find({id, d});
+        if (it == scen.end()) {
+          std::string name;
+          it = scen.emplace(std::pair{id, d}, arm_scenario(d, arm_of(id), name)).first;
+        }
+        of[i] = &it->second;
+        worlds[i] = worlds_.get(*of[i], seed_);
+        if (std::find(keep_.begin(), keep_.end(), worlds[i]) == keep_.end()) keep_.push_back(worlds[i]);
+      }
+      tbb::parallel_for(std::size_t(0), runs.size(), [&](std::size_t i) {
+        each(simulate(*of[i], *worlds[i], runs[i], std::size_t(runs[i] % per_arm)));
+      });
+    });
+#else
+  throw std::logic_error("DrawsStudy::serve: redes was built without MPI");
+#endif
+}
+
+bool run_on_ranks(const std::function<void(int ranks)>& lead, const std::function<void()>& serve) {
+#ifdef REDES_WITH_MPI
+  if (sweep::launched_by_mpirun()) {
+    sweep::MpiSession session;
+    if (session.size() > 1) {
+      try {
+        if (session.rank() != 0) {
+          serve();
+          return true;
+        }
+        try {
+          lead(session.size());
+        } catch (const sweep::JournalMismatch&) {
+          sweep::announce_batch(false);  // refused before any batch: the workers end, rank 0 says why
+          throw;
+        }
+        sweep::announce_batch(false);
+        return false;
+      } catch (const sweep::JournalMismatch&) {
+        throw;
+      } catch (const std::exception& e) {
+        sweep::abort_all_ranks(session.rank(), e, 3);  // the others would wait for this rank forever
+      }
+    }
+  }
+#else
+  (void)serve;
+#endif
+  lead(1);
+  return false;
+}
+
+namespace {
+
+/// The arms of `compare --draws`: the baseline (id 0), then each intervention file alone.
+ArmFiles compare_arm(const DrawsOptions& opt, std::int64_t id) {
+  if (id == 0) return ArmFiles{};
+  return ArmFiles{{opt.interventions.at(std::size_t(id - 1))}, {}, id};
+}
+
+DrawsResult draws_on(const DrawsOptions& opt, int ranks) {
   DrawsStudy study(opt);
-  std::vector<ArmFiles> arms{ArmFiles{}};
-  for (const auto& f : opt.interventions) arms.push_back(ArmFiles{{f}, {}});
+  study.coordinate(ranks);
+  std::vector<ArmFiles> arms;
+  for (std::size_t a = 0; a <= opt.interventions.size(); ++a) arms.push_back(compare_arm(opt, std::int64_t(a)));
+  if (!opt.output.empty()) {
+    std::string request = fmt::format("compare --draws wtp {}\n", opt.wtp);
+    for (const auto& f : opt.interventions) request += "arm\n" + io::to_yaml(io::load_scenario_tree(f));
+    study.journal_to(journal_path(opt.output), request, std::int64_t(arms.size()));
+  }
   const std::vector<ArmRuns> runs = study.run(arms);
   const Scenario& base = study.base();
   const std::size_t K = std::size_t(opt.draws), R = std::size_t(opt.replicates), A = arms.size();
@@ -238,6 +412,19 @@ DrawsResult run_draws(const DrawsOptions& opt) {
   const Matrix nb = net_benefit(res.cost, res.averted, opt.wtp);
   res.evpi_at_wtp = evpi(nb);
   for (const auto& v : res.parameter_values) res.evppi.push_back(evppi(nb, v));
+  if (!opt.output.empty()) {
+    write_draws(opt.output, opt, res);
+    std::filesystem::remove(journal_path(opt.output));  // every run is in the file now
+  }
+  return res;
+}
+
+}  // namespace
+
+DrawsResult run_draws(const DrawsOptions& opt) {
+  DrawsResult res;
+  res.worker = run_on_ranks([&](int ranks) { res = draws_on(opt, ranks); },
+                            [&] { DrawsStudy(opt).serve([&](std::int64_t id) { return compare_arm(opt, id); }); });
   return res;
 }
 

@@ -287,6 +287,16 @@ void read_observation(Reader r, Scenario& s) {
   ob.p_sex_missing = r.number("p_sex_missing", Range::probability(), "probability sex is not recorded");
   ob.p_ict_recorded = r.number("p_ict_recorded", Range::probability(), "probability the technology used is recorded");
   ob.abroad_capital_share = r.number("abroad_capital_share", Range::probability(), "victims found abroad: share recorded in the capital (the first department) by central authorities; the rest in their home department");
+  ob.abroad_border_share = r.number("abroad_border_share", Range::probability(), "victims found abroad: share recorded at the border crossing where they are intercepted or return (department drawn by border_crossing)");
+  if (ob.abroad_capital_share + ob.abroad_border_share > 1 + 1e-12)
+    r.fail("abroad_border_share", "abroad_capital_share + abroad_border_share must not exceed 1 (the rest is recorded at home)");
+  ob.border_crossing = r.numbers("border_crossing", Range::non_negative(), nd, "per department, relative weight of the border crossings of victims taken abroad (normalised; 0 where there is no crossing)");
+  double crossing_total = 0;
+  for (double w : ob.border_crossing) crossing_total += w;
+  if (ob.abroad_border_share > 0 && !(crossing_total > 0))
+    r.fail("border_crossing", "all weights are 0 but abroad_border_share is above 0: give at least one crossing department");
+  for (double& w : ob.border_crossing) w = crossing_total > 0 ? w / crossing_total : 0.0;
+  ob.police_referral = r.number("police_referral", Range::probability(), "chance that a case the police would record also reaches the prosecutor, on the same day (referral)");
   ob.case_window_days = int(r.integer("case_window_days", Range::non_negative(), "days after a case opens in which the same recruiter's victims recorded by the same institution join it"));
   r.finish();
 }

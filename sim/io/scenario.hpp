@@ -140,7 +140,10 @@ struct ObservationParams {
   std::vector<std::array<double, kInstitutions>> presence;  // per department
   double fear = 0.5, p_sex_missing = 0.01, p_ict_recorded = 0.1;
   double delay_days = 180;  // mean days from recruitment to the record
-  double abroad_capital_share = 0.5;  // victims found abroad: share recorded in the capital (first department), rest at home
+  double abroad_capital_share = 0.5;  // victims found abroad: share recorded in the capital (first department)
+  double abroad_border_share = 0;     // ... share recorded at the border crossing where they are intercepted or return
+  std::vector<double> border_crossing;  // per department, weights of the crossings (normalised); the rest at home
+  double police_referral = 0;  // chance a case the police would record also reaches the prosecutor (referral)
   int case_window_days = 90;          // a recruiter's victims recorded by one institution within this window form one case
 };
 

@@ -47,7 +47,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   const auto year_of = [&](int day) { return std::size_t(year_index[std::size_t(day)]); };
   // Detection chance of a record made on `day` in department `dep`: the modifiers in effect that
   // day (reporting channels, investigative capacity, platform cooperation) where the case is handled.
-  const auto prob = [&](int inst, int dep, int platform, int day) {
+  const auto own_prob = [&](int inst, int dep, int platform, int day) {
     const std::size_t dd = std::size_t(day) * nd + std::size_t(dep);
     const double reporting = run.reporting_add.empty() ? 0.0 : run.reporting_add[dd];
     const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[dd] : 1.0;
@@ -58,6 +58,15 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     }
     return std::clamp(ob.detect[inst] * ob.presence[dep][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0, 1.0);
   };
+  // The prosecutor directs trafficking investigations, so a case the police would record reaches it
+  // by referral (police_referral) besides its own complaints: 1 - (1 - own)(1 - referral x police).
+  // Marginal per institution: the two institutions' draws stay independent, so the overlap of their
+  // records (distinct victims) is not modelled; the counts each institution records are.
+  const auto prob = [&](int inst, int dep, int platform, int day) {
+    const double own = own_prob(inst, dep, platform, day);
+    if (inst != 0 || ob.police_referral <= 0) return own;
+    return 1 - (1 - own) * (1 - ob.police_referral * own_prob(1, dep, platform, day));
+  };
   // P(the delay's whole days == k) = q^k (1 - q) for an exponential delay truncated to days.
   const double q = std::exp(-1.0 / ob.delay_days);
   const int capital = 0;  // the first department of population.departments (Asuncion in the Paraguay pack)
@@ -66,6 +75,24 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     RecruiterId recruiter;
     int day, dep;
   };
+  // Department of record of a victim found abroad: the capital's central authorities
+  // (abroad_capital_share), the border crossing where they are intercepted or return
+  // (abroad_border_share, crossing drawn by border_crossing), else the home department.
+  const auto abroad_record_dep = [&](Draws& d, int home) {
+    const double u = d.uniform();
+    if (u < ob.abroad_capital_share) return capital;
+    if (u >= ob.abroad_capital_share + ob.abroad_border_share) return home;
+    double c = d.uniform();
+    int last = home;
+    for (std::size_t k = 0; k < ob.border_crossing.size(); ++k) {
+      if (ob.border_crossing[k] <= 0) continue;
+      last = int(k);
+      if (c < ob.border_crossing[k]) return int(k);
+      c -= ob.border_crossing[k];
+    }
+    return last;
+  };
+  std::vector<std::pair<int, double>> places;  // (department of record, weight) of the current victim
   std::vector<Record> records;
   // Victims per (institution, recruiter), for the expected case counts: a group of one is exact.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> groups;  // (institution << 32 | recruiter, victim)
@@ -95,21 +122,27 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     // Department of record: where the victim is found; from abroad, the capital's central
     // authorities (share abroad_capital_share) or the home department where they return.
     int record_dep = v.place;
-    double capital_weight = 0;
     if (v.place == kAbroad) {
       Draws where(rng, v.person, 0, Stream::Recording, std::uint16_t(kInstitutions));
-      record_dep = where.uniform() < ob.abroad_capital_share ? capital : v.department;
-      capital_weight = ob.abroad_capital_share;
+      record_dep = abroad_record_dep(where, v.department);
+    }
+    // Possible departments of record with their weights (several only for a victim found abroad).
+    places.clear();
+    if (v.place != kAbroad) {
+      places.push_back({v.place, 1.0});
+    } else {
+      places.push_back({capital, ob.abroad_capital_share});
+      places.push_back({v.department, 1 - ob.abroad_capital_share - ob.abroad_border_share});
+      for (std::size_t k = 0; k < ob.border_crossing.size(); ++k)
+        if (ob.border_crossing[k] > 0) places.push_back({int(k), ob.abroad_border_share * ob.border_crossing[k]});
     }
     int first_day = std::numeric_limits<int>::max();
     for (int inst = 0; inst < kInstitutions; ++inst) {
       if (!handles(inst, v)) continue;
       // Expected records by year: sum over record days of P(delay lands there) x p(that day).
-      // (A victim from abroad has two possible departments of record, weighted by the share.)
-      for (int side = 0; side < 2; ++side) {
-        const double weight = v.place != kAbroad ? (side == 0 ? 1.0 : 0.0) : (side == 0 ? capital_weight : 1 - capital_weight);
+      // (A victim from abroad has several possible departments of record, each with its weight.)
+      for (const auto& [dep, weight] : places) {
         if (weight <= 0) continue;
-        const int dep = v.place != kAbroad ? v.place : side == 0 ? capital : v.department;
         const int from = std::max(0, v.day);
         double w = (1 - q) * std::pow(q, double(from - v.day));
         for (int day = from; day < sc.days && w > 1e-15; ++day, w *= q) {
@@ -175,8 +208,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       for (std::size_t g = k; g < end; ++g) {
         const Victim& v = run.victims[groups[g].second];
         Draws d(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, std::uint16_t(inst));
-        int dep = v.place;
-        if (v.place == kAbroad) dep = d.uniform() < ob.abroad_capital_share ? capital : v.department;
+        const int dep = v.place == kAbroad ? abroad_record_dep(d, v.department) : v.place;
         const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
         if (day < sc.days && day >= 0 && d.uniform() < prob(inst, dep, v.platform, day)) trial.push_back({day, dep});
       }

@@ -4,7 +4,8 @@
 // adult women: women's ministry), in some year, with the sex and the technology used recorded or not.
 // Reporting channels raise every institution's chance; enforcement capacity the prosecutor's and police's;
 // both, and platform cooperation, as in effect on the record day where the victim is found (the
-// department of record: the exploitation department, or for victims abroad the capital or home).
+// department of record: the exploitation department, or for victims abroad the capital, the border
+// crossing or home). Cases the police would record reach the prosecutor by referral.
 // Records of one recruiter's victims by one institution close in time are grouped into cases.
 #pragma once
 #include <cstdint>

@@ -40,7 +40,7 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
     if (std::memcmp(h.magic, kMagic, 8) != 0 || h.fingerprint != shape.fingerprint || h.metrics != shape.metrics ||
         h.trajectory != shape.trajectory) {
       std::fclose(f);
-      throw IoError(path.string() + ": this journal belongs to another sweep (different file, baseline, design or "
+      throw JournalMismatch(path, path.string() + ": this journal belongs to another sweep (different file, baseline, design or "
                     "program version); remove it or choose another output name");
     }
     good = sizeof h;

@@ -11,9 +11,21 @@
 #include <mutex>
 #include <vector>
 
+#include "sim/io/errors.hpp"
 #include "sim/sweep/run_record.hpp"
 
 namespace redes::sweep {
+
+/// A journal written for another request (fingerprint or record shape differ): callers that
+/// speak to users name it in their own words, so it has its own type.
+class JournalMismatch : public IoError {
+ public:
+  JournalMismatch(std::filesystem::path path, const std::string& what) : IoError(what), path_(std::move(path)) {}
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 /// Shape of every record in one journal; a journal with another shape or fingerprint is refused.
 struct JournalShape {
@@ -24,7 +36,8 @@ struct JournalShape {
 };
 
 /// Reads the valid records of a journal (none if it does not exist), calling `each` in file
-/// order, and returns the byte length of the valid prefix. Throws IoError on another sweep's journal.
+/// order, and returns the byte length of the valid prefix. Throws JournalMismatch on another
+/// sweep's journal, IoError on a record outside [0, runs).
 std::uint64_t read_journal(const std::filesystem::path& path, const JournalShape& shape,
                            const std::function<void(RunRecord&&)>& each);
 

@@ -34,9 +34,8 @@ MpiSession::MpiSession() {
 MpiSession::~MpiSession() { MPI_Finalize(); }
 
 // Polls with a short sleep instead of a blocking receive, which in OpenMPI spins a core.
-bool coordinate_runs(const Plan& plan, const std::vector<std::int64_t>& todo, Journal& journal, int ranks,
-                     std::atomic<std::int64_t>* done, const std::function<bool()>& cancelled) {
-  const RecordShape shape = journal_shape(plan).record();
+bool coordinate_runs(const RecordShape& shape, const std::vector<std::int64_t>& todo,
+                     const std::function<void(RunRecord&&)>& received, int ranks, const std::function<bool()>& cancelled) {
   std::size_t next = 0;
   bool stopped = false;
   int active = ranks - 1;
@@ -56,10 +55,7 @@ bool coordinate_runs(const Plan& plan, const std::vector<std::int64_t>& todo, Jo
     if (buf.size() < 4) throw std::runtime_error("MPI results message of " + std::to_string(bytes) + " bytes, under its 4-byte header");
     std::int32_t want = 1;
     std::memcpy(&want, buf.data(), 4);
-    decode_batch(std::span(buf).subspan(4), shape, [&](RunRecord&& rec) {
-      journal.append(rec);
-      if (done) ++*done;
-    });
+    decode_batch(std::span(buf).subspan(4), shape, received);
     if (!stopped && cancelled && cancelled()) stopped = true;
     const std::size_t n = stopped ? 0 : std::min(todo.size() - next, std::size_t(std::max(1, want)));
     MPI_Send(todo.data() + next, int(n), MPI_INT64_T, st.MPI_SOURCE, kTagWork, MPI_COMM_WORLD);
@@ -69,10 +65,19 @@ bool coordinate_runs(const Plan& plan, const std::vector<std::int64_t>& todo, Jo
   return next == todo.size();
 }
 
-void work_runs(const Plan& plan, int threads) {
-  const RecordShape shape = journal_shape(plan).record();
+bool coordinate_runs(const Plan& plan, const std::vector<std::int64_t>& todo, Journal& journal, int ranks,
+                     std::atomic<std::int64_t>* done, const std::function<bool()>& cancelled) {
+  return coordinate_runs(
+      journal_shape(plan).record(), todo,
+      [&](RunRecord&& rec) {
+        journal.append(rec);
+        if (done) ++*done;
+      },
+      ranks, cancelled);
+}
+
+void work_runs(const RecordShape& shape, int threads, const SimulateBatch& simulate) {
   const std::size_t record_bytes = record_size(shape);
-  WorldCache worlds;
   std::vector<unsigned char> msg(4);
   std::vector<std::int64_t> runs;
   const std::int32_t want = std::max(1, threads);
@@ -89,11 +94,30 @@ void work_runs(const Plan& plan, int threads) {
     msg.assign(4 + record_bytes * std::size_t(n), 0);
     std::mutex m;
     std::size_t filled = 0;
-    simulate_runs(plan, runs, worlds, [&](RunRecord&& rec) {
+    simulate(runs, [&](RunRecord&& rec) {
       std::lock_guard lock(m);
       encode_record(rec, shape, std::span(msg).subspan(4 + filled++ * record_bytes, record_bytes));
     });
   }
+}
+
+void work_runs(const Plan& plan, int threads) {
+  WorldCache worlds;
+  work_runs(journal_shape(plan).record(), threads,
+            [&](const std::vector<std::int64_t>& runs, const std::function<void(RunRecord&&)>& each) {
+              simulate_runs(plan, runs, worlds, each);
+            });
+}
+
+void announce_batch(bool more) {
+  int flag = more ? 1 : 0;
+  MPI_Bcast(&flag, 1, MPI_INT, 0, MPI_COMM_WORLD);
+}
+
+bool next_batch() {
+  int flag = 0;
+  MPI_Bcast(&flag, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return flag != 0;
 }
 
 void abort_all_ranks(int rank, const std::exception& e, int code) {

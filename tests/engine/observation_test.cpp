@@ -41,6 +41,8 @@ Scenario perfect_detection() {
   sc.observation.p_ict_recorded = 1;
   sc.observation.delay_days = kDelayDays;
   sc.observation.abroad_capital_share = 0;  // victims found abroad are recorded at home
+  sc.observation.abroad_border_share = 0;
+  sc.observation.police_referral = 0;       // institutions record independently
   return sc;
 }
 
@@ -366,6 +368,79 @@ TEST_F(ObservationTest, VictimsAreRecordedWhereFoundAndByOrigin) {
     (((c / (kSexRecorded * kAgeGroups)) % nd) == 0 ? capital : elsewhere) += oc.recorded_cases[c];
   EXPECT_GT(capital, 10);
   EXPECT_EQ(elsewhere, 0);
+}
+
+// 7d'. Victims found abroad recorded at the border crossing: with abroad_border_share 1 every
+// record of them is in a crossing department, split by the crossing weights (exactly in the
+// expected counts, within 4 standard errors in the drawn ones); with 0.5 and no capital share,
+// half of the expected records are at home.
+TEST_F(ObservationTest, VictimsAbroadAreRecordedAtTheirBorderCrossing) {
+  Scenario sc = *sc_;
+  const std::size_t nd = std::size_t(sc.department_count());
+  constexpr std::size_t kA = 10, kB = 7;  // Alto Parana, Itapua in the Paraguay pack
+  sc.observation.border_crossing.assign(nd, 0.0);
+  sc.observation.border_crossing[kA] = 0.25, sc.observation.border_crossing[kB] = 0.75;
+  sc.observation.abroad_border_share = 1;
+  ReplicateResult abroad = *run_;
+  // Victims abroad from other departments, and the same chance of a record everywhere, so that
+  // the split of the expected records is exactly the split of the departments of record.
+  std::erase_if(abroad.victims, [](const Victim& v) { return v.place != kAbroad || v.department == kA || v.department == kB; });
+  std::fill(abroad.enforcement_mult.begin(), abroad.enforcement_mult.end(), 1.0f);
+  std::fill(abroad.reporting_add.begin(), abroad.reporting_add.end(), 0.0f);
+  ASSERT_GT(abroad.victims.size(), 30u);
+  const Observed o = observe(sc, abroad, Rng(kSeed, 0));
+  auto expected_in = [&](const Observed& ob, std::size_t dep) {
+    double e = 0;
+    for (std::size_t y = 0; y < std::size_t(ob.years); ++y)
+      for (int i = 0; i < kInstitutions; ++i) e += ob.expected_cases[(y * kInstitutions + std::size_t(i)) * nd + dep];
+    return e;
+  };
+  double total = 0;
+  for (std::size_t d = 0; d < nd; ++d) total += expected_in(o, d);
+  EXPECT_GT(total, 30);
+  EXPECT_NEAR(expected_in(o, kA), 0.25 * total, 1e-9 * total);
+  EXPECT_NEAR(expected_in(o, kB), 0.75 * total, 1e-9 * total);
+  std::int64_t in_a = 0, in_b = 0, all = 0;
+  for (int i = 0; i < kInstitutions; ++i) in_a += recorded_by(o, i, int(kA)), in_b += recorded_by(o, i, int(kB)), all += recorded_by(o, i);
+  EXPECT_EQ(in_a + in_b, all);
+  // A victim's records (up to one per institution) share its department of record, so the share
+  // of records is a weighted mean with weights <= kInstitutions: variance <= p(1-p) kInstitutions / all.
+  const double share = double(in_a) / double(all), se = std::sqrt(0.25 * 0.75 * kInstitutions / double(all));
+  EXPECT_NEAR(share, 0.25, 4 * se);
+
+  sc.observation.abroad_border_share = 0.5;  // the other half at home
+  const Observed half = observe(sc, abroad, Rng(kSeed, 0));
+  double at_home = 0, half_total = 0;
+  for (std::size_t d = 0; d < nd; ++d) {
+    half_total += expected_in(half, d);
+    if (d != kA && d != kB) at_home += expected_in(half, d);
+  }
+  EXPECT_NEAR(half_total, total, 1e-9 * total);
+  EXPECT_NEAR(at_home, 0.5 * total, 1e-9 * total);
+}
+
+// 7d''. Referral: with no complaints of its own (prosecutor detection 0), the prosecutor records
+// exactly police_referral x what the police would record (the same departments and days), in the
+// expected counts, and the drawn counts agree within 4 standard deviations; without referral, nothing.
+TEST_F(ObservationTest, PoliceCasesReachTheProsecutorByReferral) {
+  Scenario sc = *sc_;
+  sc.observation.detect[0] = 0;
+  sc.observation.detect[1] = 0.5;
+  sc.observation.police_referral = 0.6;
+  const Observed o = observe(sc, *run_, Rng(kSeed, 0));
+  const std::size_t nd = std::size_t(o.departments);
+  double prosecutor = 0, police = 0;
+  for (std::size_t y = 0; y < std::size_t(o.years); ++y)
+    for (std::size_t d = 0; d < nd; ++d) {
+      const double pr = o.expected_cases[(y * kInstitutions + 0) * nd + d], po = o.expected_cases[(y * kInstitutions + 1) * nd + d];
+      EXPECT_NEAR(pr, 0.6 * po, 1e-9 * (1 + po));
+      prosecutor += pr, police += po;
+    }
+  EXPECT_GT(police, 50);
+  const double drawn = double(recorded_by(o, 0));
+  EXPECT_NEAR(drawn, prosecutor, 4 * std::sqrt(prosecutor) + 1);
+  sc.observation.police_referral = 0;
+  EXPECT_EQ(recorded_by(observe(sc, *run_, Rng(kSeed, 0)), 0), 0);
 }
 
 // 7e. Modifiers are read on the record day: with no investigative capacity (enforcement_mult 0)

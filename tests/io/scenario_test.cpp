@@ -171,6 +171,19 @@ TEST_F(ScenarioErrors, DepartmentSharesMustAddUpToOne) {
   EXPECT_TRUE(contains(e, "add up to 0.9")) << e.what();
 }
 
+TEST_F(ScenarioErrors, SharesOfVictimsAbroadMustNotExceedOne) {
+  // 0.5 in the capital (baseline) + 0.6 at a border crossing leaves less than nothing at home.
+  const auto f = with_baseline("observation:\n  abroad_border_share: 0.6\n");
+  const auto e = load_error(f);
+  expect_at(e, f, "abroad_border_share", "observation.abroad_border_share");
+  EXPECT_TRUE(contains(e, "must not exceed 1")) << e.what();
+  // Victims sent to a border crossing need at least one crossing department.
+  const auto g = with_baseline("observation:\n  border_crossing: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");
+  const auto eg = load_error(g);
+  expect_at(eg, g, "border_crossing", "observation.border_crossing");
+  EXPECT_TRUE(contains(eg, "at least one crossing")) << eg.what();
+}
+
 TEST_F(ScenarioErrors, AgeBandsMustBeContiguous) {
   const auto f = with_baseline(
       "population:\n"

@@ -403,7 +403,8 @@ def test_signal_removes_temporary_files(tmp_path, command, sig):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_signal_during_sweep_keeps_journal_and_resumes(tmp_path, sig):
     sweep_files(tmp_path)
-    sw = (tmp_path / "sw.yaml").read_text().replace("replicates: 2", "replicates: 40")
+    # Enough runs (60, about 0.4 s each on one thread) that the signal lands mid-sweep.
+    sw = (tmp_path / "sw.yaml").read_text().replace("replicates: 2", "replicates: 10")
     (tmp_path / "sw.yaml").write_text(sw)
     p = subprocess.Popen([BIN, "sweep", "sw.yaml", "-o", "o.h5", "--threads", "1"], cwd=tmp_path,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -419,7 +420,7 @@ def test_signal_during_sweep_keeps_journal_and_resumes(tmp_path, sig):
     assert r.returncode == 0, r.stderr
     assert "resuming:" in r.stderr
     with h5py.File(tmp_path / "o.h5") as f:
-        assert int(np.sum(f["sweep/runs/completed"][()])) == 240
+        assert int(np.sum(f["sweep/runs/completed"][()])) == 60
 
 
 # ---- a full disk ---------------------------------------------------------------------------------
