@@ -103,18 +103,9 @@ class DecisionResumeCli : public ::testing::Test {
   Exit interrupt_once_journaled(std::vector<std::string> args, const fs::path& journal, std::uintmax_t bytes) const {
     const std::string bin = REDES_BINARY, out = (dir_ / "run.out").string(), err = (dir_ / "run.err").string();
     args.insert(args.begin(), bin);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid = 0;
     Exit e;
-    // posix_spawn: no fork of this multi-threaded process.
-    if (posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ) != 0) return e;
-    posix_spawn_file_actions_destroy(&actions);
+    const pid_t pid = testing::spawn_logged(args, out, err);
+    if (pid < 0) return e;
     int status = 0;
     bool ended = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(240);

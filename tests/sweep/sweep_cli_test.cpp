@@ -242,19 +242,10 @@ TEST_F(SweepCliTest, KilledSweepResumesToTheSameResult) {
   ASSERT_EQ(plan.runs(), 48);
   const std::string out = path("long.h5"), journal = out + ".journal";
 
-  // Start it in the background (posix_spawn: no fork of this multi-threaded process).
+  // Start it in the background.
   const std::string bin = REDES_BINARY, log_out = path("killed.out"), log_err = path("killed.err");
-  std::vector<std::string> args = {bin, "sweep", sweep_file, "-o", out, "--threads", "2"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
+  const pid_t pid = testing::spawn_logged({bin, "sweep", sweep_file, "-o", out, "--threads", "2"}, log_out, log_err);
+  ASSERT_GT(pid, 0);
 
   // Kill it once the journal holds a few completed runs.
   bool exited = false;
