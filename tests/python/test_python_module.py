@@ -113,6 +113,9 @@ def test_a_good_override_changes_the_scenario(redes):
 # Run in a child interpreter: the signal goes to that process, not to pytest.
 CHILD = textwrap.dedent("""
     import os, signal, sys, threading, time
+    # Python leaves SIGINT ignored when its parent ignored it (a background job of a shell, as CI
+    # may start the tests); an interactive session has the KeyboardInterrupt handler, so install it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, sys.argv[1])
     import redes
     scenario, out, mode = sys.argv[2], sys.argv[3], sys.argv[4]
