@@ -119,8 +119,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       ++total_true;
     }
     const bool ict = v.platform != kOffline;
-    // Department of record: where the victim is found; from abroad, the capital's central
-    // authorities (share abroad_capital_share) or the home department where they return.
+    // Department of record: where the victim is found; from abroad, see abroad_record_dep.
     int record_dep = v.place;
     if (v.place == kAbroad) {
       Draws where(rng, v.person, 0, Stream::Recording, std::uint16_t(kInstitutions));
