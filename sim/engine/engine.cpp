@@ -132,6 +132,11 @@ class Run {
  private:
   // ---- traits in effect ----
   bool minor(PersonId i, int day) const { return pop_.age_years(i, day) < 18; }
+  /// Whether any route can target this person today (recruitment.recruiters.victim_ages).
+  bool targetable_age(PersonId i, int day) const {
+    const int age = pop_.age_years(i, day);
+    return age >= sc_.recruiters.victim_age_min && age <= sc_.recruiters.victim_age_max;
+  }
 
   bool online(PersonId i, int day) const {
     if (pop_.has_device(i, day)) return true;
@@ -270,7 +275,7 @@ class Run {
         int l = 0;
         while (pick >= deg[l]) pick -= deg[l++];
         const PersonId c = last = net_.neighbours(l, self).first[pick];
-        if (recruiter_of_[c] != kNone || victim_[c]) continue;
+        if (recruiter_of_[c] != kNone || victim_[c] || !targetable_age(c, day)) continue;
         const double v = vulnerability(sc_.vulnerability, view(c, day));
         if (v > best) best = v, j = c;
       }
@@ -312,7 +317,7 @@ class Run {
     for (int b = 0; b < sc_.hunting.browse_count; ++b) {
       PersonId i = users[lo + hunt.below(size)];
       double z = hunt.normal();
-      if (recruiter_of_[i] != kNone || victim_[i] || !on_platform(i, p, day)) continue;
+      if (recruiter_of_[i] != kNone || victim_[i] || !on_platform(i, p, day) || !targetable_age(i, day)) continue;
       PersonView v = view(i, day);
       best.push_back({-visible_vulnerability(sc_.vulnerability, sc_.hunting, v, z), i});
     }
@@ -336,7 +341,8 @@ class Run {
     // need <= 1, so u >= respond_base settles the draw without reading the person's traits
     // (most exposures; saves the cache misses of view()).
     const double u = d.uniform();
-    if (free && u < sc_.fishing.respond_base && u < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
+    if (free && u < sc_.fishing.respond_base && targetable_age(i, day) &&
+        u < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
       out.push_back({i, ad.recruiter, order_key(rng_, i, std::uint32_t(day), ad.id.slot, ad.id.generation), std::uint8_t(Route::Fishing), ad.platform});
     if (sc_.fishing.share_prob <= 0) return;
     auto [b, e] = net_.neighbours(layer_of_platform(ad.platform), i);

@@ -155,6 +155,13 @@ void read_recruitment(Reader r, Scenario& s) {
   q.replacement_days = rc.number("replacement_days", {0, 36500, true, "a number of days in (0, 36500]"}, "mean days until an arrested recruiter is replaced (demand persists)");
   q.displacement = rc.boolean("displacement", false, "recruiters shift platforms away from moderation and cooperation");
   q.displacement_sensitivity = rc.number("displacement_sensitivity", 3.0, Range::non_negative(), "strength of the platform shift");
+  {
+    const auto ages = rc.numbers("victim_ages", {0, 120}, {0, 120, false, "an age in years in [0, 120]"}, 2,
+                                 "youngest and oldest age (years) any route can target; persons outside are never approached");
+    if (ages[0] != std::floor(ages[0]) || ages[1] != std::floor(ages[1])) rc.fail("victim_ages", "give whole years");
+    if (ages[0] > ages[1]) rc.fail("victim_ages", "the youngest age is above the oldest");
+    q.victim_age_min = int(ages[0]), q.victim_age_max = int(ages[1]);
+  }
   rc.finish();
 
   auto f = r.section("fishing", "fake job or modelling offers posted on platforms");

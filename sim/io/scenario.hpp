@@ -75,6 +75,7 @@ struct RecruiterParams {
   double replacement_days = 90;                  // mean days until an arrested recruiter is replaced
   bool displacement = false;                     // adapt platform mix to moderation/cooperation
   double displacement_sensitivity = 3.0;
+  int victim_age_min = 0, victim_age_max = 120;  // ages (years) any route can target; outside: never approached
 };
 
 /// Most people holding shares of live ads at once, over all ads (the sharing-cascade bound; the

@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
+#include <utility>
 #include <cmath>
 #include <map>
 #include <string>
@@ -159,6 +161,41 @@ TEST(ProfileRemoval, OnlyRecruiterMadeProfilesAreRemoved) {
   EXPECT_GE(trusted_online, 20);
   EXPECT_EQ(removed_trusted, 0);
   EXPECT_GT(removed_other, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// recruitment.recruiters.victim_ages: no route approaches anyone outside the window (before, trusted
+// contacts approached infants and people in their seventies among their ties). With the window open
+// (0-120), every route enters pipelines outside 13-17 in the same scenario, so the check can fail.
+TEST(VictimAges, NoRouteApproachesAnyoneOutsideTheWindow) {
+  Scenario sc = workshop();
+  sc.days = 200;
+  sc.recruiters.embedded_share = 0.5;
+  sc.trusted.approach_rate = 0.3;
+  sc.fishing.target_age = {true, true, true, true};
+  sc.recruiters.victim_age_min = 0, sc.recruiters.victim_age_max = 120;
+  const std::uint32_t seed = 17;
+  Population pop = build_population(sc, seed);
+  Network net = build_network(sc, pop, seed);
+  auto entries = [&](const Scenario& s) {
+    std::array<int, kRoutes> inside{}, outside{};
+    for (const Event& e : Simulation(s, pop, net).run(seed, 0).events) {
+      if (e.from != kEntry) continue;
+      const int age = pop.age_years(e.person, e.day);
+      (age >= 13 && age <= 17 ? inside : outside)[e.route] += 1;
+    }
+    return std::pair{inside, outside};
+  };
+  const auto [open_in, open_out] = entries(sc);
+  sc.recruiters.victim_age_min = 13;
+  sc.recruiters.victim_age_max = 17;
+  const auto [win_in, win_out] = entries(sc);
+  for (int r = 0; r < kRoutes; ++r) {
+    RecordProperty("route" + std::to_string(r) + "_open_outside", open_out[std::size_t(r)]);
+    EXPECT_GT(open_out[std::size_t(r)], 0) << "route " << r << ": the open window never reaches other ages";
+    EXPECT_EQ(win_out[std::size_t(r)], 0) << "route " << r << " approached someone outside 13-17";
+    EXPECT_GT(win_in[std::size_t(r)], 0) << "route " << r << " approached nobody inside the window";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -184,6 +184,17 @@ TEST_F(ScenarioErrors, SharesOfVictimsAbroadMustNotExceedOne) {
   EXPECT_TRUE(contains(eg, "at least one crossing")) << eg.what();
 }
 
+TEST_F(ScenarioErrors, VictimAgesAreWholeYearsYoungestFirst) {
+  const auto f = with_baseline("recruitment:\n  recruiters:\n    victim_ages: [20, 15]\n");
+  const auto e = load_error(f);
+  expect_at(e, f, "victim_ages", "recruitment.recruiters.victim_ages");
+  EXPECT_TRUE(contains(e, "above the oldest")) << e.what();
+  const auto g = with_baseline("recruitment:\n  recruiters:\n    victim_ages: [12.5, 40]\n");
+  const auto eg = load_error(g);
+  expect_at(eg, g, "victim_ages", "recruitment.recruiters.victim_ages");
+  EXPECT_TRUE(contains(eg, "whole years")) << eg.what();
+}
+
 TEST_F(ScenarioErrors, AgeBandsMustBeContiguous) {
   const auto f = with_baseline(
       "population:\n"
