@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "sim/io/h5.hpp"
+#include "tests/support/same_datasets.hpp"
 #include "tests/support/shell.hpp"
 
 namespace redes {
@@ -32,28 +33,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::quote;
+using testing::same_datasets;
 using testing::slurp;
 
 const std::string kRoot = REDES_SOURCE_DIR;
 const std::string kBase = kRoot + "/tests/data/decision_tiny.yaml";
-
-/// Bit-for-bit comparison of datasets (read as doubles, compared as bytes, so NaN == NaN), and of
-/// their axis labels.
-::testing::AssertionResult same_datasets(const fs::path& a, const fs::path& b, const std::vector<std::string>& datasets) {
-  h5::Reader ra(a), rb(b);
-  for (const auto& d : datasets) {
-    if (!ra.exists(d)) return ::testing::AssertionFailure() << d << " missing in " << a;
-    if (!rb.exists(d)) return ::testing::AssertionFailure() << d << " missing in " << b;
-    if (ra.shape(d) != rb.shape(d)) return ::testing::AssertionFailure() << d << " has another shape in " << b;
-    for (int dim = 0; dim < int(ra.shape(d).size()); ++dim)
-      if (ra.scale_labels(d, dim) != rb.scale_labels(d, dim)) return ::testing::AssertionFailure() << d << " has other labels in " << b;
-    const auto x = ra.read_double(d), y = rb.read_double(d);
-    for (std::size_t i = 0; i < x.size(); ++i)
-      if (std::memcmp(&x[i], &y[i], sizeof(double)) != 0)
-        return ::testing::AssertionFailure() << d << " differs at flat index " << i << ": " << x[i] << " vs " << y[i];
-  }
-  return ::testing::AssertionSuccess();
-}
 
 /// Every dataset under `group` (recursively), from the names children() lists.
 std::vector<std::string> datasets_under(const fs::path& file, const std::string& group) {

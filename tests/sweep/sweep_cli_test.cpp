@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "sim/io/h5.hpp"
+#include "tests/support/same_datasets.hpp"
 #include "tests/support/shell.hpp"
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/spec.hpp"
@@ -52,6 +53,7 @@ const std::vector<std::string> kResultDatasets = {
 
 using Result = testing::ShellResult;
 using testing::quote;
+using testing::same_datasets;
 using testing::slurp;
 
 Result run_shell(const std::string& cmd, const fs::path& dir) { return testing::run_shell(cmd, dir); }
@@ -60,22 +62,6 @@ Result run_shell(const std::string& cmd, const fs::path& dir) { return testing::
 const std::string kTimeout = "timeout -k 5 180 ";
 
 std::string redes_cmd(const std::string& args) { return kTimeout + quote(REDES_BINARY) + " " + args; }
-
-/// Bit-for-bit comparison of datasets (read as doubles, compared as bytes, so NaN == NaN).
-::testing::AssertionResult same_datasets(const fs::path& a, const fs::path& b, const std::vector<std::string>& datasets) {
-  h5::Reader ra(a), rb(b);
-  for (const auto& d : datasets) {
-    if (!ra.exists(d)) return ::testing::AssertionFailure() << d << " missing in " << a;
-    if (!rb.exists(d)) return ::testing::AssertionFailure() << d << " missing in " << b;
-    if (ra.shape(d) != rb.shape(d)) return ::testing::AssertionFailure() << d << " has another shape in " << b;
-    const auto x = ra.read_double(d), y = rb.read_double(d);
-    for (std::size_t i = 0; i < x.size(); ++i)
-      if (std::memcmp(&x[i], &y[i], sizeof(double)) != 0)
-        return ::testing::AssertionFailure() << d << " differs at flat index " << i << ": " << x[i] << " in " << a
-                                             << " vs " << y[i] << " in " << b;
-  }
-  return ::testing::AssertionSuccess();
-}
 
 std::size_t index_of(const std::vector<std::string>& v, const std::string& s) {
   return std::size_t(std::find(v.begin(), v.end(), s) - v.begin());
