@@ -156,7 +156,10 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
       for (int d = 0; d < nd; ++d)
         for (std::uint32_t k = ub[d]; k < ub[d + 1]; ++k) {
           const PersonId i = users[k];
-          if (!pop.has_device(i, t) || !sc.fishing.target_age[int(pop.age_group(i, t))] || !replay.free(i)) continue;
+          const int age = pop.age_years(i, t);
+          if (!pop.has_device(i, t) || !sc.fishing.target_age[int(pop.age_group(i, t))] || !replay.free(i) ||
+              age < sc.recruiters.victim_age_min || age > sc.recruiters.victim_age_max)
+            continue;
           S[t][d] += sc.fishing.respond_base * economic_need(sc.vulnerability, fresh_view(pop, i, t));
         }
     }
