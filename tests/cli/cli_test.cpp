@@ -226,7 +226,7 @@ TEST_F(CliTest, BadScenarioFailsWithPositionAndNoOutput) {
 }
 
 // Damaged HDF5 files: `inspect` says what is wrong and exits 3, never crashes. The fuzzer's
-// finding (a forged file that crashed libhdf5 inside H5Literate) is replayed as it was found; then
+// findings (forged files that crashed libhdf5 inside H5Literate and H5HG_read) are replayed; then
 // every v2 B-tree leaf of a real run file is damaged in turn (checksum no longer matches), which
 // crashed `inspect` when the leaf indexed /summary. MALLOC_PERTURB_ makes that crash certain.
 TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
@@ -234,6 +234,12 @@ TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
   Result f = redes("inspect " + quote(finding));
   EXPECT_EQ(f.code, 3) << f.out << f.err;
   EXPECT_NE(f.err.find("not a file written by redes"), std::string::npos) << f.err;
+  // A second finding: a run file whose label strings name a global heap object that is not there
+  // (libhdf5 1.10 followed a wild pointer in H5HG_read; SIGSEGV before the check).
+  const std::string heap = std::string(REDES_SOURCE_DIR) + "/tests/fuzz/regressions/fuzz_h5/h5hg-read-crash";
+  Result h = redes("inspect " + quote(heap));
+  EXPECT_EQ(h.code, 3) << h.out << h.err;
+  EXPECT_NE(h.err.find("damaged variable-length data"), std::string::npos) << h.err;
 
   const fs::path run = dir_ / "run.h5";
   Result r = redes("run " + quote(std::string(REDES_SOURCE_DIR) + "/tests/data/sweep_tiny_scenario.yaml") +
