@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fstream>
+#include <map>
 #include <limits>
 #include <system_error>
 #include <type_traits>
@@ -129,6 +131,82 @@ std::vector<hsize_t> extent(const Ctx& c, hid_t space) {
   return dims;
 }
 
+// Little-endian unsigned integer of `width` bytes at `p` (HDF5 stores addresses and lengths so).
+std::uint64_t little_endian(const unsigned char* p, std::size_t width) {
+  std::uint64_t v = 0;
+  for (std::size_t i = width; i-- > 0;) v = (v << 8) | p[i];
+  return v;
+}
+
+// libhdf5 1.10 reads each variable-length element from a global heap collection trusting the
+// object index stored with the element (only an assert checks it): a damaged index makes
+// H5HG_read follow a wild pointer (a fuzzer finding, tests/fuzz/regressions/fuzz_h5). For a
+// contiguous dataset the stored elements can be read as bytes, so each one is checked against its
+// collection first: the object must exist and hold exactly the element's length. Only files
+// opened to read (redes writes its own); attributes and compact datasets keep their bytes inside
+// object headers, out of reach of this check.
+void check_heap_references(const Ctx& c, hid_t dataset, std::size_t n) {
+  Handle dcpl = c.own(H5Dget_create_plist(dataset), H5Pclose, "get creation properties of");
+  if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS) return;
+  const haddr_t offset = H5Dget_offset(dataset);
+  if (offset == HADDR_UNDEF) return;  // nothing stored: libhdf5 reads fill values
+  Handle file = c.own(H5Iget_file_id(dataset), H5Fclose, "get file of");
+  unsigned intent = 0;
+  c.ok(H5Fget_intent(file.get(), &intent), "get access mode of");
+  if (intent != H5F_ACC_RDONLY) return;  // a file being written: its bytes on disk lag its cache
+  Handle fcpl = c.own(H5Fget_create_plist(file.get()), H5Pclose, "get file properties of");
+  std::size_t addr_bytes = 0, size_bytes = 0;
+  hsize_t base = 0;
+  c.ok(H5Pget_sizes(fcpl.get(), &addr_bytes, &size_bytes), "get address sizes of");
+  c.ok(H5Pget_userblock(fcpl.get(), &base), "get user block of");
+  if (addr_bytes == 0 || addr_bytes > 8 || size_bytes == 0 || size_bytes > 8) c.misuse("damaged file: bad address sizes");
+  const std::size_t element = 4 + addr_bytes + 4;  // length, heap collection address, object index
+
+  std::ifstream in(c.file, std::ios::binary);
+  std::error_code ec;
+  const std::uint64_t file_size = std::filesystem::file_size(c.file, ec);
+  auto bytes_at = [&](std::uint64_t at, std::uint64_t count) {
+    if (ec || at > file_size || count > file_size - at)
+      c.misuse("damaged variable-length data: it points past the end of the file");
+    std::vector<unsigned char> out(count);
+    in.seekg(static_cast<std::streamoff>(at));
+    in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(count));
+    if (!in) c.misuse("damaged variable-length data: cannot read it");
+    return out;
+  };
+  const std::vector<unsigned char> elements = bytes_at(base + offset, std::uint64_t(n) * element);
+  std::map<std::uint64_t, std::map<std::uint64_t, std::uint64_t>> collections;  // address -> index -> size
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char* e = elements.data() + i * element;
+    const std::uint64_t length = little_endian(e, 4), heap = little_endian(e + 4, addr_bytes),
+                        index = little_endian(e + 4 + addr_bytes, 4);
+    if (heap == 0) continue;  // a null element: libhdf5 does not read the heap
+    auto found = collections.find(heap);
+    if (found == collections.end()) {
+      // Collection: "GCOL", version 1, 3 reserved bytes, its size; then objects, each an index
+      // (2 bytes), a reference count (2), 4 reserved bytes, its size, and its data padded to 8.
+      const std::vector<unsigned char> head = bytes_at(base + heap, 8 + size_bytes);
+      if (std::string(head.begin(), head.begin() + 4) != "GCOL" || head[4] != 1)
+        c.misuse("damaged variable-length data: no global heap where element " + std::to_string(i) + " points");
+      const std::uint64_t total = little_endian(head.data() + 8, size_bytes);
+      const std::vector<unsigned char> body = bytes_at(base + heap, total);
+      std::map<std::uint64_t, std::uint64_t> objects;
+      const std::uint64_t header = 8 + size_bytes;
+      for (std::uint64_t at = 8 + size_bytes; at + header <= total;) {
+        const std::uint64_t id = little_endian(body.data() + at, 2), size = little_endian(body.data() + at + 8, size_bytes);
+        if (id == 0) break;  // free space ends the objects
+        if (size > total - at - header) c.misuse("damaged variable-length data: a heap object overruns its collection");
+        objects[id] = size;
+        at += header + ((size + 7) / 8) * 8;
+      }
+      found = collections.emplace(heap, std::move(objects)).first;
+    }
+    const auto object = found->second.find(index);
+    if (object == found->second.end() || object->second != length)
+      c.misuse("damaged variable-length data: element " + std::to_string(i) + " names a heap object that is missing or of another size");
+  }
+}
+
 // Reads all strings of a dataset or attribute, fixed-length or variable-length.
 std::vector<std::string> read_strings(const Ctx& c, hid_t obj, bool attr) {
   Handle ftype = c.own(attr ? H5Aget_type(obj) : H5Dget_type(obj), H5Tclose, "get type of");
@@ -142,6 +220,7 @@ std::vector<std::string> read_strings(const Ctx& c, hid_t obj, bool attr) {
     c.ok(attr ? H5Aread(obj, mem.get(), buf) : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), "read");
   };
   if (c.ok(H5Tis_variable_str(ftype.get()), "inspect string type of") > 0) {
+    if (!attr) check_heap_references(c, obj, n);
     std::vector<char*> buf(n, nullptr);
     read(buf.data());
     for (const char* s : buf) out.emplace_back(s != nullptr ? s : "");
@@ -676,7 +755,16 @@ std::vector<std::string> Reader::children(const std::string& group) const {
     }
     return 0;
   };
-  c.ok(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), "list group");
+  // Native order walks the group's B-tree one link at a time; we sort below anyway. Name order
+  // makes libhdf5 1.10 copy the links into a table sized by the count the file claims, and when a
+  // damaged node stops the copy midway it frees entries it never filled: a crash inside
+  // H5Literate (tests/fuzz/regressions/fuzz_h5). A count that disagrees with the walk is damage too.
+  H5G_info_t info;
+  c.ok(H5Gget_info(g.get(), &info), "get link count of group");
+  c.ok(H5Literate(g.get(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect, &names), "list group");
+  if (names.size() != info.nlinks)
+    c.misuse("damaged group: it claims " + std::to_string(info.nlinks) + " links but holds " +
+             std::to_string(names.size()));
   // Dimension scales linked into a data group (for netCDF readers) are axes, not data.
   if (absolute(group) + "/" != kLabelsGroup)
     std::erase_if(names, [&](const std::string& name) {

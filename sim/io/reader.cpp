@@ -287,6 +287,11 @@ std::vector<KeyInfo> key_catalogue() {
   return out;
 }
 
+void reset_key_catalogue() {
+  std::lock_guard lock(catalogue_mutex());
+  catalogue().clear();
+}
+
 Reader::Reader(const Node& node, std::string path, bool strict_provenance)
     : node_(&node), path_(std::move(path)), strict_(strict_provenance), pattern_(normalise(path_)) {}
 

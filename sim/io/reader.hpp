@@ -40,6 +40,9 @@ struct KeyInfo {
 
 /// Every key declared by any Reader in this process, by path (thread-safe).
 std::vector<KeyInfo> key_catalogue();
+/// Forgets every declared key, so a catalogue collected afterwards holds only the keys of the
+/// files read since (a test process has also read hand-written YAML with keys of its own).
+void reset_key_catalogue();
 
 /// Where a parameter value came from. Numeric parameters may be written bare (`0.3`) or as
 /// `{value: 0.3, source: "..."}` or `{value: 0.3, assumed: "why"}`.

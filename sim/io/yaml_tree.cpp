@@ -2,6 +2,7 @@
 // character columns) and composes scenario files through `include:` and `override:`.
 #include "sim/io/yaml_tree.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -458,6 +459,33 @@ void emit(YAML::Emitter& out, const Node& n) {
   }
 }
 
+// Where each YAML document starts (its first node, else its start), from the parser's events; no
+// nodes are built.
+struct DocumentStarts : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  bool before_first_node = false;
+  void node(const YAML::Mark& mark) {
+    if (before_first_node) marks.back() = mark;
+    before_first_node = false;
+  }
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    marks.push_back(mark);
+    before_first_node = true;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+};
+
 }  // namespace
 
 Node parse_yaml(std::string_view text, const std::string& filename) {
@@ -468,9 +496,18 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
                                                   " MiB; YAML files are limited to " + std::to_string(kMaxYamlBytes >> 20) +
                                                   " MiB (put bulk data such as edge lists in CSV files)");
   const Positions pos(text, filename);
-  std::vector<YAML::Node> docs;
+  const std::string owned(text);
+  DocumentStarts starts;
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    // yaml-cpp 0.7 never consumes a ',' outside brackets after a document's node: LoadAll then
+    // adds empty documents until memory runs out (fuzzer finding; the one-byte file "," does it).
+    // So documents are counted from parser events, at most two, and only the first is built.
+    std::istringstream in(owned);
+    YAML::Parser parser(in);
+    while (starts.marks.size() < 2 && parser.HandleNextDocument(starts)) {
+    }
+    doc = YAML::Load(owned);
   } catch (const YAML::Exception& e) {
     const bool seq = e.msg.find("end of sequence flow") != std::string::npos;
     if (seq || e.msg.find("end of map flow") != std::string::npos) {
@@ -482,12 +519,16 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
     }
     throw ScenarioError(pos.at(e.mark), "", "malformed YAML: " + e.msg + parse_hint(e.msg));
   }
-  if (docs.empty() || (docs.size() == 1 && docs[0].IsNull()))
+  if (starts.marks.size() > 1) {
+    const YAML::Mark& at = starts.marks[1];
+    if (at.pos >= 0 && std::size_t(at.pos) < text.size() && text[std::size_t(at.pos)] == ',')
+      throw ScenarioError(pos.at(at), "", "malformed YAML: a ',' outside [ ] or { } (list items start with '- ')");
+    throw ScenarioError(pos.at(at), "", "the file holds more than one YAML document ('---'); expected one");
+  }
+  if (starts.marks.empty() || doc.IsNull())
     throw ScenarioError({filename, 1, 1}, "", "the file is empty; expected a map of scenario keys");
-  if (docs.size() > 1)
-    throw ScenarioError(pos.at(docs[1].Mark()), "", "the file holds more than one YAML document ('---'); expected one");
   Budget budget{2 * text.size() + 1000, 2 * text.size() + 1000};
-  return convert(docs[0], pos, 0, budget);
+  return convert(doc, pos, 0, budget);
 }
 
 Node load_scenario_tree(const fs::path& file) {

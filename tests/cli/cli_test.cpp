@@ -225,6 +225,44 @@ TEST_F(CliTest, BadScenarioFailsWithPositionAndNoOutput) {
   EXPECT_TRUE(std::regex_search(v.err, std::regex("bad\\.yaml:[0-9]+:[0-9]+"))) << v.err;
 }
 
+// Damaged HDF5 files: `inspect` says what is wrong and exits 3, never crashes. The fuzzer's
+// findings (forged files that crashed libhdf5 inside H5Literate and H5HG_read) are replayed; then
+// every v2 B-tree leaf of a real run file is damaged in turn (checksum no longer matches), which
+// crashed `inspect` when the leaf indexed /summary. MALLOC_PERTURB_ makes that crash certain.
+TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
+  const std::string finding = std::string(REDES_SOURCE_DIR) + "/tests/fuzz/regressions/fuzz_h5/h5-literate-crash";
+  Result f = redes("inspect " + quote(finding));
+  EXPECT_EQ(f.code, 3) << f.out << f.err;
+  EXPECT_NE(f.err.find("not a file written by redes"), std::string::npos) << f.err;
+  // A second finding: a run file whose label strings name a global heap object that is not there
+  // (libhdf5 1.10 followed a wild pointer in H5HG_read; SIGSEGV before the check).
+  const std::string heap = std::string(REDES_SOURCE_DIR) + "/tests/fuzz/regressions/fuzz_h5/h5hg-read-crash";
+  Result h = redes("inspect " + quote(heap));
+  EXPECT_EQ(h.code, 3) << h.out << h.err;
+  EXPECT_NE(h.err.find("damaged variable-length data"), std::string::npos) << h.err;
+
+  const fs::path run = dir_ / "run.h5";
+  Result r = redes("run " + quote(std::string(REDES_SOURCE_DIR) + "/tests/data/sweep_tiny_scenario.yaml") +
+                   " --replicates 1 --threads 1 -o " + quote(run.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string bytes = slurp(run);
+  int leaves = 0, summary_refused = 0;
+  for (std::size_t at = bytes.find("BTLF"); at != std::string::npos; at = bytes.find("BTLF", at + 1), ++leaves) {
+    std::string damaged = bytes;
+    damaged[at + 6] = static_cast<char>(damaged[at + 6] ^ 0xff);  // first record, after signature, version, type
+    const fs::path bad = dir_ / "damaged.h5";
+    { std::ofstream(bad, std::ios::binary) << damaged; }
+    Result i = sh("MALLOC_PERTURB_=165 " + quote(REDES_BINARY) + " inspect " + quote(bad.string()));
+    EXPECT_TRUE(i.code == 0 || i.code == 3) << "leaf at byte " << at << ": exit " << i.code << " " << i.err;
+    if (i.code == 3) {
+      EXPECT_NE(i.err.find(bad.string() + ": cannot"), std::string::npos) << i.err;
+    }
+    if (i.err.find("cannot list group '/summary'") != std::string::npos) ++summary_refused;
+  }
+  EXPECT_GE(leaves, 3);
+  EXPECT_EQ(summary_refused, 1);
+}
+
 // 9. `validate` accepts every bundled scenario.
 TEST_F(CliTest, ValidateAcceptsBundledScenarios) {
   for (const char* rel : {"workshop/small.yaml", "paraguay/baseline.yaml", "paraguay/sample.yaml", "paraguay/pandemic-2020.yaml"}) {

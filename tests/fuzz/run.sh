@@ -23,7 +23,7 @@ compile() {  # source -> object (incremental)
 declare -A SOURCES=(
   [fuzz_scenario]="sim/io/yaml_tree.cpp sim/io/reader.cpp sim/io/errors.cpp sim/io/scenario.cpp"
   [fuzz_edge_list]="sim/network/edge_list.cpp sim/io/errors.cpp"
-  [fuzz_journal]="sim/sweep/journal.cpp sim/io/errors.cpp"
+  [fuzz_journal]="sim/sweep/journal.cpp sim/sweep/run_record.cpp sim/io/errors.cpp"
   [fuzz_h5]="sim/io/h5.cpp sim/io/safe_output.cpp sim/io/yaml_tree.cpp sim/io/reader.cpp sim/io/errors.cpp"
 )
 LIBS=(-L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5_hl -lhdf5 -lyaml-cpp -ltbb)
@@ -50,16 +50,18 @@ for t in fuzz_scenario fuzz_edge_list fuzz_journal fuzz_h5; do
   "$CXX" "${FLAGS[@]}" -fsanitize=fuzzer "${objs[@]}" "${LIBS[@]}" -o "$OUT/$t/$t"
   seed "$t"
   echo "fuzz: $t for ${SECONDS_EACH}s"
-  # Regression inputs (crashes found earlier, now fixed) run first, then the bounded search.
-  if [ -d "tests/fuzz/regressions/$t" ]; then "$OUT/$t/$t" tests/fuzz/regressions/$t/* >/dev/null 2>&1 || { echo "fuzz: $t regression input crashes"; status=1; }; fi
   # libhdf5 itself leaks on some malformed files (allocations inside the library, not reachable
   # from redes); leak checking stays on for the other targets.
   leaks=$([ $t = fuzz_h5 ] && echo 0 || echo 1)
+  # Regression inputs (crashes found earlier, now fixed) run first, then the bounded search.
+  if [ -d "tests/fuzz/regressions/$t" ]; then ASAN_OPTIONS=detect_leaks=$leaks "$OUT/$t/$t" tests/fuzz/regressions/$t/* >/dev/null 2>&1 || { echo "fuzz: $t regression input crashes"; status=1; }; fi
   rm -f "$OUT/$t"/crash-* "$OUT/$t"/leak-* "$OUT/$t"/oom-* "$OUT/$t"/timeout-*
   # -timeout: an input slower than 30 s is a finding (timeout-*), not a hang; the outer timeout
-  # bounds the whole target even if libFuzzer stops checking its clock.
-  (cd "$OUT/$t" && ASAN_OPTIONS=detect_leaks=$leaks timeout --kill-after=10 $((SECONDS_EACH + 240)) ./$t \
-     -max_total_time="$SECONDS_EACH" -timeout=30 -max_len=$([ $t = fuzz_h5 ] && echo 1048576 || echo 65536) -rss_limit_mb=1024 \
+  # bounds the whole target even if libFuzzer stops checking its clock. Memory: ASan's own hard
+  # limit (1 GiB) saves the input as crash-*; libFuzzer's -rss_limit_mb hung under ASan instead
+  # (a 2 GB input was lost that way until the outer timeout).
+  (cd "$OUT/$t" && ASAN_OPTIONS=detect_leaks=$leaks:hard_rss_limit_mb=1024 timeout --kill-after=10 $((SECONDS_EACH + 90)) ./$t \
+     -max_total_time="$SECONDS_EACH" -timeout=30 -max_len=$([ $t = fuzz_h5 ] && echo 1048576 || echo 65536) -rss_limit_mb=0 \
      -print_final_stats=0 corpus seeds 2>&1 | tail -3) || { echo "fuzz: $t failed or outlasted its bound"; status=1; }
   if ls "$OUT/$t"/crash-* "$OUT/$t"/leak-* "$OUT/$t"/oom-* "$OUT/$t"/timeout-* >/dev/null 2>&1; then
     echo "fuzz: $t found inputs that crash: $(ls "$OUT/$t"/crash-* "$OUT/$t"/leak-* "$OUT/$t"/oom-* "$OUT/$t"/timeout-* 2>/dev/null | tr '\n' ' ')"; status=1

@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 #include <hdf5_hl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -415,6 +417,42 @@ TEST_F(H5Test, GroupsChildrenAndExists) {
   const std::string msg = io_error([&] { r.shape("/a/b/nope"); });
   EXPECT_NE(msg.find("/a/b/nope"), std::string::npos) << msg;
   EXPECT_NE(msg.find(file().string()), std::string::npos) << msg;
+}
+
+// Listing a group whose link index is damaged is an IoError, never a crash. libhdf5 1.10 lists in
+// name order by copying the links into a table; when a B-tree node fails its checksum midway it
+// frees table entries it never filled (the fuzzer's finding). M_PERTURB fills fresh memory with
+// garbage so that free crashes every time instead of only when the heap happens to be zeroed.
+TEST_F(H5Test, DamagedGroupIndexIsAnIoErrorNotACrash) {
+  {
+    Writer w(file());
+    // Over 8 links: a B-tree index. 30 links make the table larger than glibc's per-thread cache,
+    // which hands out memory without perturbing it.
+    for (int i = 0; i < 30; ++i) w.group("/g/member" + std::to_string(i));
+    w.commit();
+  }
+  EXPECT_EQ(Reader(file()).children("/g").size(), 30u);
+  std::string bytes;
+  {
+    std::ifstream in(file(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::size_t leaf = bytes.find("BTLF");  // the only v2 B-tree leaf: /g's name index
+  ASSERT_NE(leaf, std::string::npos);
+  ASSERT_EQ(bytes.find("BTLF", leaf + 1), std::string::npos);
+  bytes[leaf + 6] = static_cast<char>(bytes[leaf + 6] ^ 0xff);  // first record, after signature, version, type
+  { std::ofstream(file("damaged.h5"), std::ios::binary) << bytes; }
+
+  mallopt(M_PERTURB, 0xa5);
+  std::string msg;
+  try {
+    Reader(file("damaged.h5")).children("/g");
+  } catch (const IoError& e) {
+    msg = e.what();
+  }
+  mallopt(M_PERTURB, 0);
+  EXPECT_NE(msg.find("cannot list group '/g'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("damaged.h5"), std::string::npos) << msg;
 }
 
 TEST_F(H5Test, FileAppearsUnderFinalNameOnlyAfterCommit) {

@@ -175,6 +175,24 @@ TEST(YamlTreeParse, SecondDocumentIsAnError) {
   EXPECT_EQ(e.detail(), "the file holds more than one YAML document ('---'); expected one");
 }
 
+// yaml-cpp 0.7 never consumes a ',' left outside brackets after a document's node, and LoadAll
+// then adds empty documents until memory runs out (the scenario fuzzer's finding, 2026-12-01:
+// the one-byte file "," took over 2 GB). Now an error at the comma.
+TEST(YamlTreeParse, StrayCommaIsAnErrorAtTheComma) {
+  struct Case {
+    const char* text;
+    int line, column;
+  };
+  for (const Case& c : {Case{",", 1, 1}, Case{"- a\n,", 2, 1}, Case{"[1, 2]\n,\n", 2, 1}, Case{"a: 1\n...\n,", 3, 1}}) {
+    const auto e = error_of([&] { parse_yaml(c.text, "c.yaml"); });
+    expect_at(e.where(), "c.yaml", c.line, c.column);
+    EXPECT_EQ(e.detail(), "malformed YAML: a ',' outside [ ] or { } (list items start with '- ')") << c.text;
+  }
+  // Commas inside brackets and plain scalars are still fine.
+  const Node ok = parse_yaml("a: [1, 2]\nb: x, y\nc: {d: 1, e: 2}\n", "ok.yaml");
+  EXPECT_EQ(ok.find("b")->scalar, "x, y");
+}
+
 TEST(YamlTreeParse, NonMapDocumentsParse) {
   const Node seq = parse_yaml("- 1\n- two\n", "l.yaml");
   ASSERT_TRUE(seq.is_seq());
