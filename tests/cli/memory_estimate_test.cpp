@@ -53,6 +53,11 @@ double estimate_of(const std::string& scenario, int threads, const std::filesyst
 }
 
 TEST(MemoryEstimate, ErrsHighButWithinTwoAndAHalfTimesThePeakOfARun) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's shadow memory and redzones multiply the peak (measured 2.6x to 3.1x); the estimate is
+  // for the normal build.
+  GTEST_SKIP() << "the memory estimate is for builds without AddressSanitizer";
+#endif
   const testing::TempDir dir("redes-memory");
   for (const char* rel : {"scenarios/workshop/small.yaml", "scenarios/paraguay/calibration-sample.yaml"}) {
     const std::string scenario = std::string(REDES_SOURCE_DIR) + "/" + rel;
