@@ -60,7 +60,8 @@ for t in fuzz_scenario fuzz_edge_list fuzz_journal fuzz_h5; do
   mkdir -p "$OUT/$t/corpus"
   "$CXX" "${FLAGS[@]}" -fsanitize=fuzzer "${objs[@]}" "${LIBS[@]}" -o "$OUT/$t/$t"
   seed "$t"
-  if [ $FIXED = 1 ]; then echo "fuzz: $t, ${FIXED_RUNS[$t]} inputs from seed 1"; else echo "fuzz: $t for ${SECONDS_EACH}s"; fi
+  if [ $FIXED = 1 ] && [ "${FIXED_RUNS[$t]}" = 0 ]; then echo "fuzz: $t, regression inputs only";
+  elif [ $FIXED = 1 ]; then echo "fuzz: $t, ${FIXED_RUNS[$t]} inputs from seed 1"; else echo "fuzz: $t for ${SECONDS_EACH}s"; fi
   # libhdf5 itself leaks on some malformed files (allocations inside the library, not reachable
   # from redes); leak checking stays on for the other targets.
   leaks=$([ $t = fuzz_h5 ] && echo 0 || echo 1)
