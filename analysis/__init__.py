@@ -1,6 +1,6 @@
 """analysis: turn redes HDF5 output into tables, plots and one self-contained HTML report.
 
-Layout of the files read here: sim/io/output_format.md. Everything is read by dimension label
+Layout of the files read here: sim/output/output_format.md. Everything is read by dimension label
 and scale, never by position, so a writer that reorders axes or categories cannot silently
 shift numbers between categories.
 """

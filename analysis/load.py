@@ -1,4 +1,4 @@
-"""Read redes HDF5 files (sim/io/output_format.md) into labelled arrays and tidy DataFrames.
+"""Read redes HDF5 files (sim/output/output_format.md) into labelled arrays and tidy DataFrames.
 
 Every axis is found by its dimension label and its values come from the attached dimension
 scale, so readers never depend on the order in which the writer laid out axes or categories.

@@ -1,4 +1,4 @@
-"""Read redes sweep and calibration files (sim/io/output_format.md) into tidy tables.
+"""Read redes sweep and calibration files (sim/output/output_format.md) into tidy tables.
 
     with open_h5("sweep.h5") as f:
         s = load_sweep(f)          # Sweep: design, runs, per-point means, Sobol indices

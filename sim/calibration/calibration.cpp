@@ -13,9 +13,9 @@
 
 #include "sim/core/version.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/output.hpp"
-#include "sim/io/reader.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/output/output.hpp"
+#include "sim/scenario/reader.hpp"
 #include "sim/sweep/runner.hpp"
 
 namespace redes::calib {

@@ -14,7 +14,7 @@
 #include "sim/calibration/abc.hpp"
 #include "sim/calibration/emulator.hpp"
 #include "sim/engine/results.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/sweep/spec.hpp"
 
@@ -108,7 +108,7 @@ std::vector<double> hidden_victims(const CalibrationResult& res);
 /// `progress` (optional) is called after each batch with the simulations done so far.
 CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<void(std::int64_t)>& progress = {});
 
-/// Writes the calibration file (layout in sim/io/output_format.md, "Calibration files").
+/// Writes the calibration file (layout in sim/output/output_format.md, "Calibration files").
 void write_calibration_file(const std::filesystem::path& out, const CalibrationSpec& spec, const CalibrationResult& res,
                             int threads, const std::string& started_at);
 

@@ -7,8 +7,8 @@
 #include <numeric>
 
 #include "sim/calibration/calibration.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/output.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/output/output.hpp"
 
 namespace redes::calib {
 namespace fs = std::filesystem;

@@ -11,10 +11,10 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/console.hpp"
 #include "sim/cli/i18n.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/output.hpp"
-#include "sim/io/safe_output.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/output/output.hpp"
+#include "sim/output/safe_output.hpp"
 
 namespace redes {
 

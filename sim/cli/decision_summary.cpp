@@ -10,7 +10,7 @@
 
 #include "sim/cli/i18n.hpp"
 #include "sim/decision/decision.hpp"
-#include "sim/io/safe_output.hpp"
+#include "sim/output/safe_output.hpp"
 
 namespace redes {
 

@@ -1,5 +1,5 @@
 // cli: the redes command. Parses arguments (CLI11), loads and validates the scenario before any
-// work, runs, and writes HDF5 through io/. Errors go to stderr with the file, line, column and key.
+// work, runs, and writes HDF5 through output/. Errors go to stderr with the file, line, column and key.
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <unistd.h>
@@ -15,8 +15,8 @@
 #include "sim/cli/commands.hpp"
 #include "sim/cli/i18n.hpp"
 #include "sim/core/version.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/safe_output.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/safe_output.hpp"
 
 using namespace redes;
 

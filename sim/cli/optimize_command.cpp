@@ -9,7 +9,7 @@
 #include "sim/cli/decision_summary.hpp"
 #include "sim/cli/i18n.hpp"
 #include "sim/decision/budget.hpp"
-#include "sim/io/safe_output.hpp"
+#include "sim/output/safe_output.hpp"
 
 namespace redes {
 

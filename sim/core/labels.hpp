@@ -1,5 +1,5 @@
 // core/labels: the model's categorical axes (stages, routes, platforms, ...). Their order and
-// names are the output contract (sim/io/output_format.md); never reorder.
+// names are the output contract (sim/output/output_format.md); never reorder.
 #pragma once
 #include <array>
 #include <cstdint>

@@ -8,9 +8,9 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/output.hpp"
-#include "sim/io/reader.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/output/output.hpp"
+#include "sim/scenario/reader.hpp"
 
 namespace redes::decision {
 

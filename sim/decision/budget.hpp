@@ -63,7 +63,7 @@ std::string describe_allocation(const BudgetResult& res, const AllocationRow& ro
 /// With draws.output set, journals every run, writes the file (write_budget) and then removes
 /// the journal, as run_draws does.
 BudgetResult run_budget(const BudgetOptions& opt);
-/// Writes /optimize (layout in sim/io/output_format.md) and /metadata; commits atomically.
+/// Writes /optimize (layout in sim/output/output_format.md) and /metadata; commits atomically.
 void write_budget(const std::filesystem::path& path, const BudgetOptions& opt, const BudgetResult& res);
 
 }  // namespace redes::decision

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/io/reader.hpp"
+#include "sim/scenario/reader.hpp"
 
 namespace redes {
 

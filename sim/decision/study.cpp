@@ -21,9 +21,9 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/scenario.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "sim/sweep/mpi_runner.hpp"
 #include "sim/sweep/runner.hpp"
 

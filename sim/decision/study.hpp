@@ -15,8 +15,8 @@
 
 #include "sim/decision/decision.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/io/scenario.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "sim/study/study.hpp"
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/runner.hpp"
@@ -135,7 +135,7 @@ DrawsResult run_draws(const DrawsOptions& opt);
 /// Otherwise lead(1). A failure on any rank aborts them all (exit 3), except the refusal of a
 /// journal of another request, which rank 0 throws after letting the workers end.
 bool run_on_ranks(const std::function<void(int ranks)>& lead, const std::function<void()>& serve);
-/// Writes /decision/... to an HDF5 file (layout in sim/io/output_format.md).
+/// Writes /decision/... to an HDF5 file (layout in sim/output/output_format.md).
 void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsResult& res);
 
 }  // namespace redes::decision

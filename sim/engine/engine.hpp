@@ -11,7 +11,7 @@
 #include <stdexcept>
 
 #include "sim/engine/results.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 

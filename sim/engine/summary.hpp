@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "sim/engine/results.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 

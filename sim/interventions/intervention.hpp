@@ -10,8 +10,8 @@
 #include "sim/core/rng.hpp"
 #include "sim/decision/distribution.hpp"
 #include "sim/interventions/effects.hpp"
-#include "sim/io/reader.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 

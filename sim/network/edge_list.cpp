@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/network/network.hpp"
 
 namespace redes {

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "sim/core/alias_table.hpp"
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes {
 

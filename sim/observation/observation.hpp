@@ -13,7 +13,7 @@
 
 #include "sim/core/rng.hpp"
 #include "sim/engine/results.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 

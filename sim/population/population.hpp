@@ -9,7 +9,7 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 

@@ -26,10 +26,10 @@
 #include <thread>
 
 #include "sim/core/version.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/output.hpp"
-#include "sim/io/safe_output.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/output.hpp"
+#include "sim/output/safe_output.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "sim/study/compare_file.hpp"
 #include "sim/study/run_file.hpp"
 #include "sim/study/sweep_study.hpp"

@@ -8,7 +8,7 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 
 namespace redes {

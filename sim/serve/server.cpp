@@ -20,8 +20,8 @@
 #include <thread>
 
 #include "sim/cli/commands.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/output.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/output.hpp"
 #include "sim/serve/assets.hpp"
 #include "sim/serve/workshop.hpp"
 

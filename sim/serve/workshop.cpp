@@ -7,8 +7,8 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace redes::workshop {
 namespace fs = std::filesystem;

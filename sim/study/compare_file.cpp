@@ -6,7 +6,7 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/output.hpp"
+#include "sim/output/output.hpp"
 
 namespace redes {
 

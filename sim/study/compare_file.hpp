@@ -1,4 +1,4 @@
-// study/compare_file: compare_study writing the file of `redes compare` (sim/io/output_format.md),
+// study/compare_file: compare_study writing the file of `redes compare` (sim/output/output_format.md),
 // and the arms of a comparison from intervention files. The CLI and the Python module
 // (sim/python) both call these, so a comparison from Python is the CLI's file.
 #pragma once
@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/io/h5.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "sim/study/study.hpp"
 
 namespace redes {

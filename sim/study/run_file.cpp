@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "sim/io/output.hpp"
+#include "sim/output/output.hpp"
 
 namespace redes {
 

@@ -1,4 +1,4 @@
-// study/run_file: run_study writing the run file of `redes run` (sim/io/output_format.md). The CLI
+// study/run_file: run_study writing the run file of `redes run` (sim/output/output_format.md). The CLI
 // and the Python module (sim/python) both call it, so a run from Python is the CLI's file.
 #pragma once
 #include <filesystem>

@@ -14,7 +14,7 @@
 #include "sim/engine/compare.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 #include "sim/observation/observation.hpp"

@@ -8,8 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include "sim/io/output.hpp"
-#include "sim/io/safe_output.hpp"
+#include "sim/output/output.hpp"
+#include "sim/output/safe_output.hpp"
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/mpi_runner.hpp"
 #include "sim/sweep/runner.hpp"

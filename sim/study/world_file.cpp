@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "sim/core/fnv1a.hpp"
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes {
 namespace {

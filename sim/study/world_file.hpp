@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 #include "sim/study/study.hpp"
 
 namespace redes {

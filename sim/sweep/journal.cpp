@@ -5,7 +5,7 @@
 #include <boost/crc.hpp>
 #include <cstring>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes::sweep {
 namespace fs = std::filesystem;

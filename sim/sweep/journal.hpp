@@ -11,7 +11,7 @@
 #include <mutex>
 #include <vector>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/sweep/run_record.hpp"
 
 namespace redes::sweep {

@@ -8,7 +8,7 @@
 
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/observation/observation.hpp"
 
 namespace redes::sweep {

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes::sweep {
 

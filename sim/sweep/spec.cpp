@@ -9,7 +9,7 @@
 #include "sim/core/fnv1a.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/core/version.hpp"
-#include "sim/io/reader.hpp"
+#include "sim/scenario/reader.hpp"
 #include "sim/sweep/metrics.hpp"
 
 namespace redes::sweep {

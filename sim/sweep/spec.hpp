@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/scenario.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "sim/sweep/design.hpp"
 
 namespace redes::sweep {

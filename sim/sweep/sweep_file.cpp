@@ -6,9 +6,9 @@
 #include <cmath>
 #include <limits>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/output.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/output/output.hpp"
 #include "sim/sweep/sensitivity.hpp"
 
 namespace redes::sweep {

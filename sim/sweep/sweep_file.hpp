@@ -1,4 +1,4 @@
-// sweep/sweep_file: the HDF5 file of a sweep (layout in sim/io/output_format.md, "Sweep files"):
+// sweep/sweep_file: the HDF5 file of a sweep (layout in sim/output/output_format.md, "Sweep files"):
 // the design, one row per run (point, replicate, seed, metrics, optional trajectory), means per
 // point over replicates, and Sobol indices. Shard and rank parts use the same layout holding only
 // their runs; merging parts is writing a file from all their runs.

@@ -1,6 +1,6 @@
 // End-to-end tests of `redes calibrate` (REDES_BINARY), in the style of tests/cli/cli_test.cpp: a
 // tiny calibration (a 2,000-person workshop scenario over two years, 4 particles, one SMC
-// generation) writes the calibration file of sim/io/output_format.md ("Calibration files"), prints
+// generation) writes the calibration file of sim/output/output_format.md ("Calibration files"), prints
 // model estimates, and writes a calibrated scenario that `redes validate --strict` accepts; a
 // calibration file with an error exits 2 with file:line:column and writes nothing.
 #include <gtest/gtest.h>
@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 #include "tests/support/shell.hpp"
-#include "sim/io/scenario.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace redes {
 namespace {

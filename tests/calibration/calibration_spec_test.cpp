@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "sim/calibration/calibration.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/scenario.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "tests/support/scenario_error.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -42,7 +42,7 @@
 
 #include "sim/calibration/calibration.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/population/population.hpp"

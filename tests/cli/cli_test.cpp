@@ -1,5 +1,5 @@
 // End-to-end tests of the `redes` executable (REDES_BINARY): the run file matches the layout of
-// sim/io/output_format.md ("Run file"), `inspect` prints model estimates, bad scenarios fail
+// sim/output/output_format.md ("Run file"), `inspect` prints model estimates, bad scenarios fail
 // with exit code 2, a file:line:column position and no output, `validate` accepts the bundled
 // scenarios, and run files are identical (datasets, compared with h5diff) for 1, 2 and 4 threads.
 #include <gtest/gtest.h>
@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "sim/core/labels.hpp"
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 #include "tests/support/shell.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 #include "tests/support/same_datasets.hpp"
 #include "tests/support/shell.hpp"
 

@@ -12,7 +12,7 @@
 #include <numeric>
 #include <string>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 #include "tests/support/shell.hpp"
 
 namespace redes {

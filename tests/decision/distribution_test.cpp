@@ -6,8 +6,8 @@
 
 #include <cmath>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace redes {
 namespace {

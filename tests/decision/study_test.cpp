@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 
 namespace redes::decision {
 namespace {

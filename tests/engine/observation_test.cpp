@@ -19,7 +19,7 @@
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/population/population.hpp"

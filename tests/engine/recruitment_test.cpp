@@ -17,7 +17,7 @@
 #include "sim/core/rng.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 #include "sim/recruitment/model.hpp"

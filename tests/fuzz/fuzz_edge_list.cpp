@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/network/network.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <string>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/h5.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/h5.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string path = "/tmp/redes-fuzz-h5-" + std::to_string(::getpid()) + ".h5";

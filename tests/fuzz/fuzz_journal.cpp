@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/sweep/journal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -32,10 +32,10 @@ compile() {  # source -> object (incremental)
   echo "$obj"
 }
 declare -A SOURCES=(
-  [fuzz_scenario]="sim/io/yaml_tree.cpp sim/io/reader.cpp sim/io/errors.cpp sim/io/scenario.cpp"
-  [fuzz_edge_list]="sim/network/edge_list.cpp sim/io/errors.cpp"
-  [fuzz_journal]="sim/sweep/journal.cpp sim/sweep/run_record.cpp sim/io/errors.cpp"
-  [fuzz_h5]="sim/io/h5.cpp sim/io/safe_output.cpp sim/io/yaml_tree.cpp sim/io/reader.cpp sim/io/errors.cpp"
+  [fuzz_scenario]="sim/scenario/yaml_tree.cpp sim/scenario/reader.cpp sim/core/errors.cpp sim/scenario/scenario.cpp"
+  [fuzz_edge_list]="sim/network/edge_list.cpp sim/core/errors.cpp"
+  [fuzz_journal]="sim/sweep/journal.cpp sim/sweep/run_record.cpp sim/core/errors.cpp"
+  [fuzz_h5]="sim/output/h5.cpp sim/output/safe_output.cpp sim/scenario/yaml_tree.cpp sim/scenario/reader.cpp sim/core/errors.cpp"
 )
 LIBS=(-L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5_hl -lhdf5 -lyaml-cpp -ltbb)
 # Seeds: the scenarios and test YAML for the loader, test CSVs for the edge lists, redes HDF5

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "sim/core/labels.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {

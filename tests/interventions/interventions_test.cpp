@@ -30,9 +30,9 @@
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/errors.hpp"
-#include "sim/io/scenario.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 

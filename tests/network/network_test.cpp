@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {

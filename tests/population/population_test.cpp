@@ -15,7 +15,7 @@
 #include <numeric>
 #include <vector>
 
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {

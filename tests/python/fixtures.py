@@ -1,4 +1,4 @@
-"""Build small redes HDF5 files exactly per sim/io/output_format.md, with known numbers.
+"""Build small redes HDF5 files exactly per sim/output/output_format.md, with known numbers.
 
 The C++ writer is developed in parallel; these fixtures pin the contract from the reader's
 side. Options let a test reverse every dataset's axis order or reorder a category axis (e.g.

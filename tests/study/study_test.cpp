@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "sim/engine/engine.hpp"
-#include "sim/io/output.hpp"
+#include "sim/output/output.hpp"
 #include "sim/study/run_file.hpp"
 
 namespace redes {

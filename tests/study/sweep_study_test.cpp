@@ -5,7 +5,7 @@
 
 #include <atomic>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 #include "sim/study/sweep_study.hpp"
 #include "tests/support/temp_dir.hpp"
 

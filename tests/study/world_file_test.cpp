@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/output.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/output/output.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {

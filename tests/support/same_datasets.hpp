@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 
 namespace redes::testing {
 

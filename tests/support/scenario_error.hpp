@@ -8,7 +8,7 @@
 #include <string>
 #include <utility>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes::testing {
 

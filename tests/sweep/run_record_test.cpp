@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/sweep/run_record.hpp"
 
 namespace redes::sweep {

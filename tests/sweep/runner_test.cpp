@@ -8,7 +8,7 @@
 #include <fstream>
 #include <map>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/sweep/runner.hpp"
 #include "sim/sweep/sweep_file.hpp"
 #include "tests/support/temp_dir.hpp"

@@ -2,7 +2,7 @@
 // validation errors name the right file, line, column and key; the calendar helpers.
 // Invalid scenarios are small temporary files that include the real baseline by absolute path
 // and change one thing, so the error must point into the temporary file.
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes {
 namespace {

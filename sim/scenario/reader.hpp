@@ -1,4 +1,4 @@
-// io/reader: a typed, validating view of one YAML map. Every accessor declares the key's type,
+// scenario/reader: a typed, validating view of one YAML map. Every accessor declares the key's type,
 // range, default and one-line doc; the declarations double as the key catalogue that documents
 // scenarios (scenarios/README.md is checked against it). finish() rejects unknown keys, with a
 // "did you mean" suggestion.
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/io/yaml_tree.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace redes::io {
 

@@ -1,4 +1,4 @@
-// io/output: writes runs to HDF5 in the layout of sim/io/output_format.md. Replicates stream to
+// output/output: writes runs to HDF5 in the layout of sim/output/output_format.md. Replicates stream to
 // disk one slice at a time, so memory does not grow with the number of replicates.
 #pragma once
 #include <string>
@@ -6,8 +6,8 @@
 
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/io/h5.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/observation/observation.hpp"
 
 namespace redes {

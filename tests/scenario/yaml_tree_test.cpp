@@ -1,5 +1,5 @@
 // Tests for io/yaml_tree: positions, malformed input, include/override composition, to_yaml.
-#include "sim/io/yaml_tree.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 #include <gtest/gtest.h>
 

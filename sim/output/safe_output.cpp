@@ -1,4 +1,4 @@
-#include "sim/io/safe_output.hpp"
+#include "sim/output/safe_output.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -11,8 +11,8 @@
 #include <cstring>
 #include <set>
 
-#include "sim/io/errors.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/core/errors.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace redes::io {
 namespace fs = std::filesystem;

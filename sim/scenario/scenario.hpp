@@ -1,4 +1,4 @@
-// io/scenario: the validated, immutable parameter set of one scenario. Built once from YAML by
+// scenario/scenario: the validated, immutable parameter set of one scenario. Built once from YAML by
 // load_scenario(); nothing reads YAML while stepping. Per-department vectors follow
 // `population.departments` order; per-platform arrays follow kPlatformNames (index 0 = offline).
 #pragma once
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "sim/core/labels.hpp"
-#include "sim/io/yaml_tree.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 namespace redes {
 

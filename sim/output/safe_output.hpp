@@ -1,4 +1,4 @@
-// io/safe_output: what every writer does before and while writing, so that nothing an earlier
+// output/safe_output: what every writer does before and while writing, so that nothing an earlier
 // command produced is lost: refuse an output that is one of the inputs, hold a lock per output
 // so two processes never write the same file, and remove temporary files on SIGINT/SIGTERM.
 #pragma once

@@ -1,4 +1,4 @@
-// io/yaml_tree: YAML parsed into a tree that remembers where every node came from, after
+// scenario/yaml_tree: YAML parsed into a tree that remembers where every node came from, after
 // `include:` and `override:` composition. yaml-cpp parses; this tree adds file names (yaml-cpp
 // marks carry only line and column) and a composition step yaml-cpp does not have.
 #pragma once
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes::io {
 

@@ -1,5 +1,5 @@
 // Tests for io/reader: typed access, precise errors, provenance, and the key catalogue.
-#include "sim/io/reader.hpp"
+#include "sim/scenario/reader.hpp"
 
 #include <gtest/gtest.h>
 

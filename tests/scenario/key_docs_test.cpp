@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "sim/interventions/intervention.hpp"
-#include "sim/io/reader.hpp"
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {

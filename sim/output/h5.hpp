@@ -1,4 +1,4 @@
-// io/h5: a thin RAII layer over the HDF5 C API for what redes writes: labelled, chunked,
+// output/h5: a thin RAII layer over the HDF5 C API for what redes writes: labelled, chunked,
 // compressed n-d arrays, compound event tables, string attributes, and files that appear under
 // their final name only when complete. One writer at a time (Debian's HDF5 serialises calls).
 #pragma once
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/io/errors.hpp"
+#include "sim/core/errors.hpp"
 
 namespace redes::h5 {
 

@@ -1,4 +1,4 @@
-#include "sim/io/output.hpp"
+#include "sim/output/output.hpp"
 
 #include "sim/core/version.hpp"
 

@@ -1,4 +1,4 @@
-// io/errors: the typed errors that carry a position in a scenario file.
+// core/errors: the typed errors that carry a position in a scenario file.
 #pragma once
 #include <stdexcept>
 #include <string>

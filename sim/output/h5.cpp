@@ -1,9 +1,9 @@
-// io/h5: the HDF5 C API plus the HL dimension-scale API. Every negative return becomes an
+// output/h5: the HDF5 C API plus the HL dimension-scale API. Every negative return becomes an
 // IoError naming the file, the object and the operation, with HDF5's innermost cause appended
 // (HDF5's own stack printing is switched off so nothing else reaches stderr).
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 
-#include "sim/io/safe_output.hpp"
+#include "sim/output/safe_output.hpp"
 
 #include <hdf5_hl.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
-// io/errors: formatting of positioned scenario errors.
-#include "sim/io/errors.hpp"
+// core/errors: formatting of positioned scenario errors.
+#include "sim/core/errors.hpp"
 
 #include <utility>
 

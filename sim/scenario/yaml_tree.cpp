@@ -1,6 +1,6 @@
-// io/yaml_tree: yaml-cpp parses; this file converts its nodes into Node (adding file names and
+// scenario/yaml_tree: yaml-cpp parses; this file converts its nodes into Node (adding file names and
 // character columns) and composes scenario files through `include:` and `override:`.
-#include "sim/io/yaml_tree.hpp"
+#include "sim/scenario/yaml_tree.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -11,7 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "sim/io/reader.hpp"  // closest_match
+#include "sim/scenario/reader.hpp"  // closest_match
 
 namespace redes::io {
 

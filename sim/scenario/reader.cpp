@@ -1,6 +1,6 @@
-// io/reader: typed, validating access to scenario maps, and the process-wide key catalogue that
+// scenario/reader: typed, validating access to scenario maps, and the process-wide key catalogue that
 // those accesses build.
-#include "sim/io/reader.hpp"
+#include "sim/scenario/reader.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 // Tests for io/h5: labelled arrays round-trip, shared scales, slices, tables, attributes, and the
 // write-to-temporary-then-rename protocol.
-#include "sim/io/h5.hpp"
+#include "sim/output/h5.hpp"
 
 #include <gtest/gtest.h>
 #include <hdf5_hl.h>

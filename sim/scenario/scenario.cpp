@@ -1,14 +1,14 @@
 // Reads a composed scenario tree into the immutable Scenario. Each accessor call declares the
 // key's type, range and doc; the declarations form the key catalogue that scenarios/README.md
 // is checked against.
-#include "sim/io/scenario.hpp"
+#include "sim/scenario/scenario.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
 
-#include "sim/io/reader.hpp"
+#include "sim/scenario/reader.hpp"
 
 namespace redes {
 namespace {
