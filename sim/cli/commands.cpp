@@ -397,6 +397,12 @@ int cmd_inspect(const Options& opt) {
 }
 
 int cmd_list(const Options& opt) {
+  if (opt.what == "outputs") {  // the output dictionary; --markdown is the table of output_format.md
+    if (opt.markdown) std::fputs(run_datasets_markdown().c_str(), stdout);
+    else
+      for (const auto& d : run_datasets()) std::printf("/%-36s %-12s %s\n", std::string(d.path).c_str(), std::string(d.unit).c_str(), std::string(d.meaning).c_str());
+    return 0;
+  }
   if (opt.what == "interventions") {
     for (const auto& t : intervention_types())
       std::printf("%-22s %s\n%-22s   own keys: %s; common keys: name, start, end, half_life_days, coverage, targeting, cost\n",

@@ -1,12 +1,15 @@
 #include "sim/output/output.hpp"
 
 #include "sim/core/version.hpp"
+#include "sim/output/run_datasets.hpp"
 
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <stdexcept>
+#include <variant>
 
 namespace redes {
 
@@ -54,13 +57,43 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
     : f_(f), p_(std::move(prefix)), sc_(sc), layout_(layout) {
   const auto rep = axis_replicate(R), day = axis_day(sc.days), year = axis_year(sc), dep = axis_departments(sc);
   const auto iv = axis_named(layout.intervention_axis, names);
-  f_.group(p_ + "/trajectories");
-  if (layout_.trajectories) {
-    f_.create_array_int32(p_ + "/trajectories/stock", {rep, day, kStage, kRoute, kPlatform, kAge, kGender}, "persons");
-    f_.create_array_int32(p_ + "/trajectories/stock_by_department", {rep, day, kStage, dep}, "persons");
+  std::vector<std::string> sizes;
+  for (int k = 1; k <= kCaseSizes; ++k) sizes.push_back(k < kCaseSizes ? std::to_string(k) : std::to_string(k) + "+");
+  auto axis = [&](RunAxis a) -> h5::Axis {
+    switch (a) {
+      case RunAxis::Replicate: return rep;
+      case RunAxis::Day: return day;
+      case RunAxis::Year: return year;
+      case RunAxis::Stage: return kStage;
+      case RunAxis::Transition: return kTransition;
+      case RunAxis::Route: return kRoute;
+      case RunAxis::Platform: return kPlatform;
+      case RunAxis::AgeGroup: return kAge;
+      case RunAxis::Gender: return kGender;
+      case RunAxis::Department: return dep;
+      case RunAxis::DepartmentOfOrigin: return axis_named("department_of_origin", sc.population.departments);
+      case RunAxis::Exploitation: return kExploitation;
+      case RunAxis::Destination: return kDestination;
+      case RunAxis::Means: return kMeansAxis;
+      case RunAxis::Institution: return kInstitution;
+      case RunAxis::SexRecorded: return kSex;
+      case RunAxis::VictimsInCase: return axis_named("victims_in_case", sizes);
+      case RunAxis::Intervention: return iv;
+    }
+    throw std::logic_error("RunWriter: unknown axis");
+  };
+  for (const char* g : {"/trajectories", "/summary", "/observed", "/interventions"}) f_.group(p_ + g);
+  f_.attribute(p_ + "/summary", "estimate", "model estimate");
+  f_.attribute(p_ + "/observed", "estimate", "model estimate");
+  for (const RunDataset& d : run_datasets()) {
+    if (!wanted(d)) continue;
+    std::vector<h5::Axis> axes;
+    for (RunAxis a : d.axes) axes.push_back(axis(a));
+    const std::string path = p_ + "/" + std::string(d.path);
+    if (d.floating) f_.create_array_double(path, axes, d.unit);
+    else f_.create_array_int32(path, axes, d.unit);
+    if (d.estimate) f_.attribute(path, "estimate", "model estimate");
   }
-  f_.create_array_int32(p_ + "/trajectories/transitions", {rep, day, kTransition, kRoute}, "persons/day");
-  f_.create_array_int32(p_ + "/trajectories/recruiters_active", {rep, day}, "recruiters");
   if (layout_.events) {
     using E = Event;
     f_.create_table(p_ + "/events", sizeof(E),
@@ -73,62 +106,22 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
     f_.attribute(p_ + "/events", "platform_labels", join(to_strings(kPlatformNames)));
     f_.attribute(p_ + "/events", "from_entry_code", std::int64_t(kEntry));
   }
-  const std::string s = p_ + "/summary/";
-  f_.group(p_ + "/summary");
-  f_.attribute(p_ + "/summary", "estimate", "model estimate");
-  f_.create_array_int32(s + "victims", {rep}, "persons");
-  f_.create_array_int32(s + "victims_by_route", {rep, kRoute}, "persons");
-  f_.create_array_int32(s + "victims_by_platform", {rep, kPlatform}, "persons");
-  f_.create_array_int32(s + "victims_by_age_group", {rep, kAge}, "persons");
-  f_.create_array_int32(s + "victims_by_gender", {rep, kGender}, "persons");
-  f_.create_array_int32(s + "victims_by_department", {rep, dep}, "persons");
-  f_.create_array_int32(s + "victims_by_exploitation", {rep, kExploitation}, "persons");
-  f_.create_array_int32(s + "victims_by_destination", {rep, kDestination}, "persons");
-  f_.create_array_int32(s + "victims_by_means", {rep, kMeansAxis}, "persons");
-  f_.create_array_int32(s + "victims_by_year", {rep, year}, "persons");
-  f_.create_array_int32(s + "attempts_by_route", {rep, kRoute}, "persons");
-  f_.create_array_int32(s + "exits", {rep, kTransition}, "persons");
-  f_.create_array_int32(s + "recruiters_arrested", {rep}, "recruiters");
-  f_.create_array_int32(s + "rescued", {rep}, "persons");
-  f_.create_array_double(s + "exploited_person_days", {rep}, "person-days");
-  for (auto* name : {"victims", "victims_by_route", "victims_by_platform", "victims_by_age_group", "victims_by_gender",
-                     "victims_by_department", "victims_by_exploitation", "victims_by_destination", "victims_by_means", "victims_by_year", "rescued", "exploited_person_days"})
-    f_.attribute(s + name, "estimate", "model estimate");
-  const std::string o = p_ + "/observed/";
-  f_.group(p_ + "/observed");
-  f_.attribute(p_ + "/observed", "estimate", "model estimate");
-  f_.create_array_int32(o + "recorded_cases", {rep, year, kInstitution, dep, kSex, kAge}, "persons");
-  f_.create_array_int32(o + "recorded_by_origin", {rep, year, kInstitution, axis_named("department_of_origin", sc.population.departments)}, "persons");
-  f_.create_array_int32(o + "case_files", {rep, year, kInstitution, dep}, "cases");
-  {
-    std::vector<std::string> sizes;
-    for (int k = 1; k <= kCaseSizes; ++k) sizes.push_back(k < kCaseSizes ? std::to_string(k) : std::to_string(k) + "+");
-    f_.create_array_int32(o + "victims_per_case", {rep, axis_named("victims_in_case", sizes)}, "cases");
-  }
-  f_.create_array_int32(o + "recorded_ict", {rep, year, kInstitution}, "persons");
-  f_.create_array_int32(o + "recorded_victims", {rep, year}, "persons");
-  f_.create_array_int32(o + "recorded_profile", {rep, kAge, kGender}, "persons");
-  f_.create_array_int32(o + "true_victims", {rep, year}, "persons");
-  f_.create_array_double(o + "hidden_ratio", {rep}, "true victims per recorded victim");
-  f_.group(p_ + "/interventions");
   {
     // Type of each intervention, in the order of the intervention axis (one per scenario entry).
     std::vector<std::string> types;
-    for (const auto& iv : sc.interventions) types.push_back(iv.type);
+    for (const auto& spec : sc.interventions) types.push_back(spec.type);
     f_.attribute(p_ + "/interventions", "types", join(types));
   }
-  f_.create_array_int32(p_ + "/interventions/reach", {rep, day, iv}, "persons/day");
-  f_.create_array_double(p_ + "/interventions/cost", {rep, day, iv}, "USD/day");
 }
 
 void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed& o) {
   const std::size_t k = std::size_t(r.replicate);
-  if (layout_.trajectories) {
-    f_.write_slice(p_ + "/trajectories/stock", k, r.stock);
-    f_.write_slice(p_ + "/trajectories/stock_by_department", k, r.stock_by_department);
+  const RunSources sources{r, s, o};
+  for (const RunDataset& d : run_datasets()) {
+    if (!wanted(d)) continue;
+    const std::string path = p_ + "/" + std::string(d.path);
+    std::visit([&](const auto& values) { f_.write_slice(path, k, std::span(values)); }, d.values(sources));
   }
-  f_.write_slice(p_ + "/trajectories/transitions", k, r.transitions);
-  f_.write_slice(p_ + "/trajectories/recruiters_active", k, r.recruiters_active);
   if (layout_.events) {
     // Records are copied field by field into zeroed memory: Event has padding bytes (after
     // `replicate`) whose values are indeterminate, and the stored record type keeps the struct's
@@ -148,34 +141,6 @@ void RunWriter::write(const ReplicateResult& r, const Summary& s, const Observed
     }
     f_.append_table(p_ + "/events", records.data(), r.events.size());
   }
-  const std::string p = p_ + "/summary/";
-  f_.write_slice(p + "victims", k, std::vector<std::int32_t>{s.victims});
-  f_.write_slice(p + "victims_by_route", k, s.by_route);
-  f_.write_slice(p + "victims_by_platform", k, s.by_platform);
-  f_.write_slice(p + "victims_by_age_group", k, s.by_age_group);
-  f_.write_slice(p + "victims_by_gender", k, s.by_gender);
-  f_.write_slice(p + "victims_by_department", k, s.by_department);
-  f_.write_slice(p + "victims_by_exploitation", k, s.by_exploitation);
-  f_.write_slice(p + "victims_by_destination", k, s.by_destination);
-  f_.write_slice(p + "victims_by_means", k, s.by_means);
-  f_.write_slice(p + "victims_by_year", k, s.by_year);
-  f_.write_slice(p + "attempts_by_route", k, s.attempts_by_route);
-  f_.write_slice(p + "exits", k, s.exits);
-  f_.write_slice(p + "recruiters_arrested", k, std::vector<std::int32_t>{s.recruiters_arrested});
-  f_.write_slice(p + "rescued", k, std::vector<std::int32_t>{s.rescued});
-  f_.write_slice(p + "exploited_person_days", k, std::vector<double>{double(s.exploited_days)});
-  const std::string q = p_ + "/observed/";
-  f_.write_slice(q + "recorded_cases", k, o.recorded_cases);
-  f_.write_slice(q + "recorded_by_origin", k, o.recorded_by_origin);
-  f_.write_slice(q + "case_files", k, o.case_files);
-  f_.write_slice(q + "victims_per_case", k, o.victims_per_case);
-  f_.write_slice(q + "recorded_ict", k, o.recorded_ict);
-  f_.write_slice(q + "recorded_victims", k, o.recorded_victims);
-  f_.write_slice(q + "recorded_profile", k, o.recorded_profile);
-  f_.write_slice(q + "true_victims", k, o.true_victims);
-  f_.write_slice(q + "hidden_ratio", k, std::vector<double>{o.hidden_ratio});
-  f_.write_slice(p_ + "/interventions/reach", k, r.reach);
-  f_.write_slice(p_ + "/interventions/cost", k, r.cost);
 }
 
 std::string now_iso() {

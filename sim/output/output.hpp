@@ -7,6 +7,7 @@
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
 #include "sim/output/h5.hpp"
+#include "sim/output/run_datasets.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/observation/observation.hpp"
 
@@ -33,6 +34,7 @@ class RunWriter {
   void write(const ReplicateResult& r, const Summary& s, const Observed& o);
 
  private:
+  bool wanted(const RunDataset& d) const { return d.part == RunPart::Always || layout_.trajectories; }
   h5::Writer& f_;
   std::string p_;
   const Scenario& sc_;
