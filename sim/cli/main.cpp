@@ -118,8 +118,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "parquet"}));
   export_->add_option("-o,--output", opt.output, "folder for the tables (default: <file stem>-csv next to the file)");
 
-  auto* list = app.add_subcommand("list", "list intervention types or scenario keys");
-  list->add_option("what", opt.what, "interventions | keys")->required()->check(CLI::IsMember({"interventions", "keys"}));
+  auto* list = app.add_subcommand("list", "list intervention types, recruitment routes or scenario keys");
+  list->add_option("what", opt.what, "interventions | routes | keys")->required()->check(CLI::IsMember({"interventions", "routes", "keys"}));
   list->add_option("files", opt.files, "scenario files whose keys to list (keys)");
   list->add_flag("--markdown", opt.markdown, "print keys as a Markdown table (scenarios/README.md)");
 
