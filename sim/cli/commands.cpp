@@ -23,6 +23,7 @@
 #include "sim/engine/runner.hpp"
 #include "sim/decision/study.hpp"
 #include "sim/interventions/intervention.hpp"
+#include "sim/recruitment/route.hpp"
 #include "sim/output/output.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/output/safe_output.hpp"
@@ -407,6 +408,11 @@ int cmd_list(const Options& opt) {
     for (const auto& t : intervention_types())
       std::printf("%-22s %s\n%-22s   own keys: %s; common keys: name, start, end, half_life_days, coverage, targeting, cost\n",
                   t.name.c_str(), t.description.c_str(), "", t.parameters.c_str());
+    return 0;
+  }
+  if (opt.what == "routes") {
+    for (const auto& t : recruitment_routes())
+      std::printf("%-22s %s\n", std::string(kRouteNames[std::size_t(t.label)]).c_str(), t.description.c_str());
     return 0;
   }
   // Keys are declared by the code that reads them: load the files to collect them.

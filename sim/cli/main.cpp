@@ -118,8 +118,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "parquet"}));
   export_->add_option("-o,--output", opt.output, "folder for the tables (default: <file stem>-csv next to the file)");
 
-  auto* list = app.add_subcommand("list", "list intervention types, scenario keys or the datasets of a run file");
-  list->add_option("what", opt.what, "interventions | keys | outputs")->required()->check(CLI::IsMember({"interventions", "keys", "outputs"}));
+  auto* list = app.add_subcommand("list", "list intervention types, recruitment routes, scenario keys or the datasets of a run file");
+  list->add_option("what", opt.what, "interventions | routes | keys | outputs")
+      ->required()
+      ->check(CLI::IsMember({"interventions", "routes", "keys", "outputs"}));
   list->add_option("files", opt.files, "scenario files whose keys to list (keys)");
   list->add_flag("--markdown", opt.markdown, "print keys as a Markdown table (scenarios/README.md)");
 

@@ -14,41 +14,12 @@
 #include "sim/interventions/intervention.hpp"
 #include "sim/recruitment/model.hpp"
 #include "sim/recruitment/recruiters.hpp"
+#include "sim/recruitment/route.hpp"
 
 namespace redes {
 namespace {
 
 constexpr int kWhatsApp = 2;  // messaging between people who know each other
-
-/// An ad's identity: the k-th ad its recruiter (slot, generation) posted on day `posted`. Not a
-/// global counter, so an arrest that differs between two arms leaves other recruiters' ads, and
-/// their draws, unchanged (common random numbers).
-struct AdId {
-  std::uint32_t slot;
-  std::uint16_t generation, k;
-  std::int32_t posted;
-  auto operator<=>(const AdId&) const = default;
-};
-
-struct Ad {
-  RecruiterId recruiter;
-  AdId id;
-  std::uint32_t key;  // 32-bit hash of id for draw counters (a collision only correlates two ads' draws)
-  std::int16_t department;  // -1 = whole country
-  std::uint8_t platform;
-  bool live = true;
-  std::vector<PersonId> shared_to;  // sorted: who received it by a share (each person at most once)
-};
-
-/// Exposure index reserved for an ad arriving by a share (direct exposures count from 0).
-constexpr std::uint16_t kSharedExposure = 0xFFFF;
-
-struct Proposal {
-  PersonId person;
-  RecruiterId recruiter;
-  std::uint64_t key;
-  std::uint8_t route, platform;
-};
 
 struct Pipeline {
   PersonId person;
@@ -56,7 +27,7 @@ struct Pipeline {
   std::int32_t since;
   float trust;
   float offer_at;  // trust at which this pipeline's recruiter moves to the offer (patience)
-  std::uint8_t stage, route, platform;
+  std::uint8_t stage, route, platform;  // route: index in the run's route list (its label in labels_)
   bool images = false;
 };
 
@@ -70,17 +41,18 @@ struct Step {
   std::uint8_t exploitation = 0, destination = 0;
 };
 
-/// Traits in effect today for the whole run: shocks and intervention boosts over the population.
-struct ShockState {
-  double minors_device = 0, minors_screen = 1, supervision = 1, poverty_shift = 0;
-  bool classroom = false;
-};
-
 class Run {
  public:
-  Run(const Scenario& sc, const Population& pop, const Network& net, std::uint32_t seed, int replicate)
+  Run(const Scenario& sc, const Population& pop, const Network& net, const std::vector<RouteType>& routes,
+      std::uint32_t seed, int replicate)
       : sc_(sc), pop_(pop), net_(net), rng_(seed, std::uint32_t(replicate)), n_(pop.size()),
-        nd_(sc.department_count()) {
+        nd_(sc.department_count()), w_(sc, pop, net, rng_, recruiters_, recruiter_of_, victim_, boosts_, mods_) {
+    if (routes.size() > 255) throw std::invalid_argument("recruitment routes: at most 255");
+    for (const RouteType& t : routes) {
+      routes_.push_back(t.make(sc));
+      traits_.push_back(routes_.back()->traits());
+      labels_.push_back(t.label);
+    }
     res_.replicate = replicate;
     res_.days = sc.days;
     res_.departments = nd_;
@@ -117,7 +89,6 @@ class Run {
       if (stop && stop->load(std::memory_order_relaxed)) throw SimulationStopped();  // a user's Ctrl-C, within a day
       calendar(day);
       std::vector<Proposal> proposals = recruiters_act(day);
-      exposures(day, proposals);
       advance(day);
       resolve(day, proposals);
       enforcement(day);
@@ -130,49 +101,12 @@ class Run {
   }
 
  private:
-  // ---- traits in effect ----
-  bool minor(PersonId i, int day) const { return pop_.age_years(i, day) < 18; }
-  /// Whether any route can target this person today (recruitment.recruiters.victim_ages).
-  bool targetable_age(PersonId i, int day) const {
-    const int age = pop_.age_years(i, day);
-    return age >= sc_.recruiters.victim_age_min && age <= sc_.recruiters.victim_age_max;
-  }
-
-  bool online(PersonId i, int day) const {
-    if (pop_.has_device(i, day)) return true;
-    if (shock_.minors_device <= 0 || !minor(i, day)) return false;
-    // Which minors gain a device in a shock: a fixed draw per person, so the set is stable.
-    return rng_.words(i, 0, Stream::Platforms, 1, 0)[0] * 0x1.0p-32 < shock_.minors_device;
-  }
-  bool on_platform(PersonId i, int p, int day) const {
-    return pop_.uses(i, p, day) && (!sc_.platforms[p].shock_only || shock_.classroom) && online(i, day);
-  }
-
-  PersonView view(PersonId i, int day) const {
-    PersonView v;
-    const PersonTraits t = pop_.traits(i, day);  // the slot's occupant and the traits of their age today
-    const double pov = t.poverty;
-    v.poverty = pov + shock_.poverty_shift * (1 - pov);
-    v.conflict = t.family_conflict;
-    v.job = t.job_seeking;
-    v.migration = t.migration_wish;
-    const double lit = t.digital_literacy, aw = t.awareness;
-    v.literacy = lit + (1 - lit) * boosts_.get(Trait::Literacy, i, day);
-    v.awareness = aw + (1 - aw) * boosts_.get(Trait::Awareness, i, day);
-    const bool is_minor = minor(i, day);
-    // Supervision is of minors only: an adult keeps no childhood supervision nor a caregiver boost.
-    const double sup = is_minor ? std::min(1.0, t.supervision * shock_.supervision) : 0.0;
-    v.supervision = is_minor ? sup + (1 - sup) * boosts_.get(Trait::Supervision, i, day) : 0.0;
-    v.privacy = t.privacy_exposure * (1 - boosts_.get(Trait::PrivacyCut, i, day));
-    v.screen = (t.device || online(i, day)) ? t.screen_hours * (is_minor ? shock_.minors_screen : 1.0) : 0.0;
-    v.age_group = int(pop_.age_group(i, day));
-    v.gender = t.gender;
-    return v;
-  }
-
-  double moderation(int p) const { return std::clamp(sc_.platforms[p].moderation + mods_.moderation_add[p], 0.0, 1.0); }
-  double cooperation(int p) const { return std::clamp(sc_.platforms[p].cooperation + mods_.cooperation_add[p], 0.0, 1.0); }
-  bool platform_open(int p) const { return sc_.platforms[p].enabled && (!sc_.platforms[p].shock_only || shock_.classroom); }
+  // ---- traits in effect (the same functions the routes read) ----
+  bool targetable_age(PersonId i, int day) const { return w_.targetable_age(i, day); }
+  PersonView view(PersonId i, int day) const { return w_.view(i, day); }
+  double moderation(int p) const { return w_.moderation(p); }
+  double cooperation(int p) const { return w_.cooperation(p); }
+  bool platform_open(int p) const { return w_.platform_open(p); }
 
   // ---- 1. calendar ----
   void calendar(int day) {
@@ -196,14 +130,15 @@ class Run {
     }
     if (day >= 0)  // daily arrays hold the window only (a negative day would write before them)
       for (int p = 0; p < kPlatforms; ++p) res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
-    shock_ = ShockState{};
+    ShockState& shock = w_.shock;
+    shock = ShockState{};
     for (const auto& s : sc_.shocks) {
       if (day < s.start_day || day >= s.end_day) continue;
-      shock_.minors_device = shock_.minors_device + s.minors_device_access * (1 - shock_.minors_device);
-      shock_.minors_screen *= s.minors_screen_factor;
-      shock_.supervision *= s.supervision_factor;
-      shock_.poverty_shift = shock_.poverty_shift + s.poverty_shift * (1 - shock_.poverty_shift);
-      shock_.classroom = shock_.classroom || s.classroom_layer;
+      shock.minors_device = shock.minors_device + s.minors_device_access * (1 - shock.minors_device);
+      shock.minors_screen *= s.minors_screen_factor;
+      shock.supervision *= s.supervision_factor;
+      shock.poverty_shift = shock.poverty_shift + s.poverty_shift * (1 - shock.poverty_shift);
+      shock.classroom = shock.classroom || s.classroom_layer;
     }
     // Platform effort today; with displacement, recruiters move away from platforms where
     // moderation or cooperation rose (a test of whether prevention only displaces harm).
@@ -215,217 +150,35 @@ class Run {
       weight_sum += w;
       fishing_pressure += w * mods_.moderation_add[p];
       if (sens > 0) w *= std::exp(-sens * (mods_.moderation_add[p] + mods_.cooperation_add[p]));
-      mix_[p] = w;
+      w_.mix[p] = w;
       total += w;
     }
-    for (int p = 1; p < kPlatforms; ++p) mix_[p] = total > 0 ? mix_[p] / total : 0.0;
+    for (int p = 1; p < kPlatforms; ++p) w_.mix[p] = total > 0 ? w_.mix[p] / total : 0.0;
     // Displaced recruiters also lean from fishing (ads taken down) toward hunting.
-    hunting_tilt_ = sens > 0 && weight_sum > 0 ? std::exp(sens * fishing_pressure / weight_sum) : 1.0;
+    w_.hunting_tilt = sens > 0 && weight_sum > 0 ? std::exp(sens * fishing_pressure / weight_sum) : 1.0;
   }
 
-  int draw_platform(Draws& d) const {
-    double u = d.uniform();
-    for (int p = 1; p < kPlatforms; ++p) {
-      if (u < mix_[p]) return p;
-      u -= mix_[p];
-    }
-    for (int p = kPlatforms - 1; p >= 1; --p)
-      if (mix_[p] > 0) return p;
-    return 0;
-  }
-
-  // ---- 2. recruiters act ----
+  // ---- 2. recruiters act, 3. exposure and response (each route, in the list's order) ----
   std::vector<Proposal> recruiters_act(int day) {
     const std::size_t nr = recruiters_.size();
+    for (auto& route : routes_) route->begin_day(nr);
     std::vector<std::vector<Proposal>> props(nr);
-    std::vector<std::vector<Ad>> new_ads(nr);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 16), [&](const auto& range) {
-      for (std::size_t r = range.begin(); r != range.end(); ++r) act_one(RecruiterId(r), day, props[r], new_ads[r]);
+      for (std::size_t r = range.begin(); r != range.end(); ++r) act_one(RecruiterId(r), day, props[r]);
     });
     std::vector<Proposal> all;
-    for (std::size_t r = 0; r < nr; ++r) {
-      all.insert(all.end(), props[r].begin(), props[r].end());
-      for (auto& ad : new_ads[r]) ads_.push_back(std::move(ad));
-    }
-    // Sorted by identity, so shares find their ad by binary search.
-    std::sort(ads_.begin(), ads_.end(), [](const Ad& a, const Ad& b) { return a.id < b.id; });
+    for (std::size_t r = 0; r < nr; ++r) all.insert(all.end(), props[r].begin(), props[r].end());
+    for (std::size_t k = 0; k < routes_.size(); ++k) routes_[k]->respond(w_, day, std::uint8_t(k), all, res_.ties_visited);
     return all;
   }
 
-  void act_one(RecruiterId r, int day, std::vector<Proposal>& out, std::vector<Ad>& ads) {
-    // Only this task touches recruiters_[r] during the phase (the anchor may move below).
+  void act_one(RecruiterId r, int day, std::vector<Proposal>& out) {
+    // Only this task touches recruiters_[r] during the phase (a route may move its anchor).
     Recruiter& rec = recruiters_[r];
     if (!rec.active(day)) return;
     const int free = sc_.recruiters.capacity - rec.active_targets;
-    if (rec.embedded()) {
-      Draws d(rng_, rec.slot, std::uint32_t(day), Stream::TrustedApproach, rec.generation);
-      if (free <= 0 || !d.bernoulli(sc_.trusted.approach_rate)) return;
-      const PersonId self = rec.embedded_in;
-      std::uint32_t deg[3], total = 0;
-      for (int l = 0; l < 3; ++l) {
-        auto [b, e] = net_.neighbours(l, self);
-        total += deg[l] = std::uint32_t(e - b);
-      }
-      if (total == 0) return;
-      // Someone in the victim's circle knows who is vulnerable: the most vulnerable of a few ties.
-      PersonId j = kNone, last = kNone;
-      double best = -1;
-      for (int k = 0; k < sc_.trusted.choice; ++k) {
-        std::uint32_t pick = d.below(total);
-        int l = 0;
-        while (pick >= deg[l]) pick -= deg[l++];
-        const PersonId c = last = net_.neighbours(l, self).first[pick];
-        if (recruiter_of_[c] != kNone || victim_[c] || !targetable_age(c, day)) continue;
-        const double v = vulnerability(sc_.vulnerability, view(c, day));
-        if (v > best) best = v, j = c;
-      }
-      // A circle with nobody left to approach renews: the anchor moves to a tie (a walk through
-      // the same community), as a trusted contact's acquaintances reach beyond one person's ties.
-      if (j == kNone) {
-        rec.embedded_in = last;
-        return;
-      }
-      int platform = kOffline;
-      if (d.bernoulli(sc_.trusted.ict_share)) {
-        if (on_platform(j, kWhatsApp, day)) platform = kWhatsApp;
-      }
-      out.push_back({j, r, order_key(rng_, j, std::uint32_t(day), rec.slot, rec.generation), std::uint8_t(Route::TrustedContact), std::uint8_t(platform)});
-      return;
-    }
-    const double h = std::clamp(rec.hunting_share * hunting_tilt_, 0.0, 1.0);
-    Draws post(rng_, rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation);
-    const std::uint32_t n_ads = std::min<std::uint32_t>(post.poisson(sc_.fishing.ad_rate * (1 - h)), 0xFFFF);
-    for (std::uint32_t k = 0; k < n_ads; ++k) {
-      int p = draw_platform(post);
-      const bool local = post.bernoulli(sc_.recruiters.local_share);
-      if (p == kOffline) break;
-      const AdId id{rec.slot, rec.generation, std::uint16_t(k), day};
-      const std::uint32_t key = rng_.words(rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation, 0x80000000u | k)[0];
-      ads.push_back({r, id, key, local ? std::int16_t(rec.home) : std::int16_t(-1), std::uint8_t(p), true, {}});
-    }
-    Draws hunt(rng_, rec.slot, std::uint32_t(day), Stream::HuntBrowse, rec.generation);
-    if (free <= 0 || !hunt.bernoulli(h)) return;
-    const int p = draw_platform(hunt);
-    if (p == kOffline) return;
-    const auto& users = pop_.users[p];
-    const auto& ub = pop_.users_begin[p];
-    std::uint32_t lo = 0, size = std::uint32_t(users.size());
-    if (hunt.bernoulli(sc_.recruiters.local_share)) lo = ub[rec.home], size = ub[rec.home + 1] - ub[rec.home];
-    if (size == 0) return;
-    const int want = std::min(free, sc_.hunting.contacts_per_day);
-    std::vector<std::pair<double, PersonId>> best;
-    for (int b = 0; b < sc_.hunting.browse_count; ++b) {
-      PersonId i = users[lo + hunt.below(size)];
-      double z = hunt.normal();
-      if (recruiter_of_[i] != kNone || victim_[i] || !on_platform(i, p, day) || !targetable_age(i, day)) continue;
-      PersonView v = view(i, day);
-      best.push_back({-visible_vulnerability(sc_.vulnerability, sc_.hunting, v, z), i});
-    }
-    std::sort(best.begin(), best.end());
-    for (int k = 0; k < want && k < int(best.size()); ++k) {
-      PersonId i = best[k].second;
-      out.push_back({i, r, order_key(rng_, i, std::uint32_t(day), rec.slot, rec.generation), std::uint8_t(Route::Hunting), std::uint8_t(p)});
-    }
-  }
-
-  // ---- 3. exposure and response ----
-  bool targeted_age(PersonId i, int day) const { return sc_.fishing.target_age[int(pop_.age_group(i, day))]; }
-
-  /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
-  /// `exposure` numbers this person's exposures to the ad today (each has its own draws).
-  void expose(PersonId i, const Ad& ad, std::uint32_t a, int day, std::uint16_t exposure, std::vector<Proposal>& out,
-              std::vector<std::pair<PersonId, std::uint32_t>>& shares, std::uint64_t& visited) const {
-    if (!on_platform(i, ad.platform, day) || !targeted_age(i, day)) return;
-    Draws d(rng_, i, std::uint32_t(day), Stream::AdResponse, exposure, ad.key);
-    const bool free = recruiter_of_[i] == kNone && !victim_[i];
-    // need <= 1, so u >= respond_base settles the draw without reading the person's traits
-    // (most exposures; saves the cache misses of view()).
-    const double u = d.uniform();
-    if (free && u < sc_.fishing.respond_base && targetable_age(i, day) &&
-        u < sc_.fishing.respond_base * economic_need(sc_.vulnerability, view(i, day)))
-      out.push_back({i, ad.recruiter, order_key(rng_, i, std::uint32_t(day), ad.id.slot, ad.id.generation), std::uint8_t(Route::Fishing), ad.platform});
-    if (sc_.fishing.share_prob <= 0) return;
-    auto [b, e] = net_.neighbours(layer_of_platform(ad.platform), i);
-    const std::uint64_t deg = std::uint64_t(e - b);
-    visited += deg;
-    for (std::uint64_t k = d.geometric_skip(sc_.fishing.share_prob); k < deg; k += 1 + d.geometric_skip(sc_.fishing.share_prob))
-      shares.push_back({b[k], a});
-  }
-
-  void exposures(int day, std::vector<Proposal>& proposals) {
-    // Ads come down (moderation, or their recruiter was arrested) or expire before they reach
-    // anyone today.
-    for (auto& ad : ads_) {
-      if (!ad.live) continue;
-      Draws d(rng_, ad.key, std::uint32_t(day), Stream::AdRemoval);
-      if (day - ad.id.posted >= sc_.fishing.max_ad_days || d.uniform() < moderation(ad.platform) ||
-          !recruiters_[ad.recruiter].active(day))
-        ad.live = false;
-    }
-    for (const auto& ad : ads_)
-      if (!ad.live) live_shares_ -= ad.shared_to.size();
-    std::erase_if(ads_, [](const Ad& a) { return !a.live; });
-    const std::size_t na = ads_.size();
-    std::vector<std::vector<Proposal>> props(na + 1);
-    std::vector<std::vector<std::pair<PersonId, std::uint32_t>>> shares(na + 1);
-    std::vector<std::uint64_t> visited(na + 1, 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, na, 4), [&](const auto& range) {
-      for (std::size_t a = range.begin(); a != range.end(); ++a) {
-        const Ad& ad = ads_[a];
-        const auto& users = pop_.users[ad.platform];
-        const auto& ub = pop_.users_begin[ad.platform];
-        std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
-        std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
-        if (hi <= lo) continue;  // no users of this platform in the ad's department (a skip of "never" would wrap)
-        Draws d(rng_, ad.key, std::uint32_t(day), Stream::AdReach);
-        // An ad's audience is a number of exposures, not a share of the area's users: each day it
-        // makes ad_audience exposures in expectation whatever the area's size, so per-capita rates
-        // do not depend on the population size. Up to one per user: each user with probability
-        // audience / users; beyond that, every user a Poisson number with that mean.
-        const double mean = sc_.fishing.ad_audience / double(hi - lo);
-        if (mean <= 1.0) {
-          for (std::uint64_t k = lo + d.geometric_skip(mean); k < hi; k += 1 + d.geometric_skip(mean))
-            expose(users[k], ad, std::uint32_t(a), day, 0, props[a], shares[a], visited[a]);
-        } else {
-          for (std::uint64_t k = lo; k < hi; ++k) {
-            const std::uint32_t times = std::min<std::uint32_t>(d.poisson(mean), kSharedExposure);
-            for (std::uint32_t x = 0; x < times; ++x)
-              expose(users[k], ad, std::uint32_t(a), day, std::uint16_t(x), props[a], shares[a], visited[a]);
-          }
-        }
-      }
-    });
-    // Yesterday's shares arrive today, if their ad is still up.
-    for (auto& [i, id] : pending_shares_) {
-      auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, const AdId& v) { return a.id < v; });
-      if (it != ads_.end() && it->id == id)
-        expose(i, *it, std::uint32_t(it - ads_.begin()), day, kSharedExposure, props[na], shares[na], visited[na]);
-    }
-    pending_shares_.clear();
-    // Shares reach each person at most once per ad: the cascade of one ad is bounded by the
-    // platform's users, and all live ads' together by kMaxLiveShares.
-    std::vector<std::vector<PersonId>> fresh(na);
-    for (std::size_t a = 0; a <= na; ++a) {
-      proposals.insert(proposals.end(), props[a].begin(), props[a].end());
-      for (auto& [i, to] : shares[a]) fresh[to].push_back(i);
-      res_.ties_visited += visited[a];
-    }
-    for (std::size_t a = 0; a < na; ++a) {
-      auto& f = fresh[a];
-      if (f.empty()) continue;
-      auto& seen = ads_[a].shared_to;
-      std::sort(f.begin(), f.end());
-      f.erase(std::unique(f.begin(), f.end()), f.end());
-      std::erase_if(f, [&](PersonId i) { return std::binary_search(seen.begin(), seen.end(), i); });
-      live_shares_ += f.size();
-      if (live_shares_ > kMaxLiveShares)
-        throw std::runtime_error("fishing.share_prob: shared ads reached more than " + std::to_string(kMaxLiveShares) +
-                                 " people at once (the cascade bound); lower fishing.share_prob");
-      for (PersonId i : f) pending_shares_.push_back({i, ads_[a].id});
-      const std::size_t old = seen.size();
-      seen.insert(seen.end(), f.begin(), f.end());
-      std::inplace_merge(seen.begin(), seen.begin() + std::ptrdiff_t(old), seen.end());
-    }
+    for (std::size_t k = 0; k < routes_.size(); ++k)
+      if (routes_[k]->for_embedded() == rec.embedded()) routes_[k]->act(w_, rec, r, day, free, std::uint8_t(k), out);
   }
 
   // ---- 4. conflict resolution ----
@@ -449,18 +202,20 @@ class Run {
       if (rec.active_targets >= sc_.recruiters.capacity) continue;
       ++rec.active_targets;
       recruiter_of_[p.person] = p.recruiter;
-      const Route route = Route(p.route);
-      const Stage stage = route == Route::Hunting ? Stage::Contacted : Stage::Engaged;
-      const float trust = route == Route::TrustedContact ? float(sc_.trusted.trust_start) : 0.0f;
+      const RouteTraits& t = traits_[p.route];
+      const Stage stage = t.entry;
+      const float trust = t.trust_start;
       Draws patience(rng_, p.person, std::uint32_t(day), Stream::Patience);
       const float offer_at = float(offer_trust(sc_.grooming, patience.uniform()));
       pipes_.push_back({p.person, p.recruiter, day, trust, offer_at, std::uint8_t(stage), p.route, p.platform, false});
-      log(day, p.person, p.recruiter, kEntry, stage, route, p.platform);
+      log(day, p.person, p.recruiter, kEntry, stage, p.route, p.platform);
     }
   }
 
-  void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, Route route, int platform) {
+  /// `route`: index in the run's route list.
+  void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, std::uint8_t route_index, int platform) {
     if (day < 0) return;  // warm-up: not reported
+    const Route route = labels_[route_index];
     res_.events.push_back({std::uint16_t(res_.replicate), day, person, r, from, std::uint8_t(to), std::uint8_t(route), std::uint8_t(platform)});
     ++res_.transitions[(std::size_t(day) * kTransitions + int(to)) * kRoutes + int(route)];
   }
@@ -468,7 +223,7 @@ class Run {
   // ---- 5. pipelines advance ----
   int channel(const Pipeline& p) const {
     if (p.platform == kOffline) return kOffline;
-    return p.route == std::uint8_t(Route::Fishing) ? sc_.platforms[p.platform].private_channel : p.platform;
+    return traits_[p.route].private_channel ? sc_.platforms[p.platform].private_channel : p.platform;
   }
 
   Step advance_one(const Pipeline& p, int day) const {
@@ -508,7 +263,7 @@ class Run {
     // (hunting, fishing) are fake; a trusted contact uses a real relative's account.
     const int ch = channel(p);
     const double u_removal = d.uniform();
-    if (ch != kOffline && p.route != std::uint8_t(Route::TrustedContact) && u_removal < moderation(ch) * g.profile_removal) {
+    if (ch != kOffline && traits_[p.route].fake_profile && u_removal < moderation(ch) * g.profile_removal) {
       s.to = std::uint8_t(Stage::RemovedByPlatform);
       return s;
     }
@@ -555,7 +310,7 @@ class Run {
     const double V = vulnerability(sc_.vulnerability, v);
     // Fishing ads are job or modelling offers; other routes offer a job or a relationship.
     const double u_job = o.uniform(), u_accept = o.uniform(), u_coerce = o.uniform(), u_debt = o.uniform();
-    const bool job = p.route == std::uint8_t(Route::Fishing) || u_job < sc_.offer.job_share;
+    const bool job = traits_[p.route].job_offers_only || u_job < sc_.offer.job_share;
     bool yes = u_accept < offer_acceptance(sc_.offer, g, p.trust, V, v);
     s.means = job ? 0 : 1;
     if (!yes && p.images && u_coerce < sc_.offer.coercion) yes = true, s.means = 2;
@@ -567,7 +322,7 @@ class Run {
     s.to = std::uint8_t(Stage::Recruited);
     Draws out(rng_, i, std::uint32_t(day), Stream::Outcome);
     s.exploitation = std::uint8_t(draw_exploitation(sc_.offer, v.gender, v.age_group <= int(AgeGroup::Adolescent), out));
-    s.destination = std::uint8_t(draw_destination(sc_.offer, Route(p.route), out));
+    s.destination = std::uint8_t(draw_destination(sc_.offer, labels_[p.route], out));
     return s;
   }
 
@@ -610,7 +365,7 @@ class Run {
       p.images = p.images || s.images;
       if (s.to != 255) {
         const Stage from = Stage(p.stage), to = Stage(s.to);
-        log(day, p.person, p.recruiter, p.stage, to, Route(p.route), p.platform);
+        log(day, p.person, p.recruiter, p.stage, to, p.route, p.platform);
         p.stage = s.to;
         p.since = day;
         Recruiter& rec = recruiters_[p.recruiter];
@@ -623,7 +378,7 @@ class Run {
           const PersonView v = view(p.person, day);
           if (place_.empty()) place_.assign(n_, 0);
           place_[p.person] = exploitation_place(p.person, day, s.destination);
-          res_.victims.push_back({p.person, p.recruiter, day, p.route, p.platform, s.exploitation, s.destination,
+          res_.victims.push_back({p.person, p.recruiter, day, std::uint8_t(labels_[p.route]), p.platform, s.exploitation, s.destination,
                                   pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means,
                                   place_[p.person]});
         }
@@ -642,7 +397,7 @@ class Run {
     const std::size_t nr = recruiters_.size();
     std::vector<std::uint8_t> arrested(nr, 0);
     double online_coop = 0;
-    for (int p = 1; p < kPlatforms; ++p) online_coop += mix_[p] * cooperation(p);
+    for (int p = 1; p < kPlatforms; ++p) online_coop += w_.mix[p] * cooperation(p);
     tbb::parallel_for(std::size_t(0), nr, [&](std::size_t r) {
       const Recruiter& rec = recruiters_[r];
       if (!rec.active(day)) return;
@@ -668,7 +423,7 @@ class Run {
     for (auto& p : pipes_) {
       Recruiter& rec = recruiters_[p.recruiter];
       if (rec.arrested_on == day && int(p.stage) < int(Stage::Recruited)) {
-        log(day, p.person, p.recruiter, p.stage, Stage::Intervened, Route(p.route), p.platform);
+        log(day, p.person, p.recruiter, p.stage, Stage::Intervened, p.route, p.platform);
         recruiter_of_[p.person] = kNone;
         if (rec.active_targets > 0) --rec.active_targets;
         continue;
@@ -684,7 +439,7 @@ class Run {
     std::int32_t* by_dept = res_.stock_by_department.data() + std::size_t(day) * kActiveStages * nd_;
     for (const auto& p : pipes_) {
       const int ag = int(pop_.age_group(p.person, day));
-      ++stock[stock_index(p.stage, p.route, p.platform, ag, pop_.gender_of(p.person, day))];
+      ++stock[stock_index(p.stage, std::uint8_t(labels_[p.route]), p.platform, ag, pop_.gender_of(p.person, day))];
       ++by_dept[p.stage * nd_ + pop_.department[p.person]];
     }
     std::int32_t active = 0;
@@ -703,18 +458,16 @@ class Run {
   std::vector<std::uint8_t> victim_;
   std::vector<std::uint8_t> place_;  // per person: where exploited (department or kAbroad), set when recruited
   std::vector<Recruiter> recruiters_;
-  std::vector<Ad> ads_;  // ascending id
-  std::size_t live_shares_ = 0;  // sum of shared_to sizes over ads_
-  std::vector<std::pair<PersonId, AdId>> pending_shares_;
   std::vector<Pipeline> pipes_;
   std::vector<std::unique_ptr<Intervention>> interventions_;
   std::vector<int> modifier_phase_, reach_phase_;
   PersonBoosts boosts_;
   DailyModifiers mods_;
   std::unique_ptr<InterventionContext> ctx_;
-  ShockState shock_;
-  std::array<double, kPlatforms> mix_{};
-  double hunting_tilt_ = 1.0;
+  RouteWorld w_;  // what routes read; holds today's shocks and platform effort
+  std::vector<std::unique_ptr<RecruitmentRoute>> routes_;
+  std::vector<RouteTraits> traits_;  // per route index
+  std::vector<Route> labels_;        // per route index: its name in outputs
 };
 
 }  // namespace
@@ -725,7 +478,7 @@ ReplicateResult Simulation::run(std::uint32_t seed, int replicate, std::atomic<s
   // parallel loop, which would hold two replicates' state at once.
   ReplicateResult out;
   tbb::this_task_arena::isolate([&] {
-    Run run(sc_, pop_, net_, seed, replicate);
+    Run run(sc_, pop_, net_, routes_, seed, replicate);
     out = run.run(days_done, stop);
   });
   return out;

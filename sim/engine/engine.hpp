@@ -1,6 +1,6 @@
 // engine: the daily loop. One step is one day, in phases (MODEL.md section 3): calendar
-// (interventions, shocks), recruiters act, exposure and response, conflict resolution, pipelines
-// advance, enforcement. Work happens only where something happens: ads reach users by geometric
+// (interventions, shocks), recruiters act and exposure and response (each recruitment route of
+// sim/recruitment/registry.cpp), conflict resolution, pipelines advance, enforcement. Work happens only where something happens: ads reach users by geometric
 // skips, hunters browse a few profiles, and only persons in a pipeline are visited daily.
 // Parallel phases write to per-item slots that are merged in index order, and every random draw
 // is keyed by (seed, replicate, entity, day, stream): results are identical for any thread count.
@@ -14,6 +14,7 @@
 #include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "sim/recruitment/route.hpp"
 
 namespace redes {
 
@@ -26,7 +27,9 @@ class SimulationStopped : public std::runtime_error {
 class Simulation {
  public:
   Simulation(const Scenario& scenario, const Population& pop, const Network& net)
-      : sc_(scenario), pop_(pop), net_(net) {}
+      : sc_(scenario), pop_(pop), net_(net), routes_(recruitment_routes()) {}
+  /// Runs these routes instead of the built-in list (a test registers an extra route this way).
+  void set_routes(std::vector<RouteType> routes) { routes_ = std::move(routes); }
   /// Runs one replicate. `days_done` (optional) is incremented once per simulated day; when
   /// `stop` (optional) becomes true, the replicate ends at the next day with SimulationStopped.
   ReplicateResult run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done = nullptr,
@@ -36,6 +39,7 @@ class Simulation {
   const Scenario& sc_;
   const Population& pop_;
   const Network& net_;
+  std::vector<RouteType> routes_;
 };
 
 }  // namespace redes

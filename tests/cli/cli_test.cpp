@@ -52,6 +52,17 @@ class CliTest : public ::testing::Test {
 
 std::vector<std::string> names(const auto& arr) { return to_strings(arr); }
 
+// `redes list routes` names every registered route by its output label, one a line, in the
+// registry's order.
+TEST_F(CliTest, ListRoutesNamesEveryRegisteredRoute) {
+  Result r = redes("list routes");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> listed;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) listed.push_back(line.substr(0, line.find(' ')));
+  EXPECT_EQ(listed, names(kRouteNames)) << r.out;
+}
+
 // 9. A run file has every group and dataset of the "Run file" section, with the documented
 // dimension labels in order, the documented label values, sizes and attributes.
 TEST_F(CliTest, RunFileMatchesOutputFormat) {

@@ -1,0 +1,193 @@
+// fishing: online recruiters post ads (job or modelling offers) on platforms; users who see an ad
+// may reply (a proposal) and pass it on to their platform ties. Grooming then moves to the
+// platform's private channel, and the offer is always a job.
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "sim/recruitment/route_types.hpp"
+
+namespace redes {
+namespace {
+
+/// An ad's identity: the k-th ad its recruiter (slot, generation) posted on day `posted`. Not a
+/// global counter, so an arrest that differs between two arms leaves other recruiters' ads, and
+/// their draws, unchanged (common random numbers).
+struct AdId {
+  std::uint32_t slot;
+  std::uint16_t generation, k;
+  std::int32_t posted;
+  auto operator<=>(const AdId&) const = default;
+};
+
+struct Ad {
+  RecruiterId recruiter;
+  AdId id;
+  std::uint32_t key;  // 32-bit hash of id for draw counters (a collision only correlates two ads' draws)
+  std::int16_t department;  // -1 = whole country
+  std::uint8_t platform;
+  bool live = true;
+  std::vector<PersonId> shared_to;  // sorted: who received it by a share (each person at most once)
+};
+
+/// Exposure index reserved for an ad arriving by a share (direct exposures count from 0).
+constexpr std::uint16_t kSharedExposure = 0xFFFF;
+
+class Fishing final : public RecruitmentRoute {
+ public:
+  explicit Fishing(const Scenario& sc) : f_(sc.fishing) {}
+
+  RouteTraits traits() const override {
+    RouteTraits t;
+    t.entry = Stage::Engaged;
+    t.private_channel = true;
+    t.job_offers_only = true;
+    return t;
+  }
+  bool for_embedded() const override { return false; }
+
+  void begin_day(std::size_t recruiters) override {
+    new_ads_.clear();
+    new_ads_.resize(recruiters);
+  }
+
+  void act(const RouteWorld& w, Recruiter& rec, RecruiterId r, int day, int, std::uint8_t, std::vector<Proposal>&) override {
+    const double h = w.hunting_share(rec);
+    Draws post(w.rng, rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation);
+    const std::uint32_t n_ads = std::min<std::uint32_t>(post.poisson(f_.ad_rate * (1 - h)), 0xFFFF);
+    auto& ads = new_ads_[r];
+    for (std::uint32_t k = 0; k < n_ads; ++k) {
+      int p = w.draw_platform(post);
+      const bool local = post.bernoulli(w.sc.recruiters.local_share);
+      if (p == kOffline) break;
+      const AdId id{rec.slot, rec.generation, std::uint16_t(k), day};
+      const std::uint32_t key = w.rng.words(rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation, 0x80000000u | k)[0];
+      ads.push_back({r, id, key, local ? std::int16_t(rec.home) : std::int16_t(-1), std::uint8_t(p), true, {}});
+    }
+  }
+
+  void respond(const RouteWorld& w, int day, std::uint8_t route, std::vector<Proposal>& proposals,
+               std::uint64_t& ties_visited) override {
+    for (auto& batch : new_ads_)
+      for (auto& ad : batch) ads_.push_back(std::move(ad));
+    // Sorted by identity, so shares find their ad by binary search.
+    std::sort(ads_.begin(), ads_.end(), [](const Ad& a, const Ad& b) { return a.id < b.id; });
+    exposures(w, day, route, proposals, ties_visited);
+  }
+
+ private:
+  bool targeted_age(const RouteWorld& w, PersonId i, int day) const { return f_.target_age[int(w.pop.age_group(i, day))]; }
+
+  /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
+  /// `exposure` numbers this person's exposures to the ad today (each has its own draws).
+  void expose(const RouteWorld& w, PersonId i, const Ad& ad, std::uint32_t a, int day, std::uint16_t exposure,
+              std::uint8_t route, std::vector<Proposal>& out, std::vector<std::pair<PersonId, std::uint32_t>>& shares,
+              std::uint64_t& visited) const {
+    if (!w.on_platform(i, ad.platform, day) || !targeted_age(w, i, day)) return;
+    Draws d(w.rng, i, std::uint32_t(day), Stream::AdResponse, exposure, ad.key);
+    const bool free = w.available(i);
+    // need <= 1, so u >= respond_base settles the draw without reading the person's traits
+    // (most exposures; saves the cache misses of view()).
+    const double u = d.uniform();
+    if (free && u < f_.respond_base && w.targetable_age(i, day) &&
+        u < f_.respond_base * economic_need(w.sc.vulnerability, w.view(i, day)))
+      out.push_back({i, ad.recruiter, order_key(w.rng, i, std::uint32_t(day), ad.id.slot, ad.id.generation), route, ad.platform});
+    if (f_.share_prob <= 0) return;
+    auto [b, e] = w.net.neighbours(layer_of_platform(ad.platform), i);
+    const std::uint64_t deg = std::uint64_t(e - b);
+    visited += deg;
+    for (std::uint64_t k = d.geometric_skip(f_.share_prob); k < deg; k += 1 + d.geometric_skip(f_.share_prob))
+      shares.push_back({b[k], a});
+  }
+
+  void exposures(const RouteWorld& w, int day, std::uint8_t route, std::vector<Proposal>& proposals,
+                 std::uint64_t& ties_visited) {
+    // Ads come down (moderation, or their recruiter was arrested) or expire before they reach
+    // anyone today.
+    for (auto& ad : ads_) {
+      if (!ad.live) continue;
+      Draws d(w.rng, ad.key, std::uint32_t(day), Stream::AdRemoval);
+      if (day - ad.id.posted >= f_.max_ad_days || d.uniform() < w.moderation(ad.platform) ||
+          !w.recruiters[ad.recruiter].active(day))
+        ad.live = false;
+    }
+    for (const auto& ad : ads_)
+      if (!ad.live) live_shares_ -= ad.shared_to.size();
+    std::erase_if(ads_, [](const Ad& a) { return !a.live; });
+    const std::size_t na = ads_.size();
+    std::vector<std::vector<Proposal>> props(na + 1);
+    std::vector<std::vector<std::pair<PersonId, std::uint32_t>>> shares(na + 1);
+    std::vector<std::uint64_t> visited(na + 1, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, na, 4), [&](const auto& range) {
+      for (std::size_t a = range.begin(); a != range.end(); ++a) {
+        const Ad& ad = ads_[a];
+        const auto& users = w.pop.users[ad.platform];
+        const auto& ub = w.pop.users_begin[ad.platform];
+        std::uint64_t lo = ad.department >= 0 ? ub[ad.department] : 0;
+        std::uint64_t hi = ad.department >= 0 ? ub[ad.department + 1] : users.size();
+        if (hi <= lo) continue;  // no users of this platform in the ad's department (a skip of "never" would wrap)
+        Draws d(w.rng, ad.key, std::uint32_t(day), Stream::AdReach);
+        // An ad's audience is a number of exposures, not a share of the area's users: each day it
+        // makes ad_audience exposures in expectation whatever the area's size, so per-capita rates
+        // do not depend on the population size. Up to one per user: each user with probability
+        // audience / users; beyond that, every user a Poisson number with that mean.
+        const double mean = f_.ad_audience / double(hi - lo);
+        if (mean <= 1.0) {
+          for (std::uint64_t k = lo + d.geometric_skip(mean); k < hi; k += 1 + d.geometric_skip(mean))
+            expose(w, users[k], ad, std::uint32_t(a), day, 0, route, props[a], shares[a], visited[a]);
+        } else {
+          for (std::uint64_t k = lo; k < hi; ++k) {
+            const std::uint32_t times = std::min<std::uint32_t>(d.poisson(mean), kSharedExposure);
+            for (std::uint32_t x = 0; x < times; ++x)
+              expose(w, users[k], ad, std::uint32_t(a), day, std::uint16_t(x), route, props[a], shares[a], visited[a]);
+          }
+        }
+      }
+    });
+    // Yesterday's shares arrive today, if their ad is still up.
+    for (auto& [i, id] : pending_shares_) {
+      auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, const AdId& v) { return a.id < v; });
+      if (it != ads_.end() && it->id == id)
+        expose(w, i, *it, std::uint32_t(it - ads_.begin()), day, kSharedExposure, route, props[na], shares[na], visited[na]);
+    }
+    pending_shares_.clear();
+    // Shares reach each person at most once per ad: the cascade of one ad is bounded by the
+    // platform's users, and all live ads' together by kMaxLiveShares.
+    std::vector<std::vector<PersonId>> fresh(na);
+    for (std::size_t a = 0; a <= na; ++a) {
+      proposals.insert(proposals.end(), props[a].begin(), props[a].end());
+      for (auto& [i, to] : shares[a]) fresh[to].push_back(i);
+      ties_visited += visited[a];
+    }
+    for (std::size_t a = 0; a < na; ++a) {
+      auto& f = fresh[a];
+      if (f.empty()) continue;
+      auto& seen = ads_[a].shared_to;
+      std::sort(f.begin(), f.end());
+      f.erase(std::unique(f.begin(), f.end()), f.end());
+      std::erase_if(f, [&](PersonId i) { return std::binary_search(seen.begin(), seen.end(), i); });
+      live_shares_ += f.size();
+      if (live_shares_ > kMaxLiveShares)
+        throw std::runtime_error("fishing.share_prob: shared ads reached more than " + std::to_string(kMaxLiveShares) +
+                                 " people at once (the cascade bound); lower fishing.share_prob");
+      for (PersonId i : f) pending_shares_.push_back({i, ads_[a].id});
+      const std::size_t old = seen.size();
+      seen.insert(seen.end(), f.begin(), f.end());
+      std::inplace_merge(seen.begin(), seen.begin() + std::ptrdiff_t(old), seen.end());
+    }
+  }
+
+  const FishingParams& f_;
+  std::vector<std::vector<Ad>> new_ads_;  // per recruiter: ads posted today (merged in respond)
+  std::vector<Ad> ads_;                   // ascending id
+  std::size_t live_shares_ = 0;           // sum of shared_to sizes over ads_
+  std::vector<std::pair<PersonId, AdId>> pending_shares_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecruitmentRoute> make_fishing(const Scenario& sc) { return std::make_unique<Fishing>(sc); }
+
+}  // namespace redes
