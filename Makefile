@@ -83,7 +83,7 @@ bench-sweep: build
 	./$(BUILD)/redes sweep tests/bench/workshop-1000.yaml -o out/bench-sweep.h5
 
 # Fits the Paraguay baseline's recruiter density and fear of reporting to the recorded cases and
-# writes scenarios/paraguay/calibrated.yaml (about 12 minutes on 2 idle cores).
+# writes scenarios/paraguay/calibrated.yaml (about 6 minutes on 2 idle cores).
 calibrate: build-redes
 	./$(BUILD)/redes calibrate scenarios/paraguay/calibration.yaml -o out/calibration.h5 \
 	  --write-scenario scenarios/paraguay/calibrated.yaml
