@@ -233,6 +233,8 @@ CalibrationSpec load_calibration(const fs::path& file) {
   r.string("description", "", "what is fitted to what");
   s.baseline = dir / r.string("baseline", "scenario whose parameters are fitted, relative to this file");
   s.seed = std::uint32_t(r.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "calibration seed"));
+  s.replicates = int(r.integer("replicates", 1, {1, 1000, false, "an integer in [1, 1000]"},
+                               "runs per parameter point (counts: their mean; shares: of their pooled counts)"));
   const std::string apply_to = r.string("apply_to", "", "scenario the calibrated scenario includes (e.g. the full-size baseline of a sample)");
   s.apply_to = apply_to.empty() ? s.baseline : dir / apply_to;
   if (!apply_to.empty() && !fs::is_regular_file(s.apply_to)) r.fail("apply_to", "no scenario file '" + s.apply_to.string() + "'");
@@ -335,7 +337,11 @@ void leave_out(CalibrationSpec& spec, const std::vector<std::string>& groups) {
     throw std::invalid_argument("every target is left out; nothing to fit");
 }
 
-std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult& r, const Observed& o) {
+std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult&, const Observed& o) {
+  return model_values(t, sc, std::span<const Observed>(&o, 1));
+}
+
+std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<const Observed> runs) {
   io::Node dummy;
   dummy.kind = io::Node::Kind::Map;
   const io::Reader reader(dummy, "");
@@ -344,25 +350,28 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
   const std::size_t nd = std::size_t(sc.department_count());
   // Expected recorded counts given the run's victims (observation.hpp): the detection draws add
   // no noise to the distance.
-  auto cases = [&](std::size_t y, int inst, int dept) { return expected_recorded(out.unit, o, y, inst, dept, nd); };
+  auto cases = [&](const Observed& o, std::size_t y, int inst, int dept) { return expected_recorded(out.unit, o, y, inst, dept, nd); };
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> v;
   if (out.kind == Output::Kind::PlatformShare) {  // platform share over the horizon
     double all = 0, some = 0;
-    for (int p = 0; p < kPlatforms; ++p) {
-      const double c = o.expected_platform[std::size_t(out.institution) * kPlatforms + std::size_t(p)];
-      all += c;
-      if (std::find(out.platforms.begin(), out.platforms.end(), p) != out.platforms.end()) some += c;
-    }
+    for (const Observed& o : runs)
+      for (int p = 0; p < kPlatforms; ++p) {
+        const double c = o.expected_platform[std::size_t(out.institution) * kPlatforms + std::size_t(p)];
+        all += c;
+        if (std::find(out.platforms.begin(), out.platforms.end(), p) != out.platforms.end()) some += c;
+      }
     // Records name the platform only when they record the technology at all (p_ict_recorded), and
     // the reference counts what records say, so the model's share is of cases recorded as such.
     v.push_back(all > 0 ? 100.0 * sc.observation.p_ict_recorded * some / all : nan);
     return v;
   }
   if (out.kind == Output::Kind::CloseBondShare) {  // trusted contacts, with or without a messaging app
-    double all = 0;
-    for (int k = 0; k < kRoutes; ++k) all += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(k)];
-    const double close = o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(Route::TrustedContact)];
+    double all = 0, close = 0;
+    for (const Observed& o : runs) {
+      for (int k = 0; k < kRoutes; ++k) all += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(k)];
+      close += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(Route::TrustedContact)];
+    }
     v.push_back(all > 0 ? 100.0 * close / all : nan);
     return v;
   }
@@ -371,28 +380,29 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
   for (int year : t.years) years.push_back({std::size_t(year - sc.start_year)});
   if (t.years.empty()) {
     years.emplace_back();
-    for (std::size_t y = 0; y < std::size_t(o.years); ++y) years.back().push_back(y);
+    for (std::size_t y = 0; y < std::size_t(runs.front().years); ++y) years.back().push_back(y);
   }
   for (const auto& ys : years) {
     double num = 0, all = 0;
-    for (std::size_t y : ys) {
-      switch (out.kind) {
-        case Output::Kind::RecordedVictims: num += scale * o.recorded_victims[y]; break;
-        case Output::Kind::Count: num += scale * cases(y, out.institution, out.department); break;
-        case Output::Kind::FemaleShare:
-        case Output::Kind::IctShare:
-        case Output::Kind::MinorShare: {
-          all += cases(y, out.institution, -1);
-          const auto& part = out.kind == Output::Kind::FemaleShare ? o.expected_female
-                             : out.kind == Output::Kind::IctShare  ? o.expected_ict
-                                                                   : o.expected_minor;
-          num += part[y * kInstitutions + std::size_t(out.institution)];
-          break;
+    for (const Observed& o : runs)
+      for (std::size_t y : ys) {
+        switch (out.kind) {
+          case Output::Kind::RecordedVictims: num += scale * o.recorded_victims[y]; break;
+          case Output::Kind::Count: num += scale * cases(o, y, out.institution, out.department); break;
+          case Output::Kind::FemaleShare:
+          case Output::Kind::IctShare:
+          case Output::Kind::MinorShare: {
+            all += cases(o, y, out.institution, -1);
+            const auto& part = out.kind == Output::Kind::FemaleShare ? o.expected_female
+                               : out.kind == Output::Kind::IctShare  ? o.expected_ict
+                                                                     : o.expected_minor;
+            num += part[y * kInstitutions + std::size_t(out.institution)];
+            break;
+          }
+          default: break;
         }
-        default: break;
       }
-    }
-    v.push_back(!out.share ? num : all > 0 ? 100.0 * num / all : nan);
+    v.push_back(!out.share ? num / double(runs.size()) : all > 0 ? 100.0 * num / all : nan);
   }
   return v;
 }
@@ -440,21 +450,28 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
   CalibrationResult res;
   res.sim_min.assign(points, std::numeric_limits<double>::infinity());
   res.sim_max.assign(points, -std::numeric_limits<double>::infinity());
-  // One simulation: one replicate of the baseline with the proposed values, numbered by a hash of
-  // its id (ids are unique, replicates are 32-bit), observed; every target point's value.
+  // One simulation: `replicates` runs of the baseline with the proposed values, each numbered by a
+  // hash of the point's id and its index (ids are unique, replicates are 32-bit), observed; every
+  // target point's value over them (one run: exactly the run's values).
   auto run_one = [&](const std::vector<double>& theta, std::int64_t id) {
     const Scenario sc = scenario_from_tree(sweep::with_values(base_tree, spec.parameters, theta, "calibration proposal"), spec.baseline);
     auto world = worlds.get(sc, spec.seed);
-    const std::uint32_t replicate = Rng(spec.seed, 0).words(std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRun, 0, 0)[0];
-    const ReplicateResult r = Simulation(sc, world->pop, world->net).run(spec.seed, int(replicate));
-    const Observed o = observe(sc, r, Rng(spec.seed, replicate));
     SimOut so;
+    std::vector<Observed> runs;
+    for (int k = 0; k < spec.replicates; ++k) {
+      const std::uint32_t replicate =
+          Rng(spec.seed, 0).words(std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRun, std::uint16_t(k), 0)[0];
+      const ReplicateResult r = Simulation(sc, world->pop, world->net).run(spec.seed, int(replicate));
+      runs.push_back(observe(sc, r, Rng(spec.seed, replicate)));
+      so.true_victims += scale * double(std::count_if(r.victims.begin(), r.victims.end(), [](const Victim& v) { return v.day >= 0; }));
+      so.recorded += scale * std::accumulate(runs.back().recorded_victims.begin(), runs.back().recorded_victims.end(), 0.0);
+    }
+    so.true_victims /= spec.replicates;
+    so.recorded /= spec.replicates;
     for (const auto& t : spec.targets) {
-      const auto v = model_values(t, sc, r, o);
+      const auto v = model_values(t, sc, runs);
       so.fit.insert(so.fit.end(), v.begin(), v.end());
     }
-    so.true_victims = scale * double(std::count_if(r.victims.begin(), r.victims.end(), [](const Victim& v) { return v.day >= 0; }));
-    so.recorded = scale * std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0);
     std::lock_guard lock(mutex);
     for (std::size_t j = 0; j < points; ++j)
       if (std::isfinite(so.fit[j])) res.sim_min[j] = std::min(res.sim_min[j], so.fit[j]), res.sim_max[j] = std::max(res.sim_max[j], so.fit[j]);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct CalibrationSpec {
   std::filesystem::path apply_to;  // scenario the calibrated scenario includes (default: the baseline)
   std::string name, text;
   std::uint32_t seed = 1;
+  int replicates = 1;  // runs per parameter point: counts are their mean, shares pooled over them
   std::vector<sweep::Parameter> parameters;  // key, lo, hi, loc (the prior's support)
   std::vector<Prior> priors;
   std::vector<Target> targets;
@@ -69,6 +71,9 @@ CalibrationSpec load_calibration(const std::filesystem::path& file);
 /// The model's value for each point of a target, from one run: the expected recorded counts given
 /// the run's victims (Observed::expected_*), scaled to the represented population, or shares of them.
 std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult& r, const Observed& o);
+/// The same over several runs at one parameter point: counts are the mean over runs; shares are
+/// of the pooled counts (sum of parts over sum of wholes), so a run with few records weighs little.
+std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<const Observed> runs);
 
 /// Distance of a run's outputs to the fitted targets (left-out ones do not count):
 /// sqrt(sum_t w_t sum_i z_ti^2 / sum_t w_t n_t), z = (model - observed) / spread.

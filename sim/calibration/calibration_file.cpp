@@ -142,6 +142,7 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/fit/simulated_max", {tp_ax}, res.sim_max);
   f.attribute("/calibration/fit", "unit_of_point", fmt::format("{}", fmt::join(unit_of, "|")));
   f.attribute("/calibration/fit", "left_out", fmt::format("{}", fmt::join(spec.leave_out, "|")));
+  f.attribute("/calibration/fit", "runs_per_point", std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
   f.attribute("/calibration/fit", "check",
               "posterior predictive check: inside = observed within the posterior's 5-95% interval of simulated values; "
               "fitted = 0 for targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
@@ -207,11 +208,11 @@ std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const Calibrat
   const fs::path target = spec.apply_to.empty() ? spec.baseline : spec.apply_to;
   const fs::path rel = fs::relative(fs::absolute(target), fs::absolute(scenario_path).parent_path());
   std::string y = fmt::format(
-      "# Calibrated by `redes calibrate {}` ({} particles, {} simulations; {}).\n"
+      "# Calibrated by `redes calibrate {}` ({} particles, {} simulations of {} run(s) each; {}).\n"
       "# Each fitted parameter is the posterior median; its 90% interval is in the `calibrated:` note.\n"
       "# Written by the program: edit the calibration file and re-run rather than editing this file.\n"
       "include: {}\nname: {} (calibrated)\noverride:\n",
-      spec.file.string(), post.theta.size(), res.simulations, res.abc.stop_reason, rel.string(),
+      spec.file.string(), post.theta.size(), res.simulations, spec.replicates, res.abc.stop_reason, rel.string(),
       load_scenario(target).name);
   std::vector<std::string> names;
   for (const auto& t : spec.targets) names.push_back(t.name);

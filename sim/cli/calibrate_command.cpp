@@ -31,8 +31,8 @@ int cmd_calibrate(const Options& opt) {
   const std::string started = now_iso();
   std::size_t points = 0, held_out = 0;
   for (const auto& t : spec.targets) (t.fitted ? points : held_out) += t.points.size();
-  std::fprintf(stderr, "calibrating %zu parameter(s) to %zu target value(s) of '%s' (%zu left out, predicted): %d particles, up to %d SMC generation(s)...\n",
-               spec.parameters.size(), points, spec.name.c_str(), held_out, spec.abc.particles, spec.abc.generations);
+  std::fprintf(stderr, "calibrating %zu parameter(s) to %zu target value(s) of '%s' (%zu left out, predicted): %d particles, up to %d SMC generation(s), %d run(s) per point...\n",
+               spec.parameters.size(), points, spec.name.c_str(), held_out, spec.abc.particles, spec.abc.generations, spec.replicates);
   if (spec.history_matching)
     std::fprintf(stderr, "history matching first: up to %d wave(s) of %d simulations, cutoff %.1f\n", spec.hm.waves, spec.hm.design,
                  spec.hm.cutoff);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -411,6 +412,36 @@ TEST(CalibrationSpec, DistanceIsTheWeightedRootMeanSquareOfStandardisedDifferenc
   EXPECT_EQ(distance({}, {}), 0.0);
   // A share with no case to take it of (NaN) is infinitely far: abc_smc treats NaN so.
   EXPECT_TRUE(std::isnan(distance(one, {{std::numeric_limits<double>::quiet_NaN(), 20}})));
+}
+
+// `replicates: R` runs per parameter point: a count is the mean over the runs, a share is of the
+// pooled counts (here 12 women among 40 victims, 30%, not the mean of 90% and 10%).
+TEST(CalibrationSpec, SeveralRunsPerPointGiveTheMeanCountAndThePooledShare) {
+  const Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
+  const std::size_t nd = std::size_t(sc.department_count());
+  const int years = sc.year_of_day(sc.days - 1) - sc.start_year + 1;
+  auto run = [&](double victims, double women) {
+    Observed o;
+    o.years = years;
+    o.departments = int(nd);
+    o.expected_cases.assign(std::size_t(years) * kInstitutions * nd, 0.0);
+    o.expected_case_files = o.expected_cases;
+    o.expected_female.assign(std::size_t(years) * kInstitutions, 0.0);
+    o.expected_cases[0] = victims;  // first year, prosecutor (institution 0), first department
+    o.expected_female[0] = women;
+    return o;
+  };
+  const std::vector<Observed> runs = {run(10, 9), run(30, 3)};
+  Target count, share;
+  count.model = "victims.prosecutor";
+  share.model = "female_share.prosecutor";
+  count.years = share.years = {sc.start_year};
+  const double scale = sc.population.represents / double(sc.population.size);
+  EXPECT_DOUBLE_EQ(model_values(count, sc, runs)[0], scale * 20.0);
+  EXPECT_DOUBLE_EQ(model_values(share, sc, runs)[0], 30.0);
+  // One run is that run's values.
+  EXPECT_DOUBLE_EQ(model_values(count, sc, std::span<const Observed>(runs.data(), 1))[0], scale * 10.0);
+  EXPECT_DOUBLE_EQ(model_values(share, sc, std::span<const Observed>(runs.data() + 1, 1))[0], 10.0);
 }
 
 // ---- the calibrated scenario ----
