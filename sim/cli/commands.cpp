@@ -51,20 +51,20 @@ std::vector<fs::path> inputs_of(const io::Node& base_tree, const Options& opt) {
 }  // namespace
 
 int cmd_validate(const Options& opt) {
-  Scenario sc = load_scenario(opt.file, opt.strict);
-  auto ivs = build_interventions(sc, opt.strict);
+  const Scenario sc = load_scenario(opt.file, opt.strict);  // its interventions are parsed with it
   if (!opt.interventions.empty()) {  // intervention files, each checked as an arm on this scenario
     const io::Node base_tree = io::load_scenario_tree(opt.file);
     for (const auto& file : opt.interventions) {
       const Arm arm = arm_from_files(base_tree, opt.file, file);
-      const auto arm_ivs = build_interventions(arm.scenario, opt.strict);
-      print_tr("validate.arm", fmt::arg("file", file), fmt::arg("name", arm.name), fmt::arg("count", arm_ivs.size() - ivs.size()),
+      if (opt.strict) build_interventions(arm.scenario, true);  // the arm's effects and costs need provenance too
+      const std::size_t count = arm.scenario.interventions.size() - sc.interventions.size();
+      print_tr("validate.arm", fmt::arg("file", file), fmt::arg("name", arm.name), fmt::arg("count", count),
                fmt::arg("strict", opt.strict ? tr("validate.arm_strict") : ""));
     }
   }
   print_tr("validate.scenario", fmt::arg("file", opt.file), fmt::arg("name", sc.name),
            fmt::arg("persons", with_commas(double(sc.population.size))), fmt::arg("departments", sc.department_count()),
-           fmt::arg("days", sc.days), fmt::arg("start", sc.start_date), fmt::arg("interventions", ivs.size()),
+           fmt::arg("days", sc.days), fmt::arg("start", sc.start_date), fmt::arg("interventions", sc.interventions.size()),
            fmt::arg("shocks", sc.shocks.size()), fmt::arg("strict", opt.strict ? tr("validate.scenario_strict") : ""));
   const MemoryEstimate mem = estimate_memory(sc, opt.threads);
   print_tr("validate.memory", fmt::arg("threads", opt.threads), fmt::arg("total", format_bytes(mem.total())),
@@ -93,7 +93,6 @@ int cmd_run(const Options& opt) {
   const io::Node tree = io::load_scenario_tree(opt.file);
   RunRequest req{scenario_from_tree(tree, opt.file), 0, opt.replicates, opt.threads, opt.population};
   const Scenario& sc = req.scenario;
-  intervention_names(sc);  // builds the interventions: their errors come before any lock or work
   req.seed = opt.seed.value_or(sc.seed);
   if (!opt.population.empty()) check_world_file(opt.population, sc, req.seed);  // before any lock or work
   const fs::path out = default_output(opt, fs::path(opt.file).stem().string());
@@ -180,7 +179,7 @@ int cmd_list(const Options& opt) {
   }
   // Keys are declared by the code that reads them: load the files to collect them.
   if (opt.files.empty()) throw std::invalid_argument("list keys needs scenario files, e.g. redes list keys scenarios/paraguay/baseline.yaml");
-  for (const auto& f : opt.files) build_interventions(load_scenario(f));
+  for (const auto& f : opt.files) load_scenario(f);  // the interventions' keys too: they are parsed at load
   for (const auto& k : io::key_catalogue()) {
     if (opt.markdown)
       std::printf("| `%s` | %s | %s | %s | %s |\n", k.path.c_str(), k.type.c_str(), k.range.c_str(),
