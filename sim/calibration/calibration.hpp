@@ -121,5 +121,8 @@ void write_calibration_file(const std::filesystem::path& out, const CalibrationS
 /// marked `calibrated:` with the interval and where it came from.
 std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res,
                                      const std::filesystem::path& scenario_path, const std::filesystem::path& calib_file);
+/// Writes calibrated_scenario_yaml to `scenario_path` under a temporary name, renamed when complete.
+void write_calibrated_scenario(const CalibrationSpec& spec, const CalibrationResult& res,
+                               const std::filesystem::path& scenario_path, const std::filesystem::path& calib_file);
 
 }  // namespace redes::calib

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <numeric>
 
 #include "sim/calibration/calibration.hpp"
+#include "sim/core/errors.hpp"
 #include "sim/output/h5.hpp"
 #include "sim/output/output.hpp"
 
@@ -227,6 +229,18 @@ std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const Calibrat
       y += fmt::format("  {}: {{value: {:.6g}, calibrated: \"{}\"}}\n", spec.parameters[k].key, m, note);
   }
   return y;
+}
+
+void write_calibrated_scenario(const CalibrationSpec& spec, const CalibrationResult& res,
+                               const std::filesystem::path& scenario_path, const std::filesystem::path& calib_file) {
+  if (scenario_path.has_parent_path()) fs::create_directories(scenario_path.parent_path());
+  const fs::path tmp = scenario_path.string() + ".tmp";
+  {
+    std::ofstream o(tmp);
+    o << calibrated_scenario_yaml(spec, res, scenario_path, calib_file);
+    if (!o) throw IoError(tmp.string() + ": cannot write the calibrated scenario");
+  }
+  fs::rename(tmp, scenario_path);
 }
 
 }  // namespace redes::calib

@@ -37,7 +37,7 @@ int cmd_merge(const Options&);
 int cmd_calibrate(const Options&);  // sim/cli/calibrate_command.cpp
 int cmd_optimize(const Options&);   // sim/cli/optimize_command.cpp
 int cmd_serve(const Options&);      // sim/serve/server.cpp
-int cmd_report(const Options&);     // sim/cli/python_commands.cpp
+int cmd_report(const Options&);     // report, export: the Python analysis (sim/present/analysis)
 int cmd_export(const Options&);
 
 }  // namespace redes

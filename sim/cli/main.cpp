@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "sim/cli/commands.hpp"
-#include "sim/cli/i18n.hpp"
+#include "sim/i18n/messages.hpp"
 #include "sim/core/version.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/output/safe_output.hpp"

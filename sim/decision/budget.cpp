@@ -38,9 +38,8 @@ std::vector<BudgetOption> read_options(const fs::path& options_file, const io::N
     if (!fs::is_regular_file(p)) item.fail("intervention", "no such intervention file: " + p.string());
     if (!seen.insert(fs::weakly_canonical(p)).second) item.fail("intervention", "the file " + file + " is listed twice");
     o.file = p.string();
-    // Checked as `validate` does: composed onto the baseline, every intervention built.
+    // Checked as `validate` does: composed onto the baseline, every intervention parsed.
     const Arm arm = arm_from_files(base_tree, base_file, p);
-    build_interventions(arm.scenario);
     o.name = arm.name;
     out.push_back(std::move(o));
   }

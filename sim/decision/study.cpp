@@ -193,11 +193,10 @@ Scenario DrawsStudy::arm_scenario(std::size_t d, const ArmFiles& arm, std::strin
   name = names[0];
   for (std::size_t i = 1; i < names.size(); ++i) name += " + " + names[i];
   Scenario sc = single ? std::move(*single) : scenario_from_tree(tree, opt_.baseline);
-  const auto ivs = build_interventions(sc);
   bool changed = false;
-  for (std::size_t j = 0; j < ivs.size(); ++j)
-    for (const auto& p : ivs[j]->uncertain()) {
-      const std::string id = ivs[j]->type() + "/" + p.name;
+  for (std::size_t j = 0; j < sc.interventions.size(); ++j)
+    for (const auto& p : sc.interventions[j].parsed->uncertain()) {
+      const std::string id = sc.interventions[j].parsed->type() + "/" + p.name;
       const Rng effect_rng(seed_, std::uint32_t(d));  // named: Draws keeps a reference to it
       Draws dr(effect_rng, name_hash(id), 0, Stream::DecisionEffect);
       const double u = dr.uniform();

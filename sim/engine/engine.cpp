@@ -59,7 +59,7 @@ class Run {
     recruiter_of_.assign(n_, kNone);
     victim_.assign(n_, 0);
     recruiters_ = initial_recruiters(sc, pop, rng_, -sc.warmup_days);
-    interventions_ = build_interventions(sc);
+    interventions_ = replicate_interventions(sc);  // copies of those parsed at load
     res_.interventions = int(interventions_.size());
     ctx_ = std::make_unique<InterventionContext>(InterventionContext{sc_, pop_, net_, rng_, boosts_, mods_});
     for (std::size_t k = 0; k < interventions_.size(); ++k) {

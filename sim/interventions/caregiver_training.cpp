@@ -7,6 +7,7 @@ namespace redes {
 namespace {
 class CaregiverTraining final : public PersonReach {
  public:
+  std::unique_ptr<Intervention> clone() const override { return std::make_unique<CaregiverTraining>(*this); }
   CaregiverTraining(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
     trait_ = Trait::Supervision;

@@ -6,6 +6,7 @@ namespace redes {
 namespace {
 class DigitalLiteracy final : public PersonReach {
  public:
+  std::unique_ptr<Intervention> clone() const override { return std::make_unique<DigitalLiteracy>(*this); }
   DigitalLiteracy(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
     trait_ = Trait::Literacy;

@@ -6,6 +6,7 @@ namespace redes {
 namespace {
 class EnforcementCapacity final : public Intervention {
  public:
+  std::unique_ptr<Intervention> clone() const override { return std::make_unique<EnforcementCapacity>(*this); }
   EnforcementCapacity(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
     read_uncertain_into(r, "effect", -1, io::Range::non_negative(), "relative rise in investigative capacity (1 = doubled)", "effect", effect_);

@@ -31,7 +31,6 @@ double Schedule::strength(int day) const {
 void Intervention::read_common(io::Reader& r, const Scenario& sc) {
   using io::Range;
   type_ = r.string("type", "intervention type (see `redes list interventions`)");
-  people_per_person_ = sc.population.represents / double(sc.population.size);
   name_ = r.string("name", type_, "label used in outputs");
   auto date = [&](std::string_view key, std::string_view fallback) {
     std::string text = r.string(key, fallback, "date (YYYY-MM-DD)");
@@ -39,12 +38,10 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
     if (!sc.day_of(text, day)) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
     return day;
   };
-  const int start = date("start", sc.start_date);
-  const int end = date("end", "9999-12-31");
-  if (end < start) r.fail("end", "the intervention ends before it starts");
-  // Days [start, end) clipped to the simulated period: a schedule wholly outside it is empty.
-  schedule_.start = std::clamp(start, 0, sc.days);
-  schedule_.end = std::clamp(end, schedule_.start, sc.days);
+  requested_start_ = date("start", sc.start_date);
+  requested_end_ = date("end", "9999-12-31");
+  if (requested_end_ < requested_start_) r.fail("end", "the intervention ends before it starts");
+  bind(sc);
   schedule_.half_life = r.number("half_life_days", 0.0, Range::non_negative(), "days for the effect to halve after it is given (0 = no decay)");
   coverage_ = r.number("coverage", Range::probability(), "share of the targeted persons reached over the schedule");
   if (auto t = r.optional_section("targeting", "who the intervention is for (absent = everyone)")) {
@@ -70,6 +67,21 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
     read_uncertain_into(*c, "per_day", 0.0, Range::non_negative(), "running cost per active day (USD)", "cost.per_day", cost_.per_day);
     c->finish();
   }
+}
+
+void Intervention::bind(const Scenario& sc) {
+  // Days [start, end) clipped to the simulated period: a schedule wholly outside it is empty.
+  schedule_.start = std::clamp(requested_start_, 0, sc.days);
+  schedule_.end = std::clamp(requested_end_, schedule_.start, sc.days);
+  people_per_person_ = sc.population.represents / double(sc.population.size);
+}
+
+std::unique_ptr<Intervention> Intervention::instance(const Scenario& sc) const {
+  std::unique_ptr<Intervention> copy = clone();
+  copy->reach_people_.clear();
+  copy->reach_day_begin_.clear();
+  copy->bind(sc);
+  return copy;
 }
 
 void Intervention::prepare(InterventionContext&, int) {}

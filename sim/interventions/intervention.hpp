@@ -1,6 +1,8 @@
-// interventions: prevention measures as named types, each built from its YAML node. Each type
-// declares the daily phases it acts in (a bit mask, as LAMMPS fixes do); the engine builds one
-// list per phase and never asks which type an intervention is. New types register in registry.cpp.
+// interventions: prevention measures as named types, each parsed from its YAML node once, when the
+// scenario is loaded (Scenario::interventions[k].parsed); every replicate starts from a copy of the
+// parsed object. Each type declares the daily phases it acts in (a bit mask, as LAMMPS fixes do);
+// the engine builds one list per phase and never asks which type an intervention is. New types
+// register in registry.cpp.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -74,8 +76,9 @@ class Intervention {
   double coverage() const { return coverage_; }
   /// Effects and costs given as distributions (empty when all are plain numbers).
   const std::vector<UncertainParameter>& uncertain() const { return uncertain_; }
-  /// Sets uncertain parameter k (e.g. a drawn quantile) in place of its median.
-  void set_uncertain(std::size_t k, double value) { *uncertain_targets_.at(k) = value; }
+  /// A fresh copy for one replicate of `scenario`: the parsed values, no replicate state, the
+  /// schedule clipped to the scenario's period (a loaded scenario may be shortened, as tests do).
+  std::unique_ptr<Intervention> instance(const Scenario& scenario) const;
 
  protected:
   /// Draws who is reached (with probability coverage * extra(i)) and on which day of the
@@ -97,13 +100,13 @@ class Intervention {
   /// Reads `key` as a number or a distribution (see decision/distribution.hpp) into `target`.
   void read_uncertain_into(io::Reader& r, std::string_view key, double fallback, const io::Range& range,
                            std::string_view doc, std::string name, double& target) {
-    const std::size_t before = uncertain_.size();
     target = read_uncertain(r, key, fallback, range, doc, std::move(name), uncertain_);
-    if (uncertain_.size() > before) uncertain_targets_.push_back(&target);
   }
+  /// A copy of the most derived type (each final type: `return std::make_unique<T>(*this);`).
+  virtual std::unique_ptr<Intervention> clone() const = 0;
 
   std::string name_, type_;
-  Schedule schedule_;
+  Schedule schedule_;  // the requested days clipped to the scenario's period (bind)
   Targeting targeting_;
   double coverage_ = 0;
   Cost cost_;
@@ -111,8 +114,11 @@ class Intervention {
   double people_per_person_ = 1.0;      // population.represents / population.size
 
  private:
+  /// Clips the requested days to `sc`'s period and sets the people each synthetic person stands for.
+  void bind(const Scenario& sc);
+
+  int requested_start_ = 0, requested_end_ = 0;  // days of start and end, as written
   std::vector<UncertainParameter> uncertain_;
-  std::vector<double*> uncertain_targets_;  // members of this object, parallel to uncertain_
   std::vector<PersonId> reach_people_;  // sorted by (day, person)
   std::vector<std::uint32_t> reach_day_begin_;
 };
@@ -124,10 +130,12 @@ struct InterventionType {
 };
 const std::vector<InterventionType>& intervention_types();
 
-/// Builds every intervention of the scenario; unknown types fail with the valid names and a
-/// suggestion, at the node's file:line:column.
+/// Parses every intervention node of the scenario (scenario_from_tree does, once, at load); unknown
+/// types and keys fail with the valid names and a suggestion, at the node's file:line:column.
 /// `strict`: effects and costs must be distributions with provenance (`validate --strict`).
 std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& scenario, bool strict = false);
+/// One replicate's interventions: fresh instances of the ones parsed at load, in order.
+std::vector<std::unique_ptr<Intervention>> replicate_interventions(const Scenario& scenario);
 
 // --- template implementation ---
 template <class Extra>

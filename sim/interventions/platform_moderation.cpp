@@ -7,6 +7,7 @@ namespace redes {
 namespace {
 class PlatformModeration final : public Intervention {
  public:
+  std::unique_ptr<Intervention> clone() const override { return std::make_unique<PlatformModeration>(*this); }
   PlatformModeration(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
     std::vector<std::string> plats(kPlatformNames.begin() + 1, kPlatformNames.end());

@@ -1,6 +1,8 @@
 // The one explicit list of intervention types (no static registration a linker could drop).
 #include "sim/interventions/types.hpp"
 
+#include <stdexcept>
+
 namespace redes {
 
 const std::vector<InterventionType>& intervention_types() {
@@ -27,6 +29,15 @@ std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& s
     std::string type = r.choice("type", names, "intervention type");
     for (auto& t : intervention_types())
       if (t.name == type) out.push_back(t.make(r, sc));
+  }
+  return out;
+}
+
+std::vector<std::unique_ptr<Intervention>> replicate_interventions(const Scenario& sc) {
+  std::vector<std::unique_ptr<Intervention>> out;
+  for (const auto& spec : sc.interventions) {
+    if (!spec.parsed) throw std::logic_error("intervention '" + spec.name + "' was not parsed when its scenario was loaded");
+    out.push_back(spec.parsed->instance(sc));
   }
   return out;
 }

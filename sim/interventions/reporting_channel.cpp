@@ -7,6 +7,7 @@ namespace redes {
 namespace {
 class ReportingChannel final : public Intervention {
  public:
+  std::unique_ptr<Intervention> clone() const override { return std::make_unique<ReportingChannel>(*this); }
   ReportingChannel(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
     read_uncertain_into(r, "effect", -1, io::Range::unit(), "added probability that a recognised attempt is reported, and relative rise in detection", "effect", effect_);

@@ -83,8 +83,7 @@ std::pair<io::Node, Scenario> load_with_overrides(const std::string& path, const
       const std::string key = k.cast<std::string>();
       io::apply_override(tree, key, to_node(v, key));
     }
-    Scenario sc = scenario_from_tree(tree, path);
-    intervention_names(sc);  // builds the interventions: their checks run now, not mid-run
+    Scenario sc = scenario_from_tree(tree, path);  // interventions are parsed and checked here, not mid-run
     return {std::move(tree), std::move(sc)};
   } catch (const ScenarioError& e) {
     throw py::value_error(e.what());

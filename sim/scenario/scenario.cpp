@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "sim/interventions/intervention.hpp"  // parsed at load
 #include "sim/scenario/reader.hpp"
 
 namespace redes {
@@ -401,9 +402,13 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
     spec.type = iv.node().find("type") ? iv.node().find("type")->scalar : "";
     spec.name = iv.node().find("name") ? iv.node().find("name")->scalar : spec.type;
     spec.node = iv.node();
-    s.interventions.push_back(std::move(spec));  // validated by interventions/ (its own keys)
+    s.interventions.push_back(std::move(spec));
   }
   root.finish();
+  // Each intervention type reads its own keys (sim/interventions), once, here: a bad key fails at
+  // load with its file, line, column and key, not in the middle of a run.
+  auto parsed = build_interventions(s, strict);
+  for (std::size_t k = 0; k < parsed.size(); ++k) s.interventions[k].parsed = std::move(parsed[k]);
   return s;
 }
 

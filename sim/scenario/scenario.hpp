@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -156,9 +157,14 @@ struct ShockParams {
   double poverty_shift = 0;
 };
 
-struct InterventionSpec {  // the raw node; interventions/ builds the typed object from it
+class Intervention;  // sim/interventions
+
+struct InterventionSpec {
   std::string type, name;
-  io::Node node;
+  io::Node node;  // as written (arms and decision draws edit the tree and load it again)
+  /// The typed intervention, parsed from `node` once when the scenario is loaded (its type checks
+  /// its own keys); each replicate starts from a copy, so nothing is read again per run.
+  std::shared_ptr<const Intervention> parsed;
 };
 
 struct Scenario {

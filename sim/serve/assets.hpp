@@ -2,17 +2,12 @@
 // embedded in the binary at build time (sim/serve/embed.cmake) so the app works with no
 // internet and the server never reads a path from a request.
 #pragma once
-#include <cstddef>
 #include <vector>
+
+#include "sim/core/embedded.hpp"
 
 namespace redes {
 
-struct Asset {
-  const char* url;   // exact request path
-  const char* type;  // Content-Type
-  const char* data;
-  std::size_t size;
-};
 const std::vector<Asset>& serve_assets();
 
 }  // namespace redes

@@ -160,9 +160,7 @@ Scenario scenario_for(const fs::path& folder, const json& p) {
     added.push_back({index, &lever});
   }
   try {
-    Scenario sc = scenario_from_tree(tree, base_file);
-    build_interventions(sc);  // the intervention types check their own keys
-    return sc;
+    return scenario_from_tree(tree, base_file);  // the intervention types check their own keys
   } catch (const ScenarioError& e) {
     // Name the control behind the key when the error is about one of ours.
     std::string what = without_request_location(e.what());

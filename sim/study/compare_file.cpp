@@ -5,7 +5,6 @@
 #include <optional>
 
 #include "sim/core/labels.hpp"
-#include "sim/interventions/intervention.hpp"
 #include "sim/output/output.hpp"
 
 namespace redes {
@@ -21,7 +20,6 @@ std::pair<std::vector<Scenario>, std::vector<std::string>> load_arms(const io::N
       throw std::invalid_argument(file + ": arm name '" + arm.name + "' must be non-empty and contain no '/'");
     if (std::find(arm_names.begin(), arm_names.end(), arm.name) != arm_names.end())
       throw std::invalid_argument(file + ": two arms are named '" + arm.name + "'; give each intervention file its own name:");
-    build_interventions(arm.scenario);  // validate every arm before any work
     arms.push_back(std::move(arm.scenario));
     arm_names.push_back(arm.name);
   }

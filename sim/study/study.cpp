@@ -68,7 +68,7 @@ World build_or_load_world(const Scenario& sc, std::uint32_t seed, const std::fil
 
 std::vector<std::string> intervention_names(const Scenario& sc) {
   std::vector<std::string> names;
-  for (auto& iv : build_interventions(sc)) names.push_back(iv->name());
+  for (const auto& spec : sc.interventions) names.push_back(spec.parsed->name());
   return names;
 }
 

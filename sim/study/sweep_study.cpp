@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "sim/output/h5.hpp"
 #include "sim/output/output.hpp"
 #include "sim/output/safe_output.hpp"
 #include "sim/sweep/journal.hpp"
@@ -161,6 +162,22 @@ SweepResult sweep_study(const SweepRequest& req, const SweepCallbacks& cb) {
   sweep_local(*plan, req, res, cb);
   res.wall_seconds = seconds_since(t0);
   return res;
+}
+
+MergeResult merge_study(const std::vector<fs::path>& parts, fs::path sweep_file, const fs::path& output, int threads) {
+  if (parts.empty()) throw std::invalid_argument("merge: name the part files to merge");
+  if (sweep_file.empty()) sweep_file = h5::Reader(parts.front()).attribute_string("/metadata", "sweep_file");
+  auto plan = std::make_shared<const sweep::Plan>(sweep::load_sweep(sweep_file));
+  if (output.empty()) throw std::invalid_argument("merge: give the merged file with -o");
+  std::vector<fs::path> inputs = parts;
+  inputs.push_back(sweep_file);
+  io::refuse_clobber(output, inputs);
+  io::OutputLock lock(output);
+  auto source = [&](const std::function<void(sweep::RunRecord&&)>& each) {
+    for (const auto& part : parts) sweep::read_sweep_runs(part, *plan, each);
+  };
+  const sweep::WriteStats stats = sweep::write_sweep_file(output, *plan, source, sweep::FileInfo{now_iso(), "", threads, 1});
+  return {plan, stats};
 }
 
 }  // namespace redes

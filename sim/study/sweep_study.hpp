@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "sim/study/study.hpp"
 #include "sim/sweep/spec.hpp"
@@ -53,5 +54,16 @@ std::filesystem::path shard_path(const std::filesystem::path& output, int shard,
 /// Throws std::invalid_argument on a bad shard or shard under mpirun, IoError on files it may not
 /// touch or a journal of another sweep, ScenarioError on a bad sweep file, StudyCancelled.
 SweepResult sweep_study(const SweepRequest& request, const SweepCallbacks& callbacks = {});
+
+struct MergeResult {
+  std::shared_ptr<const sweep::Plan> plan;
+  sweep::WriteStats stats;
+};
+
+/// `redes merge`: the runs of sweep part files (shards or partial sweep files) into one sweep file
+/// `output`, checked against `sweep_file` ("" = the one recorded in the first part). No part is
+/// overwritten; the output is locked and written under a temporary name.
+MergeResult merge_study(const std::vector<std::filesystem::path>& parts, std::filesystem::path sweep_file,
+                        const std::filesystem::path& output, int threads);
 
 }  // namespace redes

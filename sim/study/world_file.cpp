@@ -11,6 +11,7 @@
 
 #include "sim/core/fnv1a.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/output/output.hpp"
 
 namespace redes {
 namespace {
@@ -364,6 +365,14 @@ World load_world(const fs::path& file, const Scenario& sc, std::uint32_t seed) {
   }
   w.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return w;
+}
+
+void write_world_file(const fs::path& out, const Scenario& sc, std::uint32_t seed, const World& w, int threads) {
+  if (out.has_parent_path()) fs::create_directories(out.parent_path());
+  h5::Writer f(out);
+  write_metadata(f, sc, "population", seed, 0, threads, now_iso());
+  write_world(f, sc, seed, w);
+  f.commit();
 }
 
 }  // namespace redes

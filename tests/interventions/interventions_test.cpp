@@ -764,9 +764,10 @@ TEST(InterventionCost, SchedulesOutsideTheHorizonReachNobodyAndCostNothing) {
 
 // ---- 7. errors ----------------------------------------------------------------------------------
 
+/// Interventions are parsed with their scenario: a bad one fails the load itself, before any run.
 ScenarioError build_error(const std::string& yaml) {
   try {
-    build_interventions(workshop_with(yaml));
+    workshop_with(yaml);
   } catch (const ScenarioError& e) {
     return e;
   }
@@ -830,6 +831,28 @@ TEST(InterventionErrors, MisspeltKeysAreNamedWithASuggestion) {
     EXPECT_NE(text.find("bad.yaml:3:11"), std::string::npos) << text;
     EXPECT_NE(text.find("did you mean 'awareness_campaign'"), std::string::npos) << text;
   }
+}
+
+// Parsed once: replicates copy the interventions parsed at load and read no scenario key again
+// (each replicate used to parse them anew, declaring every key in the process-wide catalogue).
+TEST(InterventionParsing, ReplicatesReadNoKeysAfterTheScenarioIsLoaded) {
+  const auto& w = world();
+  Scenario sc = workshop_with("- {type: awareness_campaign, coverage: 0.5, effect: 0.3, cost: {per_person: 1}}\n"
+                              "- {type: reporting_channel, coverage: 1, effect: 0.2}\n");
+  ASSERT_EQ(sc.interventions.size(), 2u);
+  for (const auto& spec : sc.interventions) ASSERT_TRUE(spec.parsed) << spec.type;
+  sc.days = 60;
+  io::reset_key_catalogue();
+  const ReplicateResult a = Simulation(sc, w.pop, w.net).run(kSeed, 0);
+  const ReplicateResult b = Simulation(sc, w.pop, w.net).run(kSeed, 1);
+  EXPECT_TRUE(io::key_catalogue().empty()) << io::key_catalogue().front().path;
+  EXPECT_EQ(a.interventions, 2);
+  EXPECT_GT(std::accumulate(a.reach.begin(), a.reach.end(), std::int64_t(0)), 0);  // the copies act
+  // The same replicate again gives the same reach: a copy starts with no state of an earlier one.
+  const ReplicateResult again = Simulation(sc, w.pop, w.net).run(kSeed, 0);
+  EXPECT_EQ(again.reach, a.reach);
+  EXPECT_EQ(again.cost, a.cost);
+  EXPECT_EQ(b.interventions, 2);
 }
 
 // ---- 8. the pandemic shock ----------------------------------------------------------------------

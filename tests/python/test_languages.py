@@ -17,7 +17,8 @@ BIN = Path(os.environ.get("REDES_BIN", REPO / "build" / "redes"))
 SCENARIO = REPO / "scenarios" / "workshop" / "small.yaml"
 # (catalogue folder, source files, pattern of a lookup with a literal key)
 CATALOGUES = {
-    "cli": (REPO / "sim" / "i18n", sorted((REPO / "sim" / "cli").glob("*.cpp")),
+    # The command's texts: parsed in sim/cli, summaries in sim/present, the decision studies' resume lines in sim/study.
+    "cli": (REPO / "sim" / "i18n", sorted(f for d in ("cli", "present", "study") for f in (REPO / "sim" / d).glob("*.cpp")),
             r'\b(?:tr|trf|print_tr)\(\s*"([\w.]+)"'),
     "report": (REPO / "analysis" / "i18n", sorted((REPO / "analysis").glob("*.py")),
                r"""(?<![\w.])tr\(\s*["']([\w.]+)["']"""),
@@ -190,7 +191,7 @@ def test_the_scan_finds_the_keys_of_every_summary():
     for k in ("cal.posterior_text", "cal.fit_text", "cal.diagnostics_text", "plot.cal_fit_title", "plot.particles_title",
               "dec.title", "dec.recommended", "dec.assumptions", "dec.ceac_x"):
         assert k in rep, k
-    # Presentation lives in sim/cli: the studies print nothing a person reads.
+    # Presentation lives in sim/present: the studies print nothing a person reads.
     for src in (REPO / "sim" / "decision").glob("*.cpp"):
         text = src.read_text(encoding="utf-8")
         assert "MODEL ESTIMATE" not in text and "describe_budget" not in text and "describe_draws" not in text, src

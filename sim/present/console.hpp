@@ -1,16 +1,14 @@
-// cli/console: what the commands share for talking to a person: a progress bar, number
-// formatting, quantiles of replicate spreads, peak memory.
+// present/console: talking to a person at a terminal while work runs: a progress bar on stderr,
+// elapsed time, peak memory.
 #pragma once
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <thread>
-#include <vector>
 
 namespace redes {
 
@@ -82,28 +80,5 @@ class Progress {
   int last_decile_ = -1;
   std::thread thread_;
 };
-
-inline std::string with_commas(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f", v);
-  std::string s = buf, out;
-  int start = s[0] == '-' ? 1 : 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    out += s[i];
-    std::size_t rest = s.size() - i - 1;
-    if (int(i) >= start && rest > 0 && rest % 3 == 0) out += ',';
-  }
-  return out;
-}
-
-/// Quantile of a sample (linear interpolation), for spreads over replicates.
-inline double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  double pos = q * double(v.size() - 1);
-  std::size_t lo = std::size_t(std::floor(pos));
-  std::size_t hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
-}
 
 }  // namespace redes

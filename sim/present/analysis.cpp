@@ -1,6 +1,5 @@
-// cli: `redes report` and `redes export`, which run the Python analysis (analysis/) with an
-// interpreter that has its dependencies, whatever `python3` comes first on PATH (pyenv's or
-// conda's often lacks h5py). The question "which Python?" is answered here once.
+#include "sim/present/analysis.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,8 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/cli/commands.hpp"
-#include "sim/cli/i18n.hpp"
+#include "sim/i18n/messages.hpp"
 
 namespace redes {
 namespace {
@@ -111,17 +109,17 @@ fs::path analysis_root() {
 
 }  // namespace
 
-int cmd_report(const Options& opt) {
-  std::vector<std::string> args{opt.file};
-  if (!opt.output.empty()) args.insert(args.end(), {"-o", opt.output});
+void exec_report(const std::string& path, const std::string& output, bool decision) {
+  std::vector<std::string> args{path};
+  if (!output.empty()) args.insert(args.end(), {"-o", output});
   args.insert(args.end(), {"--lang", language()});
   const std::vector<std::string> needs{"h5py", "numpy", "pandas", "matplotlib"};
-  exec_analysis(opt.decision ? "analysis.decision" : "analysis.report", needs, args);
+  exec_analysis(decision ? "analysis.decision" : "analysis.report", needs, args);
 }
 
-int cmd_export(const Options& opt) {
-  std::vector<std::string> args{opt.file, "--format", opt.format};
-  if (!opt.output.empty()) args.insert(args.end(), {"-o", opt.output});
+void exec_export(const std::string& file, const std::string& format, const std::string& output) {
+  std::vector<std::string> args{file, "--format", format};
+  if (!output.empty()) args.insert(args.end(), {"-o", output});
   exec_analysis("analysis.export", {"h5py", "numpy"}, args);
 }
 

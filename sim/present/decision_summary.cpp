@@ -1,37 +1,15 @@
-#include "sim/cli/decision_summary.hpp"
+#include "sim/present/decision_summary.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <numeric>
 
-#include "sim/cli/i18n.hpp"
+#include "sim/i18n/messages.hpp"
 #include "sim/decision/decision.hpp"
-#include "sim/output/safe_output.hpp"
 
 namespace redes {
-
-void prepare_resume(decision::DrawsOptions& opt, const std::filesystem::path& out) {
-  opt.output = out.string();
-  const std::string journal = decision::journal_path(out).string();
-  io::set_interrupt_hint(trf("decision.interrupted", fmt::arg("journal", journal)));
-  opt.resuming = [journal](std::int64_t runs) {
-    std::fputs(trf("decision.resuming", fmt::arg("runs", (long long)runs), fmt::arg("journal", journal)).c_str(), stderr);
-  };
-}
-
-bool lead_rank() {
-  const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
-  if (!rank) rank = std::getenv("PMI_RANK");
-  return !rank || std::string(rank) == "0";
-}
-
-void refuse_journal(const sweep::JournalMismatch& e) {
-  throw IoError(trf("decision.journal_other", fmt::arg("journal", e.path().string())));
-}
 
 using decision::AllocationRow;
 

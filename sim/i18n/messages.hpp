@@ -1,5 +1,5 @@
-// cli/i18n: the words of the human-readable summaries in Spanish or English. Texts live in the
-// catalogues sim/i18n/{es,en}.json (embedded in the binary); numbers are formatted as before.
+// i18n/messages: the words of the human-readable summaries in Spanish or English. Texts live in the
+// catalogues next to this file, {es,en}.json, embedded in the binary; numbers are formatted as before.
 #pragma once
 #include <spdlog/fmt/fmt.h>
 

@@ -1,0 +1,80 @@
+#include "sim/present/calibration_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "sim/i18n/messages.hpp"
+#include "sim/output/h5.hpp"
+#include "sim/present/format.hpp"
+
+namespace redes {
+namespace {
+
+std::string history_matching(const calib::CalibrationSpec& spec, const calib::CalibrationResult& res) {
+  std::string out = trf("calibrate.hm", fmt::arg("cutoff", spec.hm.cutoff),
+                        fmt::arg("rank", spec.hm.rank == 0 ? tr("calibrate.hm_largest") : tr("calibrate.hm_second")),
+                        fmt::arg("sims", (long long)res.hm_simulations));
+  // fmt pads by characters, so accented headers keep the columns aligned.
+  out += fmt::format("{:<5} {:>12} {:>16} {:>14} {:>26}\n", tr("calibrate.col_wave"), tr("calibrate.col_simulations"),
+                     tr("calibrate.col_nonimplausible"), tr("calibrate.col_space"), tr("calibrate.col_loo"));
+  for (std::size_t w = 0; w < res.hm.waves.size(); ++w) {
+    const auto& W = res.hm.waves[w];
+    double cov = 0, maxz = 0;
+    int n = 0;
+    for (std::size_t o = 0; o < W.loo.size(); ++o)
+      if (res.hm.emulators[w][o]) cov += W.loo[o].coverage, maxz = std::max(maxz, W.loo[o].max_abs_z), ++n;
+    out += trf("calibrate.hm_row", fmt::arg("wave", w + 1), fmt::arg("sims", W.simulations),
+               fmt::arg("nonimplausible", 100 * W.nonimplausible_fraction), fmt::arg("space", 100 * W.space_fraction),
+               fmt::arg("emulators", n), fmt::arg("coverage", n ? 100 * cov / n : 0.0), fmt::arg("maxz", maxz));
+  }
+  return out + tr("calibrate.then_abc");
+}
+
+std::string fit_table(const calib::CalibrationSpec& spec, const calib::CalibrationResult& res) {
+  std::string out = tr("calibrate.check");
+  out += fmt::format("  {:<46} {:<8} {:>10} {:>10} {:>22}  {}\n", tr("calibrate.col_target"), tr("calibrate.col_unit"),
+                     tr("calibrate.col_reference"), tr("calibrate.col_model"), tr("calibrate.col_interval"), tr("calibrate.col_check"));
+  int fitted = 0, fitted_in = 0;
+  for (const auto& c : calib::predictive_check(spec, res)) {
+    const std::string verdict = (c.inside ? tr("calibrate.inside") : tr("calibrate.outside")) +
+                                (c.fitted ? "" : tr("calibrate.left_out")) + (c.reachable ? "" : tr("calibrate.unreached"));
+    out += trf("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit), fmt::arg("observed", c.observed),
+               fmt::arg("median", c.median), fmt::arg("lo", c.lo), fmt::arg("hi", c.hi), fmt::arg("verdict", verdict));
+    if (c.fitted) ++fitted, fitted_in += c.inside;
+  }
+  return out + trf("calibrate.fitted_inside", fmt::arg("inside", fitted_in), fmt::arg("n", fitted));
+}
+
+}  // namespace
+
+std::string describe_calibration(const calib::CalibrationSpec& spec, const calib::CalibrationResult& res,
+                                 const std::filesystem::path& file) {
+  h5::Reader in(file);
+  const auto med = in.read_double("/calibration/summary/median"), q05 = in.read_double("/calibration/summary/q05"),
+             q95 = in.read_double("/calibration/summary/q95");
+  // The stop reason is the calibration library's own text, stored in the file as written.
+  std::string out = trf("calibrate.header", fmt::arg("name", spec.name), fmt::arg("sims", (long long)res.simulations),
+                        fmt::arg("seconds", res.seconds), fmt::arg("stop", res.abc.stop_reason));
+  if (!res.hm.waves.empty()) out += history_matching(spec, res);
+  out += fmt::format("{:<4} {:>12} {:>12} {:>10} {:>8}\n", tr("calibrate.col_gen"), tr("calibrate.col_tolerance"),
+                     tr("calibrate.col_simulations"), tr("calibrate.col_accepted"), tr("calibrate.col_ess"));
+  for (std::size_t g = 0; g < res.abc.generations.size(); ++g) {
+    const auto& G = res.abc.generations[g];
+    out += cformat("%-4zu %12.3f %12lld %9.1f%% %8.1f\n", g, G.epsilon, (long long)G.simulations, 100 * G.acceptance, G.ess);
+  }
+  out += tr("calibrate.posterior");
+  for (std::size_t k = 0; k < spec.parameters.size(); ++k)
+    out += trf("calibrate.posterior_row", fmt::arg("key", spec.parameters[k].key), fmt::arg("median", med[k]), fmt::arg("lo", q05[k]),
+               fmt::arg("hi", q95[k]), fmt::arg("prior_lo", spec.parameters[k].lo), fmt::arg("prior_hi", spec.parameters[k].hi));
+  out += fit_table(spec, res);
+  const auto hid = calib::posterior_interval(res, calib::hidden_victims(res)), tru = calib::posterior_interval(res, res.true_victims);
+  out += tr("calibrate.estimates");
+  out += trf("calibrate.hidden", fmt::arg("median", with_commas(hid.median)), fmt::arg("lo", with_commas(hid.lo)),
+             fmt::arg("hi", with_commas(hid.hi)));
+  out += trf("calibrate.true", fmt::arg("median", with_commas(tru.median)), fmt::arg("lo", with_commas(tru.lo)),
+             fmt::arg("hi", with_commas(tru.hi)));
+  return out + trf("wrote", fmt::arg("out", file.string()));
+}
+
+}  // namespace redes
