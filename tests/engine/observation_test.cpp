@@ -522,7 +522,9 @@ TEST(ObservationCases, OneRecruitersVictimsRecordedTogetherFormOneCase) {
   std::int64_t files = 0;
   for (std::size_t c = 0; c < o.case_files.size(); ++c) {
     files += o.case_files[c];
-    if (o.case_files[c]) EXPECT_EQ(c % nd, 2u) << "department of record";
+    if (o.case_files[c]) {
+      EXPECT_EQ(c % nd, 2u) << "department of record";
+    }
   }
   EXPECT_EQ(files, 2);
   // Spread 40 days apart (beyond the 30-day window): 2k cases of one victim each.

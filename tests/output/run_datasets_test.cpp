@@ -35,7 +35,9 @@ TEST(RunDatasets, ARunFileHoldsExactlyTheDictionaryWithItsAxesUnitsAndLabels) {
     EXPECT_EQ(r.dim_labels(path), axes) << path;
     EXPECT_EQ(r.shape(path).front(), 2u) << path;  // replicates
     EXPECT_EQ(r.attribute_string(path, "unit"), d.unit) << path;
-    if (d.estimate) EXPECT_EQ(r.attribute_string(path, "estimate"), "model estimate") << path;
+    if (d.estimate) {
+      EXPECT_EQ(r.attribute_string(path, "estimate"), "model estimate") << path;
+    }
   }
   EXPECT_EQ(written, listed);
   // The values are the engine's: the summary's victims equal the sum over routes.

@@ -69,7 +69,9 @@ TEST(RecruiterPlacement, ActivePerHeadFollowsWeightTimesPopulationAtTwoSizes) {
       const double expected = S * sc.recruiters.per_100k / 1e5 * sc.recruiters.department_weight[d] * n / weighted * size;
       total_obs += observed[d], total_exp += expected;
       EXPECT_NEAR(observed[d], expected, 4.5 * std::sqrt(expected) + 1e-9) << "department " << d << " at " << n << " persons";
-      if (sc.recruiters.department_weight[d] > 0) EXPECT_GT(slots[d], observed[d]) << "no vacant slots in department " << d;
+      if (sc.recruiters.department_weight[d] > 0) {
+        EXPECT_GT(slots[d], observed[d]) << "no vacant slots in department " << d;
+      }
     }
     // National density = per_100k (tolerance 4 SE of the Poisson total).
     EXPECT_NEAR(total_obs, total_exp, 4 * std::sqrt(total_exp));
