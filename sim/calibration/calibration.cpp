@@ -1,3 +1,6 @@
+// calibration/calibration: targets read from the calibration file, the model outputs they compare
+// with, and the calibrate() driver. Over 500 lines because all three share the private output
+// parser (parse_output, expected_recorded): one place where units meet the model.
 #include "sim/calibration/calibration.hpp"
 
 #include <fmt/format.h>

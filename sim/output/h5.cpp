@@ -1,6 +1,8 @@
 // output/h5: the HDF5 C API plus the HL dimension-scale API. Every negative return becomes an
 // IoError naming the file, the object and the operation, with HDF5's innermost cause appended
 // (HDF5's own stack printing is switched off so nothing else reaches stderr).
+// Over 500 lines: writer and reader share one set of handle and error helpers, and the reader
+// guards against damaged files (sizes, heaps, group indexes) before libhdf5 reads them.
 #include "sim/output/h5.hpp"
 
 #include "sim/output/safe_output.hpp"
