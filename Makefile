@@ -10,11 +10,11 @@ DEBS := cmake ninja-build g++ pkg-config git \
         libgtest-dev libbenchmark-dev libcli11-dev libspdlog-dev libfmt-dev libopenmpi-dev openmpi-bin \
         python3 python3-h5py python3-pandas python3-matplotlib python3-numpy python3-scipy python3-pytest \
         python3-xarray python3-h5netcdf libcpp-httplib-dev nlohmann-json3-dev libjs-chart.js python3-selenium \
-        libeigen3-dev clang pybind11-dev python3-dev
+        libeigen3-dev clang pybind11-dev python3-dev python3-pyflakes
 # Optional: the report and workshop-app tests render in headless Chromium (with its Selenium driver) when installed.
 BROWSER_DEBS := chromium chromium-driver
 
-.PHONY: deps deps-browser build build-redes demo decide test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
+.PHONY: deps deps-browser lint build build-redes demo decide test fuzz bench bench-sweep calibrate sanitize sanitize-asan sanitize-tsan docs screenshot clean golden-update
 
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
@@ -62,10 +62,15 @@ decide: build-redes
 # The fuzzers run last (about 4 minutes with their build): every regression input, then a
 # fixed-seed run of a fixed number of inputs per target (the same on every machine; `make fuzz`
 # searches anew); any crash, leak, out-of-memory or slow input fails the test.
-test: build deps-browser
+test: build deps-browser lint
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	REDES_BIN=$(CURDIR)/$(BUILD)/redes $(PY) -m pytest -q --durations=15 tests/python
 	bash tests/fuzz/run.sh --fixed
+
+# Static checks that run in make test: pyflakes over every tracked Python file (unused imports and
+# names, undefined names). A C++ format/tidy check is not here yet (README, Testing).
+lint: deps
+	pyflakes3 $$(git ls-files '*.py' 2>/dev/null || find analysis sim/python tests -name '*.py')
 
 # libFuzzer (clang, ASan+UBSan) on the scenario loader, edge lists, journals and HDF5 reading;
 # inputs that once failed (tests/fuzz/regressions) are replayed first.

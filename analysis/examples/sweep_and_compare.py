@@ -26,7 +26,6 @@ import h5py  # noqa: E402
 import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
 
 from analysis import plots  # noqa: E402
 from analysis.load import labelled  # noqa: E402

@@ -3,7 +3,6 @@ expected net benefit at the stated willingness to pay, its chance of being best,
 every number a model estimate. Built on a /decision file written by `redes compare --draws`."""
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest

@@ -9,7 +9,6 @@ import textwrap
 from pathlib import Path
 
 import h5py
-import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]

@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import h5py
-import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]

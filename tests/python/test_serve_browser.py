@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from serve_support import BINARY, REPO, Served
+from serve_support import BINARY, Served
 
 CHROMIUM = "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
