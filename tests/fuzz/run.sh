@@ -32,7 +32,8 @@ compile() {  # source -> object (incremental)
   echo "$obj"
 }
 declare -A SOURCES=(
-  [fuzz_scenario]="sim/scenario/yaml_tree.cpp sim/scenario/reader.cpp sim/core/errors.cpp sim/scenario/scenario.cpp"
+  # The loader parses interventions too (scenario_from_tree builds them once, at load).
+  [fuzz_scenario]="sim/scenario/yaml_tree.cpp sim/scenario/reader.cpp sim/core/errors.cpp sim/scenario/scenario.cpp $(echo sim/interventions/*.cpp) sim/decision/distribution.cpp"
   [fuzz_edge_list]="sim/network/edge_list.cpp sim/core/errors.cpp"
   [fuzz_journal]="sim/sweep/journal.cpp sim/sweep/run_record.cpp sim/core/errors.cpp"
   [fuzz_h5]="sim/output/h5.cpp sim/output/safe_output.cpp sim/scenario/yaml_tree.cpp sim/scenario/reader.cpp sim/core/errors.cpp"
