@@ -19,6 +19,7 @@
 #include "tests/support/shell.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/yaml_tree.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -57,14 +58,7 @@ const std::string kCalibration =
 
 class CalibrationCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("redes-calib-cli-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "scenario.yaml") << kScenario;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { std::ofstream(dir_ / "scenario.yaml") << kScenario; }
 
   /// Runs a shell command line, capturing stdout and stderr.
   Result sh(const std::string& cmd) const { return testing::run_shell(cmd, dir_); }
@@ -74,7 +68,8 @@ class CalibrationCliTest : public ::testing::Test {
     return dir_ / name;
   }
 
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-calib-cli"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {

@@ -22,6 +22,7 @@
 #include "sim/output/h5.hpp"
 #include "tests/support/shell.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -34,20 +35,14 @@ using testing::slurp;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("redes-cli-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   /// Runs a shell command line, capturing stdout and stderr.
   Result sh(const std::string& cmd) const { return testing::run_shell(cmd, dir_); }
   Result redes(const std::string& args) const { return sh(quote(REDES_BINARY) + " " + args); }
   static std::string scenario(const std::string& rel) { return std::string(REDES_SOURCE_DIR) + "/scenarios/" + rel; }
 
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-cli"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 std::vector<std::string> names(const auto& arr) { return to_strings(arr); }

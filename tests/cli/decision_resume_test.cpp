@@ -27,6 +27,7 @@
 #include "sim/output/h5.hpp"
 #include "tests/support/same_datasets.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -68,13 +69,6 @@ struct Exit {
 
 class DecisionResumeCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("redes-resume-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   testing::ShellResult redes(const std::vector<std::string>& args) const {
     std::string cmd = "timeout -k 5 300 " + quote(REDES_BINARY);
@@ -151,7 +145,8 @@ class DecisionResumeCli : public ::testing::Test {
     return kept;
   }
 
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-resume"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 // 6 allocations (baseline included) x 2 draws x 2 replicates = 24 runs.

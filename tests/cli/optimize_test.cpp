@@ -14,6 +14,7 @@
 
 #include "sim/output/h5.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -23,13 +24,6 @@ using testing::quote;
 
 class OptimizeCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("redes-optimize-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   testing::ShellResult optimize(const std::string& options, double budget, const fs::path& out, int threads = 2) const {
     return testing::run_shell(quote(REDES_BINARY) + " optimize " + quote(root_ + "/tests/data/decision_tiny.yaml") + " --options " +
                                   quote(options) + fmt::format(" --budget {:.0f} --threads {}", budget, threads) +
@@ -37,7 +31,8 @@ class OptimizeCli : public ::testing::Test {
                               dir_);
   }
   const std::string root_ = REDES_SOURCE_DIR;
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-optimize"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 // Budget 500,000 USD: each of data protection and investigators costs a few hundred thousand

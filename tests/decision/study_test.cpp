@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "sim/output/h5.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes::decision {
 namespace {
@@ -17,8 +18,8 @@ namespace fs = std::filesystem;
 const std::string kRoot = REDES_SOURCE_DIR;
 
 // A calibration file with two equally weighted particles far apart in recruiter density.
-std::string fake_posterior() {
-  const fs::path p = fs::temp_directory_path() / ("redes_posterior_" + std::to_string(getpid()) + ".h5");
+std::string fake_posterior(const redes::testing::TempDir& dir) {
+  const fs::path p = dir.path / "posterior.h5";
   h5::Writer f(p);
   const h5::Axis particle{"particle", {}, {0, 1}, 0};
   const h5::Axis parameter{"parameter", {"recruitment.recruiters.per_100k"}, {}, 0};
@@ -44,7 +45,8 @@ DrawsOptions options() {
 TEST(DrawsStudy, PosteriorDrivesTheSpreadOverDrawsAndIsStoredWithItsVarianceSplit) {
   const DrawsResult a = run_draws(options());
   DrawsOptions with = options();
-  with.posterior = fake_posterior();
+  const redes::testing::TempDir dir("redes-draws-study");
+  with.posterior = fake_posterior(dir);
   const DrawsResult b = run_draws(with);
   ASSERT_EQ(b.options.size(), 3u);
   ASSERT_NE(b.options[1].find("iteracy"), std::string::npos) << b.options[1];
@@ -92,7 +94,7 @@ TEST(DrawsStudy, PosteriorDrivesTheSpreadOverDrawsAndIsStoredWithItsVarianceSpli
     EXPECT_LE(e, 1.05 * b.evpi_at_wtp + 1e-6);
   }
   // The file holds the decision datasets.
-  const fs::path out = fs::temp_directory_path() / ("redes_decision_" + std::to_string(getpid()) + ".h5");
+  const fs::path out = dir.path / "decision.h5";
   write_draws(out.string(), with, b);
   h5::Reader r(out);
   for (const char* ds : {"/decision/ce_plane/cost", "/decision/ce_plane/victims_averted", "/decision/ceac", "/decision/evpi",
@@ -100,8 +102,6 @@ TEST(DrawsStudy, PosteriorDrivesTheSpreadOverDrawsAndIsStoredWithItsVarianceSpli
                          "/decision/variance_parameter", "/decision/variance_stochastic"})
     EXPECT_TRUE(r.exists(ds)) << ds;
   EXPECT_NE(r.attribute_string("/decision", "estimate").find("model estimate"), std::string::npos);
-  fs::remove(out);
-  fs::remove(with.posterior);
 }
 
 TEST(DrawsStudy, SameSeedSameNumbers) {

@@ -22,6 +22,7 @@
 #include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -328,9 +329,8 @@ void expect_same(const ReplicateResult& a, const ReplicateResult& b, const std::
 }
 
 TEST(DeterminismEngine, IdenticalResultsForOneTwoAndFourThreads) {
-  const fs::path dir = fs::temp_directory_path() / ("redes-engine-det-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const fs::path file = dir / "scenario.yaml";
+  const testing::TempDir dir("redes-engine-det");
+  const fs::path file = dir.path / "scenario.yaml";
   {
     std::ofstream out(file);
     out << "include: " << REDES_SOURCE_DIR << "/scenarios/paraguay/pandemic-2020.yaml\n"
@@ -349,7 +349,6 @@ TEST(DeterminismEngine, IdenticalResultsForOneTwoAndFourThreads) {
         << "  - {type: reporting_channel, name: channel, start: \"2019-02-01\", end: \"2020-12-31\", coverage: 0.7, effect: 0.3}\n";
   }
   Scenario sc = load_scenario(file);
-  fs::remove_all(dir);
   ASSERT_EQ(sc.interventions.size(), 4u);
   ASSERT_EQ(sc.shocks.size(), 1u);
   const std::uint32_t seed = 7;

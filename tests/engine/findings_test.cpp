@@ -19,6 +19,7 @@
 #include "sim/population/population.hpp"
 #include "sim/recruitment/model.hpp"
 #include "sim/recruitment/recruiters.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -286,15 +287,10 @@ TEST(SharingCascade, SupercriticalSharingFinishesWithBoundedMemory) {
 }
 
 TEST(SharingCascade, ValidationRefusesACascadeOverTheBound) {
-  const std::string dir = testing::TempDir();
-  const std::string file = dir + "/share.yaml";
-  {
-    std::FILE* f = std::fopen(file.c_str(), "w");
-    ASSERT_NE(f, nullptr);
-    std::fprintf(f, "include: %s/scenarios/paraguay/baseline.yaml\noverride:\n  recruitment.fishing.share_prob: {value: 0.2, assumed: test}\n",
-                 REDES_SOURCE_DIR);
-    std::fclose(f);
-  }
+  const redes::testing::TempDir dir("redes-share-cascade");
+  const std::string file = dir.file("share.yaml", std::string("include: ") + REDES_SOURCE_DIR +
+                                                      "/scenarios/paraguay/baseline.yaml\noverride:\n"
+                                                      "  recruitment.fishing.share_prob: {value: 0.2, assumed: test}\n");
   try {
     load_scenario(file);
     FAIL() << "a supercritical cascade at country scale was accepted";

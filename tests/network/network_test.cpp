@@ -20,6 +20,7 @@
 
 #include "sim/core/errors.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -412,16 +413,6 @@ TEST(NetworkMakeLayer, SymmetrisesAndDropsDuplicatesAndSelfLoops) {
 
 class EdgeListFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("redes-edgelist-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   fs::path write(const std::string& name, const std::string& text) {
     const fs::path p = dir_ / name;
     std::ofstream(p, std::ios::binary) << text;
@@ -439,7 +430,8 @@ class EdgeListFile : public ::testing::Test {
     return "";
   }
   std::string at(int line, int column) { return (dir_ / "bad.csv").string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ":"; }
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-edgelist"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 TEST_F(EdgeListFile, ReadsPairsWithHeaderCommentsAndBlankLines) {

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace redes::h5 {
 namespace {
 
@@ -22,13 +24,6 @@ namespace fs = std::filesystem;
 
 class H5Test : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("redes-h5-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   fs::path file(const std::string& name = "out.h5") const { return dir_ / name; }
   std::vector<std::string> listing() const {
@@ -37,7 +32,8 @@ class H5Test : public ::testing::Test {
     return names;
   }
 
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-h5"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 Axis categorical(std::string name, std::vector<std::string> labels) {

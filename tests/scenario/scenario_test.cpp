@@ -18,6 +18,7 @@
 
 #include "sim/interventions/intervention.hpp"
 #include "sim/core/errors.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -119,16 +120,6 @@ TEST(ScenarioShipped, BaselineValuesAreRead) {
 
 class ScenarioErrors : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("redes-scenario-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   /// Writes `body` after an include of the real baseline; returns the file.
   fs::path with_baseline(const std::string& body) { return write("bad.yaml", "include: " + kBaseline + "\n" + body); }
   fs::path write(const std::string& name, const std::string& text) {
@@ -148,7 +139,8 @@ class ScenarioErrors : public ::testing::Test {
     redes::testing::expect_error_at(e, file, text_, needle, key_path);
   }
   static bool contains(const ScenarioError& e, const std::string& s) { return redes::testing::contains(e, s); }
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-scenario"};
+  const fs::path& dir_ = tmp_.path;
   std::string text_;
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/scenario_error.hpp"
+#include "tests/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,17 +26,6 @@ void expect_at(const Location& loc, const std::string& file, int line, int colum
 // Each test gets its own directory of scenario files.
 class YamlTreeLoad : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("redes_io_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   fs::path write(const std::string& name, const std::string& text) {
     const fs::path p = dir_ / name;
     fs::create_directories(p.parent_path());
@@ -44,7 +34,8 @@ class YamlTreeLoad : public ::testing::Test {
   }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  fs::path dir_;
+  const redes::testing::TempDir tmp_{"redes-yaml-tree"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 // --- parse_yaml -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -34,6 +35,7 @@
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/spec.hpp"
 #include "sim/sweep/sweep_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 extern char** environ;
 
@@ -76,18 +78,9 @@ std::map<std::int64_t, sweep::RunRecord> journal_records(const fs::path& journal
 
 class SweepCliTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    suite_dir_ = fs::temp_directory_path() / ("redes-sweep-cli-" + std::to_string(::getpid()));
-    fs::remove_all(suite_dir_);
-    fs::create_directories(suite_dir_);
-  }
-  static void TearDownTestSuite() { fs::remove_all(suite_dir_); }
-  void SetUp() override {
-    dir_ = suite_dir_ / ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  // The suite directory holds the reference sweep that every test of the process reuses.
+  static void SetUpTestSuite() { suite_ = std::make_unique<redes::testing::TempDir>("redes-sweep-cli"); }
+  static void TearDownTestSuite() { suite_.reset(); }
 
   Result sh(const std::string& cmd) const { return run_shell(cmd, dir_); }
   Result redes(const std::string& args) const { return sh(redes_cmd(args)); }
@@ -100,16 +93,17 @@ class SweepCliTest : public ::testing::Test {
 
   /// The tiny sweep, uninterrupted, 2 threads; run once per test suite (per process).
   static fs::path reference() {
-    const fs::path f = suite_dir_ / "reference.h5";
+    const fs::path f = suite_->path / "reference.h5";
     if (!fs::exists(f)) {
-      const Result r = run_shell(redes_cmd("sweep " + quote(kTiny) + " -o " + quote(f.string()) + " --threads 2"), suite_dir_);
+      const Result r = run_shell(redes_cmd("sweep " + quote(kTiny) + " -o " + quote(f.string()) + " --threads 2"), suite_->path);
       if (r.code != 0) ADD_FAILURE() << "reference sweep failed (" << r.code << "):\n" << r.out << r.err;
     }
     return f;
   }
 
-  static inline fs::path suite_dir_;
-  fs::path dir_;
+  static inline std::unique_ptr<redes::testing::TempDir> suite_;
+  const redes::testing::TempDir tmp_{"redes-sweep-cli"};
+  const fs::path& dir_ = tmp_.path;
 };
 
 // 1. Under mpirun with 3 ranks (rank 0 hands out runs and writes, ranks 1-2 simulate) the file
