@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "sim/core/alias_table.hpp"
+#include "sim/core/statistics.hpp"
 
 namespace redes::calib {
 
@@ -114,15 +115,6 @@ std::vector<double> run_batch(const BatchSimulator& simulate, const std::vector<
     throw std::runtime_error("abc_smc: simulator returned " + std::to_string(d.size()) + " distances for " +
                              std::to_string(thetas.size()) + " parameter vectors");
   return d;
-}
-
-/// Empirical quantile with linear interpolation between order statistics (R's type 7).
-double quantile_of(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double h = double(v.size() - 1) * q;
-  const std::size_t i = std::size_t(h);
-  if (i + 1 >= v.size() || v[i + 1] == v[i]) return v[i];
-  return v[i] + (h - double(i)) * (v[i + 1] - v[i]);
 }
 
 /// Gaussian perturbation kernel with covariance 2 x the weighted covariance of the previous
@@ -316,7 +308,7 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& s, const 
     const Kernel kernel(prev_work, prev.weight);
     const AliasTable pick(prev.weight);
     Generation g;
-    g.epsilon = quantile_of(prev.distance, s.quantile);
+    g.epsilon = quantile(prev.distance, s.quantile);
     std::vector<std::vector<double>> work;
     std::int64_t simulated = 0;
     std::uint64_t next = 0;  // proposal index, including those outside the support

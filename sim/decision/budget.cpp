@@ -7,6 +7,7 @@
 #include <set>
 
 #include "sim/core/labels.hpp"
+#include "sim/core/statistics.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/output/h5.hpp"
 #include "sim/output/output.hpp"
@@ -141,8 +142,8 @@ BudgetResult budget_on(const BudgetOptions& opt, int ranks) {
     for (std::size_t i = 0; i < n; ++i) row.coverage.push_back(a[i] ? res.options[i].coverage[std::size_t(a[i] - 1)] : 0.0);
     row.cost = e.cost, row.averted = e.averted;
     row.cost_mean = e.mean_cost(), row.averted_mean = e.mean_averted();
-    row.cost_lo = quantile_of(e.cost, 0.025), row.cost_hi = quantile_of(e.cost, 0.975);
-    row.averted_lo = quantile_of(e.averted, 0.025), row.averted_hi = quantile_of(e.averted, 0.975);
+    row.cost_lo = quantile(e.cost, 0.025), row.cost_hi = quantile(e.cost, 0.975);
+    row.averted_lo = quantile(e.averted, 0.025), row.averted_hi = quantile(e.averted, 0.975);
     row.feasible = row.cost_mean <= opt.budget;
     const auto w = found.win_share.find(a);
     row.win_share = w == found.win_share.end() ? 0.0 : w->second;

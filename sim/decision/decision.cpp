@@ -173,13 +173,4 @@ VarianceSplit variance_split(const Matrix& values) {
   return v;
 }
 
-double quantile_of(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  if (v.empty()) return 0;
-  const double pos = q * double(v.size() - 1);
-  const std::size_t i = std::size_t(pos);
-  const double f = pos - double(i);
-  return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
-
 }  // namespace redes::decision

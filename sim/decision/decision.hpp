@@ -51,7 +51,4 @@ struct VarianceSplit {
 };
 VarianceSplit variance_split(const Matrix& values);
 
-/// Quantile q of v, linear between order statistics (type 7).
-double quantile_of(std::vector<double> v, double q);
-
 }  // namespace redes::decision

@@ -17,6 +17,7 @@
 #include "sim/core/fnv1a.hpp"
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
+#include "sim/core/statistics.hpp"
 #include "sim/core/version.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
@@ -396,8 +397,8 @@ DrawsResult draws_on(const DrawsOptions& opt, int ranks) {
     std::vector<double> all;
     for (const auto& row : per_rep[a]) all.insert(all.end(), row.begin(), row.end());
     s.averted_mean = std::accumulate(all.begin(), all.end(), 0.0) / double(all.size());
-    s.averted_lo = quantile_of(all, 0.025);
-    s.averted_hi = quantile_of(all, 0.975);
+    s.averted_lo = quantile(all, 0.025);
+    s.averted_hi = quantile(all, 0.975);
     for (std::size_t d = 0; d < K; ++d) s.cost_mean += res.cost[d][a] / double(K);
     s.variance = variance_split(per_rep[a]);
     mean_cost[a] = s.cost_mean;

@@ -1,5 +1,5 @@
 // present/format: numbers as the printed summaries show them (thousands separators, printf layouts
-// kept byte for byte), and quantiles of replicate spreads.
+// kept byte for byte).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include "sim/core/statistics.hpp"  // quantile, for the spreads the summaries print
 
 namespace redes {
 
@@ -21,16 +23,6 @@ inline std::string with_commas(double v) {
     if (int(i) >= start && rest > 0 && rest % 3 == 0) out += ',';
   }
   return out;
-}
-
-/// Quantile of a sample (linear interpolation), for spreads over replicates.
-inline double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  double pos = q * double(v.size() - 1);
-  std::size_t lo = std::size_t(std::floor(pos));
-  std::size_t hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
 }
 
 /// printf into a string. Tables keep printf's layouts: it pads by bytes where fmt pads by

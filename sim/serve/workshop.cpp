@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "sim/core/labels.hpp"
+#include "sim/core/statistics.hpp"
 #include "sim/interventions/intervention.hpp"
 #include "sim/core/errors.hpp"
 #include "sim/scenario/yaml_tree.hpp"
@@ -33,15 +34,6 @@ std::string number_text(double v) {
 }
 
 double mean(const std::vector<double>& v) { return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
-
-double quantile(std::vector<double> v, double q) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const double pos = q * double(v.size() - 1);
-  const std::size_t lo = std::size_t(pos), hi = std::min(v.size() - 1, lo + 1);
-  return v[lo] + (v[hi] - v[lo]) * (pos - double(lo));
-}
 
 json spread(const std::vector<double>& v) {
   auto num = [](double x) { return std::isnan(x) ? json(nullptr) : json(x); };

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/core/rng.hpp"
+#include "sim/core/statistics.hpp"
 
 namespace redes::sweep {
 
@@ -68,15 +69,6 @@ Estimate estimate(std::size_t dims, const std::vector<double>& f, const std::vec
   return e;
 }
 
-// Percentile at probability p with linear interpolation between order statistics (R type 7).
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return kNaN;
-  const double h = p * double(sorted.size() - 1);
-  const std::size_t k = std::size_t(std::floor(h));
-  if (k + 1 >= sorted.size()) return sorted.back();
-  return sorted[k] + (h - double(k)) * (sorted[k + 1] - sorted[k]);
-}
-
 }  // namespace
 
 SobolIndices sobol_indices(std::size_t n, std::size_t dims, const std::vector<double>& f, int resamples,
@@ -125,12 +117,12 @@ SobolIndices sobol_indices(std::size_t n, std::size_t dims, const std::vector<do
     std::sort(boot_first[i].begin(), boot_first[i].end());
     std::sort(boot_total[i].begin(), boot_total[i].end());
     if (std::isfinite(out.first[i])) {
-      out.first_lo[i] = percentile(boot_first[i], p_lo);
-      out.first_hi[i] = percentile(boot_first[i], p_hi);
+      out.first_lo[i] = quantile_sorted(boot_first[i], p_lo);
+      out.first_hi[i] = quantile_sorted(boot_first[i], p_hi);
     }
     if (std::isfinite(out.total[i])) {
-      out.total_lo[i] = percentile(boot_total[i], p_lo);
-      out.total_hi[i] = percentile(boot_total[i], p_hi);
+      out.total_lo[i] = quantile_sorted(boot_total[i], p_lo);
+      out.total_hi[i] = quantile_sorted(boot_total[i], p_hi);
     }
   }
   return out;
