@@ -4,6 +4,7 @@
 #include "sim/scenario/scenario.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -311,11 +312,9 @@ void read_observation(Reader r, Scenario& s) {
 
 int day_of(Reader& r, std::string_view key, const std::chrono::sys_days& start) {
   std::string text = r.string(key, "date (YYYY-MM-DD)");
-  int y, m, d;
-  if (std::sscanf(text.c_str(), "%d-%d-%d", &y, &m, &d) != 3) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
-  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))};
-  if (!ymd.ok()) r.fail(key, "'" + text + "' is not a valid date");
-  return int((std::chrono::sys_days{ymd} - start).count());
+  const auto date = parse_iso_date(text);
+  if (!date) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
+  return int((*date - start).count());
 }
 
 void read_shocks(Reader& root, Scenario& s, const std::chrono::sys_days& start) {
@@ -337,26 +336,33 @@ void read_shocks(Reader& root, Scenario& s, const std::chrono::sys_days& start) 
 
 }  // namespace
 
-namespace {
-std::chrono::sys_days parse_start(const std::string& iso) {
-  int y = 1970, m = 1, d = 1;
-  std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d);
-  return std::chrono::sys_days{std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}};
+std::optional<std::chrono::sys_days> parse_iso_date(std::string_view text) {
+  // Exactly YYYY-MM-DD: from_chars with the whole field consumed, so "2020-1-5x" is refused.
+  auto field = [&](std::size_t at, std::size_t width, int& out) {
+    if (at + width > text.size()) return false;
+    const char* first = text.data() + at;
+    const auto [end, ec] = std::from_chars(first, first + width, out);
+    return ec == std::errc() && end == first + width;
+  };
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !field(0, 4, y) || !field(5, 2, m) || !field(8, 2, d) ||
+      m < 1 || d < 1)
+    return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days{ymd};
 }
-}  // namespace
 
 int Scenario::year_of_day(int day) const {
-  const std::chrono::year_month_day now{parse_start(start_date) + std::chrono::days{day}};
-  return int(now.year());
+  // start_date was checked when the scenario was read; 1970 only for a default-built Scenario.
+  const auto start = parse_iso_date(start_date).value_or(std::chrono::sys_days{});
+  return int(std::chrono::year_month_day{start + std::chrono::days{day}}.year());
 }
 
 bool Scenario::day_of(const std::string& iso, int& day) const {
-  using namespace std::chrono;
-  int y, m, d;
-  if (std::sscanf(iso.c_str(), "%d-%d-%d", &y, &m, &d) != 3) return false;
-  year_month_day a{year{y}, month(unsigned(m)), std::chrono::day(unsigned(d))};
-  if (!a.ok()) return false;
-  day = int((sys_days{a} - parse_start(start_date)).count());
+  const auto date = parse_iso_date(iso), start = parse_iso_date(start_date);
+  if (!date || !start) return false;
+  day = int((*date - *start).count());
   return true;
 }
 
@@ -371,10 +377,9 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
 
   auto cal = root.section("calendar", "simulated period");
   s.start_date = cal.string("start", "first simulated day (YYYY-MM-DD)");
-  int y, m, d;
-  if (std::sscanf(s.start_date.c_str(), "%d-%d-%d", &y, &m, &d) != 3 ||
-      !std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}.ok())
-    cal.fail("start", "expected a date YYYY-MM-DD, got '" + s.start_date + "'");
+  const auto start_day = parse_iso_date(s.start_date);
+  if (!start_day) cal.fail("start", "expected a date YYYY-MM-DD, got '" + s.start_date + "'");
+  const int y = int(std::chrono::year_month_day{*start_day}.year());
   // Dates become day counts and calendar years index demographic tables: keep them near today.
   if (y < 1900 || y > 2200) cal.fail("start", "the year must lie in [1900, 2200], got " + std::to_string(y));
   s.start_year = y;
@@ -385,7 +390,7 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
                                    "first reported year is not a start-up artefact (runs start with nobody in a pipeline)");
   s.warmup_days = int(std::lround(warmup * 365));
   cal.finish();
-  const std::chrono::sys_days start{std::chrono::year_month_day{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))}};
+  const std::chrono::sys_days start = *start_day;
 
   read_population(root.section("population", "the synthetic population"), s);
   auto plat = root.section("platforms", "per-platform parameters; platforms not listed are unused");

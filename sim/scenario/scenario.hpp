@@ -3,11 +3,14 @@
 // `population.departments` order; per-platform arrays follow kPlatformNames (index 0 = offline).
 #pragma once
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/labels.hpp"
@@ -196,6 +199,10 @@ struct Scenario {
   /// Day offset of an ISO date (YYYY-MM-DD) from the start; false when the text is not a date.
   bool day_of(const std::string& iso, int& day) const;
 };
+
+/// The day of an ISO date, exactly YYYY-MM-DD (the one date parser of redes); nullopt when the
+/// text is not a valid date.
+std::optional<std::chrono::sys_days> parse_iso_date(std::string_view text);
 
 /// One arm of a comparison: a baseline with the interventions of an intervention file added. An
 /// intervention file holds `interventions:` and optionally `name:` and `description:`.

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <numeric>
@@ -161,6 +162,25 @@ TEST_F(ScenarioErrors, DepartmentSharesMustAddUpToOne) {
   expect_at(e, f, "department_share", "population.department_share");
   EXPECT_TRUE(contains(e, "add up to 1")) << e.what();
   EXPECT_TRUE(contains(e, "add up to 0.9")) << e.what();
+}
+
+TEST(IsoDate, OnlyWholeValidDatesParse) {
+  const auto d = parse_iso_date("2020-02-29");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(std::chrono::year_month_day(*d), std::chrono::year{2020} / 2 / 29);
+  EXPECT_EQ((*parse_iso_date("2020-03-01") - *d).count(), 1);
+  for (const char* bad : {"", "2021-02-29", "2020-13-01", "2020-00-10", "2020-1-05", "2020-01-5", "2020-01-01x", "2020/01/01",
+                          " 2020-01-01", "+202-01-01", "abcd-ef-gh"})
+    EXPECT_FALSE(parse_iso_date(bad).has_value()) << bad;
+}
+
+TEST_F(ScenarioErrors, AStartThatIsNotADateNamesTheKey) {
+  for (const char* bad : {"2019-02-30", "2019-1-1"}) {
+    const auto f = with_baseline(std::string("calendar:\n  start: \"") + bad + "\"\n");
+    const auto e = load_error(f);
+    expect_at(e, f, "start", "calendar.start");
+    EXPECT_TRUE(contains(e, "expected a date YYYY-MM-DD")) << e.what();
+  }
 }
 
 TEST_F(ScenarioErrors, SharesOfVictimsAbroadMustNotExceedOne) {
