@@ -21,6 +21,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/i18n/messages.hpp"
 #include "sim/output/output.hpp"
 #include "sim/serve/assets.hpp"
 #include "sim/serve/workshop.hpp"
@@ -358,10 +359,9 @@ int cmd_serve(const Options& opt) {
   const int port = opt.port == 0 ? svr.bind_to_any_port(opt.host) : (svr.bind_to_port(opt.host, opt.port) ? opt.port : -1);
   if (port <= 0) throw IoError("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + " (in use, or not an address of this machine)");
   if (listen_fd >= 0) ::listen(listen_fd, 256);
-  std::printf("redes serve: the workshop app is at http://%s:%d/ (language %s; Ctrl-C stops)\n",
-              opt.host == "0.0.0.0" ? "<this machine's address>" : opt.host.c_str(), port, opt.lang.c_str());
-  if (opt.host != "127.0.0.1" && opt.host != "localhost")
-    std::printf("Listening beyond this machine: anyone on the same network can open the app.\n");
+  print_tr("serve.listening", fmt::arg("host", opt.host == "0.0.0.0" ? tr("serve.any_address") : opt.host),
+           fmt::arg("port", port), fmt::arg("lang", opt.lang));
+  if (opt.host != "127.0.0.1" && opt.host != "localhost") print_tr("serve.beyond_machine");
   std::fflush(stdout);
   g_server = &svr;
   std::signal(SIGINT, stop_server_on_signal);
