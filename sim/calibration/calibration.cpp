@@ -442,7 +442,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
   const double scale = base.population.represents / double(base.population.size);
   sweep::WorldCache worlds;
   struct SimOut {
-    std::vector<double> fit;
+    std::vector<double> fit, one_run;
     double true_victims = 0, recorded = 0;
   };
   std::size_t points = 0;
@@ -474,7 +474,12 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     for (const auto& t : spec.targets) {
       const auto v = model_values(t, sc, runs);
       so.fit.insert(so.fit.end(), v.begin(), v.end());
+      if (runs.size() > 1) {
+        const auto first = model_values(t, sc, std::span<const Observed>(runs.data(), 1));
+        so.one_run.insert(so.one_run.end(), first.begin(), first.end());
+      }
     }
+    if (runs.size() == 1) so.one_run = so.fit;
     std::lock_guard lock(mutex);
     for (std::size_t j = 0; j < points; ++j)
       if (std::isfinite(so.fit[j])) res.sim_min[j] = std::min(res.sim_min[j], so.fit[j]), res.sim_max[j] = std::max(res.sim_max[j], so.fit[j]);
@@ -541,6 +546,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
   for (std::int64_t id : res.abc.posterior().id) {
     const SimOut& so = outputs.at(id);
     res.fit.push_back(so.fit);
+    res.one_run.push_back(so.one_run);
     res.true_victims.push_back(so.true_victims);
     res.recorded_victims.push_back(so.recorded);
   }

@@ -87,6 +87,9 @@ struct CalibrationResult {
   std::int64_t hm_simulations = 0;
   // per posterior particle (in posterior order): simulated values of every target point, true and recorded victims
   std::vector<std::vector<double>> fit;      // [particle][target point], flattened over targets
+  // The same from the first run of each point alone: one realisation, as the records are one. The
+  // predictive check uses these (a mean over runs would narrow its intervals); equal to `fit` at one run per point.
+  std::vector<std::vector<double>> one_run;  // [particle][target point]
   std::vector<double> true_victims, recorded_victims;  // scaled to the represented population, whole horizon
   std::int64_t simulations = 0;
   double seconds = 0;

@@ -41,8 +41,8 @@ std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const Cali
       c.unit = unit_name(t.unit);
       c.observed = p.observed;
       c.fitted = t.fitted;
-      std::vector<double> x(res.fit.size());
-      for (std::size_t i = 0; i < x.size(); ++i) x[i] = res.fit[i][j];
+      std::vector<double> x(res.one_run.size());
+      for (std::size_t i = 0; i < x.size(); ++i) x[i] = res.one_run[i][j];
       c.median = weighted_q(x, w, 0.5), c.lo = weighted_q(x, w, 0.05), c.hi = weighted_q(x, w, 0.95);
       c.inside = p.observed >= c.lo && p.observed <= c.hi;
       c.reachable = j < res.sim_min.size() && p.observed >= res.sim_min[j] && p.observed <= res.sim_max[j];
@@ -115,10 +115,10 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/summary/q05", {par_ax}, q05);
   f.array("/calibration/summary/q95", {par_ax}, q95);
   // Fit: observed vs the posterior's simulated values of every target point.
-  std::vector<double> obs(T), fmed(T), flo(T), fhi(T), fitm(N * T);
+  std::vector<double> obs(T), fmed(T), flo(T), fhi(T), fitm(N * T), onem(N * T);
   for (std::size_t j = 0; j < T; ++j) {
     std::vector<double> x(N);
-    for (std::size_t i = 0; i < N; ++i) x[i] = fitm[i * T + j] = res.fit[i][j];
+    for (std::size_t i = 0; i < N; ++i) fitm[i * T + j] = res.fit[i][j], x[i] = onem[i * T + j] = res.one_run[i][j];
     fmed[j] = weighted_q(x, post.weight, 0.5), flo[j] = weighted_q(x, post.weight, 0.05), fhi[j] = weighted_q(x, post.weight, 0.95);
   }
   std::size_t j = 0;
@@ -130,6 +130,7 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/fit/model_q05", {tp_ax}, flo);
   f.array("/calibration/fit/model_q95", {tp_ax}, fhi);
   f.array("/calibration/fit/model", {particle_ax, tp_ax}, fitm);
+  f.array("/calibration/fit/model_one_run", {particle_ax, tp_ax}, onem);
   f.attribute("/calibration/fit", "target_of_point", fmt::format("{}", fmt::join(target_of, "|")));
   // Posterior predictive check of every target point, fitted or left out.
   const auto ppc = predictive_check(spec, res);
@@ -146,7 +147,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.attribute("/calibration/fit", "left_out", fmt::format("{}", fmt::join(spec.leave_out, "|")));
   f.attribute("/calibration/fit", "runs_per_point", std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
   f.attribute("/calibration/fit", "check",
-              "posterior predictive check: inside = observed within the posterior's 5-95% interval of simulated values; "
+              "posterior predictive check: inside = observed within the posterior's 5-95% interval of simulated values "
+              "(model_one_run: one run per particle, a single realisation as the records are); "
               "fitted = 0 for targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
               "calibration (design waves and ABC) came within the observed value");
   if (!res.hm.waves.empty()) {

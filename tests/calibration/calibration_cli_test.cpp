@@ -155,6 +155,41 @@ TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {
 
 // An unknown model output: exit code 2, stderr names file:line:column and suggests the valid
 // output; no calibration file and no scenario are written (everything is checked before any run).
+// With several runs per point the distance compares their mean, but the predictive check shows one
+// run per particle: the records are one realisation, and a mean over runs would narrow the interval.
+TEST_F(CalibrationCliTest, PredictiveCheckUsesOneRunPerParticle) {
+  auto calibrate = [&](const std::string& name, int runs) {
+    std::string text = kCalibration;
+    text.replace(text.find("seed: 3\n"), 8, "seed: 3\nreplicates: " + std::to_string(runs) + "\n");
+    const fs::path out = dir_ / (name + ".h5");
+    const Result r = redes("calibrate " + quote(write(name + ".yaml", text).string()) + " -o " + quote(out.string()) +
+                           " --threads 2");
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    return out;
+  };
+  const fs::path one = calibrate("one", 1), three = calibrate("three", 3);
+  {
+    h5::Reader f(one);
+    EXPECT_EQ(f.read_double("/calibration/fit/model_one_run"), f.read_double("/calibration/fit/model"))
+        << "one run per point: the two are the same";
+  }
+  h5::Reader f(three);
+  EXPECT_EQ(f.attribute_string("/calibration/fit", "runs_per_point"), "3");
+  const auto model = f.read_double("/calibration/fit/model"), one_run = f.read_double("/calibration/fit/model_one_run");
+  ASSERT_EQ(f.shape("/calibration/fit/model_one_run"), f.shape("/calibration/fit/model"));
+  EXPECT_NE(one_run, model) << "a single run differs from the mean of three somewhere";
+  // The interval is the weighted posterior quantiles of the one-run values (4 particles).
+  const auto weight = f.read_double("/calibration/posterior/weight"), median = f.read_double("/calibration/fit/model_median");
+  const std::size_t T = median.size();
+  for (std::size_t j = 0; j < T; ++j) {
+    double lo = 1e300, hi = -1e300;
+    for (std::size_t i = 0; i < weight.size(); ++i)
+      if (weight[i] > 0) lo = std::min(lo, one_run[i * T + j]), hi = std::max(hi, one_run[i * T + j]);
+    EXPECT_GE(median[j], lo) << j;
+    EXPECT_LE(median[j], hi) << j;
+  }
+}
+
 TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
   std::string text = kCalibration;
   const std::string good = "model: cases.prosecutor, unit: cases,";
