@@ -26,13 +26,14 @@ struct Prior {
 };
 
 struct AbcSettings {
-  int particles = 200;          // accepted particles per generation
-  double rejection_keep = 0.2;  // generation 0: simulate particles/rejection_keep prior draws, keep the closest `particles`
-  int generations = 5;          // SMC generations after the rejection step
-  double quantile = 0.5;        // next tolerance = this quantile of the current generation's distances (adaptive)
-  double min_acceptance = 0.01; // stop when a generation's acceptance rate falls below this
+  int particles = 200;  // accepted particles per generation
+  double rejection_keep =
+      0.2;                // generation 0: simulate particles/rejection_keep prior draws, keep the closest `particles`
+  int generations = 5;    // SMC generations after the rejection step
+  double quantile = 0.5;  // next tolerance = this quantile of the current generation's distances (adaptive)
+  double min_acceptance = 0.01;            // stop when a generation's acceptance rate falls below this
   std::int64_t max_simulations = 1000000;  // total budget; stop (and say so) when exceeded
-  int batch = 64;               // proposals simulated per call of the simulator
+  int batch = 64;                          // proposals simulated per call of the simulator
   std::uint32_t seed = 1;
 };
 
@@ -47,10 +48,10 @@ struct Generation {
   std::vector<std::vector<double>> theta;  // particles x parameters
   std::vector<double> weight;              // normalised, sums to 1
   std::vector<double> distance;
-  std::vector<std::int64_t> id;            // simulation id of each particle (to find its simulated outputs)
-  std::int64_t simulations = 0;            // simulated in this generation, up to the last accepted one
-  double acceptance = 0;                   // accepted / simulated
-  double ess = 0;                          // effective sample size 1 / sum w^2
+  std::vector<std::int64_t> id;  // simulation id of each particle (to find its simulated outputs)
+  std::int64_t simulations = 0;  // simulated in this generation, up to the last accepted one
+  double acceptance = 0;         // accepted / simulated
+  double ess = 0;                // effective sample size 1 / sum w^2
 };
 
 struct AbcResult {

@@ -29,7 +29,8 @@ namespace {
 int institution_of(const std::string& name, const io::Reader& r) {
   for (int i = 0; i < kInstitutions; ++i)
     if (name == kInstitutionNames[i]) return i;
-  r.fail("model", "unknown institution '" + name + "'; one of " + fmt::format("{}", fmt::join(kInstitutionNames, ", ")));
+  r.fail("model",
+         "unknown institution '" + name + "'; one of " + fmt::format("{}", fmt::join(kInstitutionNames, ", ")));
 }
 
 int platform_of(const std::string& name, const io::Reader& r) {
@@ -42,8 +43,10 @@ std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::string cur;
   for (char c : s) {
-    if (c == sep) out.push_back(cur), cur.clear();
-    else cur += c;
+    if (c == sep)
+      out.push_back(cur), cur.clear();
+    else
+      cur += c;
   }
   out.push_back(cur);
   return out;
@@ -53,15 +56,24 @@ std::vector<std::string> split(const std::string& s, char sep) {
 // "female_share.prosecutor", "minor_share.prosecutor", "close_bond_share.women_ministry",
 // "ict_share.police", "platform_share.women_ministry.whatsapp+facebook", "recorded_victims".
 struct Output {
-  enum class Kind { Count, FemaleShare, MinorShare, CloseBondShare, IctShare, PlatformShare, RecordedVictims } kind = Kind::Count;
+  enum class Kind {
+    Count,
+    FemaleShare,
+    MinorShare,
+    CloseBondShare,
+    IctShare,
+    PlatformShare,
+    RecordedVictims
+  } kind = Kind::Count;
   Unit unit = Unit::Victims;  // what the output counts: recorded cases or recorded victims
   int institution = 0, department = -1;
   std::vector<int> platforms;
   bool per_year = true, share = false;
 };
 
-const std::vector<std::string> kOutputHeads = {"cases", "victims", "female_share", "minor_share", "close_bond_share",
-                                               "ict_share", "platform_share", "recorded_victims"};
+const std::vector<std::string> kOutputHeads = {"cases",          "victims",          "female_share",
+                                               "minor_share",    "close_bond_share", "ict_share",
+                                               "platform_share", "recorded_victims"};
 
 Output parse_output(const std::string& model, const Scenario& sc, const io::Reader& r) {
   const auto parts = split(model, '.');
@@ -74,7 +86,8 @@ Output parse_output(const std::string& model, const Scenario& sc, const io::Read
     need(1);
     o.kind = Output::Kind::RecordedVictims;
   } else if (head == "cases" || head == "victims") {
-    if (parts.size() != 2 && parts.size() != 4) r.fail("model", "write " + head + ".<institution> or " + head + ".<institution>.department.<name>");
+    if (parts.size() != 2 && parts.size() != 4)
+      r.fail("model", "write " + head + ".<institution> or " + head + ".<institution>.department.<name>");
     o.unit = head == "cases" ? Unit::Cases : Unit::Victims;
     o.institution = institution_of(parts[1], r);
     if (parts.size() == 4) {
@@ -89,8 +102,8 @@ Output parse_output(const std::string& model, const Scenario& sc, const io::Read
     }
   } else if (head == "female_share" || head == "ict_share" || head == "minor_share" || head == "close_bond_share") {
     need(2);
-    o.kind = head == "female_share" ? Output::Kind::FemaleShare
-             : head == "ict_share"  ? Output::Kind::IctShare
+    o.kind = head == "female_share"  ? Output::Kind::FemaleShare
+             : head == "ict_share"   ? Output::Kind::IctShare
              : head == "minor_share" ? Output::Kind::MinorShare
                                      : Output::Kind::CloseBondShare;
     o.institution = institution_of(parts[1], r);
@@ -151,19 +164,25 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
   Target target;
   target.loc = t.node().loc;
   target.name = t.string("name", "label of the target");
-  target.model = t.string("model", "model output: cases.<institution>[.department.<name>], female_share.<institution>, "
-                                   "ict_share.<institution>, platform_share.<institution>.<platform>[+<platform>] (share recorded as recruited there), "
-                                   "recorded_victims");
+  target.model = t.string("model",
+                          "model output: cases.<institution>[.department.<name>], female_share.<institution>, "
+                          "ict_share.<institution>, platform_share.<institution>.<platform>[+<platform>] (share "
+                          "recorded as recruited there), "
+                          "recorded_victims");
   const Output out = parse_output(target.model, sc, t);
-  const std::string unit = t.choice("unit", {"cases", "victims"}, "what the reference counts: cases (proceedings, investigations) or victims (persons)");
+  const std::string unit =
+      t.choice("unit", {"cases", "victims"},
+               "what the reference counts: cases (proceedings, investigations) or victims (persons)");
   target.unit = unit == "cases" ? Unit::Cases : Unit::Victims;
   if (target.unit != out.unit)
     t.fail("unit", "the target counts " + unit + " but '" + target.model + "' counts " + unit_name(out.unit) +
-                       "; compare like with like (" + (out.unit == Unit::Cases ? "victims.<institution>" : "cases.<institution>") +
-                       " counts " + unit + ")");
+                       "; compare like with like (" +
+                       (out.unit == Unit::Cases ? "victims.<institution>" : "cases.<institution>") + " counts " + unit +
+                       ")");
   target.group = t.string("group", target.name, "target group, for --leave-out (default: the target's name)");
   target.weight = t.number("weight", 1.0, io::Range::non_negative(), "weight of this target in the distance");
-  std::vector<double> years_wanted = t.numbers("years", {}, {1900, 2100, false, "a year"}, 0, "years compared (per-year outputs)");
+  std::vector<double> years_wanted =
+      t.numbers("years", {}, {1900, 2100, false, "a year"}, 0, "years compared (per-year outputs)");
   const int first = sc.start_year, last = sc.year_of_day(sc.days - 1);
   // Values and their years: from the reference file or written here.
   std::vector<std::pair<int, double>> series;  // (year or 0, value)
@@ -176,7 +195,8 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
     const std::string table = path.substr(0, path.find('.'));
     const io::Node* table_unit = io::find_path(*reference, table + ".unit");
     if (!table_unit || !table_unit->is_scalar())
-      t.fail("reference", "'" + table + "' in " + reference_file + " does not say what it counts; give it `unit: cases` or `unit: victims`");
+      t.fail("reference", "'" + table + "' in " + reference_file +
+                              " does not say what it counts; give it `unit: cases` or `unit: victims`");
     if (table_unit->scalar != unit)
       t.fail("unit", "'" + table + "' in " + reference_file + " counts " + table_unit->scalar + ", not " + unit);
     if (const io::Node* s = io::find_path(*reference, path.substr(0, path.find('.')) + ".source"); s && s->is_scalar())
@@ -186,28 +206,37 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
       if (!years || !years->is_seq() || years->seq.size() != node->seq.size())
         t.fail("reference", "'" + path + "' has no `years:` list of the same length above it");
       for (std::size_t i = 0; i < node->seq.size(); ++i)
-        if (!is_null(node->seq[i])) series.emplace_back(int(number_of(years->seq[i], "years")), number_of(node->seq[i], path));
+        if (!is_null(node->seq[i]))
+          series.emplace_back(int(number_of(years->seq[i], "years")), number_of(node->seq[i], path));
     } else {
       series.emplace_back(0, number_of(*node, path));
     }
   } else {
-    const std::vector<double> values = t.numbers("value", {}, io::Range::non_negative(), 0, "reference values written out");
+    const std::vector<double> values =
+        t.numbers("value", {}, io::Range::non_negative(), 0, "reference values written out");
     target.source = t.string("source", "where the values come from");
     if (values.empty()) t.fail("value", "give `reference:` (a path in the reference file) or `value:` (numbers)");
     const bool window = years_wanted.empty() && values.size() == 1;  // one value over the whole window
     if (out.per_year && !window && values.size() != years_wanted.size())
       t.fail("value", fmt::format("{} value(s) for {} year(s)", values.size(), years_wanted.size()));
-    for (std::size_t i = 0; i < values.size(); ++i) series.emplace_back(out.per_year && !window ? int(years_wanted[i]) : 0, values[i]);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      series.emplace_back(out.per_year && !window ? int(years_wanted[i]) : 0, values[i]);
   }
-  if (!out.per_year && series.size() != 1) t.fail("model", "'" + target.model + "' is one number over the horizon; give one value");
+  if (!out.per_year && series.size() != 1)
+    t.fail("model", "'" + target.model + "' is one number over the horizon; give one value");
   const double share_spread = 5.0;
   const bool poisson = !out.share;
   double spread = out.share ? share_spread : 0;
-  if (t.has("spread")) spread = t.number("spread", io::Range::positive(), "difference counted as one unit of distance");
-  else t.number("spread", spread, io::Range::non_negative(), "difference counted as one unit of distance (default: sqrt of a count; 5 points for shares)");
+  if (t.has("spread"))
+    spread = t.number("spread", io::Range::positive(), "difference counted as one unit of distance");
+  else
+    t.number("spread", spread, io::Range::non_negative(),
+             "difference counted as one unit of distance (default: sqrt of a count; 5 points for shares)");
   for (const auto& [year, value] : series) {
     if (out.per_year && year != 0) {  // year 0: one figure over the whole window
-      if (!years_wanted.empty() && std::find(years_wanted.begin(), years_wanted.end(), double(year)) == years_wanted.end()) continue;
+      if (!years_wanted.empty() &&
+          std::find(years_wanted.begin(), years_wanted.end(), double(year)) == years_wanted.end())
+        continue;
       if (year < first || year > last)
         t.fail("years", fmt::format("{} is outside the simulated years {}-{}", year, first, last));
       target.years.push_back(year);
@@ -235,12 +264,15 @@ CalibrationSpec load_calibration(const fs::path& file) {
   s.name = r.string("name", file.stem().string(), "calibration name");
   r.string("description", "", "what is fitted to what");
   s.baseline = dir / r.string("baseline", "scenario whose parameters are fitted, relative to this file");
-  s.seed = std::uint32_t(r.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "calibration seed"));
+  s.seed =
+      std::uint32_t(r.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "calibration seed"));
   s.replicates = int(r.integer("replicates", 1, {1, 1000, false, "an integer in [1, 1000]"},
                                "runs per parameter point (counts: their mean; shares: of their pooled counts)"));
-  const std::string apply_to = r.string("apply_to", "", "scenario the calibrated scenario includes (e.g. the full-size baseline of a sample)");
+  const std::string apply_to =
+      r.string("apply_to", "", "scenario the calibrated scenario includes (e.g. the full-size baseline of a sample)");
   s.apply_to = apply_to.empty() ? s.baseline : dir / apply_to;
-  if (!apply_to.empty() && !fs::is_regular_file(s.apply_to)) r.fail("apply_to", "no scenario file '" + s.apply_to.string() + "'");
+  if (!apply_to.empty() && !fs::is_regular_file(s.apply_to))
+    r.fail("apply_to", "no scenario file '" + s.apply_to.string() + "'");
   std::string reference_file = r.string("reference", "", "reference file of official figures, relative to this file");
   io::Node reference;
   if (!reference_file.empty()) reference = io::load_scenario_tree(dir / reference_file);
@@ -253,7 +285,9 @@ CalibrationSpec load_calibration(const fs::path& file) {
     par.loc = p.node().loc;
     par.key = prior.name = p.string("key", "dotted scenario key, as in override:");
     const std::string kind = p.choice("prior", {"uniform", "loguniform", "normal"}, "uniform", "prior distribution");
-    prior.kind = kind == "uniform" ? Prior::Kind::Uniform : kind == "loguniform" ? Prior::Kind::LogUniform : Prior::Kind::Normal;
+    prior.kind = kind == "uniform"      ? Prior::Kind::Uniform
+                 : kind == "loguniform" ? Prior::Kind::LogUniform
+                                        : Prior::Kind::Normal;
     par.lo = prior.lo = p.number("min", {}, "lowest value (the prior's support)");
     par.hi = prior.hi = p.number("max", {}, "highest value");
     if (prior.kind == Prior::Kind::Normal) {
@@ -277,7 +311,8 @@ CalibrationSpec load_calibration(const fs::path& file) {
   if (!apply_to.empty()) {  // the calibrated scenario sets every fitted key there: check it before any run
     const io::Node apply_tree = io::load_scenario_tree(s.apply_to);
     for (const auto& p : s.parameters)
-      if (!io::find_path(apply_tree, p.key)) throw ScenarioError(p.loc, p.key, "no such key in the apply_to scenario " + apply_to);
+      if (!io::find_path(apply_tree, p.key))
+        throw ScenarioError(p.loc, p.key, "no such key in the apply_to scenario " + apply_to);
   }
   for (double u : {0.0, 1.0}) {  // both ends of every prior must make a valid scenario
     std::vector<double> v;
@@ -291,26 +326,40 @@ CalibrationSpec load_calibration(const fs::path& file) {
     s.abc.particles = int(a->integer("particles", 200, {2, 1e6, false, "an integer >= 2"}, "particles per generation"));
     s.abc.rejection_keep = a->number("rejection_keep", 0.2, {0, 1, true, "a share in (0, 1]"},
                                      "rejection step: share of prior draws kept");
-    s.abc.generations = int(a->integer("generations", 4, {0, 100, false, "an integer in [0, 100]"}, "SMC generations after rejection"));
-    s.abc.quantile = a->number("quantile", 0.5, {0, 0.99, true, "a share in (0, 0.99]"}, "next tolerance: this quantile of distances");
-    s.abc.min_acceptance = a->number("min_acceptance", 0.02, io::Range::probability(), "stop below this acceptance rate");
-    s.abc.max_simulations = a->integer("max_simulations", 100000, {1, 1e12, false, "a positive integer"}, "simulation budget");
+    s.abc.generations =
+        int(a->integer("generations", 4, {0, 100, false, "an integer in [0, 100]"}, "SMC generations after rejection"));
+    s.abc.quantile = a->number("quantile", 0.5, {0, 0.99, true, "a share in (0, 0.99]"},
+                               "next tolerance: this quantile of distances");
+    s.abc.min_acceptance =
+        a->number("min_acceptance", 0.02, io::Range::probability(), "stop below this acceptance rate");
+    s.abc.max_simulations =
+        a->integer("max_simulations", 100000, {1, 1e12, false, "a positive integer"}, "simulation budget");
     a->finish();
   }
-  if (auto h = r.optional_section("history_matching", "history matching with Gaussian-process emulators before ABC (Vernon et al. 2010)")) {
+  if (auto h = r.optional_section("history_matching",
+                                  "history matching with Gaussian-process emulators before ABC (Vernon et al. 2010)")) {
     s.history_matching = true;
-    s.hm.waves = int(h->integer("waves", 3, {1, 20, false, "an integer in [1, 20]"}, "waves of design, emulation and ruling out"));
-    s.hm.design = int(h->integer("design", 80, {2, 1e5, false, "an integer >= 2"}, "simulations per wave (space-filling design)"));
-    s.hm.candidates = int(h->integer("candidates", 20000, {100, 1e7, false, "an integer >= 100"}, "points tested for implausibility per wave"));
+    s.hm.waves = int(
+        h->integer("waves", 3, {1, 20, false, "an integer in [1, 20]"}, "waves of design, emulation and ruling out"));
+    s.hm.design = int(
+        h->integer("design", 80, {2, 1e5, false, "an integer >= 2"}, "simulations per wave (space-filling design)"));
+    s.hm.candidates = int(h->integer("candidates", 20000, {100, 1e7, false, "an integer >= 100"},
+                                     "points tested for implausibility per wave"));
     s.hm.cutoff = h->number("cutoff", 3.0, io::Range::positive(), "implausibility cutoff (3: Pukelsheim's rule)");
-    s.hm.rank = h->choice("use", {"max", "second_max"}, "max", "implausibility over targets: max, or second max (one badly emulated target cannot rule out)") == "max" ? 0 : 1;
+    s.hm.rank =
+        h->choice("use", {"max", "second_max"}, "max",
+                  "implausibility over targets: max, or second max (one badly emulated target cannot rule out)") ==
+                "max"
+            ? 0
+            : 1;
     s.model_discrepancy = h->number("model_discrepancy", 0.1, io::Range::non_negative(),
                                     "sd of the model discrepancy as a share of each observed value");
     if (s.hm.design < int(s.parameters.size()) + 3)
       h->fail("design", fmt::format("a wave needs at least parameters + 3 = {} simulations", s.parameters.size() + 3));
     h->finish();
   }
-  s.leave_out = r.strings("leave_out", {}, {}, "target groups (or names) left out of the fit and predicted (validation)");
+  s.leave_out =
+      r.strings("leave_out", {}, {}, "target groups (or names) left out of the fit and predicted (validation)");
   s.abc.seed = s.seed;
   s.hm.seed = s.seed;
   s.abc.batch = 16;  // results do not depend on it (abc.hpp); 16 keeps 2-16 cores busy
@@ -332,7 +381,8 @@ void leave_out(CalibrationSpec& spec, const std::vector<std::string>& groups) {
       std::vector<std::string> names;
       for (const auto& t : spec.targets) names.push_back(t.group);
       const std::string guess = io::closest_match(g, names);
-      throw std::invalid_argument("no target group or name '" + g + "'" + (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
+      throw std::invalid_argument("no target group or name '" + g + "'" +
+                                  (guess.empty() ? "" : "; did you mean '" + guess + "'?"));
     }
     if (std::find(spec.leave_out.begin(), spec.leave_out.end(), g) == spec.leave_out.end()) spec.leave_out.push_back(g);
   }
@@ -353,7 +403,9 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
   const std::size_t nd = std::size_t(sc.department_count());
   // Expected recorded counts given the run's victims (observation.hpp): the detection draws add
   // no noise to the distance.
-  auto cases = [&](const Observed& o, std::size_t y, int inst, int dept) { return expected_recorded(out.unit, o, y, inst, dept, nd); };
+  auto cases = [&](const Observed& o, std::size_t y, int inst, int dept) {
+    return expected_recorded(out.unit, o, y, inst, dept, nd);
+  };
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> v;
   if (out.kind == Output::Kind::PlatformShare) {  // platform share over the horizon
@@ -372,7 +424,8 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
   if (out.kind == Output::Kind::CloseBondShare) {  // trusted contacts, with or without a messaging app
     double all = 0, close = 0;
     for (const Observed& o : runs) {
-      for (int k = 0; k < kRoutes; ++k) all += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(k)];
+      for (int k = 0; k < kRoutes; ++k)
+        all += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(k)];
       close += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(Route::TrustedContact)];
     }
     v.push_back(all > 0 ? 100.0 * close / all : nan);
@@ -390,8 +443,12 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
     for (const Observed& o : runs)
       for (std::size_t y : ys) {
         switch (out.kind) {
-          case Output::Kind::RecordedVictims: num += scale * o.recorded_victims[y]; break;
-          case Output::Kind::Count: num += scale * cases(o, y, out.institution, out.department); break;
+          case Output::Kind::RecordedVictims:
+            num += scale * o.recorded_victims[y];
+            break;
+          case Output::Kind::Count:
+            num += scale * cases(o, y, out.institution, out.department);
+            break;
           case Output::Kind::FemaleShare:
           case Output::Kind::IctShare:
           case Output::Kind::MinorShare: {
@@ -402,7 +459,8 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
             num += part[y * kInstitutions + std::size_t(out.institution)];
             break;
           }
-          default: break;
+          default:
+            break;
         }
       }
     v.push_back(!out.share ? num / double(runs.size()) : all > 0 ? 100.0 * num / all : nan);
@@ -430,7 +488,8 @@ double to_unit(const Prior& p, double x) {
   return p.kind == Prior::Kind::LogUniform ? std::log(x / p.lo) / std::log(p.hi / p.lo) : (x - p.lo) / (p.hi - p.lo);
 }
 double from_unit(const Prior& p, double u) {
-  return std::clamp(p.kind == Prior::Kind::LogUniform ? p.lo * std::pow(p.hi / p.lo, u) : p.lo + u * (p.hi - p.lo), p.lo, p.hi);
+  return std::clamp(p.kind == Prior::Kind::LogUniform ? p.lo * std::pow(p.hi / p.lo, u) : p.lo + u * (p.hi - p.lo),
+                    p.lo, p.hi);
 }
 
 }  // namespace
@@ -457,17 +516,21 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
   // hash of the point's id and its index (ids are unique, replicates are 32-bit), observed; every
   // target point's value over them (one run: exactly the run's values).
   auto run_one = [&](const std::vector<double>& theta, std::int64_t id) {
-    const Scenario sc = scenario_from_tree(sweep::with_values(base_tree, spec.parameters, theta, "calibration proposal"), spec.baseline);
+    const Scenario sc = scenario_from_tree(
+        sweep::with_values(base_tree, spec.parameters, theta, "calibration proposal"), spec.baseline);
     auto world = worlds.get(sc, spec.seed);
     SimOut so;
     std::vector<Observed> runs;
     for (int k = 0; k < spec.replicates; ++k) {
       const std::uint32_t replicate =
-          Rng(spec.seed, 0).words(std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRun, std::uint16_t(k), 0)[0];
+          Rng(spec.seed, 0)
+              .words(std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRun, std::uint16_t(k), 0)[0];
       const ReplicateResult r = Simulation(sc, world->pop, world->net).run(spec.seed, int(replicate));
       runs.push_back(observe(sc, r, Rng(spec.seed, replicate)));
-      so.true_victims += scale * double(std::count_if(r.victims.begin(), r.victims.end(), [](const Victim& v) { return v.day >= 0; }));
-      so.recorded += scale * std::accumulate(runs.back().recorded_victims.begin(), runs.back().recorded_victims.end(), 0.0);
+      so.true_victims +=
+          scale * double(std::count_if(r.victims.begin(), r.victims.end(), [](const Victim& v) { return v.day >= 0; }));
+      so.recorded +=
+          scale * std::accumulate(runs.back().recorded_victims.begin(), runs.back().recorded_victims.end(), 0.0);
     }
     so.true_victims /= spec.replicates;
     so.recorded /= spec.replicates;
@@ -482,7 +545,8 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     if (runs.size() == 1) so.one_run = so.fit;
     std::lock_guard lock(mutex);
     for (std::size_t j = 0; j < points; ++j)
-      if (std::isfinite(so.fit[j])) res.sim_min[j] = std::min(res.sim_min[j], so.fit[j]), res.sim_max[j] = std::max(res.sim_max[j], so.fit[j]);
+      if (std::isfinite(so.fit[j]))
+        res.sim_min[j] = std::min(res.sim_min[j], so.fit[j]), res.sim_max[j] = std::max(res.sim_max[j], so.fit[j]);
     ++simulations;
     return so;
   };
@@ -528,8 +592,9 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
       return res.hm.plausible(u);
     };
     if (res.hm.nonimplausible.empty())
-      throw std::runtime_error("history matching ruled out the whole parameter space: no parameter values reproduce every "
-                               "fitted target within the cutoff (the model cannot reach them; see the waves printed above)");
+      throw std::runtime_error(
+          "history matching ruled out the whole parameter space: no parameter values reproduce every "
+          "fitted target within the cutoff (the model cannot reach them; see the waves printed above)");
   }
   auto simulate = [&](const std::vector<std::vector<double>>& thetas, const std::vector<std::int64_t>& ids) {
     std::vector<double> dist(thetas.size());

@@ -15,8 +15,8 @@
 #include "sim/calibration/abc.hpp"
 #include "sim/calibration/emulator.hpp"
 #include "sim/engine/results.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "sim/sweep/spec.hpp"
 
 namespace redes::calib {
@@ -35,11 +35,11 @@ struct TargetPoint {
 
 struct Target {
   std::string name, model, source;
-  std::string group;         // for leaving targets out (--leave-out); default: the name
+  std::string group;  // for leaving targets out (--leave-out); default: the name
   Unit unit = Unit::Victims;
-  bool fitted = true;        // false: left out of the distance, predicted only
+  bool fitted = true;  // false: left out of the distance, predicted only
   double weight = 1;
-  std::vector<int> years;    // per-year outputs; empty for horizon totals
+  std::vector<int> years;  // per-year outputs; empty for horizon totals
   std::vector<TargetPoint> points;
   Location loc;
 };
@@ -49,7 +49,7 @@ struct CalibrationSpec {
   std::filesystem::path apply_to;  // scenario the calibrated scenario includes (default: the baseline)
   std::string name, text;
   std::uint32_t seed = 1;
-  int replicates = 1;  // runs per parameter point: counts are their mean, shares pooled over them
+  int replicates = 1;                        // runs per parameter point: counts are their mean, shares pooled over them
   std::vector<sweep::Parameter> parameters;  // key, lo, hi, loc (the prior's support)
   std::vector<Prior> priors;
   std::vector<Target> targets;
@@ -82,14 +82,14 @@ double distance(const std::vector<Target>& targets, const std::vector<std::vecto
 /// What the posterior says, for the file, the printout and the calibrated scenario.
 struct CalibrationResult {
   AbcResult abc;
-  HistoryMatchResult hm;  // empty waves when history matching is off
+  HistoryMatchResult hm;                 // empty waves when history matching is off
   std::vector<double> sim_min, sim_max;  // per target point, over every simulation (design waves and ABC)
   std::int64_t hm_simulations = 0;
   // per posterior particle (in posterior order): simulated values of every target point, true and recorded victims
-  std::vector<std::vector<double>> fit;      // [particle][target point], flattened over targets
+  std::vector<std::vector<double>> fit;  // [particle][target point], flattened over targets
   // The same from the first run of each point alone: one realisation, as the records are one. The
   // predictive check uses these (a mean over runs would narrow its intervals); equal to `fit` at one run per point.
-  std::vector<std::vector<double>> one_run;  // [particle][target point]
+  std::vector<std::vector<double>> one_run;            // [particle][target point]
   std::vector<double> true_victims, recorded_victims;  // scaled to the represented population, whole horizon
   std::int64_t simulations = 0;
   double seconds = 0;
@@ -123,7 +123,8 @@ void write_calibration_file(const std::filesystem::path& out, const CalibrationS
 /// YAML of a scenario that includes the baseline and sets each parameter to its posterior median,
 /// marked `calibrated:` with the interval and where it came from.
 std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res,
-                                     const std::filesystem::path& scenario_path, const std::filesystem::path& calib_file);
+                                     const std::filesystem::path& scenario_path,
+                                     const std::filesystem::path& calib_file);
 /// Writes calibrated_scenario_yaml to `scenario_path` under a temporary name, renamed when complete.
 void write_calibrated_scenario(const CalibrationSpec& spec, const CalibrationResult& res,
                                const std::filesystem::path& scenario_path, const std::filesystem::path& calib_file);

@@ -92,7 +92,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/posterior/true_victims", {particle_ax}, res.true_victims, "persons");
   f.array("/calibration/posterior/recorded_victims", {particle_ax}, res.recorded_victims, "persons");
   f.attribute("/calibration/posterior", "estimate",
-              "model estimates: weighted ABC-SMC posterior particles; victims over the whole simulated period, scaled to the represented population");
+              "model estimates: weighted ABC-SMC posterior particles; victims over the whole simulated period, scaled "
+              "to the represented population");
   f.array("/calibration/generations/theta", {gen_ax, particle_ax, par_ax}, all);
   std::vector<double> eps, acc, ess, sims;
   for (const auto& g : res.abc.generations)
@@ -106,7 +107,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   std::vector<double> lo(P), hi(P), med(P), q05(P), q95(P);
   for (std::size_t k = 0; k < P; ++k) {
     lo[k] = spec.parameters[k].lo, hi[k] = spec.parameters[k].hi;
-    med[k] = weighted_quantile(post, k, 0.5), q05[k] = weighted_quantile(post, k, 0.05), q95[k] = weighted_quantile(post, k, 0.95);
+    med[k] = weighted_quantile(post, k, 0.5), q05[k] = weighted_quantile(post, k, 0.05),
+    q95[k] = weighted_quantile(post, k, 0.95);
   }
   f.group("/calibration/summary");
   f.array("/calibration/summary/prior_min", {par_ax}, lo);
@@ -119,7 +121,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   for (std::size_t j = 0; j < T; ++j) {
     std::vector<double> x(N);
     for (std::size_t i = 0; i < N; ++i) fitm[i * T + j] = res.fit[i][j], x[i] = onem[i * T + j] = res.one_run[i][j];
-    fmed[j] = weighted_q(x, post.weight, 0.5), flo[j] = weighted_q(x, post.weight, 0.05), fhi[j] = weighted_q(x, post.weight, 0.95);
+    fmed[j] = weighted_q(x, post.weight, 0.5), flo[j] = weighted_q(x, post.weight, 0.05),
+    fhi[j] = weighted_q(x, post.weight, 0.95);
   }
   std::size_t j = 0;
   for (const auto& t : spec.targets)
@@ -137,7 +140,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   std::vector<std::int32_t> inside(T), fitted(T), reachable(T);
   std::vector<std::string> unit_of;
   for (std::size_t k = 0; k < T; ++k)
-    inside[k] = ppc[k].inside, fitted[k] = ppc[k].fitted, reachable[k] = ppc[k].reachable, unit_of.push_back(ppc[k].unit);
+    inside[k] = ppc[k].inside, fitted[k] = ppc[k].fitted, reachable[k] = ppc[k].reachable,
+    unit_of.push_back(ppc[k].unit);
   f.array("/calibration/fit/inside", {tp_ax}, inside);
   f.array("/calibration/fit/fitted", {tp_ax}, fitted);
   f.array("/calibration/fit/reachable", {tp_ax}, reachable);
@@ -145,7 +149,8 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/fit/simulated_max", {tp_ax}, res.sim_max);
   f.attribute("/calibration/fit", "unit_of_point", fmt::format("{}", fmt::join(unit_of, "|")));
   f.attribute("/calibration/fit", "left_out", fmt::format("{}", fmt::join(spec.leave_out, "|")));
-  f.attribute("/calibration/fit", "runs_per_point", std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
+  f.attribute("/calibration/fit", "runs_per_point",
+              std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
   f.attribute("/calibration/fit", "check",
               "posterior predictive check: inside = observed within the posterior's 5-95% interval of simulated values "
               "(model_one_run: one run per particle, a single realisation as the records are); "
@@ -176,9 +181,10 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
     f.array("/calibration/history_matching/loo_rmse", {wave_ax, out_ax}, rmse);
     f.array("/calibration/history_matching/loo_coverage", {wave_ax, out_ax}, cover, "fraction");
     f.array("/calibration/history_matching/loo_max_abs_z", {wave_ax, out_ax}, maxz);
-    f.attribute("/calibration/history_matching", "method",
-                "Gaussian-process emulators (linear mean, squared-exponential kernel, nugget; maximum marginal likelihood) "
-                "per fitted target value; implausibility |z - E[f(x)]| / sqrt(Var_em + Var_obs + Var_md) (Vernon et al. 2010)");
+    f.attribute(
+        "/calibration/history_matching", "method",
+        "Gaussian-process emulators (linear mean, squared-exponential kernel, nugget; maximum marginal likelihood) "
+        "per fitted target value; implausibility |z - E[f(x)]| / sqrt(Var_em + Var_obs + Var_md) (Vernon et al. 2010)");
     f.attribute("/calibration/history_matching", "cutoff", spec.hm.cutoff);
     f.attribute("/calibration/history_matching", "use", spec.hm.rank == 0 ? "max" : "second_max");
     f.attribute("/calibration/history_matching", "model_discrepancy", spec.model_discrepancy);
@@ -190,24 +196,28 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.attribute("/calibration/summary", "true_victims_median", tru.median);
   f.attribute("/calibration/summary", "true_victims_q05", tru.lo);
   f.attribute("/calibration/summary", "true_victims_q95", tru.hi);
-  f.attribute("/calibration/summary", "estimate",
-              "model estimates: hidden victims = true minus recorded over the simulated period, 5-95% posterior interval "
-              "(parameter uncertainty and run-to-run noise, within the model's assumptions)");
+  f.attribute(
+      "/calibration/summary", "estimate",
+      "model estimates: hidden victims = true minus recorded over the simulated period, 5-95% posterior interval "
+      "(parameter uncertainty and run-to-run noise, within the model's assumptions)");
 
   write_metadata(f, load_scenario(spec.baseline), "calibration", spec.seed, 1, threads, started_at);
   f.attribute("/metadata", "calibration_name", spec.name);
   f.attribute("/metadata", "calibration_file", spec.file.string());
   f.attribute("/metadata", "calibration_text", spec.text);
-  f.attribute("/metadata", "method", std::string(spec.history_matching ? "history matching with Gaussian-process emulators (Vernon et al. 2010), then " : "") +
-                                        "ABC rejection then ABC-SMC with adaptive tolerances (Toni et al. 2009; Beaumont et al. 2009)");
+  f.attribute(
+      "/metadata", "method",
+      std::string(spec.history_matching ? "history matching with Gaussian-process emulators (Vernon et al. 2010), then "
+                                        : "") +
+          "ABC rejection then ABC-SMC with adaptive tolerances (Toni et al. 2009; Beaumont et al. 2009)");
   f.attribute("/metadata", "stop_reason", res.abc.stop_reason);
   f.attribute("/metadata", "simulations", res.simulations);
   f.attribute("/metadata", "seconds", res.seconds);
   f.commit();
 }
 
-std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res, const fs::path& scenario_path,
-                                     const fs::path& calib_file) {
+std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const CalibrationResult& res,
+                                     const fs::path& scenario_path, const fs::path& calib_file) {
   const Generation& post = res.abc.posterior();
   const fs::path target = spec.apply_to.empty() ? spec.baseline : spec.apply_to;
   const fs::path rel = fs::relative(fs::absolute(target), fs::absolute(scenario_path).parent_path());
@@ -221,10 +231,11 @@ std::string calibrated_scenario_yaml(const CalibrationSpec& spec, const Calibrat
   std::vector<std::string> names;
   for (const auto& t : spec.targets) names.push_back(t.name);
   for (std::size_t k = 0; k < spec.parameters.size(); ++k) {
-    const double m = weighted_quantile(post, k, 0.5), lo = weighted_quantile(post, k, 0.05), hi = weighted_quantile(post, k, 0.95);
-    const std::string note = fmt::format("ABC-SMC posterior median, 90% interval {:.4g} to {:.4g} (prior {:.4g} to {:.4g}); targets: {}; {}",
-                                         lo, hi, spec.parameters[k].lo, spec.parameters[k].hi, fmt::join(names, ", "),
-                                         calib_file.filename().string());
+    const double m = weighted_quantile(post, k, 0.5), lo = weighted_quantile(post, k, 0.05),
+                 hi = weighted_quantile(post, k, 0.95);
+    const std::string note = fmt::format(
+        "ABC-SMC posterior median, 90% interval {:.4g} to {:.4g} (prior {:.4g} to {:.4g}); targets: {}; {}", lo, hi,
+        spec.parameters[k].lo, spec.parameters[k].hi, fmt::join(names, ", "), calib_file.filename().string());
     if (spec.parameters[k].key.back() == ']')  // list items take bare numbers
       y += fmt::format("  {}: {:.6g}  # calibrated: {}\n", spec.parameters[k].key, m, note);
     else

@@ -1,7 +1,6 @@
 #include "sim/calibration/emulator.hpp"
 
 #include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -51,8 +50,10 @@ std::vector<double> nelder_mead(const std::function<double(const std::vector<dou
       std::vector<double> e = along(-2.0);
       const double fe = f(e);
       ++evals;
-      if (fe < fr) p[worst] = e, fv[worst] = fe;
-      else p[worst] = r, fv[worst] = fr;
+      if (fe < fr)
+        p[worst] = e, fv[worst] = fe;
+      else
+        p[worst] = r, fv[worst] = fr;
     } else if (fr < fv[second]) {
       p[worst] = r, fv[worst] = fr;
     } else {
@@ -98,7 +99,8 @@ double Emulator::mean_at(const std::vector<double>& x) const {
 
 Emulator Emulator::fit(const std::vector<std::vector<double>>& x, const std::vector<double>& y) {
   const std::size_t n = x.size(), d = n ? x[0].size() : 0;
-  if (d == 0 || n < d + 3) throw std::invalid_argument("Emulator::fit: need at least dims + 3 points, got " + std::to_string(n));
+  if (d == 0 || n < d + 3)
+    throw std::invalid_argument("Emulator::fit: need at least dims + 3 points, got " + std::to_string(n));
   if (y.size() != n) throw std::invalid_argument("Emulator::fit: outputs and points differ in number");
   for (std::size_t i = 0; i < n; ++i) {
     if (x[i].size() != d) throw std::invalid_argument("Emulator::fit: ragged points");
@@ -125,7 +127,8 @@ Emulator Emulator::fit(const std::vector<std::vector<double>>& x, const std::vec
   std::vector<Eigen::MatrixXd> D(d, Eigen::MatrixXd(n, n));
   for (std::size_t k = 0; k < d; ++k)
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j) D[k](Eigen::Index(i), Eigen::Index(j)) = (x[i][k] - x[j][k]) * (x[i][k] - x[j][k]);
+      for (std::size_t j = 0; j < n; ++j)
+        D[k](Eigen::Index(i), Eigen::Index(j)) = (x[i][k] - x[j][k]) * (x[i][k] - x[j][k]);
   auto clamp_theta = [&](std::vector<double> t) {
     for (std::size_t k = 0; k < d; ++k) t[k] = std::clamp(t[k], kLogLenLo, kLogLenHi);
     t[d] = std::clamp(t[d], kLogSigLo, kLogSigHi);
@@ -240,7 +243,9 @@ double HistoryMatchResult::worst(const std::vector<double>& u) const {
   for (const auto& wave : emulators) {
     std::vector<double> imp;
     for (std::size_t t = 0; t < wave.size(); ++t)
-      if (wave[t]) imp.push_back(implausibility(targets[t].observed, wave[t]->predict(u), targets[t].var_obs, targets[t].var_model));
+      if (wave[t])
+        imp.push_back(
+            implausibility(targets[t].observed, wave[t]->predict(u), targets[t].var_obs, targets[t].var_model));
     w = std::max(w, ranked_implausibility(std::move(imp), rank));
   }
   return w;
@@ -270,11 +275,12 @@ std::vector<std::vector<double>> maximin_subset(const std::vector<std::vector<do
 
 }  // namespace
 
-HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget>& targets, const HistoryMatchSettings& s,
-                                 const UnitSimulator& simulate) {
+HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget>& targets,
+                                 const HistoryMatchSettings& s, const UnitSimulator& simulate) {
   if (dims == 0 || targets.empty()) throw std::invalid_argument("history_match: no parameters or no targets");
   if (s.waves < 1 || s.design < int(dims) + 3 || s.candidates < 1 || !(s.cutoff > 0))
-    throw std::invalid_argument("history_match: needs waves >= 1, design >= parameters + 3, candidates >= 1, cutoff > 0");
+    throw std::invalid_argument(
+        "history_match: needs waves >= 1, design >= parameters + 3, candidates >= 1, cutoff > 0");
   HistoryMatchResult res;
   res.cutoff = s.cutoff;
   res.rank = s.rank;
@@ -290,7 +296,8 @@ HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget
     double box_volume = 1.0, kept_share = 1.0;
     if (w == 0) {
       const auto lhs = sweep::latin_hypercube(std::size_t(s.candidates), dims, s.seed ^ 0x9e3779b9u);
-      for (std::size_t i = 0; i < lhs.points; ++i) cand.emplace_back(lhs.u.begin() + long(i * dims), lhs.u.begin() + long((i + 1) * dims));
+      for (std::size_t i = 0; i < lhs.points; ++i)
+        cand.emplace_back(lhs.u.begin() + long(i * dims), lhs.u.begin() + long((i + 1) * dims));
     } else {
       std::vector<double> lo(dims, 1.0), hi(dims, 0.0);
       for (const auto& p : space)
@@ -322,7 +329,8 @@ HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget
     std::vector<std::int64_t> ids;
     for (std::size_t i = 0; i < wave.design.size(); ++i) ids.push_back(std::int64_t(w) << 32 | std::int64_t(i));
     const auto outputs = simulate(wave.design, ids);
-    if (outputs.size() != wave.design.size()) throw std::runtime_error("history_match: simulator returned the wrong number of rows");
+    if (outputs.size() != wave.design.size())
+      throw std::runtime_error("history_match: simulator returned the wrong number of rows");
     wave.simulations = int(wave.design.size());
     std::vector<std::optional<Emulator>> ems(targets.size());
     wave.loo.resize(targets.size());
@@ -330,7 +338,8 @@ HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget
       std::vector<std::vector<double>> x;
       std::vector<double> y;
       for (std::size_t i = 0; i < outputs.size(); ++i)
-        if (outputs[i].size() == targets.size() && std::isfinite(outputs[i][t])) x.push_back(wave.design[i]), y.push_back(outputs[i][t]);
+        if (outputs[i].size() == targets.size() && std::isfinite(outputs[i][t]))
+          x.push_back(wave.design[i]), y.push_back(outputs[i][t]);
       if (x.size() < dims + 3) continue;  // cannot emulate: this output rules nothing out this wave
       ems[t] = Emulator::fit(x, y);
       wave.loo[t] = loo_diagnostics(*ems[t], y);

@@ -32,13 +32,13 @@ class Emulator {
 
  private:
   std::vector<std::vector<double>> x_;
-  std::vector<double> beta_;     // linear mean: beta_0 + sum beta_k x_k
-  std::vector<double> length_;   // per input
-  double scale_ = 1;             // sd of the residuals (outputs are standardised internally)
+  std::vector<double> beta_;    // linear mean: beta_0 + sum beta_k x_k
+  std::vector<double> length_;  // per input
+  double scale_ = 1;            // sd of the residuals (outputs are standardised internally)
   double signal_ = 1, nugget_ = 0, lml_ = 0;
-  std::vector<double> alpha_;    // K^-1 r (standardised residuals)
-  std::vector<double> kinv_;     // K^-1, row-major n x n
-  std::vector<double> resid_;    // standardised residuals
+  std::vector<double> alpha_;  // K^-1 r (standardised residuals)
+  std::vector<double> kinv_;   // K^-1, row-major n x n
+  std::vector<double> resid_;  // standardised residuals
   double kernel(const std::vector<double>& a, const std::vector<double>& b) const;
   double mean_at(const std::vector<double>& x) const;
 };
@@ -51,9 +51,9 @@ double ranked_implausibility(std::vector<double> implausibilities, int rank);
 
 /// Leave-one-out diagnostics of an emulator: standardised errors (y - loo mean) / loo sd.
 struct LooDiagnostics {
-  double rmse = 0;         // of the raw errors, in units of the output
-  double max_abs_z = 0;    // largest |standardised error|
-  double coverage = 0;     // share of points with |z| <= 2 (about 95% when the emulator is calibrated)
+  double rmse = 0;       // of the raw errors, in units of the output
+  double max_abs_z = 0;  // largest |standardised error|
+  double coverage = 0;   // share of points with |z| <= 2 (about 95% when the emulator is calibrated)
 };
 LooDiagnostics loo_diagnostics(const Emulator& e, const std::vector<double>& y);
 
@@ -65,18 +65,18 @@ struct MatchTarget {
 
 struct HistoryMatchSettings {
   int waves = 3;
-  int design = 80;             // simulations per wave (space-filling design in the current space)
-  int candidates = 20000;      // points tested for implausibility per wave
-  double cutoff = 3.0;         // Pukelsheim's three-sigma rule
-  int rank = 0;                // 0: max over outputs, 1: second max (robust to one poorly emulated output)
+  int design = 80;         // simulations per wave (space-filling design in the current space)
+  int candidates = 20000;  // points tested for implausibility per wave
+  double cutoff = 3.0;     // Pukelsheim's three-sigma rule
+  int rank = 0;            // 0: max over outputs, 1: second max (robust to one poorly emulated output)
   std::uint32_t seed = 1;
 };
 
 struct Wave {
   int simulations = 0;
-  double nonimplausible_fraction = 0;    // of the candidates tested this wave (inside the previous waves' space)
-  double space_fraction = 0;             // estimated share of the whole cube still non-implausible
-  std::vector<LooDiagnostics> loo;       // per output
+  double nonimplausible_fraction = 0;       // of the candidates tested this wave (inside the previous waves' space)
+  double space_fraction = 0;                // estimated share of the whole cube still non-implausible
+  std::vector<LooDiagnostics> loo;          // per output
   std::vector<std::vector<double>> design;  // the wave's design points (unit cube)
 };
 
@@ -88,7 +88,7 @@ using UnitSimulator = std::function<std::vector<std::vector<double>>(const std::
 struct HistoryMatchResult {
   std::vector<Wave> waves;
   std::vector<std::vector<std::optional<Emulator>>> emulators;  // [wave][output]; none when too few finite values
-  std::vector<std::vector<double>> nonimplausible;  // candidates that survived every wave (unit cube)
+  std::vector<std::vector<double>> nonimplausible;              // candidates that survived every wave (unit cube)
   double cutoff = 3;
   int rank = 0;
   std::vector<MatchTarget> targets;
@@ -102,7 +102,7 @@ struct HistoryMatchResult {
 /// left (wave 1: a Latin hypercube of the cube), fits one emulator per output, and keeps the
 /// candidates whose implausibility is at most the cutoff. Stops early when nothing remains.
 /// Every draw is keyed by (seed, wave, index), so results do not depend on threads.
-HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget>& targets, const HistoryMatchSettings& s,
-                                 const UnitSimulator& simulate);
+HistoryMatchResult history_match(std::size_t dims, const std::vector<MatchTarget>& targets,
+                                 const HistoryMatchSettings& s, const UnitSimulator& simulate);
 
 }  // namespace redes::calib

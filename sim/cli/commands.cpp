@@ -13,7 +13,6 @@
 #include "sim/engine/memory_estimate.hpp"
 #include "sim/i18n/messages.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/recruitment/route.hpp"
 #include "sim/output/output.hpp"
 #include "sim/output/safe_output.hpp"
 #include "sim/present/analysis.hpp"
@@ -22,6 +21,7 @@
 #include "sim/present/file_summary.hpp"
 #include "sim/present/format.hpp"
 #include "sim/present/run_summary.hpp"
+#include "sim/recruitment/route.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/study/compare_file.hpp"
 #include "sim/study/decision_files.hpp"
@@ -38,7 +38,8 @@ fs::path default_output(const Options& opt, const std::string& stem) {
   return fs::path("out") / (stem + ".h5");
 }
 
-/// The scenario files (with includes) a run or comparison reads, and its population file: the output may not be one of them.
+/// The scenario files (with includes) a run or comparison reads, and its population file: the output may not be one of
+/// them.
 std::vector<fs::path> inputs_of(const io::Node& base_tree, const Options& opt) {
   std::vector<fs::path> inputs = io::source_files(base_tree, opt.file);
   if (!opt.population.empty()) inputs.push_back(opt.population);
@@ -65,8 +66,9 @@ int cmd_validate(const Options& opt) {
   }
   print_tr("validate.scenario", fmt::arg("file", opt.file), fmt::arg("name", sc.name),
            fmt::arg("persons", with_commas(double(sc.population.size))), fmt::arg("departments", sc.department_count()),
-           fmt::arg("days", sc.days), fmt::arg("start", sc.start_date), fmt::arg("interventions", sc.interventions.size()),
-           fmt::arg("shocks", sc.shocks.size()), fmt::arg("strict", opt.strict ? tr("validate.scenario_strict") : ""));
+           fmt::arg("days", sc.days), fmt::arg("start", sc.start_date),
+           fmt::arg("interventions", sc.interventions.size()), fmt::arg("shocks", sc.shocks.size()),
+           fmt::arg("strict", opt.strict ? tr("validate.scenario_strict") : ""));
   const MemoryEstimate mem = estimate_memory(sc, opt.threads);
   print_tr("validate.memory", fmt::arg("threads", opt.threads), fmt::arg("total", format_bytes(mem.total())),
            fmt::arg("population", format_bytes(mem.population)), fmt::arg("graph", format_bytes(mem.network)),
@@ -102,13 +104,14 @@ int cmd_run(const Options& opt) {
   io::OutputLock lock(out);
   check_memory(sc, std::min(opt.threads, opt.replicates), opt.max_memory, opt.file);
   const std::string started = now_iso();
-  std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n", opt.population.empty() ? "building" : "loading",
-               sc.name.c_str(), with_commas(double(sc.population.size)).c_str());
+  std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n",
+               opt.population.empty() ? "building" : "loading", sc.name.c_str(),
+               with_commas(double(sc.population.size)).c_str());
   std::optional<Progress> progress;
   Callbacks cb;
   cb.start = [&](std::int64_t total, double build_seconds) {
-    std::fprintf(stderr, "%s in %.1f s; simulating %d replicate(s) of %d days\n", opt.population.empty() ? "built" : "loaded",
-                 build_seconds, opt.replicates, sc.days);
+    std::fprintf(stderr, "%s in %.1f s; simulating %d replicate(s) of %d days\n",
+                 opt.population.empty() ? "built" : "loaded", build_seconds, opt.replicates, sc.days);
     return &progress.emplace("simulating", total).done;
   };
   const RunResult result = run_to_file(req, out, cb, started);
@@ -119,7 +122,8 @@ int cmd_run(const Options& opt) {
 
 int cmd_compare_draws(const Options& opt) {
   if (!opt.population.empty())
-    throw std::invalid_argument("compare --draws does not take --population yet (each draw may change the scenario); leave it out");
+    throw std::invalid_argument(
+        "compare --draws does not take --population yet (each draw may change the scenario); leave it out");
   decision::DrawsOptions d;
   d.baseline = opt.file;
   d.interventions = opt.interventions;
@@ -148,10 +152,12 @@ int cmd_compare(const Options& opt) {
   io::refuse_clobber(out, inputs_of(base_tree, opt));
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
   io::OutputLock lock(out);
-  check_memory(base, std::min(opt.threads, opt.replicates * int(opt.interventions.size() + 1)), opt.max_memory, opt.file);
+  check_memory(base, std::min(opt.threads, opt.replicates * int(opt.interventions.size() + 1)), opt.max_memory,
+               opt.file);
   const std::string started = now_iso();
-  std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n", opt.population.empty() ? "building" : "loading",
-               base.name.c_str(), with_commas(double(base.population.size)).c_str());
+  std::fprintf(stderr, "%s population and graph of '%s' (%s persons)...\n",
+               opt.population.empty() ? "building" : "loading", base.name.c_str(),
+               with_commas(double(base.population.size)).c_str());
   CompareRequest req{std::move(base), std::move(arms), arm_names, seed, opt.replicates, opt.threads, opt.population};
   std::optional<Progress> progress;
   Callbacks cb;
@@ -173,15 +179,19 @@ int cmd_export(const Options& opt) { exec_export(opt.file, opt.format, opt.outpu
 
 int cmd_list(const Options& opt) {
   if (opt.what == "outputs") {  // the output dictionary; --markdown is the table of output_format.md
-    if (opt.markdown) std::fputs(run_datasets_markdown().c_str(), stdout);
+    if (opt.markdown)
+      std::fputs(run_datasets_markdown().c_str(), stdout);
     else
-      for (const auto& d : run_datasets()) std::printf("/%-36s %-12s %s\n", std::string(d.path).c_str(), std::string(d.unit).c_str(), std::string(d.meaning).c_str());
+      for (const auto& d : run_datasets())
+        std::printf("/%-36s %-12s %s\n", std::string(d.path).c_str(), std::string(d.unit).c_str(),
+                    std::string(d.meaning).c_str());
     return 0;
   }
   if (opt.what == "interventions") {
     for (const auto& t : intervention_types())
-      std::printf("%-22s %s\n%-22s   own keys: %s; common keys: name, start, end, half_life_days, coverage, targeting, cost\n",
-                  t.name.c_str(), t.description.c_str(), "", t.parameters.c_str());
+      std::printf(
+          "%-22s %s\n%-22s   own keys: %s; common keys: name, start, end, half_life_days, coverage, targeting, cost\n",
+          t.name.c_str(), t.description.c_str(), "", t.parameters.c_str());
     return 0;
   }
   if (opt.what == "routes") {
@@ -190,7 +200,9 @@ int cmd_list(const Options& opt) {
     return 0;
   }
   // Keys are declared by the code that reads them: load the files to collect them.
-  if (opt.files.empty()) throw std::invalid_argument("list keys needs scenario files, e.g. redes list keys scenarios/paraguay/baseline.yaml");
+  if (opt.files.empty())
+    throw std::invalid_argument(
+        "list keys needs scenario files, e.g. redes list keys scenarios/paraguay/baseline.yaml");
   for (const auto& f : opt.files) load_scenario(f);  // the interventions' keys too: they are parsed at load
   for (const auto& k : io::key_catalogue()) {
     if (opt.markdown)

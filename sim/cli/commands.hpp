@@ -16,13 +16,13 @@ struct Options {
   std::optional<std::uint32_t> seed;
   int threads = 0, replicates = 1;
   bool strict = false, markdown = false;
-  std::string population;  // run, compare: load the population and graph from this file (redes population -o)
-  std::string posterior;  // compare --draws: calibration file to draw parameters from
-  int draws = 0;          // compare: draws of the uncertain inputs (0 = today's comparison)
-  double wtp = 50000;     // compare --draws: willingness to pay per victim averted (USD)
-  double budget = -1;     // optimize: USD
-  std::string options_file;  // optimize: interventions and coverage levels to consider
-  bool decision = false;      // report: the decision page of a `compare --draws` file (analysis.decision)
+  std::string population;      // run, compare: load the population and graph from this file (redes population -o)
+  std::string posterior;       // compare --draws: calibration file to draw parameters from
+  int draws = 0;               // compare: draws of the uncertain inputs (0 = today's comparison)
+  double wtp = 50000;          // compare --draws: willingness to pay per victim averted (USD)
+  double budget = -1;          // optimize: USD
+  std::string options_file;    // optimize: interventions and coverage levels to consider
+  bool decision = false;       // report: the decision page of a `compare --draws` file (analysis.decision)
   std::string format = "csv";  // export: csv or parquet
 };
 

@@ -58,8 +58,9 @@ int cmd_sweep(const Options& opt) {
 int cmd_merge(const Options& opt) {
   const MergeResult res = merge_study({opt.files.begin(), opt.files.end()}, opt.file, opt.output, opt.threads);
   const sweep::WriteStats& st = res.stats;
-  print_tr("merge.done", fmt::arg("parts", opt.files.size()), fmt::arg("name", res.plan->spec().name), fmt::arg("out", opt.output),
-           fmt::arg("completed", (long long)st.completed), fmt::arg("runs", (long long)res.plan->runs()),
+  print_tr("merge.done", fmt::arg("parts", opt.files.size()), fmt::arg("name", res.plan->spec().name),
+           fmt::arg("out", opt.output), fmt::arg("completed", (long long)st.completed),
+           fmt::arg("runs", (long long)res.plan->runs()),
            fmt::arg("state", st.complete ? (st.sensitivity ? tr("merge.sobol") : "") : tr("merge.incomplete")));
   return 0;
 }

@@ -16,21 +16,55 @@ namespace redes {
 /// One entry per random decision. Values are part of the output contract: never renumber.
 enum class Stream : std::uint16_t {
   // population and network (day = 0)
-  Department = 1, Household = 2, Demography = 3, Attributes = 4, Platforms = 5, Renewal = 6,
-  LayerHousehold = 10, LayerSchoolWork = 11, LayerNeighbourhood = 12, LayerPlatform = 13,
+  Department = 1,
+  Household = 2,
+  Demography = 3,
+  Attributes = 4,
+  Platforms = 5,
+  Renewal = 6,
+  LayerHousehold = 10,
+  LayerSchoolWork = 11,
+  LayerNeighbourhood = 12,
+  LayerPlatform = 13,
   // recruiters
-  RecruiterInit = 20, RecruiterArrest = 21, RecruiterInflow = 22, RecruiterDisplace = 23,
+  RecruiterInit = 20,
+  RecruiterArrest = 21,
+  RecruiterInflow = 22,
+  RecruiterDisplace = 23,
   // daily dynamics
-  AdPost = 30, AdRemoval = 31, AdReach = 32, AdShare = 33, AdResponse = 34,
-  HuntBrowse = 40, HuntAccept = 41, TrustedApproach = 45,
-  ConflictOrder = 50, Grooming = 51, Recognition = 52, Report = 53, Offer = 54, Outcome = 55,
-  Exit = 56, Images = 57, Patience = 58,
-  InterventionReach = 60, PeerSpread = 61,
-  Detection = 70, Recording = 71, CaseGrouping = 72,
+  AdPost = 30,
+  AdRemoval = 31,
+  AdReach = 32,
+  AdShare = 33,
+  AdResponse = 34,
+  HuntBrowse = 40,
+  HuntAccept = 41,
+  TrustedApproach = 45,
+  ConflictOrder = 50,
+  Grooming = 51,
+  Recognition = 52,
+  Report = 53,
+  Offer = 54,
+  Outcome = 55,
+  Exit = 56,
+  Images = 57,
+  Patience = 58,
+  InterventionReach = 60,
+  PeerSpread = 61,
+  Detection = 70,
+  Recording = 71,
+  CaseGrouping = 72,
   // sweeps and calibration (entity = point or particle)
-  SweepDesign = 80, SweepSeed = 81, Bootstrap = 82,
-  AbcPrior = 90, AbcResample = 91, AbcPerturb = 92, CalibrationRun = 93, HistoryMatch = 94,
-  DecisionPosterior = 95, DecisionEffect = 96,  // compare --draws: posterior resampling, effect quantiles
+  SweepDesign = 80,
+  SweepSeed = 81,
+  Bootstrap = 82,
+  AbcPrior = 90,
+  AbcResample = 91,
+  AbcPerturb = 92,
+  CalibrationRun = 93,
+  HistoryMatch = 94,
+  DecisionPosterior = 95,
+  DecisionEffect = 96,  // compare --draws: posterior resampling, effect quantiles
   Test = 999,
 };
 
@@ -40,8 +74,8 @@ class Rng {
   Rng(std::uint32_t seed, std::uint32_t replicate) : key_{{seed, replicate}} {}
 
   /// Four independent 32-bit words for (entity, day, stream, sub, index).
-  std::array<std::uint32_t, 4> words(std::uint32_t entity, std::uint32_t day, Stream stream,
-                                     std::uint16_t sub, std::uint32_t index) const {
+  std::array<std::uint32_t, 4> words(std::uint32_t entity, std::uint32_t day, Stream stream, std::uint16_t sub,
+                                     std::uint32_t index) const {
     Philox::ctr_type ctr{{entity, day, (std::uint32_t(stream) << 16) | sub, index}};
     auto out = Philox()(ctr, key_);
     return {out[0], out[1], out[2], out[3]};

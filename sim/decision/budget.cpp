@@ -17,7 +17,8 @@ namespace redes::decision {
 
 namespace fs = std::filesystem;
 
-std::vector<BudgetOption> read_options(const fs::path& options_file, const io::Node& base_tree, const fs::path& base_file) {
+std::vector<BudgetOption> read_options(const fs::path& options_file, const io::Node& base_tree,
+                                       const fs::path& base_file) {
   const io::Node tree = io::load_scenario_tree(options_file);
   io::Reader r(tree, "");
   std::vector<BudgetOption> out;
@@ -34,10 +35,12 @@ std::vector<BudgetOption> read_options(const fs::path& options_file, const io::N
     if (file.empty()) item.fail("intervention", "each option needs an intervention file");
     if (o.coverage.empty()) item.fail("coverage", "each option needs at least one coverage level");
     for (std::size_t k = 1; k < o.coverage.size(); ++k)
-      if (!(o.coverage[k] > o.coverage[k - 1])) item.fail("coverage", "levels must increase (level 0, not funded, is implicit)");
+      if (!(o.coverage[k] > o.coverage[k - 1]))
+        item.fail("coverage", "levels must increase (level 0, not funded, is implicit)");
     const fs::path p = fs::path(file).is_absolute() ? fs::path(file) : options_file.parent_path() / file;
     if (!fs::is_regular_file(p)) item.fail("intervention", "no such intervention file: " + p.string());
-    if (!seen.insert(fs::weakly_canonical(p)).second) item.fail("intervention", "the file " + file + " is listed twice");
+    if (!seen.insert(fs::weakly_canonical(p)).second)
+      item.fail("intervention", "the file " + file + " is listed twice");
     o.file = p.string();
     // Checked as `validate` does: composed onto the baseline, every intervention parsed.
     const Arm arm = arm_from_files(base_tree, base_file, p);
@@ -51,7 +54,8 @@ std::vector<BudgetOption> read_options(const fs::path& options_file, const io::N
 std::string describe_allocation(const BudgetResult& res, const AllocationRow& row) {
   std::string s;
   for (std::size_t i = 0; i < res.options.size(); ++i)
-    s += fmt::format("{}{} {}", i ? ", " : "", res.options[i].name, row.levels[i] ? fmt::format("{:g}", row.coverage[i]) : "0");
+    s += fmt::format("{}{} {}", i ? ", " : "", res.options[i].name,
+                     row.levels[i] ? fmt::format("{:g}", row.coverage[i]) : "0");
   return s;
 }
 
@@ -67,7 +71,8 @@ std::vector<int> levels_of(const std::vector<BudgetOption>& options) {
 /// varies fastest; nothing funded is 0), numbers its runs in the journal and between MPI ranks.
 ArmFiles allocation_arm(const std::vector<BudgetOption>& options, const std::vector<int>& levels, const Allocation& a) {
   ArmFiles f;
-  for (std::size_t i = options.size(), stride = 1; i-- > 0;) f.id += a[i] * std::int64_t(stride), stride *= std::size_t(levels[i]);
+  for (std::size_t i = options.size(), stride = 1; i-- > 0;)
+    f.id += a[i] * std::int64_t(stride), stride *= std::size_t(levels[i]);
   for (std::size_t i = 0; i < options.size(); ++i)
     if (a[i] > 0) f.files.push_back(options[i].file), f.coverage.push_back(options[i].coverage[std::size_t(a[i] - 1)]);
   return f;
@@ -97,9 +102,11 @@ BudgetResult budget_on(const BudgetOptions& opt, int ranks) {
   if (!opt.draws.output.empty()) {
     // The journal numbers an allocation's runs by its place in the grid (the baseline is 0), so
     // a resumed search finds them whichever order it asks for them in.
-    std::string request = fmt::format("optimize budget {}\n", opt.budget) + io::to_yaml(io::load_scenario_tree(opt.options_file));
+    std::string request =
+        fmt::format("optimize budget {}\n", opt.budget) + io::to_yaml(io::load_scenario_tree(opt.options_file));
     for (const auto& o : res.options) request += "option\n" + io::to_yaml(io::load_scenario_tree(o.file));
-    if (res.grid > 1e15) throw std::invalid_argument(fmt::format("{:g} allocations are too many to number in a journal", res.grid));
+    if (res.grid > 1e15)
+      throw std::invalid_argument(fmt::format("{:g} allocations are too many to number in a journal", res.grid));
     study.journal_to(journal_path(opt.draws.output), request, std::int64_t(res.grid));
   }
   const ArmRuns base = study.run({ArmFiles{}})[0];
@@ -139,7 +146,8 @@ BudgetResult budget_on(const BudgetOptions& opt, int ranks) {
   for (const auto& [a, e] : found.evaluated) {
     AllocationRow row;
     row.levels = a;
-    for (std::size_t i = 0; i < n; ++i) row.coverage.push_back(a[i] ? res.options[i].coverage[std::size_t(a[i] - 1)] : 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      row.coverage.push_back(a[i] ? res.options[i].coverage[std::size_t(a[i] - 1)] : 0.0);
     row.cost = e.cost, row.averted = e.averted;
     row.cost_mean = e.mean_cost(), row.averted_mean = e.mean_averted();
     row.cost_lo = quantile(e.cost, 0.025), row.cost_hi = quantile(e.cost, 0.975);
@@ -152,7 +160,8 @@ BudgetResult budget_on(const BudgetOptions& opt, int ranks) {
   }
   // Who benefits: compare's paired comparison of the best arm with the baseline over all runs.
   const ArmRuns& best = funded(found.best) ? runs.at(found.best) : base;
-  const auto rows = compare_arms(ArmOutcome{"baseline", base.summaries, base.cost}, {ArmOutcome{"best", best.summaries, best.cost}});
+  const auto rows =
+      compare_arms(ArmOutcome{"baseline", base.summaries, base.cost}, {ArmOutcome{"best", best.summaries, best.cost}});
   std::map<std::string, std::vector<std::string>> labels = {{"department", res.base.population.departments},
                                                             {"age_group", to_strings(kAgeGroupNames)},
                                                             {"gender", to_strings(kGenderNames)}};
@@ -175,13 +184,14 @@ BudgetResult budget_on(const BudgetOptions& opt, int ranks) {
 BudgetResult run_budget(const BudgetOptions& opt) {
   if (!(opt.budget >= 0)) throw std::invalid_argument("--budget must be at least 0");
   BudgetResult res;
-  res.worker = run_on_ranks([&](int ranks) { res = budget_on(opt, ranks); },
-                            [&] {
-                              DrawsStudy study(opt.draws);
-                              const auto options = read_options(opt.options_file, study.base_tree(), opt.draws.baseline);
-                              const std::vector<int> levels = levels_of(options);
-                              study.serve([&](std::int64_t id) { return allocation_arm(options, levels, allocation_of(id, levels)); });
-                            });
+  res.worker = run_on_ranks(
+      [&](int ranks) { res = budget_on(opt, ranks); },
+      [&] {
+        DrawsStudy study(opt.draws);
+        const auto options = read_options(opt.options_file, study.base_tree(), opt.draws.baseline);
+        const std::vector<int> levels = levels_of(options);
+        study.serve([&](std::int64_t id) { return allocation_arm(options, levels, allocation_of(id, levels)); });
+      });
   return res;
 }
 
@@ -195,8 +205,10 @@ void write_budget(const fs::path& path, const BudgetOptions& opt, const BudgetRe
   h5::Axis draw{"draw", {}, {}, K};
   for (std::size_t d = 0; d < K; ++d) draw.values.push_back(std::int64_t(d));
   f.group("/optimize");
-  f.attribute("/optimize", "estimate", "model estimate: draws of intervention effects and costs x replicates, common random numbers");
-  f.attribute("/optimize", "units", "victims averted in the population represented; costs in USD, incremental to the baseline");
+  f.attribute("/optimize", "estimate",
+              "model estimate: draws of intervention effects and costs x replicates, common random numbers");
+  f.attribute("/optimize", "units",
+              "victims averted in the population represented; costs in USD, incremental to the baseline");
   f.attribute("/optimize", "budget", opt.budget);
   f.attribute("/optimize", "draws", std::int64_t(opt.draws.draws));
   f.attribute("/optimize", "replicates", std::int64_t(opt.draws.replicates));

@@ -35,7 +35,7 @@ struct BudgetOptions {
 
 struct AllocationRow {
   Allocation levels;
-  std::vector<double> coverage;   // per option, 0 = not funded
+  std::vector<double> coverage;       // per option, 0 = not funded
   std::vector<double> cost, averted;  // per draw: mean over replicates, incremental to the baseline
   double cost_mean = 0, cost_lo = 0, cost_hi = 0, averted_mean = 0, averted_lo = 0, averted_hi = 0;  // 95% over draws
   bool feasible = false;
@@ -43,7 +43,7 @@ struct AllocationRow {
 };
 
 struct BudgetResult {
-  bool worker = false;              // an MPI rank other than 0: rank 0 writes and reports
+  bool worker = false;  // an MPI rank other than 0: rank 0 writes and reports
   std::vector<BudgetOption> options;
   std::vector<AllocationRow> rows;  // every allocation evaluated, in allocation order
   std::size_t best = 0;             // index into rows

@@ -11,9 +11,12 @@ namespace redes::decision {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::Frontier: return "frontier";
-    case Status::Dominated: return "dominated";
-    case Status::ExtendedlyDominated: return "extendedly dominated";
+    case Status::Frontier:
+      return "frontier";
+    case Status::Dominated:
+      return "dominated";
+    case Status::ExtendedlyDominated:
+      return "extendedly dominated";
   }
   return "";
 }
@@ -122,7 +125,8 @@ std::vector<double> smooth_fit(const std::vector<double>& x, const std::vector<d
   for (std::size_t i = 0; i < n; ++i) {
     double pw = 1;
     for (int c = 0; c <= degree; ++c, pw *= z[i]) X(Eigen::Index(i), c) = pw;
-    for (int j = 0; j < knots; ++j) X(Eigen::Index(i), 1 + degree + j) = std::pow(std::max(0.0, z[i] - kappa[std::size_t(j)]), 3);
+    for (int j = 0; j < knots; ++j)
+      X(Eigen::Index(i), 1 + degree + j) = std::pow(std::max(0.0, z[i] - kappa[std::size_t(j)]), 3);
     Y(Eigen::Index(i)) = y[i];
   }
   // Column-pivoting QR copes with collinear columns (ties in x, repeated knots).

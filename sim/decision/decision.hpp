@@ -15,8 +15,8 @@ const char* status_name(Status s);
 
 struct FrontierRow {
   Status status = Status::Frontier;
-  double icer = 0;   // USD per extra victim averted vs `versus`; NaN for the cheapest frontier option and off it
-  int versus = -1;   // the previous option on the frontier (-1: none)
+  double icer = 0;  // USD per extra victim averted vs `versus`; NaN for the cheapest frontier option and off it
+  int versus = -1;  // the previous option on the frontier (-1: none)
 };
 
 /// Efficiency frontier of options with mean `cost` and `effect`: options another option beats

@@ -17,10 +17,14 @@ double Distribution::quantile(double u) const {
   // worth hand-writing); the endpoints are clipped so unbounded tails stay finite.
   u = std::clamp(u, 1e-9, 1.0 - 1e-9);
   switch (kind) {
-    case Kind::Fixed: return min;
-    case Kind::Uniform: return bm::quantile(bm::uniform_distribution<>(min, max), u);
-    case Kind::Triangular: return bm::quantile(bm::triangular_distribution<>(min, mode, max), u);
-    case Kind::Beta: return min + (max - min) * bm::quantile(bm::beta_distribution<>(alpha, beta), u);
+    case Kind::Fixed:
+      return min;
+    case Kind::Uniform:
+      return bm::quantile(bm::uniform_distribution<>(min, max), u);
+    case Kind::Triangular:
+      return bm::quantile(bm::triangular_distribution<>(min, mode, max), u);
+    case Kind::Beta:
+      return min + (max - min) * bm::quantile(bm::beta_distribution<>(alpha, beta), u);
     case Kind::Lognormal:
       return sd_log > 0 ? bm::quantile(bm::lognormal_distribution<>(std::log(median_), sd_log), u) : median_;
   }
@@ -30,11 +34,21 @@ double Distribution::quantile(double u) const {
 std::string Distribution::describe() const {
   char buf[160];
   switch (kind) {
-    case Kind::Fixed: std::snprintf(buf, sizeof buf, "%g", min); break;
-    case Kind::Uniform: std::snprintf(buf, sizeof buf, "uniform(%g, %g)", min, max); break;
-    case Kind::Triangular: std::snprintf(buf, sizeof buf, "triangular(%g, %g, %g)", min, mode, max); break;
-    case Kind::Beta: std::snprintf(buf, sizeof buf, "beta(%g, %g) on [%g, %g]", alpha, beta, min, max); break;
-    case Kind::Lognormal: std::snprintf(buf, sizeof buf, "lognormal(median %g, sd_log %g)", median_, sd_log); break;
+    case Kind::Fixed:
+      std::snprintf(buf, sizeof buf, "%g", min);
+      break;
+    case Kind::Uniform:
+      std::snprintf(buf, sizeof buf, "uniform(%g, %g)", min, max);
+      break;
+    case Kind::Triangular:
+      std::snprintf(buf, sizeof buf, "triangular(%g, %g, %g)", min, mode, max);
+      break;
+    case Kind::Beta:
+      std::snprintf(buf, sizeof buf, "beta(%g, %g) on [%g, %g]", alpha, beta, min, max);
+      break;
+    case Kind::Lognormal:
+      std::snprintf(buf, sizeof buf, "lognormal(median %g, sd_log %g)", median_, sd_log);
+      break;
   }
   return buf;
 }
@@ -43,7 +57,8 @@ namespace {
 
 // [lowest, highest] value the distribution can give.
 std::pair<double, double> support(const Distribution& d) {
-  if (d.kind == Distribution::Kind::Lognormal) return {0.0, d.sd_log > 0 ? std::numeric_limits<double>::infinity() : d.median_};
+  if (d.kind == Distribution::Kind::Lognormal)
+    return {0.0, d.sd_log > 0 ? std::numeric_limits<double>::infinity() : d.median_};
   return {d.min, d.kind == Distribution::Kind::Fixed ? d.min : d.max};
 }
 
@@ -54,8 +69,10 @@ double read_uncertain(io::Reader& r, std::string_view key, double fallback, cons
   const io::Node* node = r.node().find(key);
   if (!node || !node->is_map() || !node->find("distribution")) {
     if (r.strict() && node)
-      r.fail(key, "a shipped intervention gives this as a distribution with provenance, e.g. {distribution: "
-                  "triangular, min: 0.1, mode: 0.2, max: 0.4, source: \"evaluation\"} or a wide range with assumed: \"why\"");
+      r.fail(
+          key,
+          "a shipped intervention gives this as a distribution with provenance, e.g. {distribution: "
+          "triangular, min: 0.1, mode: 0.2, max: 0.4, source: \"evaluation\"} or a wide range with assumed: \"why\"");
     return fallback < 0 ? r.number(key, range, doc) : r.number(key, fallback, range, doc);
   }
   r.optional_section(key, doc);  // declares the key for finish() and the catalogue
@@ -65,8 +82,9 @@ double read_uncertain(io::Reader& r, std::string_view key, double fallback, cons
   UncertainParameter p;
   p.name = std::move(name);
   Distribution& d = p.dist;
-  const std::string kind = s.choice("distribution", {"uniform", "triangular", "beta", "lognormal"},
-                                    "uncertainty of the value: uniform, triangular, beta or lognormal (runs use its median)");
+  const std::string kind =
+      s.choice("distribution", {"uniform", "triangular", "beta", "lognormal"},
+               "uncertainty of the value: uniform, triangular, beta or lognormal (runs use its median)");
   const io::Range any{};
   d.min = s.number("min", nan, any, "lower bound (uniform, triangular); start of the beta's support (default 0)");
   d.mode = s.number("mode", nan, any, "most likely value (triangular)");
@@ -79,7 +97,8 @@ double read_uncertain(io::Reader& r, std::string_view key, double fallback, cons
   const std::string assumed = s.string("assumed", "", "why the range is assumed (keep it deliberately wide)");
   s.finish();
   if (source.empty() == assumed.empty())
-    s.fail(source.empty() ? "distribution" : "assumed", "write exactly one of source: \"evaluation\" or assumed: \"why\"");
+    s.fail(source.empty() ? "distribution" : "assumed",
+           "write exactly one of source: \"evaluation\" or assumed: \"why\"");
   p.provenance = source.empty() ? assumed : source;
   p.assumed = source.empty();
   auto need = [&](std::string_view k, double v) {

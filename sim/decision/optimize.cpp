@@ -6,7 +6,9 @@
 
 namespace redes::decision {
 
-double Evaluation::mean_cost() const { return cost.empty() ? 0 : std::accumulate(cost.begin(), cost.end(), 0.0) / double(cost.size()); }
+double Evaluation::mean_cost() const {
+  return cost.empty() ? 0 : std::accumulate(cost.begin(), cost.end(), 0.0) / double(cost.size());
+}
 double Evaluation::mean_averted() const {
   return averted.empty() ? 0 : std::accumulate(averted.begin(), averted.end(), 0.0) / double(averted.size());
 }
@@ -29,7 +31,8 @@ OptimizeResult optimize(const std::vector<int>& levels, double budget,
     if (ea.mean_cost() > budget) return false;
     if (b.empty()) return true;
     const Evaluation& eb = run(b);
-    return ea.mean_averted() > eb.mean_averted() || (ea.mean_averted() == eb.mean_averted() && ea.mean_cost() < eb.mean_cost());
+    return ea.mean_averted() > eb.mean_averted() ||
+           (ea.mean_averted() == eb.mean_averted() && ea.mean_cost() < eb.mean_cost());
   };
   const std::size_t n = levels.size();
   double grid = 1;

@@ -22,9 +22,9 @@ struct Evaluation {
 };
 
 struct OptimizeResult {
-  Allocation best;                            // highest mean averted with mean cost <= budget
-  std::map<Allocation, Evaluation> evaluated; // every allocation the search ran
-  std::map<Allocation, double> win_share;     // feasible allocations: share of draws in which each averts most
+  Allocation best;                             // highest mean averted with mean cost <= budget
+  std::map<Allocation, Evaluation> evaluated;  // every allocation the search ran
+  std::map<Allocation, double> win_share;      // feasible allocations: share of draws in which each averts most
   int evaluations = 0;
 };
 

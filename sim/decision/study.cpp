@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <climits>
-#include <iterator>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -72,7 +72,8 @@ struct Posterior {
 Posterior read_posterior(const std::string& path) {
   h5::Reader f(path);
   const std::string ds = "/calibration/posterior/theta";
-  if (!f.exists(ds)) throw std::invalid_argument(path + ": no " + ds + " (not a calibration file from `redes calibrate`)");
+  if (!f.exists(ds))
+    throw std::invalid_argument(path + ": no " + ds + " (not a calibration file from `redes calibrate`)");
   Posterior p;
   const auto shape = f.shape(ds);
   p.keys = f.scale_labels(ds, 1);
@@ -82,7 +83,8 @@ Posterior read_posterior(const std::string& path) {
     throw std::invalid_argument(path + ": posterior particles, weights and parameter names disagree in size");
   double total = 0;
   for (std::size_t i = 0; i < shape[0]; ++i) {
-    p.theta.emplace_back(theta.begin() + std::ptrdiff_t(i * shape[1]), theta.begin() + std::ptrdiff_t((i + 1) * shape[1]));
+    p.theta.emplace_back(theta.begin() + std::ptrdiff_t(i * shape[1]),
+                         theta.begin() + std::ptrdiff_t((i + 1) * shape[1]));
     total += w[i];
     p.cumulative.push_back(total);
   }
@@ -96,14 +98,17 @@ Posterior read_posterior(const std::string& path) {
 // route and platform: what the studies read from a run (counts are exact in doubles). Fresh and
 // journaled runs both go through it, so a resumed study cannot differ from an uninterrupted one.
 constexpr std::size_t kHead = 5;
-std::size_t record_metrics(std::size_t departments) { return kHead + departments + kAgeGroups + kGenders + kRoutes + kPlatforms; }
+std::size_t record_metrics(std::size_t departments) {
+  return kHead + departments + kAgeGroups + kGenders + kRoutes + kPlatforms;
+}
 
 using CountField = std::vector<std::int32_t> Summary::*;
-constexpr CountField kCounts[] = {&Summary::by_department, &Summary::by_age_group, &Summary::by_gender, &Summary::by_route,
-                                  &Summary::by_platform};
+constexpr CountField kCounts[] = {&Summary::by_department, &Summary::by_age_group, &Summary::by_gender,
+                                  &Summary::by_route, &Summary::by_platform};
 
 std::vector<double> to_metrics(const Summary& s, double cost) {
-  std::vector<double> m{double(s.victims), cost, double(s.rescued), double(s.exploited_days), double(s.recruiters_arrested)};
+  std::vector<double> m{double(s.victims), cost, double(s.rescued), double(s.exploited_days),
+                        double(s.recruiters_arrested)};
   for (CountField f : kCounts) m.insert(m.end(), (s.*f).begin(), (s.*f).end());
   return m;
 }
@@ -141,9 +146,11 @@ DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
     if (!post.keys.empty()) {
       Draws dr(draw_rng, std::uint32_t(d), 0, Stream::DecisionPosterior);
       const double u = dr.uniform();
-      const std::size_t i = std::size_t(std::lower_bound(post.cumulative.begin(), post.cumulative.end(), u) - post.cumulative.begin());
+      const std::size_t i =
+          std::size_t(std::lower_bound(post.cumulative.begin(), post.cumulative.end(), u) - post.cumulative.begin());
       const auto& th = post.theta[std::min(i, post.theta.size() - 1)];
-      for (std::size_t j = 0; j < post.keys.size(); ++j) set_value(tree, post.keys[j], th[j], "posterior draw"), parameter_values_[j][d] = th[j];
+      for (std::size_t j = 0; j < post.keys.size(); ++j)
+        set_value(tree, post.keys[j], th[j], "posterior draw"), parameter_values_[j][d] = th[j];
     }
     draw_trees_.push_back(std::move(tree));
   }
@@ -153,11 +160,12 @@ DrawsStudy::DrawsStudy(const DrawsOptions& opt) : opt_(opt) {
 void DrawsStudy::journal_to(const std::filesystem::path& path, const std::string& request, std::int64_t arms) {
   const std::int64_t per_arm = std::int64_t(opt_.draws) * opt_.replicates;
   if (arms < 1 || arms > (INT64_MAX / 2) / per_arm)
-    throw std::invalid_argument(fmt::format("{} arms x {} runs each are too many to number in a journal", arms, per_arm));
+    throw std::invalid_argument(
+        fmt::format("{} arms x {} runs each are too many to number in a journal", arms, per_arm));
   // The fingerprint: the program, the draws (posterior values written into each draw's tree),
   // seed, replicates and whatever else the caller's request says decides the runs.
-  std::string key = fmt::format("redes {} {}\ndecision draws {} replicates {} seed {}\n", version(), git_commit(), opt_.draws,
-                                opt_.replicates, seed_);
+  std::string key = fmt::format("redes {} {}\ndecision draws {} replicates {} seed {}\n", version(), git_commit(),
+                                opt_.draws, opt_.replicates, seed_);
   for (const auto& tree : draw_trees_) key += io::to_yaml(tree);
   key += request;
   const sweep::JournalShape shape{fnv1a(key), std::uint32_t(shape_.metrics), 0, arms * per_arm};
@@ -186,7 +194,8 @@ Scenario DrawsStudy::arm_scenario(std::size_t d, const ArmFiles& arm, std::strin
     if (!arm.coverage.empty()) {
       const std::size_t last = tree.find("interventions")->seq.size();
       for (std::size_t j = first; j < last; ++j)
-        set_value(tree, "interventions[" + std::to_string(j) + "].coverage", arm.coverage[i], "coverage level of the options file");
+        set_value(tree, "interventions[" + std::to_string(j) + "].coverage", arm.coverage[i],
+                  "coverage level of the options file");
     } else if (arm.files.size() == 1) {
       single = std::move(a.scenario);
     }
@@ -201,7 +210,8 @@ Scenario DrawsStudy::arm_scenario(std::size_t d, const ArmFiles& arm, std::strin
       const Rng effect_rng(seed_, std::uint32_t(d));  // named: Draws keeps a reference to it
       Draws dr(effect_rng, name_hash(id), 0, Stream::DecisionEffect);
       const double u = dr.uniform();
-      set_value(tree, "interventions[" + std::to_string(j) + "]." + p.name, p.dist.quantile(u), "drawn from " + p.dist.describe());
+      set_value(tree, "interventions[" + std::to_string(j) + "]." + p.name, p.dist.quantile(u),
+                "drawn from " + p.dist.describe());
       changed = true;
       auto [it, fresh] = effect_index_.try_emplace(id, parameters_.size());
       if (fresh) {
@@ -235,8 +245,10 @@ std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
   for (std::size_t t = 0; t < K * R * A; ++t) {
     const std::size_t a = t % A, rep = t / A;
     const auto found = journal_ ? journaled_.find(run_id(a, rep)) : journaled_.end();
-    if (found != journaled_.end()) use(a, rep, found->second);
-    else todo.push_back(t);
+    if (found != journaled_.end())
+      use(a, rep, found->second);
+    else
+      todo.push_back(t);
   }
   auto received = [&](std::size_t a, std::size_t rep, const sweep::RunRecord& rec) {
     if (journal_) journal_->append(rec);  // journaled before it is used
@@ -250,18 +262,23 @@ std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
     std::vector<std::int64_t> ids;
     for (std::size_t t : todo) ids.push_back(run_id(t % A, t / A));
     sweep::announce_batch(true);
-    sweep::coordinate_runs(shape_, ids, [&](sweep::RunRecord&& rec) {
-      const auto a = arm_of_id.find(rec.run / std::int64_t(K * R));
-      if (a == arm_of_id.end()) throw std::runtime_error(fmt::format("MPI worker returned run {}, not one handed out", rec.run));
-      received(a->second, std::size_t(rec.run % std::int64_t(K * R)), rec);
-    }, ranks_);
+    sweep::coordinate_runs(
+        shape_, ids,
+        [&](sweep::RunRecord&& rec) {
+          const auto a = arm_of_id.find(rec.run / std::int64_t(K * R));
+          if (a == arm_of_id.end())
+            throw std::runtime_error(fmt::format("MPI worker returned run {}, not one handed out", rec.run));
+          received(a->second, std::size_t(rec.run % std::int64_t(K * R)), rec);
+        },
+        ranks_);
     if (journal_) journal_->flush();
     return out;
   }
 #endif
   // Worlds are built here, once each and only for runs left to simulate, and kept for later
   // calls (interventions do not change them).
-  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(A, std::vector<std::shared_ptr<const sweep::World>>(K));
+  std::vector<std::vector<std::shared_ptr<const sweep::World>>> world(
+      A, std::vector<std::shared_ptr<const sweep::World>>(K));
   for (std::size_t t : todo) {
     const std::size_t a = t % A, d = t / A / R;
     if (world[a][d]) continue;
@@ -269,7 +286,8 @@ std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
     if (std::find(keep_.begin(), keep_.end(), world[a][d]) == keep_.end()) keep_.push_back(world[a][d]);
   }
   std::unique_ptr<tbb::global_control> limit;
-  if (opt_.threads > 0) limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt_.threads);
+  if (opt_.threads > 0)
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, opt_.threads);
   tbb::parallel_for(std::size_t(0), todo.size(), [&](std::size_t i) {
     const std::size_t t = todo[i], a = t % A, rep = t / A, d = rep / R;
     received(a, rep, simulate(scen[a][d], *world[a][d], run_id(a, rep), rep));
@@ -278,7 +296,8 @@ std::vector<ArmRuns> DrawsStudy::run(const std::vector<ArmFiles>& arms) {
   return out;
 }
 
-sweep::RunRecord DrawsStudy::simulate(const Scenario& sc, const sweep::World& w, std::int64_t run, std::size_t rep) const {
+sweep::RunRecord DrawsStudy::simulate(const Scenario& sc, const sweep::World& w, std::int64_t run,
+                                      std::size_t rep) const {
   ReplicateResult r = Simulation(sc, w.pop, w.net).run(seed_, int(rep));
   sweep::RunRecord rec;
   rec.run = run;
@@ -290,28 +309,30 @@ void DrawsStudy::serve([[maybe_unused]] const std::function<ArmFiles(std::int64_
 #ifdef REDES_WITH_MPI
   const std::int64_t per_arm = std::int64_t(opt_.draws) * opt_.replicates;
   std::map<std::pair<std::int64_t, std::size_t>, Scenario> scen;  // (arm id, draw): built once
-  std::vector<std::shared_ptr<const sweep::World>> worlds;       // per run of a batch
+  std::vector<std::shared_ptr<const sweep::World>> worlds;        // per run of a batch
   while (sweep::next_batch())
-    sweep::work_runs(shape_, opt_.threads, [&](const std::vector<std::int64_t>& runs, const std::function<void(sweep::RunRecord&&)>& each) {
-      // Scenarios and worlds first, one thread (arm_scenario records the inputs it draws).
-      worlds.assign(runs.size(), nullptr);
-      std::vector<const Scenario*> of(runs.size());
-      for (std::size_t i = 0; i < runs.size(); ++i) {
-        const std::int64_t id = runs[i] / per_arm;
-        const std::size_t d = std::size_t(runs[i] % per_arm) / std::size_t(opt_.replicates);
-        auto it = scen.find({id, d});
-        if (it == scen.end()) {
-          std::string name;
-          it = scen.emplace(std::pair{id, d}, arm_scenario(d, arm_of(id), name)).first;
-        }
-        of[i] = &it->second;
-        worlds[i] = worlds_.get(*of[i], seed_);
-        if (std::find(keep_.begin(), keep_.end(), worlds[i]) == keep_.end()) keep_.push_back(worlds[i]);
-      }
-      tbb::parallel_for(std::size_t(0), runs.size(), [&](std::size_t i) {
-        each(simulate(*of[i], *worlds[i], runs[i], std::size_t(runs[i] % per_arm)));
-      });
-    });
+    sweep::work_runs(shape_, opt_.threads,
+                     [&](const std::vector<std::int64_t>& runs, const std::function<void(sweep::RunRecord &&)>& each) {
+                       // Scenarios and worlds first, one thread (arm_scenario records the inputs it draws).
+                       worlds.assign(runs.size(), nullptr);
+                       std::vector<const Scenario*> of(runs.size());
+                       for (std::size_t i = 0; i < runs.size(); ++i) {
+                         const std::int64_t id = runs[i] / per_arm;
+                         const std::size_t d = std::size_t(runs[i] % per_arm) / std::size_t(opt_.replicates);
+                         auto it = scen.find({id, d});
+                         if (it == scen.end()) {
+                           std::string name;
+                           it = scen.emplace(std::pair{id, d}, arm_scenario(d, arm_of(id), name)).first;
+                         }
+                         of[i] = &it->second;
+                         worlds[i] = worlds_.get(*of[i], seed_);
+                         if (std::find(keep_.begin(), keep_.end(), worlds[i]) == keep_.end())
+                           keep_.push_back(worlds[i]);
+                       }
+                       tbb::parallel_for(std::size_t(0), runs.size(), [&](std::size_t i) {
+                         each(simulate(*of[i], *worlds[i], runs[i], std::size_t(runs[i] % per_arm)));
+                       });
+                     });
 #else
   throw std::logic_error("DrawsStudy::serve: redes was built without MPI");
 #endif
@@ -376,7 +397,8 @@ DrawsResult draws_on(const DrawsOptions& opt, int ranks) {
   res.parameter_values = study.parameter_values();
   std::vector<double> victims(K * R * A), cost(K * R * A);
   for (std::size_t a = 0; a < A; ++a)
-    for (std::size_t rep = 0; rep < K * R; ++rep) victims[rep * A + a] = runs[a].victims[rep], cost[rep * A + a] = runs[a].cost[rep];
+    for (std::size_t rep = 0; rep < K * R; ++rep)
+      victims[rep * A + a] = runs[a].victims[rep], cost[rep * A + a] = runs[a].cost[rep];
   const double scale = base.population.represents / double(base.population.size);
   res.cost.assign(K, std::vector<double>(A, 0.0));
   res.averted.assign(K, std::vector<double>(A, 0.0));
@@ -435,7 +457,8 @@ void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsRe
   h5::Axis draw{"draw", {}, {}, K};
   for (std::size_t d = 0; d < K; ++d) draw.values.push_back(std::int64_t(d));
   f.group("/decision");
-  f.attribute("/decision", "estimate", "model estimate: draws of the posterior and of intervention effects and costs x replicates");
+  f.attribute("/decision", "estimate",
+              "model estimate: draws of the posterior and of intervention effects and costs x replicates");
   f.attribute("/decision", "draws", std::int64_t(opt.draws));
   f.attribute("/decision", "replicates", std::int64_t(opt.replicates));
   f.attribute("/decision", "posterior", opt.posterior.empty() ? std::string("none") : opt.posterior);
@@ -453,7 +476,8 @@ void write_draws(const std::string& path, const DrawsOptions& opt, const DrawsRe
     vp.push_back(s.variance.parameter), vs.push_back(s.variance.stochastic);
     share.push_back(s.variance.total > 0 ? s.variance.parameter / s.variance.total : 0.0);
   }
-  for (const auto& r : res.frontier) status.push_back(double(int(r.status))), icer.push_back(r.icer), versus.push_back(r.versus);
+  for (const auto& r : res.frontier)
+    status.push_back(double(int(r.status))), icer.push_back(r.icer), versus.push_back(r.versus);
   f.array("/decision/averted_mean", {option}, m, "persons");
   f.array("/decision/averted_lo", {option}, lo, "persons");
   f.array("/decision/averted_hi", {option}, hi, "persons");

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <memory>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -45,18 +45,18 @@ struct OptionSummary {
 };
 
 struct DrawsResult {
-  bool worker = false;                       // an MPI rank other than 0: rank 0 writes and reports
-  std::vector<std::string> options;          // "baseline" first
-  Matrix cost, averted;                      // [draw][option], means over replicates
-  std::vector<OptionSummary> summary;        // per option
-  std::vector<FrontierRow> frontier;         // per option
-  std::vector<double> wtps;                  // acceptability grid (USD per victim averted)
-  Matrix ceac;                               // [wtp][option]
-  std::vector<double> evpi_curve;            // [wtp]
+  bool worker = false;                 // an MPI rank other than 0: rank 0 writes and reports
+  std::vector<std::string> options;    // "baseline" first
+  Matrix cost, averted;                // [draw][option], means over replicates
+  std::vector<OptionSummary> summary;  // per option
+  std::vector<FrontierRow> frontier;   // per option
+  std::vector<double> wtps;            // acceptability grid (USD per victim averted)
+  Matrix ceac;                         // [wtp][option]
+  std::vector<double> evpi_curve;      // [wtp]
   double evpi_at_wtp = 0;
-  std::vector<std::string> parameters;       // uncertain inputs, e.g. "recruitment.recruiters.per_100k"
-  Matrix parameter_values;                   // [parameter][draw]
-  std::vector<double> evppi;                 // [parameter] at wtp
+  std::vector<std::string> parameters;  // uncertain inputs, e.g. "recruitment.recruiters.per_100k"
+  Matrix parameter_values;              // [parameter][draw]
+  std::vector<double> evppi;            // [parameter] at wtp
 };
 
 /// An arm: intervention files added to the baseline (none: the baseline itself). When
@@ -105,7 +105,8 @@ class DrawsStudy {
 
  private:
   Scenario arm_scenario(std::size_t draw, const ArmFiles& arm, std::string& name);
-  sweep::RunRecord simulate(const Scenario& sc, const sweep::World& world, std::int64_t run, std::size_t replicate) const;
+  sweep::RunRecord simulate(const Scenario& sc, const sweep::World& world, std::int64_t run,
+                            std::size_t replicate) const;
   DrawsOptions opt_;
   io::Node base_tree_;
   Scenario base_;

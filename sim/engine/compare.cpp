@@ -27,9 +27,11 @@ Interval mean_interval(const std::vector<double>& v) {
 
 namespace {
 using Field = std::vector<std::int32_t> Summary::*;
-const std::vector<std::pair<std::string, Field>> kDims = {
-    {"department", &Summary::by_department}, {"age_group", &Summary::by_age_group}, {"gender", &Summary::by_gender},
-    {"route", &Summary::by_route}, {"platform", &Summary::by_platform}};
+const std::vector<std::pair<std::string, Field>> kDims = {{"department", &Summary::by_department},
+                                                          {"age_group", &Summary::by_age_group},
+                                                          {"gender", &Summary::by_gender},
+                                                          {"route", &Summary::by_route},
+                                                          {"platform", &Summary::by_platform}};
 }  // namespace
 
 std::vector<ComparisonRow> compare_arms(const ArmOutcome& base, const std::vector<ArmOutcome>& arms,
@@ -62,7 +64,8 @@ std::vector<ComparisonRow> compare_arms(const ArmOutcome& base, const std::vecto
       std::vector<Interval> cis;
       for (std::size_t c = 0; c < cats; ++c) {
         std::vector<double> d;
-        for (std::size_t r = 0; r < R; ++r) d.push_back(double((base.summaries[r].*field)[c]) - (arm.summaries[r].*field)[c]);
+        for (std::size_t r = 0; r < R; ++r)
+          d.push_back(double((base.summaries[r].*field)[c]) - (arm.summaries[r].*field)[c]);
         cis.push_back(mean_interval(d));
       }
       row.by.push_back({dim, cis});

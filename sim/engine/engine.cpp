@@ -26,7 +26,7 @@ struct Pipeline {
   RecruiterId recruiter;
   std::int32_t since;
   float trust;
-  float offer_at;  // trust at which this pipeline's recruiter moves to the offer (patience)
+  float offer_at;                       // trust at which this pipeline's recruiter moves to the offer (patience)
   std::uint8_t stage, route, platform;  // route: index in the run's route list (its label in labels_)
   bool images = false;
 };
@@ -45,8 +45,13 @@ class Run {
  public:
   Run(const Scenario& sc, const Population& pop, const Network& net, const std::vector<RouteType>& routes,
       std::uint32_t seed, int replicate)
-      : sc_(sc), pop_(pop), net_(net), rng_(seed, std::uint32_t(replicate)), n_(pop.size()),
-        nd_(sc.department_count()), w_(sc, pop, net, rng_, recruiters_, recruiter_of_, victim_, boosts_, mods_) {
+      : sc_(sc),
+        pop_(pop),
+        net_(net),
+        rng_(seed, std::uint32_t(replicate)),
+        n_(pop.size()),
+        nd_(sc.department_count()),
+        w_(sc, pop, net, rng_, recruiters_, recruiter_of_, victim_, boosts_, mods_) {
     if (routes.size() > 255) throw std::invalid_argument("recruitment routes: at most 255");
     for (const RouteType& t : routes) {
       routes_.push_back(t.make(sc));
@@ -129,7 +134,8 @@ class Run {
       }
     }
     if (day >= 0)  // daily arrays hold the window only (a negative day would write before them)
-      for (int p = 0; p < kPlatforms; ++p) res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
+      for (int p = 0; p < kPlatforms; ++p)
+        res_.cooperation_add[std::size_t(day) * kPlatforms + p] = float(mods_.cooperation_add[p]);
     ShockState& shock = w_.shock;
     shock = ShockState{};
     for (const auto& s : sc_.shocks) {
@@ -168,7 +174,8 @@ class Run {
     });
     std::vector<Proposal> all;
     for (std::size_t r = 0; r < nr; ++r) all.insert(all.end(), props[r].begin(), props[r].end());
-    for (std::size_t k = 0; k < routes_.size(); ++k) routes_[k]->respond(w_, day, std::uint8_t(k), all, res_.ties_visited);
+    for (std::size_t k = 0; k < routes_.size(); ++k)
+      routes_[k]->respond(w_, day, std::uint8_t(k), all, res_.ties_visited);
     return all;
   }
 
@@ -213,10 +220,12 @@ class Run {
   }
 
   /// `route`: index in the run's route list.
-  void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, std::uint8_t route_index, int platform) {
+  void log(int day, PersonId person, RecruiterId r, std::uint8_t from, Stage to, std::uint8_t route_index,
+           int platform) {
     if (day < 0) return;  // warm-up: not reported
     const Route route = labels_[route_index];
-    res_.events.push_back({std::uint16_t(res_.replicate), day, person, r, from, std::uint8_t(to), std::uint8_t(route), std::uint8_t(platform)});
+    res_.events.push_back({std::uint16_t(res_.replicate), day, person, r, from, std::uint8_t(to), std::uint8_t(route),
+                           std::uint8_t(platform)});
     ++res_.transitions[(std::size_t(day) * kTransitions + int(to)) * kRoutes + int(route)];
   }
 
@@ -236,12 +245,15 @@ class Run {
       Draws d(rng_, i, std::uint32_t(day), Stream::Exit);
       // Rescued where the victim is: that department's capacity, or international cooperation abroad.
       const int dep = place_[i];
-      const double rescue = dep == kAbroad ? sc_.enforcement.rescue_base * sc_.enforcement.international_cooperation
-                                           : sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
+      const double rescue =
+          dep == kAbroad ? sc_.enforcement.rescue_base * sc_.enforcement.international_cooperation
+                         : sc_.enforcement.rescue_base * sc_.enforcement.capacity[dep] * mods_.enforcement_mult[dep];
       // Both uniforms are drawn whatever the branch (a fixed number of draws per decision).
       const double u_rescue = d.uniform(), u_escape = d.uniform();
-      if (u_rescue < rescue) s.to = std::uint8_t(Stage::Rescued);
-      else if (u_escape < sc_.enforcement.escape_rate) s.to = std::uint8_t(Stage::Escaped);
+      if (u_rescue < rescue)
+        s.to = std::uint8_t(Stage::Rescued);
+      else if (u_escape < sc_.enforcement.escape_rate)
+        s.to = std::uint8_t(Stage::Escaped);
       return s;
     }
     if (stage == Stage::Recruited) {
@@ -321,7 +333,8 @@ class Run {
     }
     s.to = std::uint8_t(Stage::Recruited);
     Draws out(rng_, i, std::uint32_t(day), Stream::Outcome);
-    s.exploitation = std::uint8_t(draw_exploitation(sc_.offer, v.gender, v.age_group <= int(AgeGroup::Adolescent), out));
+    s.exploitation =
+        std::uint8_t(draw_exploitation(sc_.offer, v.gender, v.age_group <= int(AgeGroup::Adolescent), out));
     s.destination = std::uint8_t(draw_destination(sc_.offer, labels_[p.route], out));
     return s;
   }
@@ -378,9 +391,9 @@ class Run {
           const PersonView v = view(p.person, day);
           if (place_.empty()) place_.assign(n_, 0);
           place_[p.person] = exploitation_place(p.person, day, s.destination);
-          res_.victims.push_back({p.person, p.recruiter, day, std::uint8_t(labels_[p.route]), p.platform, s.exploitation, s.destination,
-                                  pop_.department[p.person], std::uint8_t(v.age_group), std::uint8_t(v.gender), s.means,
-                                  place_[p.person]});
+          res_.victims.push_back({p.person, p.recruiter, day, std::uint8_t(labels_[p.route]), p.platform,
+                                  s.exploitation, s.destination, pop_.department[p.person], std::uint8_t(v.age_group),
+                                  std::uint8_t(v.gender), s.means, place_[p.person]});
         }
         if (ended) {
           recruiter_of_[p.person] = kNone;
@@ -403,8 +416,8 @@ class Run {
       if (!rec.active(day)) return;
       // Trusted contacts are traced through WhatsApp data only for their share of contacts on it,
       // otherwise through testimony (reports): see arrest_probability().
-      const double hazard = arrest_probability(sc_, rec.home, rec.embedded(), rec.reports, online_coop, cooperation(kWhatsApp),
-                                               mods_.enforcement_mult[rec.home]);
+      const double hazard = arrest_probability(sc_, rec.home, rec.embedded(), rec.reports, online_coop,
+                                               cooperation(kWhatsApp), mods_.enforcement_mult[rec.home]);
       Draws d(rng_, rec.slot, std::uint32_t(day), Stream::RecruiterArrest, rec.generation);
       arrested[r] = d.uniform() < hazard;
     });

@@ -1,9 +1,9 @@
 // engine: the daily loop. One step is one day, in phases (MODEL.md section 3): calendar
 // (interventions, shocks), recruiters act and exposure and response (each recruitment route of
-// sim/recruitment/registry.cpp), conflict resolution, pipelines advance, enforcement. Work happens only where something happens: ads reach users by geometric
-// skips, hunters browse a few profiles, and only persons in a pipeline are visited daily.
-// Parallel phases write to per-item slots that are merged in index order, and every random draw
-// is keyed by (seed, replicate, entity, day, stream): results are identical for any thread count.
+// sim/recruitment/registry.cpp), conflict resolution, pipelines advance, enforcement. Work happens only where something
+// happens: ads reach users by geometric skips, hunters browse a few profiles, and only persons in a pipeline are
+// visited daily. Parallel phases write to per-item slots that are merged in index order, and every random draw is keyed
+// by (seed, replicate, entity, day, stream): results are identical for any thread count.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -11,10 +11,10 @@
 #include <stdexcept>
 
 #include "sim/engine/results.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 #include "sim/recruitment/route.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 

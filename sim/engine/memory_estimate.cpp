@@ -14,10 +14,10 @@ namespace redes {
 // columns and offsets; peak RSS 292 MiB with the build's pair lists) and rounded up, so the
 // estimate errs high; tests/cli/memory_estimate_test.cpp holds it between 1x and 2.5x a run's peak.
 namespace {
-constexpr double kPopulationBytesPerPerson = 112;  // attributes, households, platform user lists
-constexpr double kBytesPerTieEnd = 8;              // CSR column and offsets, plus the pair lists while building
-constexpr double kReplicateBytesPerPerson = 48;    // per-person state of one running replicate
-constexpr double kFixedBytes = 96.0 * 1024 * 1024; // program, libraries, HDF5 buffers
+constexpr double kPopulationBytesPerPerson = 112;   // attributes, households, platform user lists
+constexpr double kBytesPerTieEnd = 8;               // CSR column and offsets, plus the pair lists while building
+constexpr double kReplicateBytesPerPerson = 48;     // per-person state of one running replicate
+constexpr double kFixedBytes = 96.0 * 1024 * 1024;  // program, libraries, HDF5 buffers
 }  // namespace
 
 MemoryEstimate estimate_memory(const Scenario& sc, int concurrent) {
@@ -54,11 +54,16 @@ double memory_limit(const std::string& flag) {
   }
   std::string suffix = flag.substr(used);
   double mult = 1;
-  if (suffix == "K" || suffix == "KB" || suffix == "KiB") mult = 1024;
-  else if (suffix == "M" || suffix == "MB" || suffix == "MiB") mult = 1024.0 * 1024;
-  else if (suffix == "G" || suffix == "GB" || suffix == "GiB") mult = 1024.0 * 1024 * 1024;
-  else if (suffix == "T" || suffix == "TB" || suffix == "TiB") mult = 1024.0 * 1024 * 1024 * 1024;
-  else if (!suffix.empty()) used = 0;
+  if (suffix == "K" || suffix == "KB" || suffix == "KiB")
+    mult = 1024;
+  else if (suffix == "M" || suffix == "MB" || suffix == "MiB")
+    mult = 1024.0 * 1024;
+  else if (suffix == "G" || suffix == "GB" || suffix == "GiB")
+    mult = 1024.0 * 1024 * 1024;
+  else if (suffix == "T" || suffix == "TB" || suffix == "TiB")
+    mult = 1024.0 * 1024 * 1024 * 1024;
+  else if (!suffix.empty())
+    used = 0;
   if (used == 0 || !std::isfinite(v) || v < 0)
     throw std::invalid_argument("--max-memory expects a size such as 8G, 512M or 0 (no limit); got '" + flag + "'");
   return v * mult;
@@ -66,8 +71,10 @@ double memory_limit(const std::string& flag) {
 
 std::string format_bytes(double b) {
   char buf[64];
-  if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f GiB", b / (1024.0 * 1024 * 1024));
-  else std::snprintf(buf, sizeof buf, "%.0f MiB", b / (1024.0 * 1024));
+  if (b >= 1024.0 * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+  else
+    std::snprintf(buf, sizeof buf, "%.0f MiB", b / (1024.0 * 1024));
   return buf;
 }
 

@@ -11,8 +11,8 @@ namespace redes {
 
 struct Summary {
   std::int32_t victims = 0, recruiters_arrested = 0;
-  std::int32_t rescued = 0;            // exits to `rescued` on window days (day >= 0)
-  std::int64_t exploited_days = 0;     // person-days in stage `exploited` over the window days
+  std::int32_t rescued = 0;         // exits to `rescued` on window days (day >= 0)
+  std::int64_t exploited_days = 0;  // person-days in stage `exploited` over the window days
   std::vector<std::int32_t> by_route, by_platform, by_age_group, by_gender, by_department, by_exploitation,
       by_destination, by_means, by_year, attempts_by_route, exits;
 };
@@ -51,7 +51,8 @@ inline Summary summarise(const Scenario& sc, const ReplicateResult& r) {
   }
   // The daily stock holds window days only; sum the exploited cells of every day.
   const std::size_t days = r.stock.size() / kStockCells;
-  const std::size_t first = stock_index(int(Stage::Exploited), 0, 0, 0, 0), last = stock_index(int(Stage::Exploited) + 1, 0, 0, 0, 0);
+  const std::size_t first = stock_index(int(Stage::Exploited), 0, 0, 0, 0),
+                    last = stock_index(int(Stage::Exploited) + 1, 0, 0, 0, 0);
   for (std::size_t d = 0; d < days; ++d)
     for (std::size_t c = first; c < last; ++c) s.exploited_days += r.stock[d * kStockCells + c];
   s.recruiters_arrested = r.recruiters_arrested;

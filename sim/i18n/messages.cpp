@@ -53,7 +53,8 @@ const std::string& language() { return current(); }
 const std::string& tr(std::string_view key) {
   const auto& m = catalogue(current());
   auto it = m.find(key);
-  if (it == m.end()) throw std::logic_error("message catalogue '" + current() + "' has no key '" + std::string(key) + "'");
+  if (it == m.end())
+    throw std::logic_error("message catalogue '" + current() + "' has no key '" + std::string(key) + "'");
   return it->second;
 }
 

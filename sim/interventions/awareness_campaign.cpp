@@ -15,8 +15,10 @@ class AwarenessCampaign final : public PersonReach {
     std::string channel = r.choice("channel", {"social_media", "mass_media"}, "social_media",
                                    "social_media reaches only people with a device; mass_media reaches anyone");
     needs_device_ = channel == "social_media";
-    offline_reach_ = r.number("offline_reach", 1.0, io::Range::unit(), "mass media: reach of people without a device relative to those with one");
-    spread_ = r.boolean("peer_spread", true, "reached persons warn their offline ties (probability: scenario peer_spread)");
+    offline_reach_ = r.number("offline_reach", 1.0, io::Range::unit(),
+                              "mass media: reach of people without a device relative to those with one");
+    spread_ =
+        r.boolean("peer_spread", true, "reached persons warn their offline ties (probability: scenario peer_spread)");
     peer_effect_ = r.number("peer_effect", 0.5, io::Range::unit(), "share of the effect passed to a warned tie");
     r.finish();
   }
@@ -32,5 +34,7 @@ class AwarenessCampaign final : public PersonReach {
   double offline_reach_ = 1.0;
 };
 }  // namespace
-std::unique_ptr<Intervention> make_awareness_campaign(io::Reader& r, const Scenario& sc) { return std::make_unique<AwarenessCampaign>(r, sc); }
+std::unique_ptr<Intervention> make_awareness_campaign(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<AwarenessCampaign>(r, sc);
+}
 }  // namespace redes

@@ -17,5 +17,7 @@ class CaregiverTraining final : public PersonReach {
   }
 };
 }  // namespace
-std::unique_ptr<Intervention> make_caregiver_training(io::Reader& r, const Scenario& sc) { return std::make_unique<CaregiverTraining>(r, sc); }
+std::unique_ptr<Intervention> make_caregiver_training(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<CaregiverTraining>(r, sc);
+}
 }  // namespace redes

@@ -16,5 +16,7 @@ class DataProtection final : public PersonReach {
   }
 };
 }  // namespace
-std::unique_ptr<Intervention> make_data_protection(io::Reader& r, const Scenario& sc) { return std::make_unique<DataProtection>(r, sc); }
+std::unique_ptr<Intervention> make_data_protection(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<DataProtection>(r, sc);
+}
 }  // namespace redes

@@ -15,5 +15,7 @@ class DigitalLiteracy final : public PersonReach {
   }
 };
 }  // namespace
-std::unique_ptr<Intervention> make_digital_literacy(io::Reader& r, const Scenario& sc) { return std::make_unique<DigitalLiteracy>(r, sc); }
+std::unique_ptr<Intervention> make_digital_literacy(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<DigitalLiteracy>(r, sc);
+}
 }  // namespace redes

@@ -9,7 +9,8 @@ class EnforcementCapacity final : public Intervention {
   std::unique_ptr<Intervention> clone() const override { return std::make_unique<EnforcementCapacity>(*this); }
   EnforcementCapacity(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
-    read_uncertain_into(r, "effect", -1, io::Range::non_negative(), "relative rise in investigative capacity (1 = doubled)", "effect", effect_);
+    read_uncertain_into(r, "effect", -1, io::Range::non_negative(),
+                        "relative rise in investigative capacity (1 = doubled)", "effect", effect_);
     r.finish();
   }
   unsigned phases() const override { return kPhaseModifiers; }
@@ -24,5 +25,7 @@ class EnforcementCapacity final : public Intervention {
   double effect_ = 0;
 };
 }  // namespace
-std::unique_ptr<Intervention> make_enforcement_capacity(io::Reader& r, const Scenario& sc) { return std::make_unique<EnforcementCapacity>(r, sc); }
+std::unique_ptr<Intervention> make_enforcement_capacity(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<EnforcementCapacity>(r, sc);
+}
 }  // namespace redes

@@ -13,7 +13,8 @@ bool Targeting::matches(const Population& pop, PersonId i, int day) const {
   if (urban >= 0 && pop.urban[i] != urban) return false;
   const int age = pop.age_years(i, day);
   if (age < min_age || age > max_age) return false;
-  if (!genders.empty() && std::find(genders.begin(), genders.end(), pop.gender_of(i, day)) == genders.end()) return false;
+  if (!genders.empty() && std::find(genders.begin(), genders.end(), pop.gender_of(i, day)) == genders.end())
+    return false;
   if (!platforms.empty()) {
     bool any = false;
     for (int p : platforms) any = any || pop.uses(i, p, day);
@@ -42,7 +43,8 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
   requested_end_ = date("end", "9999-12-31");
   if (requested_end_ < requested_start_) r.fail("end", "the intervention ends before it starts");
   bind(sc);
-  schedule_.half_life = r.number("half_life_days", 0.0, Range::non_negative(), "days for the effect to halve after it is given (0 = no decay)");
+  schedule_.half_life = r.number("half_life_days", 0.0, Range::non_negative(),
+                                 "days for the effect to halve after it is given (0 = no decay)");
   coverage_ = r.number("coverage", Range::probability(), "share of the targeted persons reached over the schedule");
   if (auto t = r.optional_section("targeting", "who the intervention is for (absent = everyone)")) {
     const auto& deps = sc.population.departments;
@@ -58,13 +60,17 @@ void Intervention::read_common(io::Reader& r, const Scenario& sc) {
       targeting_.genders.push_back(g == "female" ? 0 : 1);
     std::vector<std::string> plats(kPlatformNames.begin() + 1, kPlatformNames.end());
     for (auto& p : t->strings("platforms", plats, {}, "persons using any of these platforms (absent = all)"))
-      targeting_.platforms.push_back(int(std::find(kPlatformNames.begin(), kPlatformNames.end(), p) - kPlatformNames.begin()));
+      targeting_.platforms.push_back(
+          int(std::find(kPlatformNames.begin(), kPlatformNames.end(), p) - kPlatformNames.begin()));
     t->finish();
   }
   if (auto c = r.optional_section("cost", "cost in USD")) {
-    read_uncertain_into(*c, "fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)", "cost.fixed", cost_.fixed);
-    read_uncertain_into(*c, "per_person", 0.0, Range::non_negative(), "cost per person reached (USD)", "cost.per_person", cost_.per_person);
-    read_uncertain_into(*c, "per_day", 0.0, Range::non_negative(), "running cost per active day (USD)", "cost.per_day", cost_.per_day);
+    read_uncertain_into(*c, "fixed", 0.0, Range::non_negative(), "one-off cost at the start (USD)", "cost.fixed",
+                        cost_.fixed);
+    read_uncertain_into(*c, "per_person", 0.0, Range::non_negative(), "cost per person reached (USD)",
+                        "cost.per_person", cost_.per_person);
+    read_uncertain_into(*c, "per_day", 0.0, Range::non_negative(), "running cost per active day (USD)", "cost.per_day",
+                        cost_.per_day);
     c->finish();
   }
 }

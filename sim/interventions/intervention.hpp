@@ -12,10 +12,10 @@
 #include "sim/core/rng.hpp"
 #include "sim/decision/distribution.hpp"
 #include "sim/interventions/effects.hpp"
-#include "sim/scenario/reader.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/reader.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 
@@ -23,8 +23,8 @@ enum Phase : unsigned { kPhaseReach = 1u << 0, kPhaseModifiers = 1u << 1 };
 
 /// Who an intervention is for. Empty lists mean "everyone".
 struct Targeting {
-  std::vector<int> departments;   // indexes into the scenario's departments
-  int urban = -1;                 // -1 both, 1 urban only, 0 rural only
+  std::vector<int> departments;  // indexes into the scenario's departments
+  int urban = -1;                // -1 both, 1 urban only, 0 rural only
   int min_age = 0, max_age = 200;
   std::vector<int> genders, platforms;  // platforms: persons using any of them
   bool matches(const Population& pop, PersonId i, int day) const;
@@ -110,8 +110,8 @@ class Intervention {
   Targeting targeting_;
   double coverage_ = 0;
   Cost cost_;
-  bool spread_ = false;                 // awareness passes along ties on the day of reach
-  double people_per_person_ = 1.0;      // population.represents / population.size
+  bool spread_ = false;             // awareness passes along ties on the day of reach
+  double people_per_person_ = 1.0;  // population.represents / population.size
 
  private:
   /// Clips the requested days to `sc`'s period and sets the people each synthetic person stands for.

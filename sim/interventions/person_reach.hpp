@@ -10,7 +10,8 @@ class PersonReach : public Intervention {
   unsigned phases() const override { return kPhaseReach; }
   void prepare(InterventionContext& ctx, int index) override {
     layer_ = ctx.boosts.reserve(trait_, ctx.pop.size());
-    if (spread_) spread_layer_ = trait_ == Trait::Awareness ? layer_ : ctx.boosts.reserve(Trait::Awareness, ctx.pop.size());
+    if (spread_)
+      spread_layer_ = trait_ == Trait::Awareness ? layer_ : ctx.boosts.reserve(Trait::Awareness, ctx.pop.size());
     draw_reach(ctx, index, [&](PersonId i, int day) { return reach_factor(ctx, i, day); });
   }
   DayReport act(InterventionContext& ctx, Phase, int day) override {
@@ -33,10 +34,14 @@ class PersonReach : public Intervention {
     for (int l = 0; l < 3; ++l) {
       auto [b, e] = ctx.net.neighbours(l, i);
       for (auto* it = b; it != e; ++it)
-        if (d.uniform() < p) ctx.boosts.raise(Trait::Awareness, spread_layer_, *it, day, effect_ * peer_effect_, float(schedule_.half_life));
+        if (d.uniform() < p)
+          ctx.boosts.raise(Trait::Awareness, spread_layer_, *it, day, effect_ * peer_effect_,
+                           float(schedule_.half_life));
     }
   }
-  void read_effect(io::Reader& r, std::string_view doc) { read_uncertain_into(r, "effect", -1, io::Range::unit(), doc, "effect", effect_); }
+  void read_effect(io::Reader& r, std::string_view doc) {
+    read_uncertain_into(r, "effect", -1, io::Range::unit(), doc, "effect", effect_);
+  }
 
   Trait trait_ = Trait::Literacy;
   double effect_ = 0, peer_effect_ = 0.5;

@@ -14,7 +14,8 @@ class PlatformModeration final : public Intervention {
     for (auto& p : r.strings("platforms", plats, "platforms whose moderation rises"))
       platforms_.push_back(int(std::find(kPlatformNames.begin(), kPlatformNames.end(), p) - kPlatformNames.begin()));
     if (platforms_.empty()) r.fail("platforms", "name at least one platform");
-    read_uncertain_into(r, "effect", -1, io::Range::probability(), "added daily removal probability of ads and fake profiles", "effect", effect_);
+    read_uncertain_into(r, "effect", -1, io::Range::probability(),
+                        "added daily removal probability of ads and fake profiles", "effect", effect_);
     cooperation_ = r.number("cooperation", 0.0, io::Range::unit(), "added cooperation with investigators");
     r.finish();
   }
@@ -33,5 +34,7 @@ class PlatformModeration final : public Intervention {
   double effect_ = 0, cooperation_ = 0;
 };
 }  // namespace
-std::unique_ptr<Intervention> make_platform_moderation(io::Reader& r, const Scenario& sc) { return std::make_unique<PlatformModeration>(r, sc); }
+std::unique_ptr<Intervention> make_platform_moderation(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<PlatformModeration>(r, sc);
+}
 }  // namespace redes

@@ -1,19 +1,23 @@
 // The one explicit list of intervention types (no static registration a linker could drop).
-#include "sim/interventions/types.hpp"
-
 #include <stdexcept>
+
+#include "sim/interventions/types.hpp"
 
 namespace redes {
 
 const std::vector<InterventionType>& intervention_types() {
   static const std::vector<InterventionType> types = {
       {"digital_literacy", "school or community training; raises digital literacy", "effect", make_digital_literacy},
-      {"awareness_campaign", "mass or social media campaign; raises awareness, limited by device access, spreads along ties",
+      {"awareness_campaign",
+       "mass or social media campaign; raises awareness, limited by device access, spreads along ties",
        "effect, channel, offline_reach, peer_spread, peer_effect", make_awareness_campaign},
       {"caregiver_training", "parents and caregivers; raises supervision of minors", "effect", make_caregiver_training},
-      {"platform_moderation", "ad takedown and fake-profile detection on platforms", "platforms, effect, cooperation", make_platform_moderation},
-      {"reporting_channel", "hotline or messaging reporting link; more reports and detection", "effect", make_reporting_channel},
-      {"enforcement_capacity", "investigators by department; more arrests and rescues", "effect", make_enforcement_capacity},
+      {"platform_moderation", "ad takedown and fake-profile detection on platforms", "platforms, effect, cooperation",
+       make_platform_moderation},
+      {"reporting_channel", "hotline or messaging reporting link; more reports and detection", "effect",
+       make_reporting_channel},
+      {"enforcement_capacity", "investigators by department; more arrests and rescues", "effect",
+       make_enforcement_capacity},
       {"data_protection", "personal data protection; less visible to hunters", "effect", make_data_protection},
   };
   return types;
@@ -36,7 +40,8 @@ std::vector<std::unique_ptr<Intervention>> build_interventions(const Scenario& s
 std::vector<std::unique_ptr<Intervention>> replicate_interventions(const Scenario& sc) {
   std::vector<std::unique_ptr<Intervention>> out;
   for (const auto& spec : sc.interventions) {
-    if (!spec.parsed) throw std::logic_error("intervention '" + spec.name + "' was not parsed when its scenario was loaded");
+    if (!spec.parsed)
+      throw std::logic_error("intervention '" + spec.name + "' was not parsed when its scenario was loaded");
     out.push_back(spec.parsed->instance(sc));
   }
   return out;

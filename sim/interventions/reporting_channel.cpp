@@ -10,7 +10,9 @@ class ReportingChannel final : public Intervention {
   std::unique_ptr<Intervention> clone() const override { return std::make_unique<ReportingChannel>(*this); }
   ReportingChannel(io::Reader& r, const Scenario& sc) {
     read_common(r, sc);
-    read_uncertain_into(r, "effect", -1, io::Range::unit(), "added probability that a recognised attempt is reported, and relative rise in detection", "effect", effect_);
+    read_uncertain_into(r, "effect", -1, io::Range::unit(),
+                        "added probability that a recognised attempt is reported, and relative rise in detection",
+                        "effect", effect_);
     r.finish();
   }
   unsigned phases() const override { return kPhaseModifiers; }
@@ -25,5 +27,7 @@ class ReportingChannel final : public Intervention {
   double effect_ = 0;
 };
 }  // namespace
-std::unique_ptr<Intervention> make_reporting_channel(io::Reader& r, const Scenario& sc) { return std::make_unique<ReportingChannel>(r, sc); }
+std::unique_ptr<Intervention> make_reporting_channel(io::Reader& r, const Scenario& sc) {
+  return std::make_unique<ReportingChannel>(r, sc);
+}
 }  // namespace redes

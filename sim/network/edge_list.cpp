@@ -23,8 +23,11 @@ std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std
     auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos || line[first] == '#') continue;
     auto comma = line.find(',');
-    auto where = [&](std::size_t col) { return file.string() + ":" + std::to_string(line_no) + ":" + std::to_string(col + 1) + ": "; };
-    if (comma == std::string::npos) throw IoError(where(first) + "expected two person indices separated by a comma, got '" + line + "'");
+    auto where = [&](std::size_t col) {
+      return file.string() + ":" + std::to_string(line_no) + ":" + std::to_string(col + 1) + ": ";
+    };
+    if (comma == std::string::npos)
+      throw IoError(where(first) + "expected two person indices separated by a comma, got '" + line + "'");
     std::uint64_t ab[2];
     std::size_t starts[2] = {first, comma + 1};
     std::size_t ends[2] = {comma, line.size()};
@@ -36,7 +39,8 @@ std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std
       std::size_t col = starts[k] + (a == std::string::npos ? 0 : a);
       // A header's first field is a name (a letter, '_' or a quote); "-1" or "0,b" are bad data.
       if (k == 0 && first_row && !field.empty() &&
-          (std::isalpha(static_cast<unsigned char>(field[0])) || field[0] == '_' || field[0] == '"' || field[0] == '\'')) {
+          (std::isalpha(static_cast<unsigned char>(field[0])) || field[0] == '_' || field[0] == '"' ||
+           field[0] == '\'')) {
         header = true;
         break;
       }
@@ -45,7 +49,8 @@ std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std
       if (field.empty() || *endp != '\0' || field[0] == '-')
         throw IoError(where(col) + "expected a person index (non-negative integer), got '" + field + "'");
       if (v >= vertices)
-        throw IoError(where(col) + "person index " + field + " is out of range: the population has " + std::to_string(vertices) + " persons (0.." + std::to_string(vertices - 1) + ")");
+        throw IoError(where(col) + "person index " + field + " is out of range: the population has " +
+                      std::to_string(vertices) + " persons (0.." + std::to_string(vertices - 1) + ")");
       ab[k] = v;
     }
     first_row = false;

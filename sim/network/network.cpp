@@ -18,10 +18,14 @@ namespace redes {
 
 std::string layer_name(int layer) {
   switch (layer) {
-    case kHousehold: return "household";
-    case kSchoolWork: return "school_work";
-    case kNeighbourhood: return "neighbourhood";
-    default: return std::string(kPlatformNames[layer - kFirstPlatformLayer + 1]);
+    case kHousehold:
+      return "household";
+    case kSchoolWork:
+      return "school_work";
+    case kNeighbourhood:
+      return "neighbourhood";
+    default:
+      return std::string(kPlatformNames[layer - kFirstPlatformLayer + 1]);
   }
 }
 
@@ -62,9 +66,12 @@ LayerGraph make_layer(std::vector<std::uint64_t>& pairs, std::size_t vertices) {
   });
   tbb::parallel_sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  pairs.erase(std::remove_if(pairs.begin(), pairs.end(), [](std::uint64_t e) { return (e >> 32) == (e & 0xffffffffu); }),
-              pairs.end());
-  auto unpack = [](std::uint64_t e) { return std::pair<std::uint32_t, std::uint32_t>(std::uint32_t(e >> 32), std::uint32_t(e)); };
+  pairs.erase(
+      std::remove_if(pairs.begin(), pairs.end(), [](std::uint64_t e) { return (e >> 32) == (e & 0xffffffffu); }),
+      pairs.end());
+  auto unpack = [](std::uint64_t e) {
+    return std::pair<std::uint32_t, std::uint32_t>(std::uint32_t(e >> 32), std::uint32_t(e));
+  };
   LayerGraph g(boost::edges_are_sorted, boost::make_transform_iterator(pairs.begin(), unpack),
                boost::make_transform_iterator(pairs.end(), unpack), vertices);
   std::vector<std::uint64_t>().swap(pairs);
@@ -220,8 +227,7 @@ std::vector<std::uint64_t> platform_ties(const Scenario& sc, const Population& p
   });
   AliasTable global(w);
   std::vector<AliasTable> local(nd);
-  for (int d = 0; d < nd; ++d)
-    local[d] = AliasTable(std::vector<double>(w.begin() + ub[d], w.begin() + ub[d + 1]));
+  for (int d = 0; d < nd; ++d) local[d] = AliasTable(std::vector<double>(w.begin() + ub[d], w.begin() + ub[d + 1]));
   return generate(users.size(), [&](std::uint32_t k, auto& out) {
     const std::uint32_t i = users[k];
     Draws dr(rng, i, 0, Stream::LayerPlatform, std::uint16_t(100 + p));
@@ -229,8 +235,10 @@ std::vector<std::uint64_t> platform_ties(const Scenario& sc, const Population& p
     const int d = pop.department[i];
     for (std::uint32_t t = 0; t < ties; ++t) {
       std::uint32_t j;
-      if (dr.uniform() < pp.same_department && !local[d].empty()) j = users[ub[d] + local[d].draw(dr)];
-      else j = users[global.draw(dr)];
+      if (dr.uniform() < pp.same_department && !local[d].empty())
+        j = users[ub[d] + local[d].draw(dr)];
+      else
+        j = users[global.draw(dr)];
       out.push_back(pack(i, j));
     }
   });

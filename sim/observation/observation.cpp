@@ -11,8 +11,8 @@ namespace {
 /// Institutions that handle a victim's kind of case.
 bool handles(int inst, const Victim& v) {
   const bool minor = v.age_group <= int(AgeGroup::Adolescent);
-  if (inst == 2) return minor;                        // childhood ministry: minors
-  if (inst == 3) return !minor && v.gender == 0;      // women's ministry: adult women
+  if (inst == 2) return minor;                    // childhood ministry: minors
+  if (inst == 3) return !minor && v.gender == 0;  // women's ministry: adult women
   return true;
 }
 }  // namespace
@@ -53,10 +53,12 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[dd] : 1.0;
     double coop = 1.0;
     if (platform != kOffline) {
-      const double add = run.cooperation_add.empty() ? 0.0 : run.cooperation_add[std::size_t(day) * kPlatforms + platform];
+      const double add =
+          run.cooperation_add.empty() ? 0.0 : run.cooperation_add[std::size_t(day) * kPlatforms + platform];
       coop = std::clamp(sc.platforms[platform].cooperation + add, 0.0, 1.0);
     }
-    return std::clamp(ob.detect[inst] * ob.presence[dep][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0, 1.0);
+    return std::clamp(ob.detect[inst] * ob.presence[dep][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0,
+                      1.0);
   };
   // The prosecutor directs trafficking investigations, so a case the police would record reaches it
   // by referral (police_referral) besides its own complaints: 1 - (1 - own)(1 - referral x police).
@@ -98,7 +100,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   std::vector<std::pair<std::uint64_t, std::uint32_t>> groups;  // (institution << 32 | recruiter, victim)
   for (std::size_t i = 0; i < run.victims.size(); ++i)
     for (int inst = 0; inst < kInstitutions; ++inst)
-      if (handles(inst, run.victims[i])) groups.push_back({std::uint64_t(inst) << 32 | run.victims[i].recruiter, std::uint32_t(i)});
+      if (handles(inst, run.victims[i]))
+        groups.push_back({std::uint64_t(inst) << 32 | run.victims[i].recruiter, std::uint32_t(i)});
   std::sort(groups.begin(), groups.end());
   std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) of each group in `groups`
   for (std::size_t k = 0; k < groups.size();) {
@@ -149,7 +152,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           if (in_day <= 0) continue;
           const std::size_t y = year_of(day);
           out.expected_cases[(y * kInstitutions + inst) * nd + dep] += in_day;
-          if (alone[vi * kInstitutions + std::size_t(inst)]) out.expected_case_files[(y * kInstitutions + inst) * nd + dep] += in_day;
+          if (alone[vi * kInstitutions + std::size_t(inst)])
+            out.expected_case_files[(y * kInstitutions + inst) * nd + dep] += in_day;
           out.expected_female[y * kInstitutions + inst] += v.gender == 0 ? in_day * (1 - ob.p_sex_missing) : 0.0;
           out.expected_ict[y * kInstitutions + inst] += ict ? in_day * ob.p_ict_recorded : 0.0;
           out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_day;
@@ -168,7 +172,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       const std::size_t y = year_of(day);
       Draws rec(rng, v.person, 0, Stream::Recording, std::uint16_t(inst));
       const int sex = rec.uniform() < ob.p_sex_missing ? 2 : v.gender;
-      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + record_dep) * kSexRecorded + sex) * kAgeGroups + v.age_group];
+      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + record_dep) * kSexRecorded + sex) * kAgeGroups +
+                           v.age_group];
       ++out.recorded_by_origin[(y * kInstitutions + inst) * nd + v.department];
       if (ict && rec.uniform() < ob.p_ict_recorded) ++out.recorded_ict[y * kInstitutions + inst];
       ++out.recorded_platform[std::size_t(inst) * kPlatforms + v.platform];
@@ -220,7 +225,8 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       }
     }
   }
-  out.hidden_ratio = total_recorded > 0 ? double(total_true) / double(total_recorded) : std::numeric_limits<double>::quiet_NaN();
+  out.hidden_ratio =
+      total_recorded > 0 ? double(total_true) / double(total_recorded) : std::numeric_limits<double>::quiet_NaN();
   return out;
 }
 

@@ -5,18 +5,18 @@
 // guards against damaged files (sizes, heaps, group indexes) before libhdf5 reads them.
 #include "sim/output/h5.hpp"
 
-#include "sim/output/safe_output.hpp"
-
 #include <hdf5_hl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <fstream>
-#include <map>
 #include <limits>
+#include <map>
 #include <system_error>
 #include <type_traits>
+
+#include "sim/output/safe_output.hpp"
 
 namespace redes::h5 {
 namespace {
@@ -161,7 +161,8 @@ void check_heap_references(const Ctx& c, hid_t dataset, std::size_t n) {
   hsize_t base = 0;
   c.ok(H5Pget_sizes(fcpl.get(), &addr_bytes, &size_bytes), "get address sizes of");
   c.ok(H5Pget_userblock(fcpl.get(), &base), "get user block of");
-  if (addr_bytes == 0 || addr_bytes > 8 || size_bytes == 0 || size_bytes > 8) c.misuse("damaged file: bad address sizes");
+  if (addr_bytes == 0 || addr_bytes > 8 || size_bytes == 0 || size_bytes > 8)
+    c.misuse("damaged file: bad address sizes");
   const std::size_t element = 4 + addr_bytes + 4;  // length, heap collection address, object index
 
   std::ifstream in(c.file, std::ios::binary);
@@ -195,7 +196,8 @@ void check_heap_references(const Ctx& c, hid_t dataset, std::size_t n) {
       std::map<std::uint64_t, std::uint64_t> objects;
       const std::uint64_t header = 8 + size_bytes;
       for (std::uint64_t at = 8 + size_bytes; at + header <= total;) {
-        const std::uint64_t id = little_endian(body.data() + at, 2), size = little_endian(body.data() + at + 8, size_bytes);
+        const std::uint64_t id = little_endian(body.data() + at, 2),
+                            size = little_endian(body.data() + at + 8, size_bytes);
         if (id == 0) break;  // free space ends the objects
         if (size > total - at - header) c.misuse("damaged variable-length data: a heap object overruns its collection");
         objects[id] = size;
@@ -205,7 +207,8 @@ void check_heap_references(const Ctx& c, hid_t dataset, std::size_t n) {
     }
     const auto object = found->second.find(index);
     if (object == found->second.end() || object->second != length)
-      c.misuse("damaged variable-length data: element " + std::to_string(i) + " names a heap object that is missing or of another size");
+      c.misuse("damaged variable-length data: element " + std::to_string(i) +
+               " names a heap object that is missing or of another size");
   }
 }
 
@@ -722,11 +725,16 @@ std::vector<T> Reader::read_as(const std::string& dataset) const {
   const Ctx c{path_, dataset};
   Handle ds = open_dataset_at(c, file_.get());
   hid_t mem = H5T_NATIVE_FLOAT;
-  if constexpr (std::is_same_v<T, std::uint8_t>) mem = H5T_NATIVE_UINT8;
-  else if constexpr (std::is_same_v<T, std::uint16_t>) mem = H5T_NATIVE_UINT16;
-  else if constexpr (std::is_same_v<T, std::uint32_t>) mem = H5T_NATIVE_UINT32;
-  else if constexpr (std::is_same_v<T, std::int32_t>) mem = H5T_NATIVE_INT32;
-  else static_assert(std::is_same_v<T, float>);
+  if constexpr (std::is_same_v<T, std::uint8_t>)
+    mem = H5T_NATIVE_UINT8;
+  else if constexpr (std::is_same_v<T, std::uint16_t>)
+    mem = H5T_NATIVE_UINT16;
+  else if constexpr (std::is_same_v<T, std::uint32_t>)
+    mem = H5T_NATIVE_UINT32;
+  else if constexpr (std::is_same_v<T, std::int32_t>)
+    mem = H5T_NATIVE_INT32;
+  else
+    static_assert(std::is_same_v<T, float>);
   return read_numbers<T>(c, ds.get(), false, mem);
 }
 template std::vector<std::uint8_t> Reader::read_as(const std::string&) const;
@@ -771,7 +779,8 @@ std::vector<std::string> Reader::children(const std::string& group) const {
   if (absolute(group) + "/" != kLabelsGroup)
     std::erase_if(names, [&](const std::string& name) {
       H5O_info_t info;
-      if (H5Oget_info_by_name2(g.get(), name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 || info.type != H5O_TYPE_DATASET)
+      if (H5Oget_info_by_name2(g.get(), name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+          info.type != H5O_TYPE_DATASET)
         return false;
       Handle ds = c.own(H5Dopen2(g.get(), name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset in");
       return H5DSis_scale(ds.get()) > 0;

@@ -23,7 +23,7 @@ struct Axis {
   std::vector<std::string> labels;   // categorical axis, or empty
   std::vector<std::int64_t> values;  // numeric axis (e.g. days), or empty
   std::size_t size() const { return labels.empty() ? (values.empty() ? extent : values.size()) : labels.size(); }
-  std::size_t extent = 0;            // used when both labels and values are empty
+  std::size_t extent = 0;  // used when both labels and values are empty
 };
 
 /// An owned hid_t of one kind; closes itself.
@@ -122,15 +122,15 @@ class Reader {
   explicit Reader(const std::filesystem::path& path);
   bool exists(const std::string& path) const;
   std::vector<std::size_t> shape(const std::string& dataset) const;
-  std::vector<std::string> dim_labels(const std::string& dataset) const;  // label of each dimension
+  std::vector<std::string> dim_labels(const std::string& dataset) const;             // label of each dimension
   std::vector<std::string> scale_labels(const std::string& dataset, int dim) const;  // categorical labels
-  std::vector<double> read_double(const std::string& dataset) const;      // any numeric type, converted
+  std::vector<double> read_double(const std::string& dataset) const;                 // any numeric type, converted
   std::vector<std::int64_t> read_int(const std::string& dataset) const;
   /// Any numeric dataset converted by HDF5 to T (uint8, uint16, uint32, int32 or float).
   template <class T>
   std::vector<T> read_as(const std::string& dataset) const;
   std::string attribute_string(const std::string& object_path, const std::string& name) const;
-  std::vector<std::string> children(const std::string& group) const;      // names in a group, sorted; axes left out
+  std::vector<std::string> children(const std::string& group) const;  // names in a group, sorted; axes left out
 
  private:
   std::filesystem::path path_;

@@ -1,8 +1,5 @@
 #include "sim/output/output.hpp"
 
-#include "sim/core/version.hpp"
-#include "sim/output/run_datasets.hpp"
-
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -10,6 +7,9 @@
 #include <ctime>
 #include <stdexcept>
 #include <variant>
+
+#include "sim/core/version.hpp"
+#include "sim/output/run_datasets.hpp"
 
 namespace redes {
 
@@ -33,7 +33,8 @@ h5::Axis axis_year(const Scenario& sc) {
 h5::Axis axis_departments(const Scenario& sc) { return axis_named("department", sc.population.departments); }
 
 namespace {
-const h5::Axis kStage = axis_named("stage", std::vector<std::string>(kStageNames.begin(), kStageNames.begin() + kActiveStages));
+const h5::Axis kStage =
+    axis_named("stage", std::vector<std::string>(kStageNames.begin(), kStageNames.begin() + kActiveStages));
 const h5::Axis kTransition = axis_named("transition", to_strings(kStageNames));
 const h5::Axis kRoute = axis_named("route", to_strings(kRouteNames));
 const h5::Axis kPlatform = axis_named("platform", to_strings(kPlatformNames));
@@ -52,8 +53,8 @@ std::string join(const std::vector<std::string>& v) {
 }
 }  // namespace
 
-RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int R, const std::vector<std::string>& names,
-                     RunLayout layout)
+RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int R,
+                     const std::vector<std::string>& names, RunLayout layout)
     : f_(f), p_(std::move(prefix)), sc_(sc), layout_(layout) {
   const auto rep = axis_replicate(R), day = axis_day(sc.days), year = axis_year(sc), dep = axis_departments(sc);
   const auto iv = axis_named(layout.intervention_axis, names);
@@ -61,24 +62,42 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
   for (int k = 1; k <= kCaseSizes; ++k) sizes.push_back(k < kCaseSizes ? std::to_string(k) : std::to_string(k) + "+");
   auto axis = [&](RunAxis a) -> h5::Axis {
     switch (a) {
-      case RunAxis::Replicate: return rep;
-      case RunAxis::Day: return day;
-      case RunAxis::Year: return year;
-      case RunAxis::Stage: return kStage;
-      case RunAxis::Transition: return kTransition;
-      case RunAxis::Route: return kRoute;
-      case RunAxis::Platform: return kPlatform;
-      case RunAxis::AgeGroup: return kAge;
-      case RunAxis::Gender: return kGender;
-      case RunAxis::Department: return dep;
-      case RunAxis::DepartmentOfOrigin: return axis_named("department_of_origin", sc.population.departments);
-      case RunAxis::Exploitation: return kExploitation;
-      case RunAxis::Destination: return kDestination;
-      case RunAxis::Means: return kMeansAxis;
-      case RunAxis::Institution: return kInstitution;
-      case RunAxis::SexRecorded: return kSex;
-      case RunAxis::VictimsInCase: return axis_named("victims_in_case", sizes);
-      case RunAxis::Intervention: return iv;
+      case RunAxis::Replicate:
+        return rep;
+      case RunAxis::Day:
+        return day;
+      case RunAxis::Year:
+        return year;
+      case RunAxis::Stage:
+        return kStage;
+      case RunAxis::Transition:
+        return kTransition;
+      case RunAxis::Route:
+        return kRoute;
+      case RunAxis::Platform:
+        return kPlatform;
+      case RunAxis::AgeGroup:
+        return kAge;
+      case RunAxis::Gender:
+        return kGender;
+      case RunAxis::Department:
+        return dep;
+      case RunAxis::DepartmentOfOrigin:
+        return axis_named("department_of_origin", sc.population.departments);
+      case RunAxis::Exploitation:
+        return kExploitation;
+      case RunAxis::Destination:
+        return kDestination;
+      case RunAxis::Means:
+        return kMeansAxis;
+      case RunAxis::Institution:
+        return kInstitution;
+      case RunAxis::SexRecorded:
+        return kSex;
+      case RunAxis::VictimsInCase:
+        return axis_named("victims_in_case", sizes);
+      case RunAxis::Intervention:
+        return iv;
     }
     throw std::logic_error("RunWriter: unknown axis");
   };
@@ -90,17 +109,23 @@ RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int 
     std::vector<h5::Axis> axes;
     for (RunAxis a : d.axes) axes.push_back(axis(a));
     const std::string path = p_ + "/" + std::string(d.path);
-    if (d.floating) f_.create_array_double(path, axes, d.unit);
-    else f_.create_array_int32(path, axes, d.unit);
+    if (d.floating)
+      f_.create_array_double(path, axes, d.unit);
+    else
+      f_.create_array_int32(path, axes, d.unit);
     if (d.estimate) f_.attribute(path, "estimate", "model estimate");
   }
   if (layout_.events) {
     using E = Event;
     f_.create_table(p_ + "/events", sizeof(E),
-                    {{"replicate", offsetof(E, replicate), H5T_NATIVE_UINT16}, {"day", offsetof(E, day), H5T_NATIVE_INT32},
-                     {"person", offsetof(E, person), H5T_NATIVE_UINT32}, {"recruiter", offsetof(E, recruiter), H5T_NATIVE_UINT32},
-                     {"from", offsetof(E, from), H5T_NATIVE_UINT8}, {"to", offsetof(E, to), H5T_NATIVE_UINT8},
-                     {"route", offsetof(E, route), H5T_NATIVE_UINT8}, {"platform", offsetof(E, platform), H5T_NATIVE_UINT8}});
+                    {{"replicate", offsetof(E, replicate), H5T_NATIVE_UINT16},
+                     {"day", offsetof(E, day), H5T_NATIVE_INT32},
+                     {"person", offsetof(E, person), H5T_NATIVE_UINT32},
+                     {"recruiter", offsetof(E, recruiter), H5T_NATIVE_UINT32},
+                     {"from", offsetof(E, from), H5T_NATIVE_UINT8},
+                     {"to", offsetof(E, to), H5T_NATIVE_UINT8},
+                     {"route", offsetof(E, route), H5T_NATIVE_UINT8},
+                     {"platform", offsetof(E, platform), H5T_NATIVE_UINT8}});
     f_.attribute(p_ + "/events", "stage_labels", join(to_strings(kStageNames)));
     f_.attribute(p_ + "/events", "route_labels", join(to_strings(kRouteNames)));
     f_.attribute(p_ + "/events", "platform_labels", join(to_strings(kPlatformNames)));

@@ -6,10 +6,10 @@
 
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
+#include "sim/observation/observation.hpp"
 #include "sim/output/h5.hpp"
 #include "sim/output/run_datasets.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/observation/observation.hpp"
 
 namespace redes {
 

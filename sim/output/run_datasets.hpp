@@ -18,8 +18,24 @@ namespace redes {
 
 /// Axes of run datasets; each becomes an h5::Axis once the scenario is known.
 enum class RunAxis {
-  Replicate, Day, Year, Stage, Transition, Route, Platform, AgeGroup, Gender, Department, DepartmentOfOrigin,
-  Exploitation, Destination, Means, Institution, SexRecorded, VictimsInCase, Intervention
+  Replicate,
+  Day,
+  Year,
+  Stage,
+  Transition,
+  Route,
+  Platform,
+  AgeGroup,
+  Gender,
+  Department,
+  DepartmentOfOrigin,
+  Exploitation,
+  Destination,
+  Means,
+  Institution,
+  SexRecorded,
+  VictimsInCase,
+  Intervention
 };
 std::string_view axis_name(RunAxis a);  // the HDF5 dimension label ("intervention" may be renamed per arm)
 
@@ -37,8 +53,8 @@ struct RunSources {
 };
 
 struct RunDataset {
-  std::string_view path;  // under the run prefix, e.g. "summary/victims"
-  bool floating;          // float64 (else int32)
+  std::string_view path;      // under the run prefix, e.g. "summary/victims"
+  bool floating;              // float64 (else int32)
   std::vector<RunAxis> axes;  // replicate first
   std::string_view unit;
   bool estimate;  // carries estimate = "model estimate"

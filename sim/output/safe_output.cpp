@@ -23,7 +23,8 @@ bool same_file(const fs::path& a, const fs::path& b) {
   std::error_code ec;
   const fs::path ca = fs::weakly_canonical(a, ec);
   if (!ec && ca == fs::weakly_canonical(b, ec) && !ec) return true;
-  struct stat sa {}, sb {};
+  struct stat sa {
+  }, sb{};
   return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
@@ -139,7 +140,8 @@ OutputLock::OutputLock(const fs::path& output) : path_(output.string() + ".lock"
       throw IoError("another redes process is writing '" + output.string() + "' (it holds '" + path_.string() +
                     "'); wait for it to finish or choose another output name (-o)");
     }
-    struct stat by_fd {}, by_name {};
+    struct stat by_fd {
+    }, by_name{};
     if (::fstat(fd_, &by_fd) == 0 && ::stat(path_.c_str(), &by_name) == 0 && by_fd.st_ino == by_name.st_ino &&
         by_fd.st_dev == by_name.st_dev) {
       slot_ = register_temp(path_);

@@ -46,7 +46,9 @@ float unit_logit_normal(double median, double spread, double z) {
 }
 
 /// Random-number sub-key of a slot's occupant: the census person keeps the draws it always had (0).
-std::uint16_t occupant_key(std::uint16_t generation) { return generation == 0 ? 0 : std::uint16_t(0x8000 | generation); }
+std::uint16_t occupant_key(std::uint16_t generation) {
+  return generation == 0 ? 0 : std::uint16_t(0x8000 | generation);
+}
 
 /// Ages at which some trait's parameters change: age groups (13, 18, 25), job seeking (15, 65),
 /// migration wish (40).
@@ -68,7 +70,8 @@ PersonTraits draw_traits(const Scenario& sc, const Rng& rng, PersonId i, std::ui
   // poor persons is the cell's rate and poverty = Phi(q - z_h) has mean Phi(q / sqrt 2).
   Draws hh(rng, household, 0, Stream::Household, 1);
   const double z_h = hh.normal();
-  const double rate = std::clamp(pp.poverty_rate[d] * (urban ? pp.poverty_urban_factor : pp.poverty_rural_factor), 0.0, 1.0);
+  const double rate =
+      std::clamp(pp.poverty_rate[d] * (urban ? pp.poverty_urban_factor : pp.poverty_rural_factor), 0.0, 1.0);
   const double q = normal_quantile(rate);
   const double poverty = normal_cdf(q - z_h);
   t.poverty = float(poverty);
@@ -81,7 +84,8 @@ PersonTraits draw_traits(const Scenario& sc, const Rng& rng, PersonId i, std::ui
   const double z_c = -rho * z_h + std::sqrt(1 - rho * rho) * at.normal();  // low z_h = poorer
   t.family_conflict = unit_logit_normal(pp.family_conflict_mean, s, z_c);
   t.privacy_exposure = unit_logit_normal(pp.privacy_exposure[agi], s, at.normal());
-  double lit = pp.digital_literacy[agi] - (urban ? 0 : pp.literacy_rural_penalty) - pp.literacy_poverty_penalty * poverty;
+  double lit =
+      pp.digital_literacy[agi] - (urban ? 0 : pp.literacy_rural_penalty) - pp.literacy_poverty_penalty * poverty;
   t.digital_literacy = unit_logit_normal(lit, s, at.normal());
   t.awareness = unit_logit_normal(pp.awareness_mean, s, at.normal());
   const double z_sup = at.normal();  // drawn whatever the age, so later draws stay aligned
@@ -92,12 +96,18 @@ PersonTraits draw_traits(const Scenario& sc, const Rng& rng, PersonId i, std::ui
   }
   t.supervision = float(sup);
   double noise = 0.5 + at.uniform();  // individual variation, mean 1
-  t.job_seeking = float(age >= 15 && age <= 64 ? std::clamp((pp.job_seeking_base + pp.job_seeking_poverty * poverty) * noise, 0.0, 1.0) : 0.0);
+  t.job_seeking = float(age >= 15 && age <= 64
+                            ? std::clamp((pp.job_seeking_base + pp.job_seeking_poverty * poverty) * noise, 0.0, 1.0)
+                            : 0.0);
   noise = 0.5 + at.uniform();
-  t.migration_wish = float(age >= 15 && age <= 39 ? std::clamp((pp.migration_wish_base + pp.migration_wish_poverty * poverty) * noise, 0.0, 1.0) : 0.0);
+  t.migration_wish =
+      float(age >= 15 && age <= 39
+                ? std::clamp((pp.migration_wish_base + pp.migration_wish_poverty * poverty) * noise, 0.0, 1.0)
+                : 0.0);
 
   Draws pl(rng, i, 0, Stream::Platforms, key);
-  double p_dev = pp.device_access[agi] * (urban ? 1.0 : pp.device_rural_factor) * (poor ? pp.device_poverty_factor : 1.0);
+  double p_dev =
+      pp.device_access[agi] * (urban ? 1.0 : pp.device_rural_factor) * (poor ? pp.device_poverty_factor : 1.0);
   t.device = pl.uniform() < p_dev;
   std::uint8_t mask = 0;
   for (int p = 1; p < kPlatforms; ++p) {
@@ -118,8 +128,8 @@ PersonTraits draw_traits(const Scenario& sc, const Rng& rng, PersonId i, std::ui
 /// household, department and ties) goes to an entrant: a newborn or a person of an entering band's ages.
 struct Cohort {
   std::vector<int> lo, hi;
-  std::vector<double> hazard;        // per day, by band
-  std::vector<double> entry_cdf;     // cumulative entry weights by band (band 0: newborns)
+  std::vector<double> hazard;     // per day, by band
+  std::vector<double> entry_cdf;  // cumulative entry weights by band (band 0: newborns)
   explicit Cohort(const PopulationParams& pp) {
     double total = 0;
     for (const auto& b : pp.age_bands) total += b.share;
@@ -173,13 +183,18 @@ void slot_versions(const Scenario& sc, const Rng& rng, const Cohort& cohort, Per
     for (int age : kTraitAges) {
       const std::int64_t c = std::int64_t(cur.birth_day) + 365LL * age;
       if (c > from && c < until)
-        out.push_back({std::int32_t(c), draw_traits(sc, rng, i, household, d, urban, cur.generation, cur.gender, age, cur.birth_day)});
+        out.push_back({std::int32_t(c),
+                       draw_traits(sc, rng, i, household, d, urban, cur.generation, cur.gender, age, cur.birth_day)});
     }
     if (leave >= days) return;
     // The successor: a newborn, or an entrant of a band whose inflow falls short.
     const double u = r.uniform() * cohort.entry_cdf.back();
-    const int band = int(std::lower_bound(cohort.entry_cdf.begin(), cohort.entry_cdf.end(), u) - cohort.entry_cdf.begin());
-    const int age = band == 0 ? 0 : cohort.lo[std::size_t(band)] + int(r.below(std::uint32_t(cohort.hi[std::size_t(band)] - cohort.lo[std::size_t(band)] + 1)));
+    const int band =
+        int(std::lower_bound(cohort.entry_cdf.begin(), cohort.entry_cdf.end(), u) - cohort.entry_cdf.begin());
+    const int age =
+        band == 0 ? 0
+                  : cohort.lo[std::size_t(band)] +
+                        int(r.below(std::uint32_t(cohort.hi[std::size_t(band)] - cohort.lo[std::size_t(band)] + 1)));
     const std::int32_t birth = std::int32_t(leave) - age * 365 - (band == 0 ? 0 : std::int32_t(r.below(365)));
     const int gender = r.uniform() < sc.population.female_share ? 0 : 1;
     const auto gen = std::uint16_t(cur.generation + 1);

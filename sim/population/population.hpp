@@ -2,8 +2,8 @@
 // tables. Immutable once built; what interventions change lives in the engine's per-run state.
 // Person ids are contiguous per department, urban before rural, households consecutive.
 #pragma once
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -38,7 +38,7 @@ struct Population {
   std::vector<std::uint32_t> household;                 // id of the household's first member
   // Platform use is drawn for everyone as "would use with a device"; `device` says who has one at
   // the start. Shocks can give devices to more people, so being online is day-dependent.
-  std::vector<std::uint8_t> device, platforms;          // own device; bit p = uses platform p when online
+  std::vector<std::uint8_t> device, platforms;  // own device; bit p = uses platform p when online
   std::vector<float> poverty, family_conflict, migration_wish, job_seeking, privacy_exposure,
       screen_hours /* when online */, digital_literacy, awareness, supervision;
 

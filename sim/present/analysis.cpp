@@ -33,7 +33,8 @@ bool imports_ok(const std::string& python, const std::vector<std::string>& modul
     _exit(127);
   }
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -45,7 +46,8 @@ std::string on_path(const std::string& name) {
   std::size_t start = 0;
   while (start <= dirs.size()) {
     const std::size_t end = std::min(dirs.find(':', start), dirs.size());
-    const fs::path candidate = fs::path(dirs.substr(start, end - start).empty() ? "." : dirs.substr(start, end - start)) / name;
+    const fs::path candidate =
+        fs::path(dirs.substr(start, end - start).empty() ? "." : dirs.substr(start, end - start)) / name;
     if (access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate)) return candidate.string();
     start = end + 1;
   }
@@ -60,19 +62,23 @@ std::string find_python(const std::vector<std::string>& modules) {
   std::vector<std::pair<std::string, std::string>> candidates;  // (what, interpreter or "")
   if (const char* env = std::getenv("REDES_PYTHON"); env && *env) {
     std::string p = env;
-    if (p.find('/') == std::string::npos) p = on_path(p);
-    else if (access(p.c_str(), X_OK) != 0) p.clear();
+    if (p.find('/') == std::string::npos)
+      p = on_path(p);
+    else if (access(p.c_str(), X_OK) != 0)
+      p.clear();
     candidates.push_back({trf("python.from_env", fmt::arg("value", env)), p});
   }
   candidates.push_back({"/usr/bin/python3", access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : ""});
   const std::string path_python = on_path("python3");
-  candidates.push_back({trf("python.from_path", fmt::arg("path", path_python.empty() ? tr("python.none_on_path") : path_python)),
-                        path_python});
+  candidates.push_back(
+      {trf("python.from_path", fmt::arg("path", path_python.empty() ? tr("python.none_on_path") : path_python)),
+       path_python});
   std::string tried;
   for (const auto& [what, python] : candidates) {
     if (!python.empty() && imports_ok(python, modules)) return python;
-    tried += fmt::format("\n  {}: {}", what,
-                         python.empty() ? tr("python.not_found") : trf("python.cannot_import", fmt::arg("modules", modules_text)));
+    tried += fmt::format(
+        "\n  {}: {}", what,
+        python.empty() ? tr("python.not_found") : trf("python.cannot_import", fmt::arg("modules", modules_text)));
   }
   throw std::runtime_error(trf("python.none_works", fmt::arg("modules", modules_text), fmt::arg("tried", tried)));
 }
@@ -92,7 +98,8 @@ fs::path analysis_root() {
 
 /// Replaces this process by `python -m module args...` with analysis/ importable; its exit code
 /// becomes ours.
-[[noreturn]] void exec_analysis(const std::string& module, const std::vector<std::string>& modules, std::vector<std::string> args) {
+[[noreturn]] void exec_analysis(const std::string& module, const std::vector<std::string>& modules,
+                                std::vector<std::string> args) {
   const std::string python = find_python(modules);
   const fs::path root = analysis_root();
   const char* old = std::getenv("PYTHONPATH");

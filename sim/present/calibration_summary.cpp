@@ -34,13 +34,16 @@ std::string history_matching(const calib::CalibrationSpec& spec, const calib::Ca
 std::string fit_table(const calib::CalibrationSpec& spec, const calib::CalibrationResult& res) {
   std::string out = tr("calibrate.check");
   out += fmt::format("  {:<46} {:<8} {:>10} {:>10} {:>22}  {}\n", tr("calibrate.col_target"), tr("calibrate.col_unit"),
-                     tr("calibrate.col_reference"), tr("calibrate.col_model"), tr("calibrate.col_interval"), tr("calibrate.col_check"));
+                     tr("calibrate.col_reference"), tr("calibrate.col_model"), tr("calibrate.col_interval"),
+                     tr("calibrate.col_check"));
   int fitted = 0, fitted_in = 0;
   for (const auto& c : calib::predictive_check(spec, res)) {
     const std::string verdict = (c.inside ? tr("calibrate.inside") : tr("calibrate.outside")) +
-                                (c.fitted ? "" : tr("calibrate.left_out")) + (c.reachable ? "" : tr("calibrate.unreached"));
-    out += trf("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit), fmt::arg("observed", c.observed),
-               fmt::arg("median", c.median), fmt::arg("lo", c.lo), fmt::arg("hi", c.hi), fmt::arg("verdict", verdict));
+                                (c.fitted ? "" : tr("calibrate.left_out")) +
+                                (c.reachable ? "" : tr("calibrate.unreached"));
+    out += trf("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit),
+               fmt::arg("observed", c.observed), fmt::arg("median", c.median), fmt::arg("lo", c.lo),
+               fmt::arg("hi", c.hi), fmt::arg("verdict", verdict));
     if (c.fitted) ++fitted, fitted_in += c.inside;
   }
   return out + trf("calibrate.fitted_inside", fmt::arg("inside", fitted_in), fmt::arg("n", fitted));
@@ -61,14 +64,17 @@ std::string describe_calibration(const calib::CalibrationSpec& spec, const calib
                      tr("calibrate.col_simulations"), tr("calibrate.col_accepted"), tr("calibrate.col_ess"));
   for (std::size_t g = 0; g < res.abc.generations.size(); ++g) {
     const auto& G = res.abc.generations[g];
-    out += cformat("%-4zu %12.3f %12lld %9.1f%% %8.1f\n", g, G.epsilon, (long long)G.simulations, 100 * G.acceptance, G.ess);
+    out += cformat("%-4zu %12.3f %12lld %9.1f%% %8.1f\n", g, G.epsilon, (long long)G.simulations, 100 * G.acceptance,
+                   G.ess);
   }
   out += tr("calibrate.posterior");
   for (std::size_t k = 0; k < spec.parameters.size(); ++k)
-    out += trf("calibrate.posterior_row", fmt::arg("key", spec.parameters[k].key), fmt::arg("median", med[k]), fmt::arg("lo", q05[k]),
-               fmt::arg("hi", q95[k]), fmt::arg("prior_lo", spec.parameters[k].lo), fmt::arg("prior_hi", spec.parameters[k].hi));
+    out += trf("calibrate.posterior_row", fmt::arg("key", spec.parameters[k].key), fmt::arg("median", med[k]),
+               fmt::arg("lo", q05[k]), fmt::arg("hi", q95[k]), fmt::arg("prior_lo", spec.parameters[k].lo),
+               fmt::arg("prior_hi", spec.parameters[k].hi));
   out += fit_table(spec, res);
-  const auto hid = calib::posterior_interval(res, calib::hidden_victims(res)), tru = calib::posterior_interval(res, res.true_victims);
+  const auto hid = calib::posterior_interval(res, calib::hidden_victims(res)),
+             tru = calib::posterior_interval(res, res.true_victims);
   out += tr("calibrate.estimates");
   out += trf("calibrate.hidden", fmt::arg("median", with_commas(hid.median)), fmt::arg("lo", with_commas(hid.lo)),
              fmt::arg("hi", with_commas(hid.hi)));

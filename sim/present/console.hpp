@@ -56,7 +56,9 @@ class Progress {
     const double el = seconds_since(start_);
     const double left = frac > 0 ? el * (1 - frac) / frac : 0;
     char rate[96] = "";
-    if (runs_) std::snprintf(rate, sizeof rate, " %lld/%lld runs, %.1f runs/min,", (long long)d, (long long)total_, el > 0 ? 60.0 * double(d) / el : 0.0);
+    if (runs_)
+      std::snprintf(rate, sizeof rate, " %lld/%lld runs, %.1f runs/min,", (long long)d, (long long)total_,
+                    el > 0 ? 60.0 * double(d) / el : 0.0);
     if (tty_) {
       int bars = int(frac * 30);
       std::fprintf(stderr, "\r%s [%.*s%*s] %3.0f%%%s  %.0fs elapsed, ~%.0fs left  ", what_.c_str(), bars,
@@ -66,7 +68,8 @@ class Progress {
       int decile = int(frac * 10);
       if (decile > last_decile_ || final) {
         if (decile != last_decile_)
-          std::fprintf(stderr, "%s: %3.0f%%%s (%.0fs elapsed, ~%.0fs left)\n", what_.c_str(), frac * 100, rate, el, left);
+          std::fprintf(stderr, "%s: %3.0f%%%s (%.0fs elapsed, ~%.0fs left)\n", what_.c_str(), frac * 100, rate, el,
+                       left);
         last_decile_ = decile;
       }
     }

@@ -22,13 +22,14 @@ std::string summary_tables(const h5::Reader& f, const std::string& file, const s
     auto shape = f.shape(s + name);
     auto values = f.read_double(s + name);
     // Check shape and labels before indexing with them.
-    if (shape.empty() || shape.size() > 2 || shape[0] == 0 || values.size() != shape[0] * (shape.size() > 1 ? shape[1] : 1))
+    if (shape.empty() || shape.size() > 2 || shape[0] == 0 ||
+        values.size() != shape[0] * (shape.size() > 1 ? shape[1] : 1))
       throw IoError(file + ": '" + s + name + "' is not a non-empty 1- or 2-d table");
     const std::size_t R = shape[0], C = shape.size() > 1 ? shape[1] : 1;
     auto labels = shape.size() > 1 ? f.scale_labels(s + name, 1) : std::vector<std::string>{};
     if (C > 1 && labels.size() != C)
-      throw IoError(file + ": '" + s + name + "' has " + std::to_string(C) + " columns but " + std::to_string(labels.size()) +
-                    " labels on its second axis");
+      throw IoError(file + ": '" + s + name + "' has " + std::to_string(C) + " columns but " +
+                    std::to_string(labels.size()) + " labels on its second axis");
     out += "\n" + name + "\n";
     for (std::size_t c = 0; c < C; ++c) {
       if (name == "exits" && c < std::size_t(kActiveStages)) continue;  // only the exits are ever non-zero
@@ -44,17 +45,18 @@ std::string summary_tables(const h5::Reader& f, const std::string& file, const s
 
 std::string compare_table(const h5::Reader& f, const std::string& file) {
   auto names = f.scale_labels("/compare/averted_mean", 0);
-  auto m = f.read_double("/compare/averted_mean"), lo = f.read_double("/compare/averted_lo"), hi = f.read_double("/compare/averted_hi");
+  auto m = f.read_double("/compare/averted_mean"), lo = f.read_double("/compare/averted_lo"),
+       hi = f.read_double("/compare/averted_hi");
   auto cost = f.read_double("/compare/cost"), cpa = f.read_double("/compare/cost_per_victim_averted");
   for (auto* v : {&m, &lo, &hi, &cost, &cpa})
     if (v->size() != names.size())
       throw IoError(file + ": the /compare tables do not match the " + std::to_string(names.size()) +
                     " intervention labels of /compare/averted_mean");
-  std::string out = fmt::format("\n{:<32} {:>24} {:>14} {:>16}\n", tr("compare.col_intervention"), tr("inspect.col_averted"),
-                                tr("compare.col_cost"), tr("compare.col_cost_per"));
+  std::string out = fmt::format("\n{:<32} {:>24} {:>14} {:>16}\n", tr("compare.col_intervention"),
+                                tr("inspect.col_averted"), tr("compare.col_cost"), tr("compare.col_cost_per"));
   for (std::size_t i = 0; i < names.size(); ++i)
-    out += cformat("%-32s %10.1f (%5.1f, %5.1f) %14s %16s\n", names[i].c_str(), m[i], lo[i], hi[i], with_commas(cost[i]).c_str(),
-                   std::isnan(cpa[i]) ? tr("n_a").c_str() : with_commas(cpa[i]).c_str());
+    out += cformat("%-32s %10.1f (%5.1f, %5.1f) %14s %16s\n", names[i].c_str(), m[i], lo[i], hi[i],
+                   with_commas(cost[i]).c_str(), std::isnan(cpa[i]) ? tr("n_a").c_str() : with_commas(cpa[i]).c_str());
   return out;
 }
 

@@ -20,6 +20,7 @@ std::string describe_population(const Scenario& sc, std::uint32_t seed, const Wo
 std::string describe_run(const RunRequest& request, const RunResult& result, const std::filesystem::path& out);
 
 /// `redes compare`: victims averted per intervention, with benefits, cost and who benefits most.
-std::string describe_compare(const CompareRequest& request, const CompareResult& result, const std::filesystem::path& out);
+std::string describe_compare(const CompareRequest& request, const CompareResult& result,
+                             const std::filesystem::path& out);
 
 }  // namespace redes

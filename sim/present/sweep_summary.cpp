@@ -19,7 +19,8 @@ std::string describe_sweep(const SweepResult& res) {
     out += trf("sweep.ran", fmt::arg("ran", (long long)res.ran), fmt::arg("wall", wall), fmt::arg("ranks", res.ranks),
                fmt::arg("rate", 60.0 * double(res.ran) / wall), fmt::arg("outside", 100.0 * (wall - run_phase) / wall));
     if (res.in_runs_seconds > 0)
-      out += trf("sweep.in_runs", fmt::arg("share", 100.0 * (res.in_runs_seconds - res.engine_seconds) / res.in_runs_seconds));
+      out += trf("sweep.in_runs",
+                 fmt::arg("share", 100.0 * (res.in_runs_seconds - res.engine_seconds) / res.in_runs_seconds));
   } else {
     out += tr("sweep.nothing");
   }
@@ -35,8 +36,9 @@ std::string describe_sweep(const SweepResult& res) {
       out += "  " + spec.outputs[o] + "\n";
       for (std::size_t k = 0; k < D; ++k) {
         const std::size_t i = o * D + k;
-        out += trf("sweep.sobol_row", fmt::arg("parameter", spec.parameters[k].key), fmt::arg("first", first[i]), fmt::arg("flo", flo[i]),
-                   fmt::arg("fhi", fhi[i]), fmt::arg("total", total[i]), fmt::arg("tlo", tlo[i]), fmt::arg("thi", thi[i]));
+        out += trf("sweep.sobol_row", fmt::arg("parameter", spec.parameters[k].key), fmt::arg("first", first[i]),
+                   fmt::arg("flo", flo[i]), fmt::arg("fhi", fhi[i]), fmt::arg("total", total[i]),
+                   fmt::arg("tlo", tlo[i]), fmt::arg("thi", thi[i]));
       }
     }
   } else if (spec.design == sweep::DesignType::Saltelli && !st.complete) {

@@ -16,17 +16,17 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <memory>
-#include <tuple>
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <tuple>
 
-#include "sim/core/version.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/version.hpp"
 #include "sim/output/output.hpp"
 #include "sim/output/safe_output.hpp"
 #include "sim/scenario/yaml_tree.hpp"
@@ -56,7 +56,8 @@ io::Node to_node(const py::handle& value, const std::string& key) {
     n.scalar = py::str(py::int_(py::reinterpret_borrow<py::object>(value))).cast<std::string>();
   } else if (py::isinstance<py::float_>(value) || py::hasattr(value, "__float__")) {
     n.kind = io::Node::Kind::Scalar;
-    n.scalar = fmt::format("{}", py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>());  // as sweeps write values
+    n.scalar = fmt::format(
+        "{}", py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>());  // as sweeps write values
   } else if (py::isinstance<py::dict>(value)) {
     n.kind = io::Node::Kind::Map;
     for (auto [k, v] : value.cast<py::dict>()) {
@@ -79,7 +80,8 @@ std::pair<io::Node, Scenario> load_with_overrides(const std::string& path, const
   try {
     io::Node tree = io::load_scenario_tree(path);
     for (auto [k, v] : overrides) {
-      if (!py::isinstance<py::str>(k)) throw py::value_error("overrides: keys are dotted key paths (strings), e.g. 'population.size'");
+      if (!py::isinstance<py::str>(k))
+        throw py::value_error("overrides: keys are dotted key paths (strings), e.g. 'population.size'");
       const std::string key = k.cast<std::string>();
       io::apply_override(tree, key, to_node(v, key));
     }
@@ -176,8 +178,8 @@ void prepare_output(const fs::path& out, const std::vector<fs::path>& inputs) {
   if (out.has_parent_path()) fs::create_directories(out.parent_path());
 }
 
-py::dict run(const std::string& scenario_path, const py::dict& overrides, std::optional<std::uint32_t> seed, int replicates,
-             int threads, const std::string& output, const py::object& progress) {
+py::dict run(const std::string& scenario_path, const py::dict& overrides, std::optional<std::uint32_t> seed,
+             int replicates, int threads, const std::string& output, const py::object& progress) {
   if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
   auto [tree, scenario] = load_with_overrides(scenario_path, overrides);
   std::unique_ptr<tbb::global_control> limit;
@@ -200,9 +202,9 @@ py::dict run(const std::string& scenario_path, const py::dict& overrides, std::o
   return info;
 }
 
-py::dict compare(const std::string& baseline_path, const std::vector<std::string>& interventions, const py::dict& overrides,
-                 std::optional<std::uint32_t> seed, int replicates, int threads, const std::string& output,
-                 const py::object& progress) {
+py::dict compare(const std::string& baseline_path, const std::vector<std::string>& interventions,
+                 const py::dict& overrides, std::optional<std::uint32_t> seed, int replicates, int threads,
+                 const std::string& output, const py::object& progress) {
   if (replicates < 1) throw py::value_error("replicates must be at least 1, got " + std::to_string(replicates));
   if (interventions.empty()) throw py::value_error("compare needs at least one intervention file");
   auto [tree, base] = load_with_overrides(baseline_path, overrides);
@@ -266,17 +268,20 @@ py::dict run_sweep(const std::string& sweep_file, const std::string& output, int
 PYBIND11_MODULE(_core, mod) {
   mod.doc() = "redes simulator core (C++); use the redes package, not this module.";
   mod.attr("version") = std::string(redes::version());
-  mod.def("run", &run, py::arg("scenario"), py::arg("overrides"), py::arg("seed"), py::arg("replicates"), py::arg("threads"),
-          py::arg("output"), py::arg("progress"),
+  mod.def("run", &run, py::arg("scenario"), py::arg("overrides"), py::arg("seed"), py::arg("replicates"),
+          py::arg("threads"), py::arg("output"), py::arg("progress"),
           "Run a scenario into a run file (the layout of `redes run`); returns a summary dict.");
   mod.def("compare", &compare, py::arg("baseline"), py::arg("interventions"), py::arg("overrides"), py::arg("seed"),
           py::arg("replicates"), py::arg("threads"), py::arg("output"), py::arg("progress"),
           "Compare the baseline with each intervention file on common random numbers into a compare file.");
   mod.def("sweep", &run_sweep, py::arg("sweep_file"), py::arg("output"), py::arg("threads"), py::arg("progress"),
           "Run a sweep file's design into a sweep file (resumes from its journal, as redes sweep does).");
-  mod.def("check_scenario", [](const std::string& path, const py::dict& overrides) {
+  mod.def(
+      "check_scenario",
+      [](const std::string& path, const py::dict& overrides) {
         auto [tree, sc] = load_with_overrides(path, overrides);
         return io::to_yaml(tree);
-      }, py::arg("scenario"), py::arg("overrides") = py::dict(),
+      },
+      py::arg("scenario"), py::arg("overrides") = py::dict(),
       "The composed scenario YAML with the overrides applied; ValueError (key and reason) when invalid.");
 }

@@ -25,7 +25,7 @@ struct AdId {
 struct Ad {
   RecruiterId recruiter;
   AdId id;
-  std::uint32_t key;  // 32-bit hash of id for draw counters (a collision only correlates two ads' draws)
+  std::uint32_t key;        // 32-bit hash of id for draw counters (a collision only correlates two ads' draws)
   std::int16_t department;  // -1 = whole country
   std::uint8_t platform;
   bool live = true;
@@ -53,7 +53,8 @@ class Fishing final : public RecruitmentRoute {
     new_ads_.resize(recruiters);
   }
 
-  void act(const RouteWorld& w, Recruiter& rec, RecruiterId r, int day, int, std::uint8_t, std::vector<Proposal>&) override {
+  void act(const RouteWorld& w, Recruiter& rec, RecruiterId r, int day, int, std::uint8_t,
+           std::vector<Proposal>&) override {
     const double h = w.hunting_share(rec);
     Draws post(w.rng, rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation);
     const std::uint32_t n_ads = std::min<std::uint32_t>(post.poisson(f_.ad_rate * (1 - h)), 0xFFFF);
@@ -63,7 +64,8 @@ class Fishing final : public RecruitmentRoute {
       const bool local = post.bernoulli(w.sc.recruiters.local_share);
       if (p == kOffline) break;
       const AdId id{rec.slot, rec.generation, std::uint16_t(k), day};
-      const std::uint32_t key = w.rng.words(rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation, 0x80000000u | k)[0];
+      const std::uint32_t key =
+          w.rng.words(rec.slot, std::uint32_t(day), Stream::AdPost, rec.generation, 0x80000000u | k)[0];
       ads.push_back({r, id, key, local ? std::int16_t(rec.home) : std::int16_t(-1), std::uint8_t(p), true, {}});
     }
   }
@@ -78,7 +80,9 @@ class Fishing final : public RecruitmentRoute {
   }
 
  private:
-  bool targeted_age(const RouteWorld& w, PersonId i, int day) const { return f_.target_age[int(w.pop.age_group(i, day))]; }
+  bool targeted_age(const RouteWorld& w, PersonId i, int day) const {
+    return f_.target_age[int(w.pop.age_group(i, day))];
+  }
 
   /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
   /// `exposure` numbers this person's exposures to the ad today (each has its own draws).
@@ -93,7 +97,8 @@ class Fishing final : public RecruitmentRoute {
     const double u = d.uniform();
     if (free && u < f_.respond_base && w.targetable_age(i, day) &&
         u < f_.respond_base * economic_need(w.sc.vulnerability, w.view(i, day)))
-      out.push_back({i, ad.recruiter, order_key(w.rng, i, std::uint32_t(day), ad.id.slot, ad.id.generation), route, ad.platform});
+      out.push_back(
+          {i, ad.recruiter, order_key(w.rng, i, std::uint32_t(day), ad.id.slot, ad.id.generation), route, ad.platform});
     if (f_.share_prob <= 0) return;
     auto [b, e] = w.net.neighbours(layer_of_platform(ad.platform), i);
     const std::uint64_t deg = std::uint64_t(e - b);
@@ -150,7 +155,8 @@ class Fishing final : public RecruitmentRoute {
     for (auto& [i, id] : pending_shares_) {
       auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, const AdId& v) { return a.id < v; });
       if (it != ads_.end() && it->id == id)
-        expose(w, i, *it, std::uint32_t(it - ads_.begin()), day, kSharedExposure, route, props[na], shares[na], visited[na]);
+        expose(w, i, *it, std::uint32_t(it - ads_.begin()), day, kSharedExposure, route, props[na], shares[na],
+               visited[na]);
     }
     pending_shares_.clear();
     // Shares reach each person at most once per ad: the cascade of one ad is bounded by the

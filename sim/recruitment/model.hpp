@@ -32,7 +32,8 @@ inline double economic_need(const VulnerabilityParams& v, const PersonView& p) {
 }
 
 /// What a hunter sees: vulnerability through the share of life made public, plus noise.
-inline double visible_vulnerability(const VulnerabilityParams& v, const HuntingParams& h, const PersonView& p, double z) {
+inline double visible_vulnerability(const VulnerabilityParams& v, const HuntingParams& h, const PersonView& p,
+                                    double z) {
   return p.privacy * vulnerability(v, p) + h.visibility_noise * z;
 }
 
@@ -63,7 +64,8 @@ inline double offer_trust(const GroomingParams& g, double u) {
 
 /// accept * min(trust / trust_full, 1) * V * (1 - k_aw A): offers made before full trust, and
 /// attempts that start from little trust, are accepted less often than those to close bonds.
-inline double offer_acceptance(const OfferParams& o, const GroomingParams& g, double trust, double v, const PersonView& p) {
+inline double offer_acceptance(const OfferParams& o, const GroomingParams& g, double trust, double v,
+                               const PersonView& p) {
   return std::clamp(o.accept * std::min(trust / g.trust_threshold, 1.0) * v * (1 - o.k_aw * p.awareness), 0.0, 1.0);
 }
 
@@ -87,6 +89,8 @@ inline int draw_exploitation(const OfferParams& o, int gender, bool minor, Draws
   return draw_index(w, d);
 }
 
-inline int draw_destination(const OfferParams& o, Route route, Draws& d) { return draw_index(o.destination[int(route)], d); }
+inline int draw_destination(const OfferParams& o, Route route, Draws& d) {
+  return draw_index(o.destination[int(route)], d);
+}
 
 }  // namespace redes

@@ -10,8 +10,8 @@
 namespace redes {
 
 namespace {
-constexpr int kWhatsApp = 2;              // messaging between people who know each other
-constexpr std::uint16_t kCountSub = 0xFFFF;  // sub of the per-department slot counts (no generation reaches it)
+constexpr int kWhatsApp = 2;                       // messaging between people who know each other
+constexpr std::uint16_t kCountSub = 0xFFFF;        // sub of the per-department slot counts (no generation reaches it)
 constexpr std::uint32_t kSlotsPerKind = 1u << 23;  // slot ids: 8 bits of department, 1 of kind, 23 of index
 
 Recruiter make(const Scenario& sc, const Population& pop, Draws& dr, int home, bool embedded) {
@@ -51,9 +51,9 @@ double arrest_probability(const Scenario& sc, int home, bool embedded, int repor
                           double whatsapp_cooperation, double enforcement_mult) {
   const auto& en = sc.enforcement;
   const double testimony = en.k_reports * reports;
-  const double evidence = embedded ? sc.trusted.ict_share * whatsapp_cooperation * (1 + testimony) +
-                                         (1 - sc.trusted.ict_share) * testimony
-                                   : online_cooperation * (1 + testimony);
+  const double evidence =
+      embedded ? sc.trusted.ict_share * whatsapp_cooperation * (1 + testimony) + (1 - sc.trusted.ict_share) * testimony
+               : online_cooperation * (1 + testimony);
   return std::clamp(en.arrest_base * en.capacity[home] * enforcement_mult * evidence, 0.0, 1.0);
 }
 
@@ -91,7 +91,8 @@ std::vector<Recruiter> initial_recruiters(const Scenario& sc, const Population& 
       // different count in one department (another arrest hazard) leaves every other
       // department's recruiters and their draws unchanged (common random numbers across sweep points).
       if (slots >= kSlotsPerKind)
-        throw std::invalid_argument("recruiters: more than " + std::to_string(kSlotsPerKind) + " slots in one department");
+        throw std::invalid_argument("recruiters: more than " + std::to_string(kSlotsPerKind) +
+                                    " slots in one department");
       for (std::uint32_t k = 0; k < slots; ++k) {
         const auto slot = std::uint32_t(d) << 24 | std::uint32_t(kind) << 23 | k;
         Draws dr(rng, slot, 0, Stream::RecruiterInit, 0);
@@ -109,7 +110,8 @@ std::vector<Recruiter> initial_recruiters(const Scenario& sc, const Population& 
 
 Recruiter replacement_recruiter(const Scenario& sc, const Population& pop, const Network& net, const Rng& rng,
                                 const Recruiter& replaced, int day) {
-  const std::uint16_t gen = replaced.generation < kCountSub - 1 ? std::uint16_t(replaced.generation + 1) : replaced.generation;
+  const std::uint16_t gen =
+      replaced.generation < kCountSub - 1 ? std::uint16_t(replaced.generation + 1) : replaced.generation;
   Draws dr(rng, replaced.slot, 0, Stream::RecruiterInit, gen);
   Recruiter r = make(sc, pop, dr, replaced.home, replaced.embedded());
   if (replaced.embedded()) {

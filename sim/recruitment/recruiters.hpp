@@ -8,23 +8,23 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 
 inline constexpr std::int32_t kFree = INT32_MIN;  // arrested_on while free (days may be negative in the warm-up)
 
 struct Recruiter {
-  std::uint8_t home = 0;               // department index
-  PersonId embedded_in = kNone;        // anchor person for trusted-contact recruiters
-  float hunting_share = 0;             // online effort: hunting vs fishing
-  std::int32_t active_from = 0;        // first day of activity (vacant slots and replacements start later)
+  std::uint8_t home = 0;         // department index
+  PersonId embedded_in = kNone;  // anchor person for trusted-contact recruiters
+  float hunting_share = 0;       // online effort: hunting vs fishing
+  std::int32_t active_from = 0;  // first day of activity (vacant slots and replacements start later)
   std::int32_t arrested_on = kFree;
-  std::uint16_t active_targets = 0;    // pipelines before `recruited`
-  std::uint16_t reports = 0;           // reports to institutions about this recruiter
-  std::uint32_t slot = 0;              // the initial slot this one descends from: department << 24 | kind << 23 | k
-  std::uint16_t generation = 0;        // 0 = initial, +1 per replacement; (slot, generation) keys draws
+  std::uint16_t active_targets = 0;  // pipelines before `recruited`
+  std::uint16_t reports = 0;         // reports to institutions about this recruiter
+  std::uint32_t slot = 0;            // the initial slot this one descends from: department << 24 | kind << 23 | k
+  std::uint16_t generation = 0;      // 0 = initial, +1 per replacement; (slot, generation) keys draws
   bool embedded() const { return embedded_in != kNone; }
   bool arrested() const { return arrested_on != kFree; }
   bool active(int day) const { return day >= active_from && !arrested(); }

@@ -45,8 +45,15 @@ class RouteWorld {
   RouteWorld(const Scenario& sc, const Population& pop, const Network& net, const Rng& rng,
              const std::vector<Recruiter>& recruiters, const std::vector<RecruiterId>& recruiter_of,
              const std::vector<std::uint8_t>& victim, const PersonBoosts& boosts, const DailyModifiers& mods)
-      : sc(sc), pop(pop), net(net), rng(rng), recruiters(recruiters), recruiter_of(recruiter_of), victim(victim),
-        boosts(boosts), mods(mods) {}
+      : sc(sc),
+        pop(pop),
+        net(net),
+        rng(rng),
+        recruiters(recruiters),
+        recruiter_of(recruiter_of),
+        victim(victim),
+        boosts(boosts),
+        mods(mods) {}
 
   const Scenario& sc;
   const Population& pop;
@@ -106,8 +113,12 @@ class RouteWorld {
   }
 
   double moderation(int p) const { return std::clamp(sc.platforms[p].moderation + mods.moderation_add[p], 0.0, 1.0); }
-  double cooperation(int p) const { return std::clamp(sc.platforms[p].cooperation + mods.cooperation_add[p], 0.0, 1.0); }
-  bool platform_open(int p) const { return sc.platforms[p].enabled && (!sc.platforms[p].shock_only || shock.classroom); }
+  double cooperation(int p) const {
+    return std::clamp(sc.platforms[p].cooperation + mods.cooperation_add[p], 0.0, 1.0);
+  }
+  bool platform_open(int p) const {
+    return sc.platforms[p].enabled && (!sc.platforms[p].shock_only || shock.classroom);
+  }
 
   /// A platform by today's effort (offline only when no platform has any).
   int draw_platform(Draws& d) const {
@@ -125,11 +136,11 @@ class RouteWorld {
 /// How an attempt of a route runs once a proposal won (read by the engine per pipeline step from a
 /// table, without a virtual call).
 struct RouteTraits {
-  Stage entry = Stage::Engaged;   // first stage of the attempt
-  float trust_start = 0;          // trust at entry
-  bool private_channel = false;   // grooming moves to the platform's private channel (replies to an ad)
-  bool fake_profile = true;       // the recruiter's profile is made up, so moderation can remove it
-  bool job_offers_only = false;   // offers are always jobs (otherwise offer.job_share decides)
+  Stage entry = Stage::Engaged;  // first stage of the attempt
+  float trust_start = 0;         // trust at entry
+  bool private_channel = false;  // grooming moves to the platform's private channel (replies to an ad)
+  bool fake_profile = true;      // the recruiter's profile is made up, so moderation can remove it
+  bool job_offers_only = false;  // offers are always jobs (otherwise offer.job_share decides)
 };
 
 class RecruitmentRoute {

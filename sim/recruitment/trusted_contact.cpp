@@ -54,7 +54,8 @@ class TrustedContact final : public RecruitmentRoute {
     if (d.bernoulli(t_.ict_share)) {
       if (w.on_platform(j, kWhatsApp, day)) platform = kWhatsApp;
     }
-    out.push_back({j, r, order_key(w.rng, j, std::uint32_t(day), rec.slot, rec.generation), route, std::uint8_t(platform)});
+    out.push_back(
+        {j, r, order_key(w.rng, j, std::uint32_t(day), rec.slot, rec.generation), route, std::uint8_t(platform)});
   }
 
  private:
@@ -63,6 +64,8 @@ class TrustedContact final : public RecruitmentRoute {
 
 }  // namespace
 
-std::unique_ptr<RecruitmentRoute> make_trusted_contact(const Scenario& sc) { return std::make_unique<TrustedContact>(sc); }
+std::unique_ptr<RecruitmentRoute> make_trusted_contact(const Scenario& sc) {
+  return std::make_unique<TrustedContact>(sc);
+}
 
 }  // namespace redes

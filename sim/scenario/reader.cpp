@@ -84,8 +84,10 @@ std::string interval_text(const Range& r) {
 std::string describe(const Range& r, bool integral) {
   std::string what(r.what);
   const std::string iv = interval_text(r);
-  if (what == "a number" || what == "a number in range" || what.empty()) what = integral ? "an integer" : "a number";
-  else if (integral && what.rfind("a number", 0) == 0) what = "an integer" + what.substr(8);  // Range::positive() etc.
+  if (what == "a number" || what == "a number in range" || what.empty())
+    what = integral ? "an integer" : "a number";
+  else if (integral && what.rfind("a number", 0) == 0)
+    what = "an integer" + what.substr(8);  // Range::positive() etc.
   if (std::any_of(what.begin(), what.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
     return what;
   if (iv.empty()) return what;
@@ -150,7 +152,8 @@ double scalar_number(const Node& n, const std::string& path, const Range& range,
   }
   if (!x) {
     x = parse_double(clean);
-    if (!x && !non_finite_literal(n.scalar)) throw ScenarioError(n.loc, path, "expected " + expected + ", got " + got(n));
+    if (!x && !non_finite_literal(n.scalar))
+      throw ScenarioError(n.loc, path, "expected " + expected + ", got " + got(n));
     if (!x || !std::isfinite(*x)) throw ScenarioError(n.loc, path, "expected a finite number, got " + got(n));
     if (as_integer) {
       if (*x != std::trunc(*x)) throw ScenarioError(n.loc, path, "expected an integer, got " + got(n));
@@ -188,14 +191,16 @@ const Node& unwrap(const Node& n, const std::string& path, const std::string& ex
     if (std::find(kProvenanceKeys.begin(), kProvenanceKeys.end(), k) == kProvenanceKeys.end())
       throw ScenarioError(v.key_loc, join(path, k), unknown_key_text(k, kProvenanceKeys, kProvenanceKeys));
   if (!value)
-    throw ScenarioError(n.loc, join(path, "value"), "missing required key 'value' (expected " + expected + " beside its provenance)");
+    throw ScenarioError(n.loc, join(path, "value"),
+                        "missing required key 'value' (expected " + expected + " beside its provenance)");
   const Node* kind_node = nullptr;
   std::string kind_key;
   for (const auto& [k, v] : n.map) {
     if (k == "value") continue;
     if (kind_node)
-      throw ScenarioError(v.key_loc, join(path, k),
-                          "'" + kind_key + "' and '" + k + "' both given; write exactly one of source, assumed or calibrated");
+      throw ScenarioError(
+          v.key_loc, join(path, k),
+          "'" + kind_key + "' and '" + k + "' both given; write exactly one of source, assumed or calibrated");
     kind_node = &v;
     kind_key = k;
   }
@@ -203,20 +208,23 @@ const Node& unwrap(const Node& n, const std::string& path, const std::string& ex
     throw ScenarioError(n.loc, path, "a {value: ...} map needs one of 'source', 'assumed' or 'calibrated'");
   const std::string kpath = join(path, kind_key);
   if (!kind_node->is_scalar() || kind_node->scalar.empty())
-    throw ScenarioError(kind_node->loc, kpath, "expected a text saying where the value comes from, got " + got(*kind_node));
+    throw ScenarioError(kind_node->loc, kpath,
+                        "expected a text saying where the value comes from, got " + got(*kind_node));
   const std::string& text = kind_node->scalar;
-  prov.kind = kind_key == "source" ? Provenance::Kind::Source
+  prov.kind = kind_key == "source"    ? Provenance::Kind::Source
               : kind_key == "assumed" ? Provenance::Kind::Assumed
                                       : Provenance::Kind::Calibrated;
   if (kind_key == "assumed" && (text == "true" || text == "yes")) return *value;  // `assumed: true`, no reason given
   if (kind_key == "assumed" && (text == "false" || text == "no"))
-    throw ScenarioError(kind_node->loc, kpath, "'assumed: " + text + "' says nothing; write source: \"...\" or assumed: \"why\"");
+    throw ScenarioError(kind_node->loc, kpath,
+                        "'assumed: " + text + "' says nothing; write source: \"...\" or assumed: \"why\"");
   prov.text = text;
   return *value;
 }
 
 [[noreturn]] void no_provenance(const Node& n, const std::string& path) {
-  throw ScenarioError(n.loc, path, "parameter has no provenance: write {value: X, source: ...} or {value: X, assumed: ...}");
+  throw ScenarioError(n.loc, path,
+                      "parameter has no provenance: write {value: X, source: ...} or {value: X, assumed: ...}");
 }
 
 bool parse_bool(const Node& n, const std::string& path) {
@@ -237,13 +245,16 @@ std::string parse_string(const Node& n, const std::string& path) {
 std::string parse_choice(const Node& n, const std::string& path, const std::vector<std::string>& options) {
   std::string s = parse_string(n, path);
   if (options.empty() || std::find(options.begin(), options.end(), s) != options.end()) return s;
-  throw ScenarioError(n.loc, path, "'" + s + "' is not valid" + suggestion(s, options) + "valid: " + comma_list(options));
+  throw ScenarioError(n.loc, path,
+                      "'" + s + "' is not valid" + suggestion(s, options) + "valid: " + comma_list(options));
 }
 
-void check_name(const std::string& name, const Node& entry, const std::string& path, const std::vector<std::string>& allowed) {
+void check_name(const std::string& name, const Node& entry, const std::string& path,
+                const std::vector<std::string>& allowed) {
   if (allowed.empty() || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) return;
-  throw ScenarioError(entry.key_loc, path,
-                      "unknown name '" + name + "'" + suggestion(name, allowed) + "valid names: " + comma_list(allowed));
+  throw ScenarioError(
+      entry.key_loc, path,
+      "unknown name '" + name + "'" + suggestion(name, allowed) + "valid names: " + comma_list(allowed));
 }
 
 // Optimal string alignment distance (Levenshtein plus adjacent transpositions), ASCII case-folded.
@@ -340,13 +351,15 @@ double Reader::read_number(std::string_view key, const Node& value, const Range&
   return x;
 }
 
-std::vector<double> Reader::read_numbers(std::string_view key, const Node& value, const Range& range, std::size_t size) {
+std::vector<double> Reader::read_numbers(std::string_view key, const Node& value, const Range& range,
+                                         std::size_t size) {
   const std::string path = key_path(key);
   Provenance prov;
   const Node& list = unwrap(value, path, "a list of numbers", prov);
   if (!list.is_seq()) throw ScenarioError(list.loc, path, "expected a list of numbers, got " + got(list));
   if (size != 0 && list.seq.size() != size)
-    throw ScenarioError(list.loc, path, "expected " + std::to_string(size) + " numbers, got " + std::to_string(list.seq.size()));
+    throw ScenarioError(list.loc, path,
+                        "expected " + std::to_string(size) + " numbers, got " + std::to_string(list.seq.size()));
   std::vector<double> out;
   for (std::size_t i = 0; i < list.seq.size(); ++i)
     out.push_back(scalar_number(list.seq[i], path + "[" + std::to_string(i) + "]", range, nullptr));
@@ -429,7 +442,9 @@ std::string Reader::choice(std::string_view key, const std::vector<std::string>&
 
 std::vector<double> Reader::numbers(std::string_view key, Range range, std::size_t size, std::string_view doc) {
   const Node* v = declare(key, "numbers", range_text(range, false), "", doc);
-  if (!v) missing(key, "a list of " + (size ? std::to_string(size) + " " : std::string()) + "numbers, each " + describe(range, false));
+  if (!v)
+    missing(key, "a list of " + (size ? std::to_string(size) + " " : std::string()) + "numbers, each " +
+                     describe(range, false));
   return read_numbers(key, *v, range, size);
 }
 
@@ -448,7 +463,8 @@ std::vector<std::string> Reader::strings(std::string_view key, const std::vector
 
 std::vector<std::string> Reader::strings(std::string_view key, const std::vector<std::string>& options,
                                          const std::vector<std::string>& fallback, std::string_view doc) {
-  const Node* v = declare(key, "strings", options.empty() ? "" : "each one of: " + comma_list(options), fmt_list(fallback), doc);
+  const Node* v =
+      declare(key, "strings", options.empty() ? "" : "each one of: " + comma_list(options), fmt_list(fallback), doc);
   return v ? read_strings(key, *v, options) : fallback;
 }
 
@@ -484,8 +500,9 @@ std::vector<Reader> Reader::list(std::string_view key, bool required, std::strin
   return out;
 }
 
-std::vector<std::pair<std::string, Reader>> Reader::named(std::string_view key, const std::vector<std::string>& allowed_names,
-                                                          bool required, std::string_view doc) {
+std::vector<std::pair<std::string, Reader>> Reader::named(std::string_view key,
+                                                          const std::vector<std::string>& allowed_names, bool required,
+                                                          std::string_view doc) {
   const Node* v = declare(key, "named map", allowed_names.empty() ? "" : "names: " + comma_list(allowed_names),
                           required ? "" : "{}", doc);
   if (!v) {
@@ -513,7 +530,8 @@ std::map<std::string, double> Reader::named_numbers(std::string_view key, const 
   // `{value: {a: 1, b: 2}, source: ...}` gives the whole table one provenance.
   Provenance whole;
   const Node* table = v;
-  if (const Node* inner = v->find("value"); inner && inner->is_map()) table = &unwrap(*v, path, "a map of names to numbers", whole);
+  if (const Node* inner = v->find("value"); inner && inner->is_map())
+    table = &unwrap(*v, path, "a map of names to numbers", whole);
   if (!table->is_map()) throw ScenarioError(table->loc, path, "expected a map of names to numbers, got " + got(*table));
   std::map<std::string, double> out;
   for (const auto& [name, entry] : table->map) {

@@ -71,16 +71,15 @@ class Reader {
   std::int64_t integer(std::string_view key, std::int64_t fallback, Range range, std::string_view doc);
   bool boolean(std::string_view key, bool fallback, std::string_view doc);
   std::string string(std::string_view key, std::string_view fallback, std::string_view doc);
-  std::string choice(std::string_view key, const std::vector<std::string>& options,
-                     std::string_view fallback, std::string_view doc);
+  std::string choice(std::string_view key, const std::vector<std::string>& options, std::string_view fallback,
+                     std::string_view doc);
 
   /// A list of numbers, each in `range`; `size` (if not 0) is the exact length required.
   std::vector<double> numbers(std::string_view key, Range range, std::size_t size, std::string_view doc);
-  std::vector<double> numbers(std::string_view key, const std::vector<double>& fallback, Range range,
-                              std::size_t size, std::string_view doc);
+  std::vector<double> numbers(std::string_view key, const std::vector<double>& fallback, Range range, std::size_t size,
+                              std::string_view doc);
   /// A list of strings each in `options` (any string when `options` is empty).
-  std::vector<std::string> strings(std::string_view key, const std::vector<std::string>& options,
-                                   std::string_view doc);
+  std::vector<std::string> strings(std::string_view key, const std::vector<std::string>& options, std::string_view doc);
   std::vector<std::string> strings(std::string_view key, const std::vector<std::string>& options,
                                    const std::vector<std::string>& fallback, std::string_view doc);
 
@@ -119,7 +118,8 @@ class Reader {
   std::string key_pattern(std::string_view key) const;  // normalised, for the catalogue
   double read_number(std::string_view key, const Node& value, const Range& range, std::int64_t* as_integer);
   std::vector<double> read_numbers(std::string_view key, const Node& value, const Range& range, std::size_t size);
-  std::vector<std::string> read_strings(std::string_view key, const Node& value, const std::vector<std::string>& options) const;
+  std::vector<std::string> read_strings(std::string_view key, const Node& value,
+                                        const std::vector<std::string>& options) const;
   Reader child(const Node& value, std::string concrete, std::string pattern) const;
 
   const Node* node_;

@@ -45,8 +45,9 @@ int platform_index(const std::string& name) {
 void read_population(Reader r, Scenario& s) {
   auto& p = s.population;
   p.size = r.integer("size", {10, 2e8, false, "an integer in [10, 200000000]"}, "number of synthetic persons");
-  p.represents = r.number("represents", double(p.size), Range::positive(),
-                           "real people the synthetic persons stand for; counts scale by represents/size (default: size)");
+  p.represents =
+      r.number("represents", double(p.size), Range::positive(),
+               "real people the synthetic persons stand for; counts scale by represents/size (default: size)");
   p.departments = r.strings("departments", {}, "department names; fixes the order of every per-department list");
   if (p.departments.empty()) r.fail("departments", "at least one department is needed");
   const std::size_t nd = p.departments.size();
@@ -54,8 +55,10 @@ void read_population(Reader r, Scenario& s) {
   require_sum_one(r, "department_share", p.department_share);
   p.urban_share = r.numbers("urban_share", Range::unit(), nd, "share living in urban areas, per department");
   p.poverty_rate = r.numbers("poverty_rate", Range::unit(), nd, "share of persons in monetary poverty, per department");
-  p.poverty_urban_factor = r.number("poverty_urban_factor", Range::non_negative(), "poverty rate multiplier in urban areas");
-  p.poverty_rural_factor = r.number("poverty_rural_factor", Range::non_negative(), "poverty rate multiplier in rural areas");
+  p.poverty_urban_factor =
+      r.number("poverty_urban_factor", Range::non_negative(), "poverty rate multiplier in urban areas");
+  p.poverty_rural_factor =
+      r.number("poverty_rural_factor", Range::non_negative(), "poverty rate multiplier in rural areas");
   p.female_share = r.number("female_share", Range::unit(), "share of women and girls");
   auto bands = r.list("age_bands", true, "age pyramid: list of {from, to, share}");
   double total = 0;
@@ -71,45 +74,64 @@ void read_population(Reader r, Scenario& s) {
     b.finish();
     p.age_bands.push_back(band);
   }
-  if (std::abs(total - 1.0) > 1e-3) r.fail("age_bands", "band shares must add up to 1 (they add up to " + std::to_string(total) + ")");
-  p.mean_household_size = r.number("mean_household_size", {1, 20, false, "a number in [1, 20]"}, "mean persons per household");
+  if (std::abs(total - 1.0) > 1e-3)
+    r.fail("age_bands", "band shares must add up to 1 (they add up to " + std::to_string(total) + ")");
+  p.mean_household_size =
+      r.number("mean_household_size", {1, 20, false, "a number in [1, 20]"}, "mean persons per household");
 
   auto a = r.section("attributes", "how person attributes are drawn");
-  p.attribute_spread = a.number("spread", 0.8, Range::non_negative(), "sd of the logit-normal noise of [0,1] attributes");
-  p.family_conflict_mean = a.number("family_conflict_median", Range::unit(), "median family conflict / weak family ties");
-  p.family_conflict_poverty_corr = a.number("family_conflict_poverty_corr", {-1, 1, false, "a correlation in [-1, 1]"}, "correlation of family conflict with poverty");
-  p.device_access = by_age(a, "device_access", Range::probability(), "probability of own device and internet, urban, by age group");
+  p.attribute_spread =
+      a.number("spread", 0.8, Range::non_negative(), "sd of the logit-normal noise of [0,1] attributes");
+  p.family_conflict_mean =
+      a.number("family_conflict_median", Range::unit(), "median family conflict / weak family ties");
+  p.family_conflict_poverty_corr = a.number("family_conflict_poverty_corr", {-1, 1, false, "a correlation in [-1, 1]"},
+                                            "correlation of family conflict with poverty");
+  p.device_access =
+      by_age(a, "device_access", Range::probability(), "probability of own device and internet, urban, by age group");
   p.device_rural_factor = a.number("device_rural_factor", Range::unit(), "device access multiplier in rural areas");
-  p.device_poverty_factor = a.number("device_poverty_factor", Range::unit(), "device access multiplier for poor households");
-  p.screen_hours = by_age(a, "screen_hours", {0, 24, false, "hours in [0, 24]"}, "mean daily screen time of device users (hours), by age group");
-  p.privacy_exposure = by_age(a, "privacy_exposure", Range::unit(), "median share of life made public online, by age group");
-  p.digital_literacy = by_age(a, "digital_literacy", Range::unit(), "median digital literacy (urban, not poor), by age group");
+  p.device_poverty_factor =
+      a.number("device_poverty_factor", Range::unit(), "device access multiplier for poor households");
+  p.screen_hours = by_age(a, "screen_hours", {0, 24, false, "hours in [0, 24]"},
+                          "mean daily screen time of device users (hours), by age group");
+  p.privacy_exposure =
+      by_age(a, "privacy_exposure", Range::unit(), "median share of life made public online, by age group");
+  p.digital_literacy =
+      by_age(a, "digital_literacy", Range::unit(), "median digital literacy (urban, not poor), by age group");
   p.literacy_rural_penalty = a.number("literacy_rural_penalty", Range::unit(), "literacy lost in rural areas");
   p.literacy_poverty_penalty = a.number("literacy_poverty_penalty", Range::unit(), "literacy lost with poverty");
   p.awareness_mean = a.number("awareness_median", Range::unit(), "median awareness of trafficking and its signs");
   p.supervision_child = a.number("supervision_child", Range::unit(), "median parental supervision of children (<13)");
-  p.supervision_adolescent = a.number("supervision_adolescent", Range::unit(), "median parental supervision of adolescents");
-  p.supervision_conflict_penalty = a.number("supervision_conflict_penalty", Range::unit(), "supervision lost with family conflict");
+  p.supervision_adolescent =
+      a.number("supervision_adolescent", Range::unit(), "median parental supervision of adolescents");
+  p.supervision_conflict_penalty =
+      a.number("supervision_conflict_penalty", Range::unit(), "supervision lost with family conflict");
   p.job_seeking_base = a.number("job_seeking_base", Range::unit(), "job seeking at ages 15-64 without poverty");
   p.job_seeking_poverty = a.number("job_seeking_poverty", Range::unit(), "extra job seeking with full poverty");
-  p.migration_wish_base = a.number("migration_wish_base", Range::unit(), "wish to migrate at ages 15-39 without poverty");
-  p.migration_wish_poverty = a.number("migration_wish_poverty", Range::unit(), "extra wish to migrate with full poverty");
+  p.migration_wish_base =
+      a.number("migration_wish_base", Range::unit(), "wish to migrate at ages 15-39 without poverty");
+  p.migration_wish_poverty =
+      a.number("migration_wish_poverty", Range::unit(), "extra wish to migrate with full poverty");
   a.finish();
   r.finish();
 }
 
 void read_platform(Reader pr, PlatformParams& p) {
   p.enabled = true;
-  p.use = by_age(pr, "use", Range::probability(), "probability of using the platform among device owners, by age group");
-  p.moderation = pr.number("moderation", Range::probability(), "daily probability that an ad or fake profile is removed");
+  p.use =
+      by_age(pr, "use", Range::probability(), "probability of using the platform among device owners, by age group");
+  p.moderation =
+      pr.number("moderation", Range::probability(), "daily probability that an ad or fake profile is removed");
   p.cooperation = pr.number("cooperation", Range::unit(), "cooperation with investigators [0,1]");
   std::vector<std::string> channels(kPlatformNames.begin() + 1, kPlatformNames.end());
-  p.private_channel = platform_index(pr.choice("private_channel", channels, "whatsapp", "platform conversations move to"));
+  p.private_channel =
+      platform_index(pr.choice("private_channel", channels, "whatsapp", "platform conversations move to"));
   p.image_sharing = pr.boolean("image_sharing", false, "images are exchanged (sextortion possible)");
   p.mean_degree = pr.number("mean_degree", Range::non_negative(), "mean ties per user in this layer");
-  p.degree_tail = pr.number("degree_tail", 2.5, {2.05, 10, false, "an exponent in [2.05, 10]"}, "Pareto exponent of expected degree (smaller = heavier tail)");
+  p.degree_tail = pr.number("degree_tail", 2.5, {2.05, 10, false, "an exponent in [2.05, 10]"},
+                            "Pareto exponent of expected degree (smaller = heavier tail)");
   p.same_department = pr.number("same_department", 0.8, Range::unit(), "share of ties inside the department");
-  p.edge_list = pr.string("edge_list", "", "CSV of person index pairs replacing the generator (relative to the scenario)");
+  p.edge_list =
+      pr.string("edge_list", "", "CSV of person index pairs replacing the generator (relative to the scenario)");
   p.shock_only = pr.boolean("shock_only", false, "the layer is used only while a shock with classroom_layer is on");
   pr.finish();
 }
@@ -119,13 +141,16 @@ void read_network(Reader r, Scenario& s) {
   auto sw = r.section("school_work", "school and work ties (homophilous block model by department x age group)");
   n.school_work_degree = sw.number("mean_degree", Range::non_negative(), "mean ties per person");
   n.school_work_same_age = sw.number("same_age_group", Range::unit(), "share of ties within the same age group");
-  n.school_work_cross_department = sw.number("cross_department", Range::unit(), "share of ties to other departments (migration links)");
+  n.school_work_cross_department =
+      sw.number("cross_department", Range::unit(), "share of ties to other departments (migration links)");
   n.school_work_edge_list = sw.string("edge_list", "", "CSV replacing the generator");
   sw.finish();
   auto nb = r.section("neighbourhood", "neighbourhood ties (small world within department and urban/rural)");
-  n.neighbourhood_degree = int(nb.integer("degree", {0, 100, false, "an even integer in [0, 100]"}, "ring degree before rewiring"));
+  n.neighbourhood_degree =
+      int(nb.integer("degree", {0, 100, false, "an even integer in [0, 100]"}, "ring degree before rewiring"));
   if (n.neighbourhood_degree % 2) nb.fail("degree", "must be even (ties to k/2 neighbours on each side)");
-  n.neighbourhood_rewire = nb.number("rewire", Range::probability(), "probability a tie is rewired to a random person of the department");
+  n.neighbourhood_rewire =
+      nb.number("rewire", Range::probability(), "probability a tie is rewired to a random person of the department");
   n.neighbourhood_edge_list = nb.string("edge_list", "", "CSV replacing the generator");
   nb.finish();
   if (auto hh = r.optional_section("household", "household ties")) {
@@ -148,18 +173,26 @@ void read_recruitment(Reader r, Scenario& s) {
   auto rc = r.section("recruiters", "recruiters as abstract agents (rates and probabilities only)");
   auto& q = s.recruiters;
   q.per_100k = rc.number("per_100k", Range::non_negative(), "active recruiters per 100,000 persons");
-  q.department_weight = rc.numbers("department_weight", Range::non_negative(), nd, "relative recruiter density per head by department (a department's share is weight x population)");
-  q.embedded_share = rc.number("embedded_share", Range::unit(), "share embedded in victims' offline circles (trusted contact)");
-  q.hunting_share = rc.number("hunting_share", Range::unit(), "online recruiters: share of effort on hunting (rest fishing)");
+  q.department_weight =
+      rc.numbers("department_weight", Range::non_negative(), nd,
+                 "relative recruiter density per head by department (a department's share is weight x population)");
+  q.embedded_share =
+      rc.number("embedded_share", Range::unit(), "share embedded in victims' offline circles (trusted contact)");
+  q.hunting_share =
+      rc.number("hunting_share", Range::unit(), "online recruiters: share of effort on hunting (rest fishing)");
   q.platform_mix = platform_weights(rc, "platform_mix", "online recruiters' relative effort per platform");
-  q.capacity = int(rc.integer("capacity", {1, 1000, false, "an integer in [1, 1000]"}, "concurrent targets per recruiter"));
+  q.capacity =
+      int(rc.integer("capacity", {1, 1000, false, "an integer in [1, 1000]"}, "concurrent targets per recruiter"));
   q.local_share = rc.number("local_share", Range::unit(), "share of targets sought in the home department");
-  q.replacement_days = rc.number("replacement_days", {0, 36500, true, "a number of days in (0, 36500]"}, "mean days until an arrested recruiter is replaced (demand persists)");
+  q.replacement_days = rc.number("replacement_days", {0, 36500, true, "a number of days in (0, 36500]"},
+                                 "mean days until an arrested recruiter is replaced (demand persists)");
   q.displacement = rc.boolean("displacement", false, "recruiters shift platforms away from moderation and cooperation");
-  q.displacement_sensitivity = rc.number("displacement_sensitivity", 3.0, Range::non_negative(), "strength of the platform shift");
+  q.displacement_sensitivity =
+      rc.number("displacement_sensitivity", 3.0, Range::non_negative(), "strength of the platform shift");
   {
-    const auto ages = rc.numbers("victim_ages", {0, 120}, {0, 120, false, "an age in years in [0, 120]"}, 2,
-                                 "youngest and oldest age (years) any route can target; persons outside are never approached");
+    const auto ages =
+        rc.numbers("victim_ages", {0, 120}, {0, 120, false, "an age in years in [0, 120]"}, 2,
+                   "youngest and oldest age (years) any route can target; persons outside are never approached");
     if (ages[0] != std::floor(ages[0]) || ages[1] != std::floor(ages[1])) rc.fail("victim_ages", "give whole years");
     if (ages[0] > ages[1]) rc.fail("victim_ages", "the youngest age is above the oldest");
     q.victim_age_min = int(ages[0]), q.victim_age_max = int(ages[1]);
@@ -167,11 +200,16 @@ void read_recruitment(Reader r, Scenario& s) {
   rc.finish();
 
   auto f = r.section("fishing", "fake job or modelling offers posted on platforms");
-  s.fishing.ad_rate = f.number("ad_rate", {0, 100, false, "a number of ads per day in [0, 100]"}, "ads posted per fishing recruiter per day");
-  s.fishing.ad_audience = f.number("ad_audience", {0, 1e7, false, "a number of users in [0, 1e7]"}, "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
-  s.fishing.share_prob = f.number("share_prob", Range::probability(), "probability a reached user passes the ad to each platform tie");
+  s.fishing.ad_rate = f.number("ad_rate", {0, 100, false, "a number of ads per day in [0, 100]"},
+                               "ads posted per fishing recruiter per day");
+  s.fishing.ad_audience =
+      f.number("ad_audience", {0, 1e7, false, "a number of users in [0, 1e7]"},
+               "platform users in the ad's area a live ad reaches per day (expected; independent of population size)");
+  s.fishing.share_prob =
+      f.number("share_prob", Range::probability(), "probability a reached user passes the ad to each platform tie");
   s.fishing.respond_base = f.number("respond_base", Range::probability(), "response probability at full economic need");
-    s.fishing.max_ad_days = f.number("max_ad_days", {0, 3650, true, "a number of days in (0, 3650]"}, "days an ad stays up if not removed");
+  s.fishing.max_ad_days =
+      f.number("max_ad_days", {0, 3650, true, "a number of days in (0, 3650]"}, "days an ad stays up if not removed");
   {
     // Sharing cascades are bounded by design (each person receives an ad by share at most once,
     // and at most kMaxLiveShares people hold shares of live ads at once). A supercritical cascade
@@ -184,30 +222,38 @@ void read_recruitment(Reader r, Scenario& s) {
     const double live_ads = recruiters * s.fishing.ad_rate * s.fishing.max_ad_days;
     if (s.fishing.share_prob * degree >= 1 && live_ads * double(s.population.size) > double(kMaxLiveShares))
       f.fail("share_prob", "sharing is supercritical (share_prob x mean platform degree = " +
-                               std::to_string(s.fishing.share_prob * degree) + " >= 1) and up to " + std::to_string(std::llround(live_ads)) +
-                               " live ads could each reach all " + std::to_string(s.population.size) + " persons, over the bound of " +
-                               std::to_string(kMaxLiveShares) + " live shares; lower share_prob or the population size");
+                               std::to_string(s.fishing.share_prob * degree) + " >= 1) and up to " +
+                               std::to_string(std::llround(live_ads)) + " live ads could each reach all " +
+                               std::to_string(s.population.size) + " persons, over the bound of " +
+                               std::to_string(kMaxLiveShares) +
+                               " live shares; lower share_prob or the population size");
   }
-  auto groups = f.strings("target_age_groups", kAgeGroupList, {"adolescent", "young_adult", "adult"}, "age groups the ads are aimed at");
+  auto groups = f.strings("target_age_groups", kAgeGroupList, {"adolescent", "young_adult", "adult"},
+                          "age groups the ads are aimed at");
   for (int a = 0; a < kAgeGroups; ++a)
     s.fishing.target_age[a] = std::find(groups.begin(), groups.end(), kAgeGroupNames[a]) != groups.end();
   f.finish();
 
   auto h = r.section("hunting", "recruiters choosing targets from what profiles show");
-  s.hunting.browse_count = int(h.integer("browse_count", {1, 10000, false, "an integer in [1, 10000]"}, "profiles browsed per day by a hunter with free capacity"));
-  s.hunting.contacts_per_day = int(h.integer("contacts_per_day", {1, 100, false, "an integer in [1, 100]"}, "contacts sent per day to the best-scoring profiles"));
+  s.hunting.browse_count = int(h.integer("browse_count", {1, 10000, false, "an integer in [1, 10000]"},
+                                         "profiles browsed per day by a hunter with free capacity"));
+  s.hunting.contacts_per_day = int(h.integer("contacts_per_day", {1, 100, false, "an integer in [1, 100]"},
+                                             "contacts sent per day to the best-scoring profiles"));
   s.hunting.accept_base = h.number("accept_base", Range::probability(), "probability a contact is accepted");
   s.hunting.k_lit = h.number("k_lit", Range::unit(), "acceptance reduction by digital literacy");
   s.hunting.k_sup = h.number("k_sup", Range::unit(), "acceptance reduction by parental supervision");
   s.hunting.k_mutual = h.number("k_mutual", Range::non_negative(), "acceptance increase per shared tie");
-  s.hunting.visibility_noise = h.number("visibility_noise", Range::non_negative(), "sd of noise in the vulnerability hunters see");
+  s.hunting.visibility_noise =
+      h.number("visibility_noise", Range::non_negative(), "sd of noise in the vulnerability hunters see");
   h.finish();
 
   auto t = r.section("trusted_contact", "recruiters inside the victim's offline circle");
-  s.trusted.approach_rate = t.number("approach_rate", Range::probability(), "daily probability an embedded recruiter approaches one of its ties");
+  s.trusted.approach_rate = t.number("approach_rate", Range::probability(),
+                                     "daily probability an embedded recruiter approaches one of its ties");
   s.trusted.trust_start = t.number("trust_start", Range::unit(), "initial trust of a close tie");
   s.trusted.ict_share = t.number("ict_share", Range::probability(), "share of approaches that use a messaging app");
-  s.trusted.choice = int(t.integer("choice", {1, 100, false, "an integer in [1, 100]"}, "ties considered per approach; the most vulnerable is chosen"));
+  s.trusted.choice = int(t.integer("choice", {1, 100, false, "an integer in [1, 100]"},
+                                   "ties considered per approach; the most vulnerable is chosen"));
   t.finish();
 
   auto g = r.section("grooming", "trust building and recognition of warning signs");
@@ -215,16 +261,23 @@ void read_recruitment(Reader r, Scenario& s) {
   gr.grow_base = g.number("grow_base", Range::non_negative(), "daily trust growth");
   gr.k_conf = g.number("k_conf", Range::non_negative(), "growth increase with family conflict");
   gr.k_screen = g.number("k_screen", Range::non_negative(), "growth increase per daily screen hour");
-  gr.trust_threshold = g.number("trust_threshold", Range::positive(), "full trust (acceptance scales with trust / trust_threshold, capped at 1)");
-  gr.rec_self = g.number("rec_self", Range::probability(), "daily recognition by the person at full literacy and awareness");
-  gr.rec_parent = g.number("rec_parent", Range::probability(), "daily recognition by a parent at full supervision (minors)");
+  gr.trust_threshold = g.number("trust_threshold", Range::positive(),
+                                "full trust (acceptance scales with trust / trust_threshold, capped at 1)");
+  gr.rec_self =
+      g.number("rec_self", Range::probability(), "daily recognition by the person at full literacy and awareness");
+  gr.rec_parent =
+      g.number("rec_parent", Range::probability(), "daily recognition by a parent at full supervision (minors)");
   gr.rec_peer = g.number("rec_peer", Range::probability(), "daily recognition by each aware tie");
-  gr.report_prob = g.number("report_prob", Range::probability(), "probability a recognised attempt is reported to an institution");
-  gr.image_prob = g.number("image_prob", Range::probability(), "daily probability images are obtained on image-sharing platforms");
+  gr.report_prob =
+      g.number("report_prob", Range::probability(), "probability a recognised attempt is reported to an institution");
+  gr.image_prob =
+      g.number("image_prob", Range::probability(), "daily probability images are obtained on image-sharing platforms");
   gr.offer_days = g.number("offer_days", Range::positive(), "mean days from groomed to the offer");
-  gr.patience_min = g.number("patience_min", 1.0, {0.0, 1.0, true, "a number in (0, 1]"},
-                             "least share of full trust at which a recruiter offers; each pipeline's share is uniform in [patience_min, 1]");
-  gr.profile_removal = g.number("profile_removal", Range::unit(), "daily removal of a recruiter's profile relative to the channel's moderation");
+  gr.patience_min = g.number(
+      "patience_min", 1.0, {0.0, 1.0, true, "a number in (0, 1]"},
+      "least share of full trust at which a recruiter offers; each pipeline's share is uniform in [patience_min, 1]");
+  gr.profile_removal = g.number("profile_removal", Range::unit(),
+                                "daily removal of a recruiter's profile relative to the channel's moderation");
   g.finish();
 
   auto v = r.section("vulnerability", "V = logistic(b0 + b_pov*poverty + ... - b_lit*L - b_aw*A)");
@@ -247,18 +300,25 @@ void read_recruitment(Reader r, Scenario& s) {
   auto& of = s.offer;
   of.accept = o.number("accept", Range::probability(), "offer acceptance scale (times trust and V)");
   of.k_aw = o.number("k_aw", Range::unit(), "acceptance reduction by awareness");
-  of.job_share = o.number("job_share", Range::probability(), "hunting and trusted contact: share of offers that are jobs (the rest romance); fishing offers are always jobs");
-  of.coercion = o.number("coercion", Range::probability(), "probability a refusal turns into coercion when images were obtained");
-  of.travel_debt = o.number("travel_debt", Range::probability(), "probability a refusal turns into travel-debt coercion");
+  of.job_share = o.number(
+      "job_share", Range::probability(),
+      "hunting and trusted contact: share of offers that are jobs (the rest romance); fishing offers are always jobs");
+  of.coercion =
+      o.number("coercion", Range::probability(), "probability a refusal turns into coercion when images were obtained");
+  of.travel_debt =
+      o.number("travel_debt", Range::probability(), "probability a refusal turns into travel-debt coercion");
   auto ex = o.section("exploitation", "exploitation type shares (sexual, labour, online_sexual) by gender");
   for (int gi = 0; gi < kGenders; ++gi) {
     auto vals = ex.numbers(kGenderNames[gi], Range::unit(), kExploitationTypes, "shares by type");
     require_sum_one(ex, kGenderNames[gi], vals);
     of.exploitation[gi] = fixed<kExploitationTypes>(vals);
   }
-  of.minor_online_boost = fixed<kExploitationTypes>(ex.numbers("minor_boost", Range::non_negative(), kExploitationTypes, "added to the shares for minors, then renormalised"));
+  of.minor_online_boost = fixed<kExploitationTypes>(ex.numbers("minor_boost", Range::non_negative(), kExploitationTypes,
+                                                               "added to the shares for minors, then renormalised"));
   ex.finish();
-  auto de = o.section("destination", "destination shares by route (same_department, other_department, argentina, spain, brazil, chile, bolivia)");
+  auto de = o.section(
+      "destination",
+      "destination shares by route (same_department, other_department, argentina, spain, brazil, chile, bolivia)");
   for (int ri = 0; ri < kRoutes; ++ri) {
     auto vals = de.numbers(kRouteNames[ri], Range::unit(), kDestinations, "shares by destination");
     require_sum_one(de, kRouteNames[ri], vals);
@@ -269,12 +329,15 @@ void read_recruitment(Reader r, Scenario& s) {
 
   auto e = r.section("enforcement", "arrests, rescues and escapes");
   auto& en = s.enforcement;
-  en.arrest_base = e.number("arrest_base", Range::probability(), "daily arrest probability at capacity 1 and cooperation 1");
+  en.arrest_base =
+      e.number("arrest_base", Range::probability(), "daily arrest probability at capacity 1 and cooperation 1");
   en.k_reports = e.number("k_reports", Range::non_negative(), "arrest increase per report about the recruiter");
   en.capacity = e.numbers("capacity", Range::non_negative(), nd, "relative investigative capacity per department");
-  en.rescue_base = e.number("rescue_base", Range::probability(), "daily rescue probability of an exploited person at capacity 1");
+  en.rescue_base =
+      e.number("rescue_base", Range::probability(), "daily rescue probability of an exploited person at capacity 1");
   en.escape_rate = e.number("escape_rate", Range::probability(), "daily escape probability");
-  en.international_cooperation = e.number("international_cooperation", Range::non_negative(), "rescue of victims exploited abroad, relative to a department of capacity 1");
+  en.international_cooperation = e.number("international_cooperation", Range::non_negative(),
+                                          "rescue of victims exploited abroad, relative to a department of capacity 1");
   e.finish();
   r.finish();
 }
@@ -282,7 +345,9 @@ void read_recruitment(Reader r, Scenario& s) {
 void read_observation(Reader r, Scenario& s) {
   auto& ob = s.observation;
   const std::size_t nd = s.population.departments.size();
-  auto d = r.numbers("detect", Range::probability(), kInstitutions, "probability an institution ever records a case it handles, at full presence, no fear, full cooperation");
+  auto d = r.numbers(
+      "detect", Range::probability(), kInstitutions,
+      "probability an institution ever records a case it handles, at full presence, no fear, full cooperation");
   ob.detect = fixed<kInstitutions>(d);
   ob.presence.assign(nd, {});
   auto pr = r.section("presence", "territorial presence per department, per institution");
@@ -295,18 +360,30 @@ void read_observation(Reader r, Scenario& s) {
   ob.delay_days = r.number("delay_days", Range::positive(), "mean days from recruitment to the record (exponential)");
   ob.p_sex_missing = r.number("p_sex_missing", Range::probability(), "probability sex is not recorded");
   ob.p_ict_recorded = r.number("p_ict_recorded", Range::probability(), "probability the technology used is recorded");
-  ob.abroad_capital_share = r.number("abroad_capital_share", Range::probability(), "victims found abroad: share recorded in the capital (the first department) by central authorities; the rest in their home department");
-  ob.abroad_border_share = r.number("abroad_border_share", Range::probability(), "victims found abroad: share recorded at the border crossing where they are intercepted or return (department drawn by border_crossing)");
+  ob.abroad_capital_share = r.number("abroad_capital_share", Range::probability(),
+                                     "victims found abroad: share recorded in the capital (the first department) by "
+                                     "central authorities; the rest in their home department");
+  ob.abroad_border_share = r.number("abroad_border_share", Range::probability(),
+                                    "victims found abroad: share recorded at the border crossing where they are "
+                                    "intercepted or return (department drawn by border_crossing)");
   if (ob.abroad_capital_share + ob.abroad_border_share > 1 + 1e-12)
-    r.fail("abroad_border_share", "abroad_capital_share + abroad_border_share must not exceed 1 (the rest is recorded at home)");
-  ob.border_crossing = r.numbers("border_crossing", Range::non_negative(), nd, "per department, relative weight of the border crossings of victims taken abroad (normalised; 0 where there is no crossing)");
+    r.fail("abroad_border_share",
+           "abroad_capital_share + abroad_border_share must not exceed 1 (the rest is recorded at home)");
+  ob.border_crossing = r.numbers("border_crossing", Range::non_negative(), nd,
+                                 "per department, relative weight of the border crossings of victims taken abroad "
+                                 "(normalised; 0 where there is no crossing)");
   double crossing_total = 0;
   for (double w : ob.border_crossing) crossing_total += w;
   if (ob.abroad_border_share > 0 && !(crossing_total > 0))
-    r.fail("border_crossing", "all weights are 0 but abroad_border_share is above 0: give at least one crossing department");
+    r.fail("border_crossing",
+           "all weights are 0 but abroad_border_share is above 0: give at least one crossing department");
   for (double& w : ob.border_crossing) w = crossing_total > 0 ? w / crossing_total : 0.0;
-  ob.police_referral = r.number("police_referral", Range::probability(), "chance that a case the police would record also reaches the prosecutor, on the same day (referral)");
-  ob.case_window_days = int(r.integer("case_window_days", Range::non_negative(), "days after a case opens in which the same recruiter's victims recorded by the same institution join it"));
+  ob.police_referral =
+      r.number("police_referral", Range::probability(),
+               "chance that a case the police would record also reaches the prosecutor, on the same day (referral)");
+  ob.case_window_days = int(r.integer(
+      "case_window_days", Range::non_negative(),
+      "days after a case opens in which the same recruiter's victims recorded by the same institution join it"));
   r.finish();
 }
 
@@ -324,9 +401,12 @@ void read_shocks(Reader& root, Scenario& s, const std::chrono::sys_days& start) 
     p.start_day = day_of(sh, "start", start);
     p.end_day = day_of(sh, "end", start);
     if (p.end_day < p.start_day) sh.fail("end", "ends before it starts");
-    p.minors_device_access = sh.number("minors_device_access", 0.0, Range::unit(), "extra device access of minors (x += v*(1-x))");
-    p.minors_screen_factor = sh.number("minors_screen_factor", 1.0, Range::non_negative(), "multiplier of minors' screen time");
-    p.supervision_factor = sh.number("supervision_factor", 1.0, Range::non_negative(), "multiplier of parental supervision");
+    p.minors_device_access =
+        sh.number("minors_device_access", 0.0, Range::unit(), "extra device access of minors (x += v*(1-x))");
+    p.minors_screen_factor =
+        sh.number("minors_screen_factor", 1.0, Range::non_negative(), "multiplier of minors' screen time");
+    p.supervision_factor =
+        sh.number("supervision_factor", 1.0, Range::non_negative(), "multiplier of parental supervision");
     p.classroom_layer = sh.boolean("classroom_layer", false, "classroom video platforms become active");
     p.poverty_shift = sh.number("poverty_shift", 0.0, Range::unit(), "extra economic need (x += v*(1-x))");
     sh.finish();
@@ -348,7 +428,8 @@ std::optional<std::chrono::sys_days> parse_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !field(0, 4, y) || !field(5, 2, m) || !field(8, 2, d) ||
       m < 1 || d < 1)
     return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(unsigned(m)), std::chrono::day(unsigned(d))};
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month(unsigned(m)),
+                                        std::chrono::day(unsigned(d))};
   if (!ymd.ok()) return std::nullopt;
   return std::chrono::sys_days{ymd};
 }
@@ -373,7 +454,8 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   Reader root(root_node, "", strict);
   s.name = root.string("name", "scenario name");
   root.string("description", "", "what the scenario represents");
-  s.seed = std::uint32_t(root.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "default random seed"));
+  s.seed = std::uint32_t(
+      root.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "default random seed"));
 
   auto cal = root.section("calendar", "simulated period");
   s.start_date = cal.string("start", "first simulated day (YYYY-MM-DD)");
@@ -383,11 +465,13 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   // Dates become day counts and calendar years index demographic tables: keep them near today.
   if (y < 1900 || y > 2200) cal.fail("start", "the year must lie in [1900, 2200], got " + std::to_string(y));
   s.start_year = y;
-  double years = cal.number("years", {0.01, 50, false, "a number of years in [0.01, 50]"}, "length of the simulated period (years of 365 days)");
+  double years = cal.number("years", {0.01, 50, false, "a number of years in [0.01, 50]"},
+                            "length of the simulated period (years of 365 days)");
   s.days = std::max(1, int(std::lround(years * 365)));
-  const double warmup = cal.number("warmup_years", 0.0, {0, 20, false, "a number of years in [0, 20]"},
-                                   "years simulated before the start with the same parameters and not reported, so the "
-                                   "first reported year is not a start-up artefact (runs start with nobody in a pipeline)");
+  const double warmup =
+      cal.number("warmup_years", 0.0, {0, 20, false, "a number of years in [0, 20]"},
+                 "years simulated before the start with the same parameters and not reported, so the "
+                 "first reported year is not a start-up artefact (runs start with nobody in a pipeline)");
   s.warmup_days = int(std::lround(warmup * 365));
   cal.finish();
   const std::chrono::sys_days start = *start_day;
@@ -401,7 +485,9 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   read_recruitment(root.section("recruitment", "recruiters, their strategies and the pipeline"), s);
   read_observation(root.section("observation", "what institutions detect and record"), s);
   read_shocks(root, s, start);
-  s.peer_spread = root.number("peer_spread", 0.0, Range::probability(), "probability that a person reached by a campaign warns each offline tie (once, on the day reached)");
+  s.peer_spread =
+      root.number("peer_spread", 0.0, Range::probability(),
+                  "probability that a person reached by a campaign warns each offline tie (once, on the day reached)");
   for (auto& iv : root.list("interventions", false, "prevention measures; see `redes list interventions`")) {
     InterventionSpec spec;
     spec.type = iv.node().find("type") ? iv.node().find("type")->scalar : "";

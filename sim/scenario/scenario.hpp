@@ -19,8 +19,8 @@
 namespace redes {
 
 struct AgeBand {
-  int lo = 0, hi = 0;   // years, inclusive
-  double share = 0;     // of the population
+  int lo = 0, hi = 0;  // years, inclusive
+  double share = 0;    // of the population
 };
 
 struct PopulationParams {
@@ -34,17 +34,17 @@ struct PopulationParams {
   double mean_household_size = 3;
   // attributes (logit-normal or probability parameters; see scenarios/README.md)
   double family_conflict_mean = 0.2, family_conflict_poverty_corr = 0.3;
-  std::array<double, kAgeGroups> device_access{};       // probability, urban
+  std::array<double, kAgeGroups> device_access{};  // probability, urban
   double device_rural_factor = 0.8, device_poverty_factor = 0.8;
-  std::array<double, kAgeGroups> screen_hours{};        // mean hours/day among device users
-  std::array<double, kAgeGroups> privacy_exposure{};    // mean share of life public
-  std::array<double, kAgeGroups> digital_literacy{};    // mean, urban non-poor
+  std::array<double, kAgeGroups> screen_hours{};      // mean hours/day among device users
+  std::array<double, kAgeGroups> privacy_exposure{};  // mean share of life public
+  std::array<double, kAgeGroups> digital_literacy{};  // mean, urban non-poor
   double literacy_rural_penalty = 0.1, literacy_poverty_penalty = 0.1;
   double awareness_mean = 0.2;
   double supervision_child = 0.6, supervision_adolescent = 0.35, supervision_conflict_penalty = 0.3;
-  double job_seeking_base = 0.1, job_seeking_poverty = 0.3;   // ages 15-64
+  double job_seeking_base = 0.1, job_seeking_poverty = 0.3;        // ages 15-64
   double migration_wish_base = 0.1, migration_wish_poverty = 0.3;  // ages 15-39
-  double attribute_spread = 0.8;  // sd of the logit-normal noise on [0,1] attributes
+  double attribute_spread = 0.8;                                   // sd of the logit-normal noise on [0,1] attributes
 };
 
 struct PlatformParams {
@@ -69,15 +69,15 @@ struct NetworkParams {
 };
 
 struct RecruiterParams {
-  double per_100k = 10;                          // active recruiters per 100,000 people
-  std::vector<double> department_weight;         // where they live and mostly operate
-  double embedded_share = 0.3;                   // share embedded in the offline graph (trusted contact)
-  double hunting_share = 0.4;                    // of online recruiters' effort, hunting vs fishing
-  std::array<double, kPlatforms> platform_mix{}; // online recruiters' platform weights
-  int capacity = 5;                              // concurrent targets
-  double local_share = 0.7;                      // share of effort inside the home department
-  double replacement_days = 90;                  // mean days until an arrested recruiter is replaced
-  bool displacement = false;                     // adapt platform mix to moderation/cooperation
+  double per_100k = 10;                           // active recruiters per 100,000 people
+  std::vector<double> department_weight;          // where they live and mostly operate
+  double embedded_share = 0.3;                    // share embedded in the offline graph (trusted contact)
+  double hunting_share = 0.4;                     // of online recruiters' effort, hunting vs fishing
+  std::array<double, kPlatforms> platform_mix{};  // online recruiters' platform weights
+  int capacity = 5;                               // concurrent targets
+  double local_share = 0.7;                       // share of effort inside the home department
+  double replacement_days = 90;                   // mean days until an arrested recruiter is replaced
+  bool displacement = false;                      // adapt platform mix to moderation/cooperation
   double displacement_sensitivity = 3.0;
   int victim_age_min = 0, victim_age_max = 120;  // ages (years) any route can target; outside: never approached
 };
@@ -110,10 +110,10 @@ struct TrustedParams {
 struct GroomingParams {
   double grow_base = 0.03, k_conf = 1.0, k_screen = 0.1, trust_threshold = 1.0;
   double rec_self = 0.01, rec_parent = 0.01, rec_peer = 0.002, report_prob = 0.2;
-  double image_prob = 0.01;       // daily, on image-sharing platforms
-  double offer_days = 7;          // mean days from groomed to the offer
-  double patience_min = 1.0;      // offers come at trust >= trust_threshold * U(patience_min, 1), per pipeline
-  double profile_removal = 0.2;   // fake-profile removal per day, relative to the channel's moderation
+  double image_prob = 0.01;      // daily, on image-sharing platforms
+  double offer_days = 7;         // mean days from groomed to the offer
+  double patience_min = 1.0;     // offers come at trust >= trust_threshold * U(patience_min, 1), per pipeline
+  double profile_removal = 0.2;  // fake-profile removal per day, relative to the channel's moderation
 };
 
 struct VulnerabilityParams {
@@ -141,15 +141,15 @@ struct EnforcementParams {
 };
 
 struct ObservationParams {
-  std::array<double, kInstitutions> detect{};  // yearly probability at presence 1
+  std::array<double, kInstitutions> detect{};               // yearly probability at presence 1
   std::vector<std::array<double, kInstitutions>> presence;  // per department
   double fear = 0.5, p_sex_missing = 0.01, p_ict_recorded = 0.1;
-  double delay_days = 180;  // mean days from recruitment to the record
+  double delay_days = 180;            // mean days from recruitment to the record
   double abroad_capital_share = 0.5;  // victims found abroad: share recorded in the capital (first department)
   double abroad_border_share = 0;     // ... share recorded at the border crossing where they are intercepted or return
   std::vector<double> border_crossing;  // per department, weights of the crossings (normalised); the rest at home
-  double police_referral = 0;  // chance a case the police would record also reaches the prosecutor (referral)
-  int case_window_days = 90;          // a recruiter's victims recorded by one institution within this window form one case
+  double police_referral = 0;           // chance a case the police would record also reaches the prosecutor (referral)
+  int case_window_days = 90;  // a recruiter's victims recorded by one institution within this window form one case
 };
 
 struct ShockParams {

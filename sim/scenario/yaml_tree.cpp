@@ -36,10 +36,14 @@ Node* Node::find(std::string_view key) { return const_cast<Node*>(std::as_const(
 
 std::string describe(const Node& n) {
   switch (n.kind) {
-    case Node::Kind::Null: return "nothing (an empty value)";
-    case Node::Kind::Scalar: return "'" + n.scalar + "'";
-    case Node::Kind::Sequence: return "a list";
-    case Node::Kind::Map: return "a map";
+    case Node::Kind::Null:
+      return "nothing (an empty value)";
+    case Node::Kind::Scalar:
+      return "'" + n.scalar + "'";
+    case Node::Kind::Sequence:
+      return "a list";
+    case Node::Kind::Map:
+      return "a map";
   }
   return "?";
 }
@@ -70,7 +74,8 @@ class Positions {
     std::string_view rest = text_.substr(std::size_t(m.pos));
     for (std::string_view word : {"~", "null", "Null", "NULL"}) {
       if (rest.substr(0, word.size()) != word) continue;
-      if (rest.size() == word.size() || std::string_view(" \t\r\n,]}#").find(rest[word.size()]) != std::string_view::npos)
+      if (rest.size() == word.size() ||
+          std::string_view(" \t\r\n,]}#").find(rest[word.size()]) != std::string_view::npos)
         return true;  // not the start of a longer word such as the next key `null_rate`
     }
     return false;
@@ -81,12 +86,15 @@ class Positions {
     if (m.is_null() || m.line < 0 || std::size_t(m.line) >= starts_.size()) return at(m);
     for (int line = m.line; line >= 0; --line) {
       std::size_t begin = starts_[std::size_t(line)];
-      std::size_t end = line == m.line ? begin + std::size_t(std::max(m.column, 0))
-                                       : (std::size_t(line) + 1 < starts_.size() ? starts_[std::size_t(line) + 1] : text_.size());
+      std::size_t end = line == m.line
+                            ? begin + std::size_t(std::max(m.column, 0))
+                            : (std::size_t(line) + 1 < starts_.size() ? starts_[std::size_t(line) + 1] : text_.size());
       std::string_view s = text_.substr(begin, end - begin);
-      if (auto hash = s.find('#'); hash != std::string_view::npos && (hash == 0 || s[hash - 1] == ' ' || s[hash - 1] == '\t'))
+      if (auto hash = s.find('#');
+          hash != std::string_view::npos && (hash == 0 || s[hash - 1] == ' ' || s[hash - 1] == '\t'))
         s = s.substr(0, hash);
-      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+        s.remove_suffix(1);
       if (s.empty()) continue;
       if (s.back() == '-' && (s.size() == 1 || s[s.size() - 2] == ' ' || s[s.size() - 2] == '\t'))
         return {file_, line + 1, char_column(std::size_t(line), s.size() - 1)};
@@ -96,7 +104,8 @@ class Positions {
   }
 
   Location at_offset(std::size_t offset) const {
-    const std::size_t line = std::size_t(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+    const std::size_t line =
+        std::size_t(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
     return {file_, int(line) + 1, char_column(line, offset - starts_[line])};
   }
 
@@ -130,8 +139,9 @@ Node convert(const YAML::Node& y, const Positions& pos, int depth, Budget& budge
   if (depth > kMaxDepth) throw ScenarioError(n.loc, "", "the YAML is nested too deeply (or an alias refers to itself)");
   const std::size_t cost = 1 + (y.Type() == YAML::NodeType::Scalar ? y.Scalar().size() : 0);
   if (cost > budget.left)
-    throw ScenarioError(n.loc, "", "aliases (*name) expand the file past " + std::to_string(budget.limit) +
-                                       " values and characters; write the values out or share them with include:");
+    throw ScenarioError(n.loc, "",
+                        "aliases (*name) expand the file past " + std::to_string(budget.limit) +
+                            " values and characters; write the values out or share them with include:");
   budget.left -= cost;
   switch (y.Type()) {
     case YAML::NodeType::Undefined:
@@ -161,9 +171,10 @@ Node convert(const YAML::Node& y, const Positions& pos, int depth, Budget& budge
         const std::string key = it->first.Scalar();
         if (auto [at, fresh] = seen.emplace(key, n.map.size()); !fresh) {
           const Node& first = n.map[at->second].second;
-          throw ScenarioError(key_loc, key, "duplicate key '" + key + "' (first written at line " +
-                                                std::to_string(first.key_loc.line) + ", column " +
-                                                std::to_string(first.key_loc.column) + ")");
+          throw ScenarioError(key_loc, key,
+                              "duplicate key '" + key + "' (first written at line " +
+                                  std::to_string(first.key_loc.line) + ", column " +
+                                  std::to_string(first.key_loc.column) + ")");
         }
         Node child = convert(it->second, pos, depth + 1, budget);
         child.key_loc = key_loc;
@@ -238,7 +249,7 @@ void merge(Node& base, Node&& over) {
 }
 
 struct Step {
-  std::string key;            // empty for an index step
+  std::string key;  // empty for an index step
   std::size_t index = 0;
 };
 
@@ -274,7 +285,8 @@ const Node* find_path(const Node& root, const std::string& path) {
   if (!split_path(path, steps)) return nullptr;
   const Node* cur = &root;
   for (const Step& step : steps) {
-    const bool digits = !step.key.empty() && std::all_of(step.key.begin(), step.key.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool digits =
+        !step.key.empty() && std::all_of(step.key.begin(), step.key.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (step.key.empty() || (cur->is_seq() && digits)) {
       const std::size_t index = step.key.empty() ? step.index : std::stoul(step.key);
       if (!cur->is_seq() || index >= cur->seq.size()) return nullptr;
@@ -292,20 +304,23 @@ void apply_override(Node& root, const std::string& path, Node value) {
   const Location at = value.key_loc;
   auto fail = [&](const std::string& why) -> void { throw ScenarioError(at, path, "cannot override: " + why); };
   std::vector<Step> steps;
-  if (!split_path(path, steps)) fail("malformed key path; write dotted keys such as 'population.size' or 'interventions[0].coverage'");
+  if (!split_path(path, steps))
+    fail("malformed key path; write dotted keys such as 'population.size' or 'interventions[0].coverage'");
   Node* cur = &root;
   std::string walked;
   for (const Step& step : steps) {
     bool is_index = step.key.empty();
     std::size_t index = step.index;
-    if (!is_index && cur->is_seq() && std::all_of(step.key.begin(), step.key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (!is_index && cur->is_seq() &&
+        std::all_of(step.key.begin(), step.key.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       is_index = true;
       index = std::stoul(step.key);
     }
     if (is_index) {
       if (!cur->is_seq()) fail("'" + walked + "' is " + describe(*cur) + ", not a list");
       if (index >= cur->seq.size())
-        fail("'" + walked + "' has " + std::to_string(cur->seq.size()) + " items; index " + std::to_string(index) + " does not exist");
+        fail("'" + walked + "' has " + std::to_string(cur->seq.size()) + " items; index " + std::to_string(index) +
+             " does not exist");
       cur = &cur->seq[index];
       walked += '[';
       walked += std::to_string(index);
@@ -419,14 +434,15 @@ class Loader {
       for (auto n = names_.begin() + (it - stack_.begin()); n != names_.end(); ++n) chain += *n + " -> ";
       throw ScenarioError(item.loc, key_path, "include cycle: " + chain + resolved.string());
     }
-    if (std::find(applied_.begin(), applied_.end(), identity(resolved)) != applied_.end()) return;  // diamond: already a layer
+    if (std::find(applied_.begin(), applied_.end(), identity(resolved)) != applied_.end())
+      return;  // diamond: already a layer
     enter(resolved);
     apply(resolved, composed);
     leave();
   }
 
-  std::vector<fs::path> applied_;  // canonical paths of the files already applied as layers
-  std::vector<fs::path> stack_;   // canonical paths of the files being loaded, outermost first
+  std::vector<fs::path> applied_;   // canonical paths of the files already applied as layers
+  std::vector<fs::path> stack_;     // canonical paths of the files being loaded, outermost first
   std::vector<std::string> names_;  // the same, as shown in messages
 };
 
@@ -440,8 +456,9 @@ void emit(YAML::Emitter& out, const Node& n) {
       break;
     case Node::Kind::Sequence: {
       // Short lists of scalars read best on one line.
-      const bool flat = !n.seq.empty() && n.seq.size() <= 12 &&
-                        std::all_of(n.seq.begin(), n.seq.end(), [](const Node& c) { return c.is_scalar() && c.scalar.size() < 24; });
+      const bool flat =
+          !n.seq.empty() && n.seq.size() <= 12 &&
+          std::all_of(n.seq.begin(), n.seq.end(), [](const Node& c) { return c.is_scalar() && c.scalar.size() < 24; });
       if (flat || n.seq.empty()) out << YAML::Flow;
       out << YAML::BeginSeq;
       for (const Node& c : n.seq) emit(out, c);
@@ -493,9 +510,10 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
   // yaml-cpp needs about 1 s and 100 MB per 2 MB of keys; hand-written scenarios are kilobytes,
   // and bulk data (edge lists) lives in CSV files the scenario names.
   if (text.size() > kMaxYamlBytes)
-    throw ScenarioError({filename, 1, 1}, "", "the file is " + std::to_string(text.size() >> 20) +
-                                                  " MiB; YAML files are limited to " + std::to_string(kMaxYamlBytes >> 20) +
-                                                  " MiB (put bulk data such as edge lists in CSV files)");
+    throw ScenarioError({filename, 1, 1}, "",
+                        "the file is " + std::to_string(text.size() >> 20) + " MiB; YAML files are limited to " +
+                            std::to_string(kMaxYamlBytes >> 20) +
+                            " MiB (put bulk data such as edge lists in CSV files)");
   const Positions pos(text, filename);
   const std::string owned(text);
   DocumentStarts starts;
@@ -514,9 +532,10 @@ Node parse_yaml(std::string_view text, const std::string& filename) {
     if (seq || e.msg.find("end of map flow") != std::string::npos) {
       if (e.mark.pos >= 0)
         if (auto at = unclosed_bracket(text, std::size_t(e.mark.pos), seq ? '[' : '{'))
-          throw ScenarioError(pos.at_offset(*at), "", std::string("malformed YAML: this '") + (seq ? "[" : "{") +
-                                                          "' is never closed (no matching '" + (seq ? "]" : "}") +
-                                                          "' before line " + std::to_string(e.mark.line + 1) + ")");
+          throw ScenarioError(pos.at_offset(*at), "",
+                              std::string("malformed YAML: this '") + (seq ? "[" : "{") +
+                                  "' is never closed (no matching '" + (seq ? "]" : "}") + "' before line " +
+                                  std::to_string(e.mark.line + 1) + ")");
     }
     throw ScenarioError(pos.at(e.mark), "", "malformed YAML: " + e.msg + parse_hint(e.msg));
   }
@@ -536,7 +555,8 @@ Node load_scenario_tree(const fs::path& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec))
     throw ScenarioError({file.string(), 0, 0}, "",
-                        fs::exists(file, ec) ? "cannot read the scenario: not a regular file" : "cannot read the scenario: no such file");
+                        fs::exists(file, ec) ? "cannot read the scenario: not a regular file"
+                                             : "cannot read the scenario: no such file");
   Loader loader;
   loader.enter(file);
   return loader.load(file);

@@ -24,11 +24,11 @@ struct Node {
 
   enum class Kind { Null, Scalar, Sequence, Map };
   Kind kind = Kind::Null;
-  std::string scalar;                              // Scalar: the text as written
-  std::vector<std::pair<std::string, Node>> map;   // Map: entries in file order
-  std::vector<Node> seq;                           // Sequence
-  Location loc;      // where the value starts
-  Location key_loc;  // where its key starts, for map entries
+  std::string scalar;                             // Scalar: the text as written
+  std::vector<std::pair<std::string, Node>> map;  // Map: entries in file order
+  std::vector<Node> seq;                          // Sequence
+  Location loc;                                   // where the value starts
+  Location key_loc;                               // where its key starts, for map entries
 
   bool is_map() const { return kind == Kind::Map; }
   bool is_seq() const { return kind == Kind::Sequence; }

@@ -50,7 +50,8 @@ struct Job {
 
 class Server {
  public:
-  Server(fs::path folder, std::string lang, int threads) : folder_(std::move(folder)), lang_(std::move(lang)), threads_(threads) {
+  Server(fs::path folder, std::string lang, int threads)
+      : folder_(std::move(folder)), lang_(std::move(lang)), threads_(threads) {
     char tmpl[] = "/tmp/redes-serve-XXXXXX";
     if (!mkdtemp(tmpl)) throw IoError("cannot create a temporary folder for run files");
     tmp_ = tmpl;
@@ -70,9 +71,19 @@ class Server {
   json info() const {
     json controls = json::array();
     for (const auto& c : workshop::controls())
-      controls.push_back({{"key", c.key}, {"kind", c.kind}, {"min", c.min}, {"max", c.max}, {"step", c.step},
-                          {"value", c.kind == "switch" ? json(c.value != 0) : c.kind == "integer" ? json(std::int64_t(c.value)) : json(c.value)}, {"requires", c.requires_switch}});
-    return {{"lang", lang_}, {"languages", {"es", "en"}}, {"controls", controls}, {"presets", workshop::presets()},
+      controls.push_back({{"key", c.key},
+                          {"kind", c.kind},
+                          {"min", c.min},
+                          {"max", c.max},
+                          {"step", c.step},
+                          {"value", c.kind == "switch"    ? json(c.value != 0)
+                                    : c.kind == "integer" ? json(std::int64_t(c.value))
+                                                          : json(c.value)},
+                          {"requires", c.requires_switch}});
+    return {{"lang", lang_},
+            {"languages", {"es", "en"}},
+            {"controls", controls},
+            {"presets", workshop::presets()},
             {"limits", {{"persons", workshop::kMaxPersons}, {"queue", kQueueLimit}}}};
   }
 
@@ -108,8 +119,10 @@ class Server {
   }
 
   json status(const Job& job) {
-    json s = {{"job", job.id}, {"status", json::array({"queued", "running", "done", "failed"})[std::size_t(job.state.load())]}};
-    s["progress"] = job.state == Job::Done ? 1.0 : double(job.days.load()) / double(std::max<std::int64_t>(1, job.total.load()));
+    json s = {{"job", job.id},
+              {"status", json::array({"queued", "running", "done", "failed"})[std::size_t(job.state.load())]}};
+    s["progress"] =
+        job.state == Job::Done ? 1.0 : double(job.days.load()) / double(std::max<std::int64_t>(1, job.total.load()));
     if (job.state == Job::Queued) {
       std::lock_guard lock(mu_);
       std::size_t ahead = 0;
@@ -220,7 +233,9 @@ void send_json(httplib::Response& res, int status, const json& body) {
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
-void send_error(httplib::Response& res, int status, const std::string& message) { send_json(res, status, {{"error", message}}); }
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
 
 httplib::Server* g_server = nullptr;
 void stop_server_on_signal(int) {
@@ -233,7 +248,8 @@ int cmd_serve(const Options& opt) {
   const fs::path folder = opt.file.empty() ? fs::path("scenarios/workshop") : fs::path(opt.file);
   for (const auto& name : workshop::required_files())
     if (!fs::is_regular_file(folder / name))
-      throw IoError((folder / name).string() + ": not found; `redes serve` needs the workshop pack (scenarios/workshop)");
+      throw IoError((folder / name).string() +
+                    ": not found; `redes serve` needs the workshop pack (scenarios/workshop)");
   // Check the pack once at start: a broken scenario should stop the facilitator, not the room.
   workshop::scenario_for(folder, workshop::checked_params(nlohmann::json::object()));
   Server state(folder, opt.lang, opt.threads);
@@ -242,11 +258,12 @@ int cmd_serve(const Options& opt) {
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(30, 0);
   svr.new_task_queue = [] { return new httplib::ThreadPool(16); };
-  svr.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                           {"Content-Security-Policy",
-                            "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'"},
-                           {"Referrer-Policy", "no-referrer"},
-                           {"Cache-Control", "no-store"}});
+  svr.set_default_headers(
+      {{"X-Content-Type-Options", "nosniff"},
+       {"Content-Security-Policy",
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'"},
+       {"Referrer-Policy", "no-referrer"},
+       {"Cache-Control", "no-store"}});
 
   // Only the embedded assets, by exact name: no request path reaches the file system.
   for (const auto& a : serve_assets()) {
@@ -306,7 +323,8 @@ int cmd_serve(const Options& opt) {
     auto job = done_job(req, res);
     if (!job) return;
     res.set_header("Content-Disposition", "attachment; filename=\"redes-run-" + std::to_string(job->id) + ".csv\"");
-    res.set_content("# model estimates from a synthetic population\n" + workshop::run_csv(job->run), "text/csv; charset=utf-8");
+    res.set_content("# model estimates from a synthetic population\n" + workshop::run_csv(job->run),
+                    "text/csv; charset=utf-8");
   });
   svr.Post("/api/compare", [&](const httplib::Request& req, httplib::Response& res) {
     json body;
@@ -323,8 +341,9 @@ int cmd_serve(const Options& opt) {
     if (a->state != Job::Done || b->state != Job::Done) return send_error(res, 409, "both runs must have finished");
     for (const char* k : {"seed", "replicates", "persons"})
       if (a->params[k] != b->params[k])
-        return send_error(res, 400, std::string("runs are paired only with the same ") + k +
-                                        " (common random numbers): set it the same in both runs");
+        return send_error(res, 400,
+                          std::string("runs are paired only with the same ") + k +
+                              " (common random numbers): set it the same in both runs");
     json out = workshop::compare_json("base", a->run, "other", b->run, a->people_per_person);
     out["base"] = a->id;
     out["other"] = b->id;
@@ -332,9 +351,10 @@ int cmd_serve(const Options& opt) {
   });
   svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    send_error(res, res.status, res.status == 404   ? "not found"
-                                : res.status == 413 ? "the request is too large: a run request is a few controls (at most 16 KiB)"
-                                                    : "bad request");
+    send_error(res, res.status,
+               res.status == 404   ? "not found"
+               : res.status == 413 ? "the request is too large: a run request is a few controls (at most 16 KiB)"
+                                   : "bad request");
   });
   svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";
@@ -356,8 +376,11 @@ int cmd_serve(const Options& opt) {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     listen_fd = sock;
   });
-  const int port = opt.port == 0 ? svr.bind_to_any_port(opt.host) : (svr.bind_to_port(opt.host, opt.port) ? opt.port : -1);
-  if (port <= 0) throw IoError("cannot listen on " + opt.host + ":" + std::to_string(opt.port) + " (in use, or not an address of this machine)");
+  const int port =
+      opt.port == 0 ? svr.bind_to_any_port(opt.host) : (svr.bind_to_port(opt.host, opt.port) ? opt.port : -1);
+  if (port <= 0)
+    throw IoError("cannot listen on " + opt.host + ":" + std::to_string(opt.port) +
+                  " (in use, or not an address of this machine)");
   if (listen_fd >= 0) ::listen(listen_fd, 256);
   print_tr("serve.listening", fmt::arg("host", opt.host == "0.0.0.0" ? tr("serve.any_address") : opt.host),
            fmt::arg("port", port), fmt::arg("lang", opt.lang));

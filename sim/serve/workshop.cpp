@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <numeric>
 
+#include "sim/core/errors.hpp"
 #include "sim/core/labels.hpp"
 #include "sim/core/statistics.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/core/errors.hpp"
 #include "sim/scenario/yaml_tree.hpp"
 
 namespace redes::workshop {
@@ -18,10 +18,10 @@ using nlohmann::json;
 namespace {
 
 struct Lever {
-  const char* on;        // switch key
-  const char* file;      // intervention file in the workshop folder
-  const char* slider;    // slider key
-  const char* path;      // key of the slider inside the intervention
+  const char* on;      // switch key
+  const char* file;    // intervention file in the workshop folder
+  const char* slider;  // slider key
+  const char* path;    // key of the slider inside the intervention
 };
 constexpr Lever kLevers[] = {{"literacy", "literacy.yaml", "literacy_coverage", "coverage"},
                              {"moderation", "moderation.yaml", "moderation_effect", "effect"},
@@ -33,7 +33,9 @@ std::string number_text(double v) {
   return buf;
 }
 
-double mean(const std::vector<double>& v) { return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+double mean(const std::vector<double>& v) {
+  return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+}
 
 json spread(const std::vector<double>& v) {
   auto num = [](double x) { return std::isnan(x) ? json(nullptr) : json(x); };
@@ -81,7 +83,9 @@ json checked_params(const json& body) {
   if (!body.is_object()) throw BadRequest("the request must be a JSON object of controls, e.g. {\"literacy\": true}");
   json p = json::object();
   for (const auto& c : controls())
-    p[c.key] = c.kind == "switch" ? json(c.value != 0) : c.kind == "integer" ? json(std::int64_t(c.value)) : json(c.value);
+    p[c.key] = c.kind == "switch"    ? json(c.value != 0)
+               : c.kind == "integer" ? json(std::int64_t(c.value))
+                                     : json(c.value);
   for (const auto& [key, v] : body.items()) {
     auto it = std::find_if(controls().begin(), controls().end(), [&](const Control& c) { return c.key == key; });
     if (it == controls().end()) {
@@ -98,15 +102,16 @@ json checked_params(const json& body) {
       p[key] = v;
       continue;
     }
-    if (!v.is_number()) throw BadRequest(key + " must be a number from " + number_text(c.min) + " to " + number_text(c.max));
+    if (!v.is_number())
+      throw BadRequest(key + " must be a number from " + number_text(c.min) + " to " + number_text(c.max));
     const double x = v.get<double>();
     if (c.kind == "integer" && (!std::isfinite(x) || x != std::floor(x)))
       throw BadRequest(key + " must be a whole number from " + number_text(c.min) + " to " + number_text(c.max));
     // Slider values go on to the scenario checks of `redes validate`; integers are the server's limits.
     if (c.kind == "integer" && (x < c.min || x > c.max)) {
       std::string hint = key == "persons" ? "; larger populations belong to `redes run` on the command line" : "";
-      throw BadRequest(key + " = " + number_text(x) + " is outside what this server runs: use " + number_text(c.min) + " to " +
-                       number_text(c.max) + hint);
+      throw BadRequest(key + " = " + number_text(x) + " is outside what this server runs: use " + number_text(c.min) +
+                       " to " + number_text(c.max) + hint);
     }
     if (!std::isfinite(x)) throw BadRequest(key + " must be a finite number");
     p[key] = c.kind == "integer" ? json(std::int64_t(x)) : json(x);
@@ -148,7 +153,8 @@ Scenario scenario_for(const fs::path& folder, const json& p) {
     const io::Node* list = tree.find("interventions");
     const std::size_t index = list && list->is_seq() ? list->seq.size() : 0;
     tree = arm_from_files(tree, base_file, folder / lever.file).tree;
-    set("interventions[" + std::to_string(index) + "]." + lever.path, number_text(p.at(lever.slider).get<double>()), lever.slider);
+    set("interventions[" + std::to_string(index) + "]." + lever.path, number_text(p.at(lever.slider).get<double>()),
+        lever.slider);
     added.push_back({index, &lever});
   }
   try {
@@ -157,7 +163,8 @@ Scenario scenario_for(const fs::path& folder, const json& p) {
     // Name the control behind the key when the error is about one of ours.
     std::string what = without_request_location(e.what());
     for (const auto& [index, lever] : added)
-      if (what.find("interventions[" + std::to_string(index) + "]") != std::string::npos) throw BadRequest(std::string(lever->slider) + ": " + what);
+      if (what.find("interventions[" + std::to_string(index) + "]") != std::string::npos)
+        throw BadRequest(std::string(lever->slider) + ": " + what);
     throw BadRequest(what);
   }
 }
@@ -191,7 +198,8 @@ void RunCharts::add(const Scenario& sc, const ReplicateResult& r, const Observed
     monthly_by_route[v.route][std::size_t(it - month_start_.begin() - 1)] += 1;
   }
   for (std::size_t y = 0; y < years.size() && y < o.true_victims.size(); ++y) true_by_year[y] += o.true_victims[y];
-  for (std::size_t y = 0; y < years.size() && y < o.recorded_victims.size(); ++y) recorded_by_year[y] += o.recorded_victims[y];
+  for (std::size_t y = 0; y < years.size() && y < o.recorded_victims.size(); ++y)
+    recorded_by_year[y] += o.recorded_victims[y];
   const std::size_t ni = std::size_t(r.interventions);
   if (reach.size() != ni) reach.assign(ni, 0.0);
   for (std::size_t i = 0; i < r.reach.size(); ++i) reach[i % ni] += r.reach[i];
@@ -216,7 +224,8 @@ json run_json(const Scenario& sc, const json& params, const RunResult& res, cons
   for (int r = 0; r < kRoutes; ++r) routes[std::string(kRouteNames[r])] = per_rep(ch.monthly_by_route[std::size_t(r)]);
   json reach = json::array();
   for (std::size_t i = 0; i < res.intervention_names.size(); ++i)
-    reach.push_back({{"name", res.intervention_names[i]}, {"persons_reached", i < ch.reach.size() ? ch.reach[i] / R : 0.0}});
+    reach.push_back(
+        {{"name", res.intervention_names[i]}, {"persons_reached", i < ch.reach.size() ? ch.reach[i] / R : 0.0}});
   return {
       {"estimate", "model estimate from a synthetic population"},
       {"scenario", sc.name},
@@ -241,19 +250,24 @@ json run_json(const Scenario& sc, const json& params, const RunResult& res, cons
   };
 }
 
-json compare_json(const std::string& base_name, const RunResult& base, const std::string& other_name, const RunResult& other,
-                  double people_per_person) {
+json compare_json(const std::string& base_name, const RunResult& base, const std::string& other_name,
+                  const RunResult& other, double people_per_person) {
   ArmOutcome b{base_name, base.summaries, base.costs}, o{other_name, other.summaries, other.costs};
   auto rows = compare_arms(b, {o}, people_per_person);
   const ComparisonRow& row = rows.at(0);
   json by = json::object();
   for (const auto& [dim, cis] : row.by) {
     std::vector<std::string> labels;
-    if (dim == "route") labels = names_of(kRouteNames);
-    else if (dim == "age_group") labels = names_of(kAgeGroupNames);
-    else if (dim == "platform") labels = names_of(kPlatformNames);
-    else if (dim == "gender") labels = names_of(kGenderNames);
-    else continue;  // departments: the app stays at the level of the whole population
+    if (dim == "route")
+      labels = names_of(kRouteNames);
+    else if (dim == "age_group")
+      labels = names_of(kAgeGroupNames);
+    else if (dim == "platform")
+      labels = names_of(kPlatformNames);
+    else if (dim == "gender")
+      labels = names_of(kGenderNames);
+    else
+      continue;  // departments: the app stays at the level of the whole population
     json d = json::object();
     for (std::size_t k = 0; k < cis.size() && k < labels.size(); ++k) d[labels[k]] = interval(cis[k]);
     by[dim] = d;
@@ -272,7 +286,8 @@ std::string run_csv(const RunResult& res) {
   s += "\n";
   for (std::size_t i = 0; i < res.summaries.size(); ++i) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%zu,%d,%.0f,%.4g,%.2f", i, res.summaries[i].victims, res.recorded[i], res.hidden[i], res.costs[i]);
+    std::snprintf(buf, sizeof buf, "%zu,%d,%.0f,%.4g,%.2f", i, res.summaries[i].victims, res.recorded[i], res.hidden[i],
+                  res.costs[i]);
     s += buf;
     for (int v : res.summaries[i].by_route) s += "," + std::to_string(v);
     for (int v : res.summaries[i].by_age_group) s += "," + std::to_string(v);

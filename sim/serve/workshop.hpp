@@ -19,7 +19,7 @@ class BadRequest : public std::runtime_error {
 };
 
 struct Control {
-  std::string key, kind;  // kind: "switch", "slider" or "integer"
+  std::string key, kind;                         // kind: "switch", "slider" or "integer"
   double min = 0, max = 1, step = 1, value = 0;  // value: the default
   std::string requires_switch;                   // a slider only matters when this switch is on
 };
@@ -43,10 +43,10 @@ std::vector<std::string> required_files();
 
 /// Per-replicate data the app draws, accumulated in on_replicate.
 struct RunCharts {
-  std::vector<std::string> months;                   // "2019-01", ...
-  std::vector<std::vector<double>> monthly_by_route; // [route][month], summed over replicates
+  std::vector<std::string> months;                     // "2019-01", ...
+  std::vector<std::vector<double>> monthly_by_route;   // [route][month], summed over replicates
   std::vector<double> true_by_year, recorded_by_year;  // summed over replicates
-  std::vector<double> reach;                         // [intervention] person-days reached, summed
+  std::vector<double> reach;                           // [intervention] person-days reached, summed
   std::vector<int> years;
   void init(const Scenario& sc);
   void add(const Scenario& sc, const ReplicateResult& r, const Observed& o);
@@ -55,7 +55,8 @@ struct RunCharts {
   std::vector<int> month_start_;  // day of each month's first day
 };
 
-nlohmann::json run_json(const Scenario& sc, const nlohmann::json& params, const RunResult& result, const RunCharts& charts);
+nlohmann::json run_json(const Scenario& sc, const nlohmann::json& params, const RunResult& result,
+                        const RunCharts& charts);
 
 /// Paired comparison of two finished runs (same seed, replicates and persons: common random
 /// numbers), by compare_arms, the code behind `redes compare`.

@@ -9,7 +9,8 @@
 
 namespace redes {
 
-std::pair<std::vector<Scenario>, std::vector<std::string>> load_arms(const io::Node& base_tree, const std::filesystem::path& base_file,
+std::pair<std::vector<Scenario>, std::vector<std::string>> load_arms(const io::Node& base_tree,
+                                                                     const std::filesystem::path& base_file,
                                                                      const std::vector<std::string>& files) {
   std::vector<Scenario> arms;
   std::vector<std::string> arm_names{"baseline"};
@@ -19,7 +20,8 @@ std::pair<std::vector<Scenario>, std::vector<std::string>> load_arms(const io::N
     if (arm.name.find('/') != std::string::npos || arm.name.empty())
       throw std::invalid_argument(file + ": arm name '" + arm.name + "' must be non-empty and contain no '/'");
     if (std::find(arm_names.begin(), arm_names.end(), arm.name) != arm_names.end())
-      throw std::invalid_argument(file + ": two arms are named '" + arm.name + "'; give each intervention file its own name:");
+      throw std::invalid_argument(file + ": two arms are named '" + arm.name +
+                                  "'; give each intervention file its own name:");
     arms.push_back(std::move(arm.scenario));
     arm_names.push_back(arm.name);
   }
@@ -70,7 +72,8 @@ CompareResult compare_to_file(const CompareRequest& req, const std::filesystem::
     std::copy(rows[i].averted.begin(), rows[i].averted.end(), averted.begin() + std::ptrdiff_t(i * R));
     std::copy(rows[i].days_averted.begin(), rows[i].days_averted.end(), days.begin() + std::ptrdiff_t(i * R));
     std::copy(rows[i].rescued_more.begin(), rows[i].rescued_more.end(), rescued.begin() + std::ptrdiff_t(i * R));
-    dm.push_back(rows[i].days_averted_ci.mean), dlo.push_back(rows[i].days_averted_ci.lo), dhi.push_back(rows[i].days_averted_ci.hi);
+    dm.push_back(rows[i].days_averted_ci.mean), dlo.push_back(rows[i].days_averted_ci.lo),
+        dhi.push_back(rows[i].days_averted_ci.hi);
     rm.push_back(rows[i].rescued_ci.mean), rlo.push_back(rows[i].rescued_ci.lo), rhi.push_back(rows[i].rescued_ci.hi);
     cpy.push_back(rows[i].cost_per_year_averted);
     am.push_back(rows[i].averted_ci.mean), alo.push_back(rows[i].averted_ci.lo), ahi.push_back(rows[i].averted_ci.hi);

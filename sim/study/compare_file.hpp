@@ -15,7 +15,8 @@ namespace redes {
 
 /// One arm per intervention file (the baseline with the file's interventions added), named by the
 /// file; with "baseline" first in the names. Throws when a name is empty, has '/', or repeats.
-std::pair<std::vector<Scenario>, std::vector<std::string>> load_arms(const io::Node& base_tree, const std::filesystem::path& base_file,
+std::pair<std::vector<Scenario>, std::vector<std::string>> load_arms(const io::Node& base_tree,
+                                                                     const std::filesystem::path& base_file,
                                                                      const std::vector<std::string>& files);
 
 /// The axis of a "who benefits" breakdown (department, age_group, gender, route, platform).
@@ -23,7 +24,7 @@ h5::Axis compare_axis(const Scenario& sc, const std::string& dim);
 
 /// Runs `request` and writes `out` under a temporary name, renamed at the end (nothing under `out`
 /// when cancelled or failed). `callbacks.start` and `on_replicate` are called after the file's own.
-CompareResult compare_to_file(const CompareRequest& request, const std::filesystem::path& out, const Callbacks& callbacks,
-                              const std::string& started_at);
+CompareResult compare_to_file(const CompareRequest& request, const std::filesystem::path& out,
+                              const Callbacks& callbacks, const std::string& started_at);
 
 }  // namespace redes

@@ -44,7 +44,8 @@ auto guarded(decision::DrawsOptions& opt, const fs::path& out, const std::vector
   const std::string journal = decision::journal_path(out).string();
   io::set_interrupt_hint(trf("decision.interrupted", fmt::arg("journal", journal)));
   opt.resuming = [journal](std::int64_t runs) {
-    std::fputs(trf("decision.resuming", fmt::arg("runs", (long long)runs), fmt::arg("journal", journal)).c_str(), stderr);
+    std::fputs(trf("decision.resuming", fmt::arg("runs", (long long)runs), fmt::arg("journal", journal)).c_str(),
+               stderr);
   };
   try {
     return study();  // journals, writes `out`, drops the journal
@@ -67,7 +68,8 @@ decision::BudgetResult budget_to_file(decision::BudgetOptions& opt, const fs::pa
   const io::Node base_tree = io::load_scenario_tree(opt.draws.baseline);
   std::vector<fs::path> inputs = io::source_files(base_tree, opt.draws.baseline);
   inputs.push_back(opt.options_file);
-  for (const auto& o : decision::read_options(opt.options_file, base_tree, opt.draws.baseline)) add_sources(inputs, o.file);
+  for (const auto& o : decision::read_options(opt.options_file, base_tree, opt.draws.baseline))
+    add_sources(inputs, o.file);
   return guarded(opt.draws, out, inputs, [&] { return decision::run_budget(opt); });
 }
 

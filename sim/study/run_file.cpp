@@ -26,7 +26,8 @@ RunResult run_to_file(const RunRequest& req, const std::filesystem::path& out, c
   h5::Writer& f = *file;
   write_metadata(f, sc, "run", req.seed, req.replicates, req.threads, started_at);
   if (!req.population_file.empty()) f.attribute("/metadata", "population_file", req.population_file.string());
-  f.attribute("/metadata", "agent_days_per_second", double(sc.population.size) * sc.days * req.replicates / result.wall_seconds);
+  f.attribute("/metadata", "agent_days_per_second",
+              double(sc.population.size) * sc.days * req.replicates / result.wall_seconds);
   f.commit();
   return result;
 }

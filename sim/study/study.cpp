@@ -36,7 +36,8 @@ void add_profile(RunResult& out, const Summary& s, const Observed& o) {
   for (std::size_t d = 0; d < nd && d < s.by_department.size(); ++d) out.origin_victims[d] += s.by_department[d];
   for (std::size_t c = 0; c < o.case_files.size(); ++c) out.record_cases[c % nd] += o.case_files[c];
   out.cases.push_back(std::accumulate(o.case_files.begin(), o.case_files.end(), 0.0));
-  const double true_minors = s.by_age_group[std::size_t(AgeGroup::Child)] + s.by_age_group[std::size_t(AgeGroup::Adolescent)];
+  const double true_minors =
+      s.by_age_group[std::size_t(AgeGroup::Child)] + s.by_age_group[std::size_t(AgeGroup::Adolescent)];
   double recorded = 0, recorded_minors = 0, recorded_women = 0;
   for (int a = 0; a < kAgeGroups; ++a)
     for (int g = 0; g < kGenders; ++g) {
@@ -78,7 +79,8 @@ RunResult run_study(const RunRequest& req, const Callbacks& cb) {
   out.intervention_names = intervention_names(sc);
   World w = build_or_load_world(sc, req.seed, req.population_file);
   out.build_seconds = w.build_seconds;
-  std::atomic<std::int64_t>* days = cb.start ? cb.start(std::int64_t(sc.days) * req.replicates, w.build_seconds) : nullptr;
+  std::atomic<std::int64_t>* days =
+      cb.start ? cb.start(std::int64_t(sc.days) * req.replicates, w.build_seconds) : nullptr;
   auto t0 = Clock::now();
   run_tasks(
       req.replicates, req.threads, [&](int r) { return simulate(sc, w, req.seed, r, days, cb); },

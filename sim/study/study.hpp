@@ -14,10 +14,10 @@
 #include "sim/engine/compare.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
-#include "sim/population/population.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 
@@ -39,20 +39,21 @@ struct Callbacks {
   const std::atomic<bool>* stop = nullptr;
   /// Each finished replicate of each arm (arm 0 is the baseline; a run has only arm 0), in task
   /// order on one thread whatever the thread count: writers go here.
-  std::function<void(std::size_t arm, int replicate, const ReplicateResult&, const Summary&, const Observed&)> on_replicate;
+  std::function<void(std::size_t arm, int replicate, const ReplicateResult&, const Summary&, const Observed&)>
+      on_replicate;
 };
 
 struct RunRequest {
   Scenario scenario;
   std::uint32_t seed = 1;
   int replicates = 1;
-  int threads = 1;  // replicates simulated at once
+  int threads = 1;                        // replicates simulated at once
   std::filesystem::path population_file;  // load the world from here (redes population -o) instead of building it
 };
 
 struct RunResult {
   std::vector<std::string> intervention_names;
-  std::vector<Summary> summaries;            // per replicate
+  std::vector<Summary> summaries;                        // per replicate
   std::vector<double> victims, recorded, hidden, costs;  // per replicate
   std::vector<double> cases;  // per replicate: cases (proceedings) opened by all institutions
   // Per replicate, among true victims of the window and among distinct recorded victims (NaN if none).
@@ -75,8 +76,8 @@ struct CompareRequest {
 
 struct CompareResult {
   std::vector<std::vector<std::string>> intervention_names;  // per arm, baseline first
-  std::vector<ArmOutcome> outcomes;     // per arm, baseline first
-  std::vector<ComparisonRow> rows;      // per intervention arm
+  std::vector<ArmOutcome> outcomes;                          // per arm, baseline first
+  std::vector<ComparisonRow> rows;                           // per intervention arm
   double build_seconds = 0, wall_seconds = 0;
 };
 

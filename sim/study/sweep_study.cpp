@@ -37,7 +37,7 @@ std::vector<char> completed_runs(const Plan& plan, const fs::path& out) {
 WriteStats finish(const Plan& plan, const fs::path& out, const FileInfo& info) {
   const fs::path journal = journal_path(out);
   const bool had_file = fs::exists(out);
-  auto source = [&](const std::function<void(RunRecord&&)>& each) {
+  auto source = [&](const std::function<void(RunRecord &&)>& each) {
     read_journal(journal, journal_shape(plan), each);
     if (had_file) read_sweep_runs(out, plan, each);
   };
@@ -93,7 +93,8 @@ void sweep_local(const Plan& plan, const SweepRequest& req, SweepResult& res, co
 
 #ifdef REDES_WITH_MPI
 /// Rank 0 of an MPI job: hands out runs, journals the results that come back, writes the file.
-void sweep_coordinator(const Plan& plan, const SweepRequest& req, int ranks, SweepResult& res, const SweepCallbacks& cb) {
+void sweep_coordinator(const Plan& plan, const SweepRequest& req, int ranks, SweepResult& res,
+                       const SweepCallbacks& cb) {
   const std::string started = now_iso();
   const std::vector<std::int64_t> todo = runs_to_do(plan, res.output, 1, 1);
   bool all = true;
@@ -173,10 +174,11 @@ MergeResult merge_study(const std::vector<fs::path>& parts, fs::path sweep_file,
   inputs.push_back(sweep_file);
   io::refuse_clobber(output, inputs);
   io::OutputLock lock(output);
-  auto source = [&](const std::function<void(sweep::RunRecord&&)>& each) {
+  auto source = [&](const std::function<void(sweep::RunRecord &&)>& each) {
     for (const auto& part : parts) sweep::read_sweep_runs(part, *plan, each);
   };
-  const sweep::WriteStats stats = sweep::write_sweep_file(output, *plan, source, sweep::FileInfo{now_iso(), "", threads, 1});
+  const sweep::WriteStats stats =
+      sweep::write_sweep_file(output, *plan, source, sweep::FileInfo{now_iso(), "", threads, 1});
   return {plan, stats};
 }
 

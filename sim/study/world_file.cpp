@@ -9,8 +9,8 @@
 #include <iterator>
 #include <sstream>
 
-#include "sim/core/fnv1a.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/core/fnv1a.hpp"
 #include "sim/output/output.hpp"
 
 namespace redes {
@@ -38,16 +38,19 @@ std::string keys_text(const std::vector<std::pair<std::string, std::string>>& ke
 }
 
 template <class T>
-void put(h5::Writer& f, const std::string& path, const std::string& axis, const std::vector<T>& v, std::string_view unit = "") {
+void put(h5::Writer& f, const std::string& path, const std::string& axis, const std::vector<T>& v,
+         std::string_view unit = "") {
   f.array(path, {h5::Axis{axis, {}, {}, v.size()}}, std::span<const T>(v), unit);
 }
 
 /// (source, target) pairs of a stored CSR row by row, for Boost's sorted-edges constructor (no copy).
-class CsrPairs : public boost::iterator_facade<CsrPairs, std::pair<std::uint32_t, std::uint32_t>, std::forward_iterator_tag,
-                                               std::pair<std::uint32_t, std::uint32_t>> {
+class CsrPairs : public boost::iterator_facade<CsrPairs, std::pair<std::uint32_t, std::uint32_t>,
+                                               std::forward_iterator_tag, std::pair<std::uint32_t, std::uint32_t>> {
  public:
   CsrPairs(const std::vector<std::uint32_t>& rs, const std::vector<std::uint32_t>& col, std::size_t k)
-      : rs_(&rs), col_(&col), k_(k) { settle(); }
+      : rs_(&rs), col_(&col), k_(k) {
+    settle();
+  }
 
  private:
   friend class boost::iterator_core_access;
@@ -69,7 +72,8 @@ class Loader {
   std::vector<T> read(const std::string& path, std::size_t expected) const {
     if (!in_.exists(path)) fail("has no '" + path + "'");
     std::vector<T> v = in_.read_as<T>(path);
-    if (v.size() != expected) fail("'" + path + "' has " + std::to_string(v.size()) + " values, expected " + std::to_string(expected));
+    if (v.size() != expected)
+      fail("'" + path + "' has " + std::to_string(v.size()) + " values, expected " + std::to_string(expected));
     return v;
   }
   template <class T>
@@ -85,10 +89,12 @@ class Loader {
   template <class T>
   void below(const std::string& what, const std::vector<T>& v, std::size_t bound) const {
     for (T x : v)
-      if (std::size_t(x) >= bound) fail("'" + what + "' holds " + std::to_string(x) + ", not below " + std::to_string(bound));
+      if (std::size_t(x) >= bound)
+        fail("'" + what + "' holds " + std::to_string(x) + ", not below " + std::to_string(bound));
   }
   [[noreturn]] void fail(const std::string& what) const {
-    throw IoError(file_.string() + ": " + what + "; rebuild it with `redes population SCENARIO -o " + file_.string() + "`");
+    throw IoError(file_.string() + ": " + what + "; rebuild it with `redes population SCENARIO -o " + file_.string() +
+                  "`");
   }
   const h5::Reader& in() const { return in_; }
   /// A /metadata attribute the check needs; a file written before it existed is refused, not guessed at.
@@ -123,7 +129,8 @@ std::vector<std::pair<std::string, std::string>> world_keys(const Scenario& sc) 
   add("population.female_share", num(p.female_share));
   {
     std::string bands;
-    for (const auto& b : p.age_bands) bands += fmt::format("{}{}-{}: {}", bands.empty() ? "" : ", ", b.lo, b.hi, b.share);
+    for (const auto& b : p.age_bands)
+      bands += fmt::format("{}{}-{}: {}", bands.empty() ? "" : ", ", b.lo, b.hi, b.share);
     add("population.age_bands", "[" + bands + "]");
   }
   add("population.mean_household_size", num(p.mean_household_size));
@@ -264,16 +271,18 @@ void check_world_file(const fs::path& file, const Scenario& sc, std::uint32_t se
                     sc.file.string() + " has " + (i < want.size() ? "'" + want[i].first + "'" : "no more keys"));
     if (want[i].second != value)
       throw IoError(file.string() + ": was built for another scenario: " + key + " is " + value + " in the file but " +
-                    want[i].second + " in " + sc.file.string() + "; rebuild it with `redes population " + sc.file.string() +
-                    " -o FILE`");
+                    want[i].second + " in " + sc.file.string() + "; rebuild it with `redes population " +
+                    sc.file.string() + " -o FILE`");
     ++i;
   }
   if (i != want.size())
-    throw IoError(file.string() + ": was built for another scenario: it lacks key '" + want[i].first + "' of " + sc.file.string());
+    throw IoError(file.string() + ": was built for another scenario: it lacks key '" + want[i].first + "' of " +
+                  sc.file.string());
   const std::string file_seed = L.attribute(kSeed);
   if (file_seed != std::to_string(seed))
-    throw IoError(file.string() + ": was built with seed " + file_seed + ", this run uses seed " + std::to_string(seed) +
-                  " (the seed differs; pass --seed " + file_seed + " or rebuild the file with --seed " + std::to_string(seed) + ")");
+    throw IoError(file.string() + ": was built with seed " + file_seed + ", this run uses seed " +
+                  std::to_string(seed) + " (the seed differs; pass --seed " + file_seed +
+                  " or rebuild the file with --seed " + std::to_string(seed) + ")");
 }
 
 World load_world(const fs::path& file, const Scenario& sc, std::uint32_t seed) {

@@ -25,7 +25,8 @@ std::vector<std::pair<std::string, std::string>> world_keys(const Scenario& sc);
 void write_world(h5::Writer& f, const Scenario& sc, std::uint32_t seed, const World& w);
 
 /// `redes population -o`: /metadata, then write_world, into `out` under a temporary name.
-void write_world_file(const std::filesystem::path& out, const Scenario& sc, std::uint32_t seed, const World& w, int threads);
+void write_world_file(const std::filesystem::path& out, const Scenario& sc, std::uint32_t seed, const World& w,
+                      int threads);
 
 /// Only the check of load_world (cheap): commands call it before taking locks or doing any work.
 void check_world_file(const std::filesystem::path& file, const Scenario& sc, std::uint32_t seed);

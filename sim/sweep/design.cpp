@@ -21,8 +21,8 @@ UnitDesign grid_design(const std::vector<int>& levels) {
   std::size_t points = 1;
   for (std::size_t k = 0; k < levels.size(); ++k) {
     if (levels[k] < 1)
-      throw std::invalid_argument("grid_design: dimension " + std::to_string(k) + " has " +
-                                  std::to_string(levels[k]) + " levels; need at least 1");
+      throw std::invalid_argument("grid_design: dimension " + std::to_string(k) + " has " + std::to_string(levels[k]) +
+                                  " levels; need at least 1");
     points *= std::size_t(levels[k]);
     // Checked per factor, so the product never overflows before it is rejected.
     if (points > kMaxGridPoints)

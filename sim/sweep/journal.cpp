@@ -31,7 +31,8 @@ std::uint32_t crc_of(const unsigned char* data, std::size_t n) {
 
 }  // namespace
 
-std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, const std::function<void(RunRecord&&)>& each) {
+std::uint64_t read_journal(const fs::path& path, const JournalShape& shape,
+                           const std::function<void(RunRecord&&)>& each) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return 0;
   Header h{};
@@ -40,8 +41,9 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
     if (std::memcmp(h.magic, kMagic, 8) != 0 || h.fingerprint != shape.fingerprint || h.metrics != shape.metrics ||
         h.trajectory != shape.trajectory) {
       std::fclose(f);
-      throw JournalMismatch(path, path.string() + ": this journal belongs to another sweep (different file, baseline, design or "
-                    "program version); remove it or choose another output name");
+      throw JournalMismatch(path, path.string() +
+                                      ": this journal belongs to another sweep (different file, baseline, design or "
+                                      "program version); remove it or choose another output name");
     }
     good = sizeof h;
     std::vector<unsigned char> buf(record_bytes(shape));
@@ -54,8 +56,8 @@ std::uint64_t read_journal(const fs::path& path, const JournalShape& shape, cons
       // A record with a valid CRC can still be forged or from a bug: never index with it unchecked.
       if (r.run < 0 || (shape.runs >= 0 && r.run >= shape.runs)) {
         std::fclose(f);
-        throw IoError(path.string() + ": record at byte " + std::to_string(good) + " holds run " + std::to_string(r.run) +
-                      ", outside this sweep's runs 0.." + std::to_string(shape.runs - 1) +
+        throw IoError(path.string() + ": record at byte " + std::to_string(good) + " holds run " +
+                      std::to_string(r.run) + ", outside this sweep's runs 0.." + std::to_string(shape.runs - 1) +
                       "; the journal is damaged: remove it to redo the runs it held");
       }
       each(std::move(r));

@@ -18,10 +18,13 @@ void each_metric(const Scenario& sc, const Summary* s, const Observed* o, const 
   emit("recruiters_arrested", s ? s->recruiters_arrested : 0);
   emit("cost", r ? sum(r->cost) : 0);
   for (int k = 0; k < kRoutes; ++k) emit("victims.route." + std::string(kRouteNames[k]), s ? s->by_route[k] : 0);
-  for (int k = 0; k < kPlatforms; ++k) emit("victims.platform." + std::string(kPlatformNames[k]), s ? s->by_platform[k] : 0);
-  for (int k = 0; k < kAgeGroups; ++k) emit("victims.age." + std::string(kAgeGroupNames[k]), s ? s->by_age_group[k] : 0);
+  for (int k = 0; k < kPlatforms; ++k)
+    emit("victims.platform." + std::string(kPlatformNames[k]), s ? s->by_platform[k] : 0);
+  for (int k = 0; k < kAgeGroups; ++k)
+    emit("victims.age." + std::string(kAgeGroupNames[k]), s ? s->by_age_group[k] : 0);
   for (int k = 0; k < kGenders; ++k) emit("victims.gender." + std::string(kGenderNames[k]), s ? s->by_gender[k] : 0);
-  for (int y = 0; y < years; ++y) emit("victims.year." + std::to_string(sc.start_year + y), s ? s->by_year[std::size_t(y)] : 0);
+  for (int y = 0; y < years; ++y)
+    emit("victims.year." + std::to_string(sc.start_year + y), s ? s->by_year[std::size_t(y)] : 0);
   for (int y = 0; y < years; ++y)
     emit("recorded_victims.year." + std::to_string(sc.start_year + y), o ? o->recorded_victims[std::size_t(y)] : 0);
   // Per institution over the horizon: cases opened (proceedings) and victims recorded.
@@ -33,7 +36,8 @@ void each_metric(const Scenario& sc, const Summary* s, const Observed* o, const 
       for (int y = 0; y < years; ++y) {
         auto files = o->case_files.begin() + std::ptrdiff_t((std::size_t(y) * kInstitutions + inst) * nd);
         cases += std::accumulate(files, files + std::ptrdiff_t(nd), 0.0);
-        auto first = o->recorded_cases.begin() + std::ptrdiff_t((std::size_t(y) * kInstitutions + inst) * per_year_inst);
+        auto first =
+            o->recorded_cases.begin() + std::ptrdiff_t((std::size_t(y) * kInstitutions + inst) * per_year_inst);
         victims += std::accumulate(first, first + std::ptrdiff_t(per_year_inst), 0.0);
       }
     emit("cases." + std::string(kInstitutionNames[inst]), cases);

@@ -8,8 +8,8 @@
 
 #include "sim/engine/results.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/observation/observation.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes::sweep {
 

@@ -35,7 +35,8 @@ MpiSession::~MpiSession() { MPI_Finalize(); }
 
 // Polls with a short sleep instead of a blocking receive, which in OpenMPI spins a core.
 bool coordinate_runs(const RecordShape& shape, const std::vector<std::int64_t>& todo,
-                     const std::function<void(RunRecord&&)>& received, int ranks, const std::function<bool()>& cancelled) {
+                     const std::function<void(RunRecord&&)>& received, int ranks,
+                     const std::function<bool()>& cancelled) {
   std::size_t next = 0;
   bool stopped = false;
   int active = ranks - 1;
@@ -52,7 +53,8 @@ bool coordinate_runs(const RecordShape& shape, const std::vector<std::int64_t>& 
     MPI_Get_count(&st, MPI_BYTE, &bytes);
     buf.resize(std::size_t(bytes));
     MPI_Recv(buf.data(), bytes, MPI_BYTE, st.MPI_SOURCE, kTagResults, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (buf.size() < 4) throw std::runtime_error("MPI results message of " + std::to_string(bytes) + " bytes, under its 4-byte header");
+    if (buf.size() < 4)
+      throw std::runtime_error("MPI results message of " + std::to_string(bytes) + " bytes, under its 4-byte header");
     std::int32_t want = 1;
     std::memcpy(&want, buf.data(), 4);
     decode_batch(std::span(buf).subspan(4), shape, received);
@@ -104,7 +106,7 @@ void work_runs(const RecordShape& shape, int threads, const SimulateBatch& simul
 void work_runs(const Plan& plan, int threads) {
   WorldCache worlds;
   work_runs(journal_shape(plan).record(), threads,
-            [&](const std::vector<std::int64_t>& runs, const std::function<void(RunRecord&&)>& each) {
+            [&](const std::vector<std::int64_t>& runs, const std::function<void(RunRecord &&)>& each) {
               simulate_runs(plan, runs, worlds, each);
             });
 }

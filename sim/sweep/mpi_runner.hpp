@@ -40,13 +40,15 @@ class MpiSession {
 /// runs, but still takes what is under way. Returns when every worker has been told to stop; true
 /// if all of `todo` was handed out.
 bool coordinate_runs(const RecordShape& shape, const std::vector<std::int64_t>& todo,
-                     const std::function<void(RunRecord&&)>& received, int ranks, const std::function<bool()>& cancelled = {});
+                     const std::function<void(RunRecord&&)>& received, int ranks,
+                     const std::function<bool()>& cancelled = {});
 /// A sweep's runs: each record is appended to `journal` and counted in `done` (may be null).
 bool coordinate_runs(const Plan& plan, const std::vector<std::int64_t>& todo, Journal& journal, int ranks,
                      std::atomic<std::int64_t>* done, const std::function<bool()>& cancelled);
 
 /// How a worker simulates a batch of runs: `each` once per run, from any thread (serialised inside).
-using SimulateBatch = std::function<void(const std::vector<std::int64_t>& runs, const std::function<void(RunRecord&&)>& each)>;
+using SimulateBatch =
+    std::function<void(const std::vector<std::int64_t>& runs, const std::function<void(RunRecord&&)>& each)>;
 /// Other ranks: ask rank 0 for runs (`threads` at a time), simulate them, send the records back,
 /// until rank 0 sends none.
 void work_runs(const RecordShape& shape, int threads, const SimulateBatch& simulate);

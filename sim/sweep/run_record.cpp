@@ -23,8 +23,9 @@ void encode_record(const RunRecord& r, const RecordShape& s, std::span<unsigned 
 RunRecord decode_record(std::span<const unsigned char> in, const RecordShape& s) {
   const std::size_t need = record_size(s);
   if (in.size() < need)
-    throw IoError("run record truncated: " + std::to_string(in.size()) + " bytes, a record of " + std::to_string(s.metrics) +
-                  " metrics and " + std::to_string(s.trajectory) + " trajectory days needs " + std::to_string(need));
+    throw IoError("run record truncated: " + std::to_string(in.size()) + " bytes, a record of " +
+                  std::to_string(s.metrics) + " metrics and " + std::to_string(s.trajectory) +
+                  " trajectory days needs " + std::to_string(need));
   RunRecord r;
   const unsigned char* p = in.data();
   std::memcpy(&r.run, p, 8);
@@ -42,7 +43,8 @@ std::vector<unsigned char> encode_batch(const std::vector<RunRecord>& records, c
   return out;
 }
 
-void decode_batch(std::span<const unsigned char> in, const RecordShape& s, const std::function<void(RunRecord&&)>& each) {
+void decode_batch(std::span<const unsigned char> in, const RecordShape& s,
+                  const std::function<void(RunRecord&&)>& each) {
   const std::size_t size = record_size(s);
   if (in.size() % size != 0)
     throw IoError("run record batch truncated: " + std::to_string(in.size()) + " bytes is not a whole number of " +

@@ -14,7 +14,7 @@ namespace redes::sweep {
 struct RunRecord {
   std::int64_t run = 0;
   std::vector<double> metrics;
-  std::vector<std::int32_t> trajectory;  // empty unless the sweep keeps trajectories
+  std::vector<std::int32_t> trajectory;          // empty unless the sweep keeps trajectories
   double engine_seconds = 0, total_seconds = 0;  // in memory only (not encoded): for the overhead figures
 };
 
@@ -36,6 +36,7 @@ RunRecord decode_record(std::span<const unsigned char> in, const RecordShape& sh
 std::vector<unsigned char> encode_batch(const std::vector<RunRecord>& records, const RecordShape& shape);
 /// Calls `each` for every record of a batch, in order; throws IoError (before calling `each` at
 /// all) if the length is not a whole number of records.
-void decode_batch(std::span<const unsigned char> in, const RecordShape& shape, const std::function<void(RunRecord&&)>& each);
+void decode_batch(std::span<const unsigned char> in, const RecordShape& shape,
+                  const std::function<void(RunRecord&&)>& each);
 
 }  // namespace redes::sweep

@@ -1,11 +1,11 @@
 #include "sim/sweep/runner.hpp"
 
 #include <fmt/format.h>
-
-#include <chrono>
 #include <fmt/ranges.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+
+#include <chrono>
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
@@ -30,9 +30,9 @@ std::string world_key(const Scenario& sc, std::uint32_t seed) {
                    p.supervision_conflict_penalty, p.job_seeking_base, p.job_seeking_poverty, p.migration_wish_base,
                    p.migration_wish_poverty, p.represents, sc.days, sc.start_date);
   const auto& n = sc.network;
-  k += fmt::format("{} {} {} {} {} {} {} {}|", n.school_work_degree, n.school_work_same_age, n.school_work_cross_department,
-                   n.neighbourhood_degree, n.neighbourhood_rewire, n.household_edge_list, n.school_work_edge_list,
-                   n.neighbourhood_edge_list);
+  k += fmt::format("{} {} {} {} {} {} {} {}|", n.school_work_degree, n.school_work_same_age,
+                   n.school_work_cross_department, n.neighbourhood_degree, n.neighbourhood_rewire,
+                   n.household_edge_list, n.school_work_edge_list, n.neighbourhood_edge_list);
   for (const auto& pl : sc.platforms)
     k += fmt::format("{} {} {} {} {} {} {};", pl.enabled, fmt::join(pl.use, ","), pl.mean_degree, pl.degree_tail,
                      pl.same_department, pl.edge_list, pl.shock_only);

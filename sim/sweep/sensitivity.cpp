@@ -71,16 +71,15 @@ Estimate estimate(std::size_t dims, const std::vector<double>& f, const std::vec
 
 }  // namespace
 
-SobolIndices sobol_indices(std::size_t n, std::size_t dims, const std::vector<double>& f, int resamples,
-                           double level, std::uint32_t seed) {
+SobolIndices sobol_indices(std::size_t n, std::size_t dims, const std::vector<double>& f, int resamples, double level,
+                           std::uint32_t seed) {
   if (n < 2) throw std::invalid_argument("sobol_indices: n (base rows) must be at least 2, got " + std::to_string(n));
   if (dims == 0) throw std::invalid_argument("sobol_indices: dims must be at least 1");
-  if (n > std::numeric_limits<std::uint32_t>::max())
-    throw std::invalid_argument("sobol_indices: n must be below 2^32");
+  if (n > std::numeric_limits<std::uint32_t>::max()) throw std::invalid_argument("sobol_indices: n must be below 2^32");
   if (f.size() != n * (dims + 2))
-    throw std::invalid_argument("sobol_indices: f has " + std::to_string(f.size()) + " values; a Saltelli design with n = " +
-                                std::to_string(n) + " and dims = " + std::to_string(dims) + " has " +
-                                std::to_string(n * (dims + 2)) + " points");
+    throw std::invalid_argument("sobol_indices: f has " + std::to_string(f.size()) +
+                                " values; a Saltelli design with n = " + std::to_string(n) + " and dims = " +
+                                std::to_string(dims) + " has " + std::to_string(n * (dims + 2)) + " points");
   if (resamples < 0) throw std::invalid_argument("sobol_indices: resamples must be >= 0");
   if (!(level > 0 && level < 1)) throw std::invalid_argument("sobol_indices: level must be in (0, 1)");
 

@@ -32,10 +32,12 @@ SweepSpec load_sweep(const fs::path& file) {
   s.name = r.string("name", file.stem().string(), "sweep name");
   r.string("description", "", "what the sweep asks");
   s.baseline = dir / r.string("baseline", "baseline scenario, relative to the sweep file");
-  for (const auto& f : r.strings("interventions", {}, {}, "intervention files added to the baseline before parameters apply"))
+  for (const auto& f :
+       r.strings("interventions", {}, {}, "intervention files added to the baseline before parameters apply"))
     s.intervention_files.push_back(dir / f);
   s.seed = std::uint32_t(r.integer("seed", 1, {0, 4294967295.0, false, "an integer in [0, 2^32-1]"}, "sweep seed"));
-  s.replicates = int(r.integer("replicates", 1, {1, 100000, false, "an integer in [1, 100000]"}, "runs per design point"));
+  s.replicates =
+      int(r.integer("replicates", 1, {1, 100000, false, "an integer in [1, 100000]"}, "runs per design point"));
   s.common_random_numbers = r.boolean("common_random_numbers", true,
                                       "every point uses the sweep seed (differences between points are not noise)");
   s.trajectories = r.boolean("trajectories", false, "keep new victims per day of every run");
@@ -44,7 +46,9 @@ SweepSpec load_sweep(const fs::path& file) {
 
   auto design = r.section("design", "how points are placed");
   const std::string type = design.choice("type", {"grid", "latin_hypercube", "saltelli"}, "design type");
-  s.design = type == "grid" ? DesignType::Grid : type == "latin_hypercube" ? DesignType::LatinHypercube : DesignType::Saltelli;
+  s.design = type == "grid"              ? DesignType::Grid
+             : type == "latin_hypercube" ? DesignType::LatinHypercube
+                                         : DesignType::Saltelli;
   if (s.design != DesignType::Grid)
     s.samples = int(design.integer("samples", {2, 1e7, false, "an integer in [2, 10^7]"},
                                    "latin_hypercube: points; saltelli: base rows N (N x (parameters + 2) points)"));
@@ -58,7 +62,8 @@ SweepSpec load_sweep(const fs::path& file) {
     par.hi = p.number("max", {}, "highest value");
     par.log_scale = p.choice("scale", {"linear", "log"}, "linear", "spacing of values") == "log";
     par.integer = p.boolean("integer", false, "round values to integers");
-    par.levels = int(p.integer("levels", 3, {1, 1000, false, "an integer in [1, 1000]"}, "grid: values of this parameter"));
+    par.levels =
+        int(p.integer("levels", 3, {1, 1000, false, "an integer in [1, 1000]"}, "grid: values of this parameter"));
     if (!(par.hi > par.lo)) p.fail("max", fmt::format("max ({}) must be greater than min ({})", par.hi, par.lo));
     if (par.log_scale && par.lo <= 0) p.fail("min", "a log scale needs min > 0");
     for (const auto& q : s.parameters)
@@ -83,8 +88,10 @@ UnitDesign make_design(const SweepSpec& s) {
       for (const auto& p : s.parameters) levels.push_back(p.levels);
       return grid_design(levels);
     }
-    case DesignType::LatinHypercube: return latin_hypercube(std::size_t(s.samples), d, s.seed);
-    case DesignType::Saltelli: return saltelli_design(std::size_t(s.samples), d);
+    case DesignType::LatinHypercube:
+      return latin_hypercube(std::size_t(s.samples), d, s.seed);
+    case DesignType::Saltelli:
+      return saltelli_design(std::size_t(s.samples), d);
   }
   return {};
 }
@@ -167,7 +174,8 @@ std::uint32_t Plan::seed_of(std::size_t point) const {
 
 io::Node Plan::tree_of(std::size_t point) const {
   const std::size_t d = spec_.parameters.size();
-  const std::vector<double> v(values_.begin() + std::ptrdiff_t(point * d), values_.begin() + std::ptrdiff_t((point + 1) * d));
+  const std::vector<double> v(values_.begin() + std::ptrdiff_t(point * d),
+                              values_.begin() + std::ptrdiff_t((point + 1) * d));
   return with_values(base_tree_, spec_.parameters, v, fmt::format("sweep '{}', point {}", spec_.name, point));
 }
 

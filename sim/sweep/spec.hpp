@@ -15,11 +15,11 @@
 namespace redes::sweep {
 
 struct Parameter {
-  std::string key;     // dotted scenario key path, as in `override:`
+  std::string key;  // dotted scenario key path, as in `override:`
   double lo = 0, hi = 1;
   bool log_scale = false, integer = false;
-  int levels = 3;      // grid designs
-  Location loc;        // where the sweep file names it (for errors)
+  int levels = 3;  // grid designs
+  Location loc;    // where the sweep file names it (for errors)
   /// Maps a unit-cube coordinate to the parameter's value.
   double value_at(double u) const;
 };
@@ -39,7 +39,7 @@ struct SweepSpec {
   std::vector<Parameter> parameters;
   std::vector<std::string> outputs;  // metrics whose Sobol indices are computed
   Location outputs_loc;
-  bool trajectories = false;         // keep victims per day of every run
+  bool trajectories = false;  // keep victims per day of every run
   int bootstrap = 500;
 };
 
@@ -62,7 +62,9 @@ class Plan {
   const UnitDesign& unit() const { return unit_; }
   std::size_t points() const { return unit_.points; }
   std::int64_t runs() const { return std::int64_t(unit_.points) * spec_.replicates; }
-  double value(std::size_t point, std::size_t parameter) const { return values_[point * spec_.parameters.size() + parameter]; }
+  double value(std::size_t point, std::size_t parameter) const {
+    return values_[point * spec_.parameters.size() + parameter];
+  }
   const std::vector<double>& values() const { return values_; }
   std::size_t point_of(std::int64_t run) const { return std::size_t(run / spec_.replicates); }
   int replicate_of(std::int64_t run) const { return int(run % spec_.replicates); }

@@ -63,8 +63,10 @@ WriteStats write_sweep_file(const fs::path& out, const Plan& plan, const RecordS
   f.array("/sweep/runs/replicate", {run_ax}, replicate);
   f.array("/sweep/runs/seed", {run_ax}, seed);
   f.create_array_double("/sweep/runs/metrics", {run_ax, metric_ax});
-  f.attribute("/sweep/runs/metrics", "estimate", "model estimates, one run each; NaN where the run is not in this file");
-  if (spec.trajectories) f.create_array_int32("/sweep/runs/new_victims", {run_ax, axis_day(plan.baseline().days)}, "persons/day");
+  f.attribute("/sweep/runs/metrics", "estimate",
+              "model estimates, one run each; NaN where the run is not in this file");
+  if (spec.trajectories)
+    f.create_array_int32("/sweep/runs/new_victims", {run_ax, axis_day(plan.baseline().days)}, "persons/day");
 
   // Stream records to their rows. Point sums are taken afterwards in run order: records arrive in
   // completion order, which differs between a resumed and an uninterrupted sweep, and floating-point
@@ -73,7 +75,8 @@ WriteStats write_sweep_file(const fs::path& out, const Plan& plan, const RecordS
   std::vector<double> run_metrics(R * M, 0.0);
   WriteStats stats;
   records([&](RunRecord&& rec) {
-    if (rec.run < 0 || std::size_t(rec.run) >= R || rec.metrics.size() != M) throw IoError("a run record does not fit this sweep");
+    if (rec.run < 0 || std::size_t(rec.run) >= R || rec.metrics.size() != M)
+      throw IoError("a run record does not fit this sweep");
     if (completed[std::size_t(rec.run)]) return;
     completed[std::size_t(rec.run)] = 1;
     ++stats.completed;

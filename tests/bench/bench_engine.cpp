@@ -58,7 +58,8 @@ static void BM_SimulateYear(benchmark::State& state) {
     ReplicateResult r = Simulation(sc, pop, net).run(1, replicate++);
     benchmark::DoNotOptimize(r.victims.data());
   }
-  state.counters["agent_days_per_s"] = benchmark::Counter(double(state.range(0)) * sc.days * state.iterations(), benchmark::Counter::kIsRate);
+  state.counters["agent_days_per_s"] =
+      benchmark::Counter(double(state.range(0)) * sc.days * state.iterations(), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_SimulateYear)->Arg(20000)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
     const double sim = since(t0);
     std::printf("%10ld %9.2f %12.0f %10.2e %14.2f %14.2e %9zu %10.2f\n", n, build, ties, ties / build, sim,
                 double(n) * sc.days / sim, r.victims.size(), peak_rss_gib());
-    std::printf("%10s ties visited in the year: %.3g (%.2e per second)\n", "", double(r.ties_visited), r.ties_visited / sim);
+    std::printf("%10s ties visited in the year: %.3g (%.2e per second)\n", "", double(r.ties_visited),
+                r.ties_visited / sim);
     std::fflush(stdout);
   }
   return 0;

@@ -262,8 +262,7 @@ TEST(AbcSmc, TwoParametersConcentrateOnTheTruth) {
   AbcSettings s;
   s.particles = 400;
   s.generations = 8;
-  const AbcResult r =
-      abc_smc({make_prior(Kind::Uniform, 0, 10), make_prior(Kind::Uniform, 0, 10)}, s, toy.simulator());
+  const AbcResult r = abc_smc({make_prior(Kind::Uniform, 0, 10), make_prior(Kind::Uniform, 0, 10)}, s, toy.simulator());
   expect_well_formed(r, s, 2);
   EXPECT_EQ(r.stop_reason, "generations done");
   for (std::size_t p = 0; p < 2; ++p) {
@@ -416,7 +415,8 @@ TEST(AbcSmc, BadSettingsThrow) {
   EXPECT_THROW(abc_smc({make_prior(Kind::Uniform, 2, 1)}, s, sim), std::invalid_argument);
   EXPECT_THROW(abc_smc({make_prior(Kind::LogUniform, 0, 1)}, s, sim), std::invalid_argument);
   EXPECT_THROW(abc_smc({make_prior(Kind::Normal, 0, 1, 0, 0)}, s, sim), std::invalid_argument);
-  EXPECT_THROW(abc_smc({make_prior(Kind::Uniform, 0, std::numeric_limits<double>::infinity())}, s, sim), std::invalid_argument);
+  EXPECT_THROW(abc_smc({make_prior(Kind::Uniform, 0, std::numeric_limits<double>::infinity())}, s, sim),
+               std::invalid_argument);
   // A simulator that loses a result is a programming error, not a setting.
   const BatchSimulator short_sim = [](const std::vector<std::vector<double>>& t, const std::vector<std::int64_t>&) {
     return std::vector<double>(t.size() - 1, 0.0);
@@ -427,7 +427,7 @@ TEST(AbcSmc, BadSettingsThrow) {
 TEST(AbcWeightedQuantile, InterpolatesAtCumulativeWeightMidpoints) {
   Generation g;
   g.theta = {{3}, {1}, {4}, {2}, {9}};
-  g.weight = {0.25, 0.25, 0.25, 0.25, 0.0};  // the zero-weight particle is ignored
+  g.weight = {0.25, 0.25, 0.25, 0.25, 0.0};             // the zero-weight particle is ignored
   EXPECT_DOUBLE_EQ(weighted_quantile(g, 0, 0.5), 2.5);  // midpoints 1/8, 3/8, 5/8, 7/8
   EXPECT_DOUBLE_EQ(weighted_quantile(g, 0, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(weighted_quantile(g, 0, 1.0), 4.0);

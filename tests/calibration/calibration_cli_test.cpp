@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "sim/output/h5.hpp"
-#include "tests/support/shell.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/yaml_tree.hpp"
+#include "tests/support/shell.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {
@@ -52,7 +52,8 @@ const std::string kCalibration =
     "  - {key: observation.fear, prior: uniform, min: 0.1, max: 0.9}\n"
     "targets:\n"
     "  - {name: police cases, model: cases.police, unit: cases, years: [2019, 2020], value: [2, 3], source: test}\n"
-    "  - {name: prosecutor cases, model: cases.prosecutor, unit: cases, years: [2019, 2020], value: [4, 6], source: test}\n"
+    "  - {name: prosecutor cases, model: cases.prosecutor, unit: cases, years: [2019, 2020], value: [4, 6], source: "
+    "test}\n"
     "  - {name: recorded victims, model: recorded_victims, unit: victims, years: [2020], value: [7], source: test}\n"
     "abc: {particles: 4, rejection_keep: 0.5, generations: 1, min_acceptance: 0}\n";
 
@@ -75,8 +76,8 @@ class CalibrationCliTest : public ::testing::Test {
 TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {
   const fs::path calibration = write("calibration.yaml", kCalibration);
   const fs::path out = dir_ / "out" / "calibration.h5", scenario = dir_ / "fitted" / "calibrated.yaml";
-  const Result r = redes("calibrate " + quote(calibration.string()) + " -o " + quote(out.string()) + " --write-scenario " +
-                         quote(scenario.string()) + " --threads 2");
+  const Result r = redes("calibrate " + quote(calibration.string()) + " -o " + quote(out.string()) +
+                         " --write-scenario " + quote(scenario.string()) + " --threads 2");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("MODEL ESTIMATES"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("police cases 2019"), std::string::npos) << "the fit table lists every target point: " << r.out;
@@ -126,8 +127,8 @@ TEST_F(CalibrationCliTest, CalibrateWritesPosteriorFitAndCalibratedScenario) {
   }
   EXPECT_EQ(f.read_double("/calibration/fit/observed"), observed);
   EXPECT_EQ(f.scale_labels("/calibration/fit/observed", 0),
-            (std::vector<std::string>{"police cases 2019", "police cases 2020", "prosecutor cases 2019", "prosecutor cases 2020",
-                                      "recorded victims 2020"}));
+            (std::vector<std::string>{"police cases 2019", "police cases 2020", "prosecutor cases 2019",
+                                      "prosecutor cases 2020", "recorded victims 2020"}));
   const auto q05 = f.read_double("/calibration/fit/model_q05"), med = f.read_double("/calibration/fit/model_median"),
              q95 = f.read_double("/calibration/fit/model_q95");
   for (std::size_t j = 0; j < observed.size(); ++j) {
@@ -179,7 +180,8 @@ TEST_F(CalibrationCliTest, PredictiveCheckUsesOneRunPerParticle) {
   ASSERT_EQ(f.shape("/calibration/fit/model_one_run"), f.shape("/calibration/fit/model"));
   EXPECT_NE(one_run, model) << "a single run differs from the mean of three somewhere";
   // The interval is the weighted posterior quantiles of the one-run values (4 particles).
-  const auto weight = f.read_double("/calibration/posterior/weight"), median = f.read_double("/calibration/fit/model_median");
+  const auto weight = f.read_double("/calibration/posterior/weight"),
+             median = f.read_double("/calibration/fit/model_median");
   const std::size_t T = median.size();
   for (std::size_t j = 0; j < T; ++j) {
     double lo = 1e300, hi = -1e300;
@@ -203,8 +205,9 @@ TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
   // The position of the bad `model:` key in the file.
   const std::size_t at = text.find("model: case.prosecutor");
   const std::size_t line_start = text.rfind('\n', at) + 1;
-  const std::string where = ":" + std::to_string(1 + std::count(text.begin(), text.begin() + std::ptrdiff_t(at), '\n')) + ":" +
-                            std::to_string(at - line_start + 1) + ":";
+  const std::string where = ":" +
+                            std::to_string(1 + std::count(text.begin(), text.begin() + std::ptrdiff_t(at), '\n')) +
+                            ":" + std::to_string(at - line_start + 1) + ":";
   EXPECT_NE(r.err.find(bad.string() + where), std::string::npos) << where << " in " << r.err;
   EXPECT_NE(r.err.find("case.prosecutor"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("did you mean 'cases'"), std::string::npos) << r.err;

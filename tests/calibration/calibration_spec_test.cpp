@@ -49,16 +49,21 @@ class CalibrationSpecErrors : public ::testing::Test {
   /// Writes a calibration file: the workshop baseline, the reference file above, `parameters`
   /// (a YAML block; one valid parameter when empty) and `targets` (a YAML block).
   fs::path write(const std::string& targets, const std::string& parameters = "") {
-    text_ = "name: test\n"
-            "baseline: " + kWorkshop + "\n"
-            "reference: reference.yaml\n"
-            "parameters:\n" +
-            (parameters.empty() ? "  - key: recruitment.recruiters.per_100k\n    min: 10\n    max: 100\n" : parameters) +
-            "targets:\n" + targets;
+    text_ =
+        "name: test\n"
+        "baseline: " +
+        kWorkshop +
+        "\n"
+        "reference: reference.yaml\n"
+        "parameters:\n" +
+        (parameters.empty() ? "  - key: recruitment.recruiters.per_100k\n    min: 10\n    max: 100\n" : parameters) +
+        "targets:\n" + targets;
     return dir_.file("calibration.yaml", text_);
   }
   /// 1-based line and column of the first occurrence of `needle` in the last written file.
-  std::pair<int, int> position_of(const std::string& needle) const { return redes::testing::position_of(text_, needle); }
+  std::pair<int, int> position_of(const std::string& needle) const {
+    return redes::testing::position_of(text_, needle);
+  }
   ScenarioError load_error(const fs::path& file) {
     return redes::testing::error_of([&] { load_calibration(file); });
   }
@@ -313,7 +318,8 @@ TEST(CalibrationSpec, ParaguayCalibrationReadsTheReferenceTables) {
   ASSERT_GE(s.parameters.size(), 8u);  // the "at least 8 parameters fitted together"
   EXPECT_EQ(s.parameters[0].key, "recruitment.recruiters.per_100k");
   EXPECT_EQ(s.priors[0].kind, Prior::Kind::LogUniform);
-  const auto fear = std::find_if(s.parameters.begin(), s.parameters.end(), [](const auto& p) { return p.key == "observation.fear"; });
+  const auto fear =
+      std::find_if(s.parameters.begin(), s.parameters.end(), [](const auto& p) { return p.key == "observation.fear"; });
   ASSERT_NE(fear, s.parameters.end());
   EXPECT_EQ(s.priors[std::size_t(fear - s.parameters.begin())].kind, Prior::Kind::Uniform);
   EXPECT_TRUE(s.history_matching);
@@ -360,22 +366,24 @@ TEST(CalibrationSpec, ParaguayCalibrationReadsTheReferenceTables) {
 // Asking for 2022, where Table 5 says "n/a" (null), skips that year rather than failing.
 TEST(CalibrationSpec, NullReferenceYearsAreSkipped) {
   redes::testing::TempDir dir("redes-calib-null");
-  const auto f = dir.file("calibration.yaml",
-                          "baseline: " + kSource + "/scenarios/paraguay/calibration-sample.yaml\n"
-                          "reference: " + kSource + "/scenarios/paraguay/reference/paraguay-targets.yaml\n"
-                          "parameters:\n"
-                          "  - {key: observation.fear, min: 0.1, max: 0.9}\n"
-                          "targets:\n"
-                          "  - name: prosecutor cases\n"
-                          "    model: cases.prosecutor\n"
-                          "    unit: cases\n"
-                          "    reference: prosecutor_cases_by_department.national_total\n"
-                          "    years: [2020, 2021, 2022, 2023]\n"
-                          "  - name: Asuncion\n"
-                          "    model: cases.prosecutor.department.Asuncion\n"
-                          "    unit: cases\n"
-                          "    reference: prosecutor_cases_by_department.departments.Asuncion\n"
-                          "    years: [2020, 2021, 2022, 2023]\n");
+  const auto f = dir.file("calibration.yaml", "baseline: " + kSource +
+                                                  "/scenarios/paraguay/calibration-sample.yaml\n"
+                                                  "reference: " +
+                                                  kSource +
+                                                  "/scenarios/paraguay/reference/paraguay-targets.yaml\n"
+                                                  "parameters:\n"
+                                                  "  - {key: observation.fear, min: 0.1, max: 0.9}\n"
+                                                  "targets:\n"
+                                                  "  - name: prosecutor cases\n"
+                                                  "    model: cases.prosecutor\n"
+                                                  "    unit: cases\n"
+                                                  "    reference: prosecutor_cases_by_department.national_total\n"
+                                                  "    years: [2020, 2021, 2022, 2023]\n"
+                                                  "  - name: Asuncion\n"
+                                                  "    model: cases.prosecutor.department.Asuncion\n"
+                                                  "    unit: cases\n"
+                                                  "    reference: prosecutor_cases_by_department.departments.Asuncion\n"
+                                                  "    years: [2020, 2021, 2022, 2023]\n");
   const CalibrationSpec s = load_calibration(f);
   ASSERT_EQ(s.targets.size(), 2u);
   EXPECT_EQ(s.targets[0].years, (std::vector<int>{2020, 2021, 2023}));
@@ -399,7 +407,7 @@ Target target_of(std::vector<std::pair<double, double>> observed_spread, double 
 TEST(CalibrationSpec, DistanceIsTheWeightedRootMeanSquareOfStandardisedDifferences) {
   const std::vector<Target> one = {target_of({{10, 2}, {20, 4}})};
   EXPECT_EQ(distance(one, {{10, 20}}), 0.0);
-  EXPECT_DOUBLE_EQ(distance(one, {{12, 20}}), std::sqrt(1.0 / 2));       // z = 1, 0
+  EXPECT_DOUBLE_EQ(distance(one, {{12, 20}}), std::sqrt(1.0 / 2));        // z = 1, 0
   EXPECT_DOUBLE_EQ(distance(one, {{12, 28}}), std::sqrt((1.0 + 4) / 2));  // z = 1, 2
   EXPECT_DOUBLE_EQ(distance(one, {{8, 12}}), std::sqrt((1.0 + 4) / 2));   // the sign does not matter
   EXPECT_LT(distance(one, {{11, 20}}), distance(one, {{12, 20}}));        // grows with the difference
@@ -499,8 +507,10 @@ TEST(CalibrationSpec, CalibratedScenarioLoadsStrictWithCalibratedProvenance) {
     EXPECT_EQ(n->find("source"), nullptr);
     EXPECT_EQ(n->find("assumed"), nullptr);
     // The note gives the weighted 5-95% range of the particles, the targets and the file.
-    const double lo = weighted_quantile(res.abc.posterior(), k, 0.05), hi = weighted_quantile(res.abc.posterior(), k, 0.95);
-    EXPECT_NE(note->scalar.find(fmt::format("90% interval {:.4g} to {:.4g}", lo, hi)), std::string::npos) << note->scalar;
+    const double lo = weighted_quantile(res.abc.posterior(), k, 0.05),
+                 hi = weighted_quantile(res.abc.posterior(), k, 0.95);
+    EXPECT_NE(note->scalar.find(fmt::format("90% interval {:.4g} to {:.4g}", lo, hi)), std::string::npos)
+        << note->scalar;
     EXPECT_NE(note->scalar.find("calibration.h5"), std::string::npos) << note->scalar;
     EXPECT_NE(note->scalar.find(s.targets.front().name), std::string::npos) << "names the targets: " << note->scalar;
   }
@@ -517,12 +527,14 @@ TEST(CalibrationSpec, CalibratedScenarioLoadsStrictWithCalibratedProvenance) {
 // Without apply_to the calibrated scenario includes the calibrated baseline itself.
 TEST(CalibrationSpec, CalibratedScenarioIncludesTheBaselineByDefault) {
   redes::testing::TempDir dir("redes-calib-default");
-  const auto f = dir.file("calibration.yaml",
-                          "baseline: " + kWorkshop + "\n"
-                          "parameters:\n"
-                          "  - {key: recruitment.recruiters.per_100k, min: 10, max: 100}\n"
-                          "targets:\n"
-                          "  - {name: police, model: cases.police, unit: cases, years: [2019], value: [3], source: test}\n");
+  const auto f =
+      dir.file("calibration.yaml",
+               "baseline: " + kWorkshop +
+                   "\n"
+                   "parameters:\n"
+                   "  - {key: recruitment.recruiters.per_100k, min: 10, max: 100}\n"
+                   "targets:\n"
+                   "  - {name: police, model: cases.police, unit: cases, years: [2019], value: [3], source: test}\n");
   const CalibrationSpec s = load_calibration(f);
   const CalibrationResult res = three_particles({{20}, {40}, {60}});
   const fs::path out = dir.path / "calibrated.yaml";

@@ -18,11 +18,14 @@ constexpr double kPi = 3.141592653589793;
 
 std::vector<std::vector<double>> rows(const sweep::UnitDesign& d) {
   std::vector<std::vector<double>> out;
-  for (std::size_t i = 0; i < d.points; ++i) out.emplace_back(d.u.begin() + long(i * d.dims), d.u.begin() + long((i + 1) * d.dims));
+  for (std::size_t i = 0; i < d.points; ++i)
+    out.emplace_back(d.u.begin() + long(i * d.dims), d.u.begin() + long((i + 1) * d.dims));
   return out;
 }
 
-double branin_like(const std::vector<double>& x) { return std::sin(2 * kPi * x[0]) + 2 * x[1] * x[1] + 0.5 * x[0] * x[1]; }
+double branin_like(const std::vector<double>& x) {
+  return std::sin(2 * kPi * x[0]) + 2 * x[1] * x[1] + 0.5 * x[0] * x[1];
+}
 
 TEST(Emulator, RecoversASmoothFunctionWithinAStatedError) {
   // 40 Latin-hypercube points of a function with range about 3.3: leave-one-out RMSE below 0.05

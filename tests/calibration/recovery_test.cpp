@@ -42,10 +42,10 @@
 
 #include "sim/calibration/calibration.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes::calib {
@@ -67,7 +67,8 @@ const std::string kScenario = fmt::format(
     "  recruitment.recruiters.per_100k: {{value: {}, assumed: \"the truth of the recovery test\"}}\n"
     "  observation.p_ict_recorded: {{value: {}, assumed: \"the truth of the recovery test\"}}\n"
     "  recruitment.fishing.ad_audience: {{value: 10, assumed: \"a thirtieth of the workshop's 300, for speed\"}}\n"
-    "  recruitment.fishing.respond_base: {{value: 0.012, assumed: \"thirty times the workshop's 0.0004: the same replies per ad\"}}\n",
+    "  recruitment.fishing.respond_base: {{value: 0.012, assumed: \"thirty times the workshop's 0.0004: the same "
+    "replies per ad\"}}\n",
     REDES_SOURCE_DIR, kPer100kTruth, kIctTruth);
 
 // The "recorded" series: (target name, model output).
@@ -86,17 +87,17 @@ struct Posterior {
 /// Calibrates both parameters to `targets` (YAML list items) with the baseline `scenario.yaml` in
 /// `dir`; the weighted 5-50-95% posterior quantiles.
 Posterior calibrate_to(const redes::testing::TempDir& dir, const std::string& targets, const std::string& name) {
-  const std::string file = dir.file(
-      "calibration-" + name + ".yaml",
-      fmt::format("name: recovery-{}\n"
-                  "baseline: scenario.yaml\n"
-                  "seed: {}\n"
-                  "parameters:\n"
-                  "  - {{key: recruitment.recruiters.per_100k, prior: loguniform, min: 250, max: 4000}}\n"
-                  "  - {{key: observation.p_ict_recorded, prior: uniform, min: 0, max: 1}}\n"
-                  "targets:\n{}"
-                  "abc: {{particles: 40, rejection_keep: 0.4, generations: 2, quantile: 0.5}}\n",
-                  name, kCalibrationSeed, targets));
+  const std::string file =
+      dir.file("calibration-" + name + ".yaml",
+               fmt::format("name: recovery-{}\n"
+                           "baseline: scenario.yaml\n"
+                           "seed: {}\n"
+                           "parameters:\n"
+                           "  - {{key: recruitment.recruiters.per_100k, prior: loguniform, min: 250, max: 4000}}\n"
+                           "  - {{key: observation.p_ict_recorded, prior: uniform, min: 0, max: 1}}\n"
+                           "targets:\n{}"
+                           "abc: {{particles: 40, rejection_keep: 0.4, generations: 2, quantile: 0.5}}\n",
+                           name, kCalibrationSeed, targets));
   const CalibrationSpec spec = load_calibration(file);
   const CalibrationResult res = calibrate(spec);
   const Generation& post = res.abc.posterior();
@@ -106,11 +107,12 @@ Posterior calibrate_to(const redes::testing::TempDir& dir, const std::string& ta
   p.seconds = res.seconds;
   p.simulations = res.simulations;
   p.stop_reason = res.abc.stop_reason;
-  std::printf("calibration %s: %lld simulations in %.1f s (%s)\n"
-              "  per_100k truth %g: median %.4g, 90%% interval %.4g to %.4g\n"
-              "  p_ict_recorded truth %g: median %.4g, 90%% interval %.4g to %.4g\n",
-              name.c_str(), (long long)p.simulations, p.seconds, p.stop_reason.c_str(), kPer100kTruth, p.per_100k.median,
-              p.per_100k.lo, p.per_100k.hi, kIctTruth, p.ict.median, p.ict.lo, p.ict.hi);
+  std::printf(
+      "calibration %s: %lld simulations in %.1f s (%s)\n"
+      "  per_100k truth %g: median %.4g, 90%% interval %.4g to %.4g\n"
+      "  p_ict_recorded truth %g: median %.4g, 90%% interval %.4g to %.4g\n",
+      name.c_str(), (long long)p.simulations, p.seconds, p.stop_reason.c_str(), kPer100kTruth, p.per_100k.median,
+      p.per_100k.lo, p.per_100k.hi, kIctTruth, p.ict.median, p.ict.lo, p.ict.hi);
   return p;
 }
 
@@ -130,7 +132,8 @@ TEST(Recovery, TruthInsidePosteriorIntervalAndIntervalNarrowsWithIctTargets) {
   // Informative data: a few hundred victims, a few recorded cases a year per institution.
   EXPECT_GT(run.victims.size(), 200u);
   EXPECT_LT(run.victims.size(), 800u);
-  std::printf("recovery test data (%zu true victims; expected recorded values 2019, 2020, 2021):\n", run.victims.size());
+  std::printf("recovery test data (%zu true victims; expected recorded values 2019, 2020, 2021):\n",
+              run.victims.size());
   std::string cases, ict;
   for (const auto& [list, targets] : {std::pair{&cases, &kCaseTargets}, std::pair{&ict, &kIctTargets}})
     for (const auto& [name, model] : *targets) {
@@ -140,8 +143,10 @@ TEST(Recovery, TruthInsidePosteriorIntervalAndIntervalNarrowsWithIctTargets) {
       const std::vector<double> v = model_values(t, truth, run, observed);
       for (double x : v) EXPECT_GT(x, 1.0) << name;
       std::printf("  %-22s %s\n", name.c_str(), fmt::format("{:.2f}", fmt::join(v, "  ")).c_str());
-      *list += fmt::format("  - {{name: {}, model: {}, unit: {}, years: [{}], value: [{}], source: \"run at the truth, seed {}\"}}\n", name,
-                           model, std::string(model).rfind("cases", 0) == 0 ? "cases" : "victims", fmt::join(kYears, ", "), fmt::join(v, ", "), kTruthSeed);
+      *list += fmt::format(
+          "  - {{name: {}, model: {}, unit: {}, years: [{}], value: [{}], source: \"run at the truth, seed {}\"}}\n",
+          name, model, std::string(model).rfind("cases", 0) == 0 ? "cases" : "victims", fmt::join(kYears, ", "),
+          fmt::join(v, ", "), kTruthSeed);
     }
 
   const Posterior a = calibrate_to(dir, cases, "A (cases)");

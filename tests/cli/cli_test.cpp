@@ -20,8 +20,8 @@
 
 #include "sim/core/labels.hpp"
 #include "sim/output/h5.hpp"
-#include "tests/support/shell.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/shell.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {
@@ -35,7 +35,6 @@ using testing::slurp;
 
 class CliTest : public ::testing::Test {
  protected:
-
   /// Runs a shell command line, capturing stdout and stderr.
   Result sh(const std::string& cmd) const { return testing::run_shell(cmd, dir_); }
   Result redes(const std::string& args) const { return sh(quote(REDES_BINARY) + " " + args); }
@@ -107,7 +106,8 @@ TEST_F(CliTest, RunFileMatchesOutputFormat) {
       {"stage", stages},
       {"transition", names(kStageNames)},
       {"route", {"hunting", "fishing", "trusted_contact"}},
-      {"platform", {"offline", "facebook", "whatsapp", "instagram", "tiktok", "discord_games", "telegram", "classroom_video"}},
+      {"platform",
+       {"offline", "facebook", "whatsapp", "instagram", "tiktok", "discord_games", "telegram", "classroom_video"}},
       {"age_group", {"child", "adolescent", "young_adult", "adult"}},
       {"gender", {"female", "male"}},
       {"exploitation", {"sexual", "labour", "online_sexual"}},
@@ -116,9 +116,9 @@ TEST_F(CliTest, RunFileMatchesOutputFormat) {
       {"institution", {"prosecutor", "police", "childhood_ministry", "women_ministry"}},
       {"sex_recorded", {"female", "male", "not_recorded"}},
   };
-  EXPECT_EQ(names(kStageNames), (std::vector<std::string>{"contacted", "engaged", "groomed", "offered", "recruited", "exploited",
-                                                           "declined", "blocked_or_reported", "intervened", "removed_by_platform",
-                                                           "rescued", "escaped"}));
+  EXPECT_EQ(names(kStageNames), (std::vector<std::string>{"contacted", "engaged", "groomed", "offered", "recruited",
+                                                          "exploited", "declined", "blocked_or_reported", "intervened",
+                                                          "removed_by_platform", "rescued", "escaped"}));
   const std::map<std::string, std::size_t> sizes = {
       {"replicate", R}, {"day", D}, {"year", Y}, {"department", ND}, {"intervention", 0}};
   for (const std::string group : {"/trajectories", "/summary", "/observed", "/interventions", "/metadata", "/labels"})
@@ -163,8 +163,9 @@ TEST_F(CliTest, RunFileMatchesOutputFormat) {
             "offline,facebook,whatsapp,instagram,tiktok,discord_games,telegram,classroom_video");
   // Group attributes: /interventions `types`; /metadata as documented.
   EXPECT_EQ(f.attribute_string("/interventions", "types"), "");
-  for (const char* a : {"redes_version", "git_commit", "scenario_file", "scenario_text", "seed", "replicates", "threads",
-                        "start_date", "days", "agents", "recruiters_initial", "started_at", "finished_at", "kind"})
+  for (const char* a :
+       {"redes_version", "git_commit", "scenario_file", "scenario_text", "seed", "replicates", "threads", "start_date",
+        "days", "agents", "recruiters_initial", "started_at", "finished_at", "kind"})
     EXPECT_NO_THROW(f.attribute_string("/metadata", a)) << a;
   EXPECT_EQ(f.attribute_string("/metadata", "kind"), "run");
   EXPECT_EQ(f.attribute_string("/metadata", "seed"), "3");
@@ -271,7 +272,8 @@ TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
 
 // 9. `validate` accepts every bundled scenario.
 TEST_F(CliTest, ValidateAcceptsBundledScenarios) {
-  for (const char* rel : {"workshop/small.yaml", "paraguay/baseline.yaml", "paraguay/sample.yaml", "paraguay/pandemic-2020.yaml"}) {
+  for (const char* rel :
+       {"workshop/small.yaml", "paraguay/baseline.yaml", "paraguay/sample.yaml", "paraguay/pandemic-2020.yaml"}) {
     Result r = redes("validate " + quote(scenario(rel)));
     EXPECT_EQ(r.code, 0) << rel << ": " << r.err;
     EXPECT_NE(r.out.find("valid scenario"), std::string::npos) << r.out;
@@ -319,7 +321,8 @@ TEST_F(CliTest, DeterminismRunFilesIdenticalForAnyThreadCount) {
   };
   const std::regex allowed_not_comparable(
       "Not comparable: <(DIMENSION_LIST|REFERENCE_LIST) of .*|"
-      "Not comparable: </(interventions/reach|interventions/cost|labels/intervention|interventions/intervention)> or .*");
+      "Not comparable: </(interventions/reach|interventions/cost|labels/intervention|interventions/intervention)> or "
+      ".*");
   auto not_comparable = [&](const std::string& listing) {
     std::vector<std::string> bad;
     std::istringstream in(listing);
@@ -361,14 +364,17 @@ TEST_F(CliTest, PopulationFileGivesIdenticalRunsAndRefusesAnotherScenario) {
   ASSERT_EQ(p.code, 0) << p.err;
   const std::regex allowed_not_comparable(
       "Not comparable: <(DIMENSION_LIST|REFERENCE_LIST) of .*|"
-      "Not comparable: </(interventions/reach|interventions/cost|labels/intervention|interventions/intervention)> or .*|"
-      "Not comparable: </(arms/baseline/interventions/(reach|cost|interventions_in_baseline)|labels/interventions_in_baseline)> or .*");
+      "Not comparable: </(interventions/reach|interventions/cost|labels/intervention|interventions/intervention)> or "
+      ".*|"
+      "Not comparable: "
+      "</(arms/baseline/interventions/(reach|cost|interventions_in_baseline)|labels/interventions_in_baseline)> or .*");
   auto identical = [&](const fs::path& a, const fs::path& b) {
     Result d = sh("h5diff -c --exclude-path /metadata " + quote(a.string()) + " " + quote(b.string()));
     EXPECT_EQ(d.code, 0) << d.out << d.err;
     std::istringstream in(d.out);
     for (std::string line; std::getline(in, line);)
-      if (line.rfind("Not comparable", 0) == 0 && !std::regex_match(line, allowed_not_comparable)) ADD_FAILURE() << line;
+      if (line.rfind("Not comparable", 0) == 0 && !std::regex_match(line, allowed_not_comparable))
+        ADD_FAILURE() << line;
   };
   const std::string run_args = " --replicates 2 --threads 2 --seed 7 -o ";
   const fs::path built = dir_ / "built.h5", loaded = dir_ / "loaded.h5";
@@ -400,8 +406,8 @@ TEST_F(CliTest, PopulationFileGivesIdenticalRunsAndRefusesAnotherScenario) {
       o << "include: " << scenario("workshop/small.yaml") << "\nname: other\n";
       if (!override_line.empty()) o << "override:\n  " << override_line << "\n";
     }
-    Result r = redes("run " + quote(other.string()) + " --population " + quote(pop.string()) + " --replicates 1 " + args +
-                     " -o " + quote(out.string()));
+    Result r = redes("run " + quote(other.string()) + " --population " + quote(pop.string()) + " --replicates 1 " +
+                     args + " -o " + quote(out.string()));
     EXPECT_EQ(r.code, 3) << r.out << r.err;
     EXPECT_NE(r.err.find(pop.string()), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(expected), std::string::npos) << r.err;

@@ -69,7 +69,6 @@ struct Exit {
 
 class DecisionResumeCli : public ::testing::Test {
  protected:
-
   testing::ShellResult redes(const std::vector<std::string>& args) const {
     std::string cmd = "timeout -k 5 300 " + quote(REDES_BINARY);
     for (const auto& a : args) cmd += " " + quote(a);
@@ -108,14 +107,17 @@ class DecisionResumeCli : public ::testing::Test {
 
   /// Interrupts `args` + `-o out`, checks what an interruption leaves, resumes it and checks the
   /// result against an uninterrupted run into `full`. Returns the journal's bytes at the interruption.
-  std::string interrupt_and_resume(const std::vector<std::string>& args, const fs::path& out, const fs::path& full, int total_runs) {
+  std::string interrupt_and_resume(const std::vector<std::string>& args, const fs::path& out, const fs::path& full,
+                                   int total_runs) {
     const fs::path journal = out.string() + ".journal";
     std::vector<std::string> with_out = args;
     with_out.insert(with_out.end(), {"-o", out.string()});
     const Exit killed = interrupt_once_journaled(with_out, journal, 1500);
-    EXPECT_EQ(killed.signal, SIGINT) << "it ended before it could be interrupted; make it longer\n" << killed.out << killed.err;
+    EXPECT_EQ(killed.signal, SIGINT) << "it ended before it could be interrupted; make it longer\n"
+                                     << killed.out << killed.err;
     EXPECT_EQ(killed.code, 130) << killed.err;  // as `redes sweep`: 128 + SIGINT
-    EXPECT_NE(killed.err.find("completed runs are kept in '" + journal.string() + "'"), std::string::npos) << killed.err;
+    EXPECT_NE(killed.err.find("completed runs are kept in '" + journal.string() + "'"), std::string::npos)
+        << killed.err;
     EXPECT_FALSE(fs::exists(out)) << "an interrupted study must leave nothing under the final name";
     EXPECT_TRUE(fs::exists(journal));
     for (const auto& e : fs::directory_iterator(dir_))  // no temporary or lock file stays behind
@@ -130,7 +132,7 @@ class DecisionResumeCli : public ::testing::Test {
     const std::regex said("resuming: ([0-9]+) run\\(s\\) already done");
     EXPECT_TRUE(std::regex_search(resumed.err, m, said)) << resumed.err;
     if (!m.empty()) {
-      EXPECT_GE(std::stoi(m[1]), 2);  // the header and a few records were there ...
+      EXPECT_GE(std::stoi(m[1]), 2);           // the header and a few records were there ...
       EXPECT_LT(std::stoi(m[1]), total_runs);  // ... but not every run
     }
     EXPECT_FALSE(fs::exists(journal)) << "the journal is removed once the file is written";
@@ -141,7 +143,8 @@ class DecisionResumeCli : public ::testing::Test {
     EXPECT_EQ(uninterrupted.code, 0) << uninterrupted.err;
     EXPECT_EQ(uninterrupted.err.find("resuming"), std::string::npos) << uninterrupted.err;
     // Same numbers printed, same datasets bit for bit.
-    EXPECT_EQ(resumed.out.substr(0, resumed.out.rfind("wrote")), uninterrupted.out.substr(0, uninterrupted.out.rfind("wrote")));
+    EXPECT_EQ(resumed.out.substr(0, resumed.out.rfind("wrote")),
+              uninterrupted.out.substr(0, uninterrupted.out.rfind("wrote")));
     return kept;
   }
 
@@ -151,15 +154,19 @@ class DecisionResumeCli : public ::testing::Test {
 
 // 6 allocations (baseline included) x 2 draws x 2 replicates = 24 runs.
 TEST_F(DecisionResumeCli, InterruptedOptimizeResumesToTheSameFileAndRefusesAnotherBudgetsJournal) {
-  const std::vector<std::string> args = {"optimize", kBase, "--options", kRoot + "/tests/data/optimize_tiny.yaml", "--budget", "500000",
-                                         "--draws", "2", "--replicates", "2", "--seed", "5", "--threads", "2"};
+  const std::vector<std::string> args = {
+      "optimize",     kBase,    "--options", kRoot + "/tests/data/optimize_tiny.yaml",
+      "--budget",     "500000", "--draws",   "2",
+      "--replicates", "2",      "--seed",    "5",
+      "--threads",    "2"};
   const fs::path out = dir_ / "opt.h5", full = dir_ / "full.h5";
   const std::string journal_bytes = interrupt_and_resume(args, out, full, 24);
   const auto names = datasets_under(full, "/optimize");
   EXPECT_EQ(names, datasets_under(out, "/optimize"));
   EXPECT_GE(names.size(), 20u);  // allocations (11), best coverage, equity by 3 dimensions x 3
   EXPECT_TRUE(same_datasets(full, out, names));
-  EXPECT_EQ(h5::Reader(full).attribute_string("/optimize", "best_allocation"), h5::Reader(out).attribute_string("/optimize", "best_allocation"));
+  EXPECT_EQ(h5::Reader(full).attribute_string("/optimize", "best_allocation"),
+            h5::Reader(out).attribute_string("/optimize", "best_allocation"));
 
   // The journal of this request, left by an interruption, is refused by another budget, untouched.
   const fs::path other = dir_ / "other.h5", other_journal = dir_ / "other.h5.journal";
@@ -169,15 +176,27 @@ TEST_F(DecisionResumeCli, InterruptedOptimizeResumesToTheSameFileAndRefusesAnoth
   changed.insert(changed.end(), {"-o", other.string()});
   const auto refused = redes(changed);
   EXPECT_EQ(refused.code, 3) << refused.err;
-  EXPECT_NE(refused.err.find(other_journal.string() + ": this journal was written for another request"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find(other_journal.string() + ": this journal was written for another request"),
+            std::string::npos)
+      << refused.err;
   EXPECT_FALSE(fs::exists(other));
   EXPECT_EQ(slurp(other_journal), journal_bytes);
 }
 
 // 3 arms x 2 draws x 2 replicates = 12 runs.
 TEST_F(DecisionResumeCli, InterruptedCompareDrawsResumesToTheSameFileAndRefusesAnotherSeedsJournal) {
-  const std::vector<std::string> args = {"compare", kBase, kRoot + "/scenarios/workshop/literacy.yaml", kRoot + "/scenarios/workshop/reporting.yaml",
-                                         "--draws", "2", "--replicates", "2", "--seed", "5", "--threads", "2"};
+  const std::vector<std::string> args = {"compare",
+                                         kBase,
+                                         kRoot + "/scenarios/workshop/literacy.yaml",
+                                         kRoot + "/scenarios/workshop/reporting.yaml",
+                                         "--draws",
+                                         "2",
+                                         "--replicates",
+                                         "2",
+                                         "--seed",
+                                         "5",
+                                         "--threads",
+                                         "2"};
   const fs::path out = dir_ / "cmp.h5", full = dir_ / "full.h5";
   const std::string journal_bytes = interrupt_and_resume(args, out, full, 12);
   const auto names = datasets_under(full, "/decision");
@@ -193,11 +212,14 @@ TEST_F(DecisionResumeCli, InterruptedCompareDrawsResumesToTheSameFileAndRefusesA
   changed.insert(changed.end(), {"-o", other.string()});
   auto refused = redes(changed);
   EXPECT_EQ(refused.code, 3) << refused.err;
-  EXPECT_NE(refused.err.find(other_journal.string() + ": this journal was written for another request"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find(other_journal.string() + ": this journal was written for another request"),
+            std::string::npos)
+      << refused.err;
   changed.insert(changed.begin(), {"--lang", "es"});
   refused = redes(changed);
   EXPECT_EQ(refused.code, 3) << refused.err;
-  EXPECT_NE(refused.err.find(other_journal.string() + ": este diario se escribió para otro pedido"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find(other_journal.string() + ": este diario se escribió para otro pedido"), std::string::npos)
+      << refused.err;
   EXPECT_FALSE(fs::exists(other));
   EXPECT_EQ(slurp(other_journal), journal_bytes);
 }
@@ -209,16 +231,19 @@ TEST_F(DecisionResumeCli, MpiRanksResumeAndRunToTheSameFilesAsOneProcess) {
   if (!REDES_MPI) GTEST_SKIP() << "redes was built without MPI (REDES_MPI=0)";
   if (std::system("command -v mpirun >/dev/null 2>&1") != 0) GTEST_SKIP() << "mpirun is not on PATH";
   // --allow-run-as-root: CI runs as root; oversubscribe: 3 ranks on 2 cores.
-  const std::string mpirun = "timeout -k 5 300 env OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --allow-run-as-root --oversubscribe -np 3 " +
-                             quote(REDES_BINARY);
+  const std::string mpirun =
+      "timeout -k 5 300 env OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --allow-run-as-root --oversubscribe -np 3 " +
+      quote(REDES_BINARY);
   auto line = [](const std::vector<std::string>& args) {
     std::string s;
     for (const auto& a : args) s += " " + quote(a);
     return s;
   };
 
-  const std::vector<std::string> opt = {"optimize", kBase, "--options", kRoot + "/tests/data/optimize_tiny.yaml", "--budget", "500000",
-                                        "--draws", "2", "--replicates", "2", "--seed", "5", "--threads", "1"};
+  const std::vector<std::string> opt = {"optimize",     kBase,    "--options", kRoot + "/tests/data/optimize_tiny.yaml",
+                                        "--budget",     "500000", "--draws",   "2",
+                                        "--replicates", "2",      "--seed",    "5",
+                                        "--threads",    "1"};
   const fs::path out = dir_ / "opt.h5", full = dir_ / "full.h5", journal = dir_ / "opt.h5.journal";
   auto with = [](std::vector<std::string> args, const fs::path& o) {
     args.insert(args.end(), {"-o", o.string()});
@@ -234,14 +259,17 @@ TEST_F(DecisionResumeCli, MpiRanksResumeAndRunToTheSameFilesAsOneProcess) {
   ASSERT_EQ(redes(with(opt, full)).code, 0);
   EXPECT_TRUE(same_datasets(full, out, datasets_under(full, "/optimize")));
 
-  const std::vector<std::string> cmp = {"compare", kBase, kRoot + "/scenarios/workshop/literacy.yaml", "--draws", "2", "--replicates", "2",
-                                        "--seed", "5", "--threads", "1"};
+  const std::vector<std::string> cmp = {"compare",   kBase,    kRoot + "/scenarios/workshop/literacy.yaml",
+                                        "--draws",   "2",      "--replicates",
+                                        "2",         "--seed", "5",
+                                        "--threads", "1"};
   const fs::path mpi = dir_ / "cmp-mpi.h5", one = dir_ / "cmp-one.h5";
   r = testing::run_shell(mpirun + line(with(cmp, mpi)), dir_);
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const auto alone = redes(with(cmp, one));
   ASSERT_EQ(alone.code, 0) << alone.err;
-  EXPECT_EQ(r.out.substr(0, r.out.rfind("wrote")), alone.out.substr(0, alone.out.rfind("wrote")));  // printed once, by rank 0
+  EXPECT_EQ(r.out.substr(0, r.out.rfind("wrote")),
+            alone.out.substr(0, alone.out.rfind("wrote")));  // printed once, by rank 0
   EXPECT_TRUE(same_datasets(one, mpi, datasets_under(one, "/decision")));
   EXPECT_FALSE(fs::exists(mpi.string() + ".journal"));
 }

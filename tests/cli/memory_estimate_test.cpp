@@ -39,9 +39,9 @@ double peak_of_child(const std::vector<std::string>& args) {
 
 /// The total `validate` estimates, in bytes.
 double estimate_of(const std::string& scenario, int threads, const std::filesystem::path& dir) {
-  const auto r = testing::run_shell(std::string(REDES_BINARY) + " validate " + testing::quote(scenario) +
-                                        " --threads " + std::to_string(threads),
-                                    dir);
+  const auto r = testing::run_shell(
+      std::string(REDES_BINARY) + " validate " + testing::quote(scenario) + " --threads " + std::to_string(threads),
+      dir);
   EXPECT_EQ(r.code, 0) << r.err;
   std::smatch m;
   const std::string text = r.out + r.err;

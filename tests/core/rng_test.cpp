@@ -270,8 +270,8 @@ TEST(RngDraws, GeometricSkipMean) {
 
 // --- independence and reproducibility ----------------------------------------------------------
 
-std::vector<double> sequence(const Rng& rng, std::uint32_t entity, std::uint32_t day, Stream stream,
-                             std::uint16_t sub, std::size_t n) {
+std::vector<double> sequence(const Rng& rng, std::uint32_t entity, std::uint32_t day, Stream stream, std::uint16_t sub,
+                             std::size_t n) {
   Draws d(rng, entity, day, stream, sub);
   std::vector<double> out(n);
   for (auto& x : out) x = d.uniform();
@@ -401,7 +401,9 @@ void expect_alias_matches(const std::vector<double>& weights, std::uint32_t seed
     chi2 += (count[i] - e) * (count[i] - e) / e;
     ++cells;
   }
-  if (cells > 1) { EXPECT_LT(chi2, chi2_critical(cells - 1)) << weights.size() << " weights"; }
+  if (cells > 1) {
+    EXPECT_LT(chi2, chi2_critical(cells - 1)) << weights.size() << " weights";
+  }
 }
 
 TEST(AliasTable, DrawFrequenciesMatchWeights) {

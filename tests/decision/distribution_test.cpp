@@ -74,10 +74,14 @@ TEST(DistributionTest, BadDistributionsNameTheKey) {
     return std::string("no error");
   };
   EXPECT_NE(message("effect: {distribution: uniform, min: 0.1, max: 0.5}\n").find("source"), std::string::npos);
-  EXPECT_NE(message("effect: {distribution: triangular, min: 0.1, max: 0.5, source: x}\n").find("'mode'"), std::string::npos);
-  EXPECT_NE(message("effect: {distribution: uniform, min: 0.1, max: 1.5, source: x}\n").find("outside"), std::string::npos);
-  EXPECT_NE(message("effect: {distribution: lognormal, median: 0.2, sd_log: 0.3, source: x}\n").find("outside"), std::string::npos);
-  EXPECT_NE(message("effect: {distribution: uniform, min: 0.1, max: 0.5, source: x, mdoe: 1}\n").find("test.yaml:1"), std::string::npos);
+  EXPECT_NE(message("effect: {distribution: triangular, min: 0.1, max: 0.5, source: x}\n").find("'mode'"),
+            std::string::npos);
+  EXPECT_NE(message("effect: {distribution: uniform, min: 0.1, max: 1.5, source: x}\n").find("outside"),
+            std::string::npos);
+  EXPECT_NE(message("effect: {distribution: lognormal, median: 0.2, sd_log: 0.3, source: x}\n").find("outside"),
+            std::string::npos);
+  EXPECT_NE(message("effect: {distribution: uniform, min: 0.1, max: 0.5, source: x, mdoe: 1}\n").find("test.yaml:1"),
+            std::string::npos);
 }
 
 }  // namespace

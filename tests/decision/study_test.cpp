@@ -97,8 +97,8 @@ TEST(DrawsStudy, PosteriorDrivesTheSpreadOverDrawsAndIsStoredWithItsVarianceSpli
   const fs::path out = dir.path / "decision.h5";
   write_draws(out.string(), with, b);
   h5::Reader r(out);
-  for (const char* ds : {"/decision/ce_plane/cost", "/decision/ce_plane/victims_averted", "/decision/ceac", "/decision/evpi",
-                         "/decision/evppi", "/decision/frontier/status", "/decision/frontier/icer",
+  for (const char* ds : {"/decision/ce_plane/cost", "/decision/ce_plane/victims_averted", "/decision/ceac",
+                         "/decision/evpi", "/decision/evppi", "/decision/frontier/status", "/decision/frontier/icer",
                          "/decision/variance_parameter", "/decision/variance_stochastic"})
     EXPECT_TRUE(r.exists(ds)) << ds;
   EXPECT_NE(r.attribute_string("/decision", "estimate").find("model estimate"), std::string::npos);

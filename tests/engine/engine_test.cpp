@@ -1,6 +1,8 @@
 // Tests of the daily loop (sim/engine): bookkeeping identities between the event table, the
 // daily counters and the summary; zero recruiters; arrests; and thread-count independence of
 // Simulation::run. Seeds are fixed. The identities are exact (no tolerance).
+#include "sim/engine/engine.hpp"
+
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
@@ -17,11 +19,10 @@
 #include <vector>
 
 #include "sim/core/labels.hpp"
-#include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {
@@ -105,7 +106,8 @@ TEST(EngineConservation, StocksTransitionsSummaryAndEventsAgree) {
           s.stage = e.to, s.route = e.route, s.platform = e.platform, s.recruiter = e.recruiter;
           active.insert(e.person);
         } else {
-          ASSERT_EQ(s.stage, e.from) << "event leaves a stage the person is not in (person " << e.person << ", day " << day << ")";
+          ASSERT_EQ(s.stage, e.from) << "event leaves a stage the person is not in (person " << e.person << ", day "
+                                     << day << ")";
           ASSERT_EQ(s.recruiter, e.recruiter);
           ASSERT_EQ(s.route, e.route);
           ASSERT_EQ(s.platform, e.platform);
@@ -196,7 +198,8 @@ TEST(EngineNoRecruiters, ZeroEventsAndZeroVictims) {
     EXPECT_EQ(r.recruiters_arrested, 0);
     EXPECT_EQ(std::count(r.stock.begin(), r.stock.end(), 0), std::ptrdiff_t(r.stock.size()));
     EXPECT_EQ(std::count(r.transitions.begin(), r.transitions.end(), 0), std::ptrdiff_t(r.transitions.size()));
-    EXPECT_EQ(std::count(r.recruiters_active.begin(), r.recruiters_active.end(), 0), std::ptrdiff_t(r.recruiters_active.size()));
+    EXPECT_EQ(std::count(r.recruiters_active.begin(), r.recruiters_active.end(), 0),
+              std::ptrdiff_t(r.recruiters_active.size()));
     EXPECT_EQ(summarise(sc, r).victims, 0);
   }
 }
@@ -341,12 +344,17 @@ TEST(DeterminismEngine, IdenticalResultsForOneTwoAndFourThreads) {
         << "  recruitment.fishing.max_ad_days: {value: 20, assumed: test}\n"
         << "  calendar.years: {value: 1.5, assumed: test}\n"
         << "interventions:\n"
-        << "  - {type: awareness_campaign, name: campaign, start: \"2019-03-01\", end: \"2020-06-30\", channel: social_media,\n"
-        << "     targeting: {ages: [13, 35]}, coverage: 0.4, effect: 0.25, half_life_days: 180, peer_spread: true, peer_effect: 0.5}\n"
-        << "  - {type: data_protection, name: privacy, start: \"2019-06-01\", end: \"2020-12-31\", coverage: 0.3, effect: 0.4}\n"
+        << "  - {type: awareness_campaign, name: campaign, start: \"2019-03-01\", end: \"2020-06-30\", channel: "
+           "social_media,\n"
+        << "     targeting: {ages: [13, 35]}, coverage: 0.4, effect: 0.25, half_life_days: 180, peer_spread: true, "
+           "peer_effect: 0.5}\n"
+        << "  - {type: data_protection, name: privacy, start: \"2019-06-01\", end: \"2020-12-31\", coverage: 0.3, "
+           "effect: 0.4}\n"
         << "  - {type: platform_moderation, name: moderation, start: \"2019-02-01\", end: \"2020-06-30\",\n"
-        << "     platforms: [facebook, instagram, tiktok], coverage: 1.0, effect: 0.05, cooperation: 0.1, half_life_days: 90}\n"
-        << "  - {type: reporting_channel, name: channel, start: \"2019-02-01\", end: \"2020-12-31\", coverage: 0.7, effect: 0.3}\n";
+        << "     platforms: [facebook, instagram, tiktok], coverage: 1.0, effect: 0.05, cooperation: 0.1, "
+           "half_life_days: 90}\n"
+        << "  - {type: reporting_channel, name: channel, start: \"2019-02-01\", end: \"2020-12-31\", coverage: 0.7, "
+           "effect: 0.3}\n";
   }
   Scenario sc = load_scenario(file);
   ASSERT_EQ(sc.interventions.size(), 4u);
@@ -359,7 +367,9 @@ TEST(DeterminismEngine, IdenticalResultsForOneTwoAndFourThreads) {
     tbb::task_arena arena(threads);
     std::vector<ReplicateResult> out(2);
     // Two replicates at once, as `redes run` does, each with parallel loops inside.
-    arena.execute([&] { tbb::parallel_for(0, 2, [&](int k) { out[std::size_t(k)] = Simulation(sc, w.pop, w.net).run(seed, k); }); });
+    arena.execute([&] {
+      tbb::parallel_for(0, 2, [&](int k) { out[std::size_t(k)] = Simulation(sc, w.pop, w.net).run(seed, k); });
+    });
     return out;
   };
   const auto one = run_with(1);
@@ -368,7 +378,8 @@ TEST(DeterminismEngine, IdenticalResultsForOneTwoAndFourThreads) {
   for (int threads : {2, 4}) {
     const auto many = run_with(threads);
     for (int k = 0; k < 2; ++k)
-      expect_same(one[std::size_t(k)], many[std::size_t(k)], std::to_string(threads) + " threads, replicate " + std::to_string(k));
+      expect_same(one[std::size_t(k)], many[std::size_t(k)],
+                  std::to_string(threads) + " threads, replicate " + std::to_string(k));
   }
   // And the replicates differ from each other (the comparison is not between empty results).
   EXPECT_NE(one[0].transitions, one[1].transitions);

@@ -6,19 +6,19 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <cmath>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/core/labels.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 #include "sim/recruitment/model.hpp"
 #include "sim/recruitment/recruiters.hpp"
+#include "sim/scenario/scenario.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {
@@ -288,9 +288,10 @@ TEST(SharingCascade, SupercriticalSharingFinishesWithBoundedMemory) {
 
 TEST(SharingCascade, ValidationRefusesACascadeOverTheBound) {
   const redes::testing::TempDir dir("redes-share-cascade");
-  const std::string file = dir.file("share.yaml", std::string("include: ") + REDES_SOURCE_DIR +
-                                                      "/scenarios/paraguay/baseline.yaml\noverride:\n"
-                                                      "  recruitment.fishing.share_prob: {value: 0.2, assumed: test}\n");
+  const std::string file =
+      dir.file("share.yaml", std::string("include: ") + REDES_SOURCE_DIR +
+                                 "/scenarios/paraguay/baseline.yaml\noverride:\n"
+                                 "  recruitment.fishing.share_prob: {value: 0.2, assumed: test}\n");
   try {
     load_scenario(file);
     FAIL() << "a supercritical cascade at country scale was accepted";

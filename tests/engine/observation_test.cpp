@@ -6,6 +6,8 @@
 // x ...), after an exponential delay of mean delay_days, and a case recorded on day t < horizon
 // counts in the calendar year of t. The expected recorded counts used by calibration are the mean
 // of the drawn ones. Seeds are fixed.
+#include "sim/observation/observation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,16 +21,15 @@
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
-#include "sim/observation/observation.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {
 
-constexpr double kP = 1.0;          // perfect detection
-constexpr double kDelayDays = 10;   // short delays, so records fall in the year of recruitment
+constexpr double kP = 1.0;         // perfect detection
+constexpr double kDelayDays = 10;  // short delays, so records fall in the year of recruitment
 
 Scenario perfect_detection() {
   Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/workshop/small.yaml");
@@ -42,7 +43,7 @@ Scenario perfect_detection() {
   sc.observation.delay_days = kDelayDays;
   sc.observation.abroad_capital_share = 0;  // victims found abroad are recorded at home
   sc.observation.abroad_border_share = 0;
-  sc.observation.police_referral = 0;       // institutions record independently
+  sc.observation.police_referral = 0;  // institutions record independently
   return sc;
 }
 
@@ -51,9 +52,9 @@ int record_dep(const Victim& v) { return v.place == kAbroad ? v.department : v.p
 
 bool handles(int inst, const Victim& v) {
   const bool minor = v.age_group <= int(AgeGroup::Adolescent);
-  if (inst == 2) return minor;                      // childhood ministry
-  if (inst == 3) return !minor && v.gender == 0;    // women's ministry
-  return true;                                      // prosecutor, police
+  if (inst == 2) return minor;                    // childhood ministry
+  if (inst == 3) return !minor && v.gender == 0;  // women's ministry
+  return true;                                    // prosecutor, police
 }
 
 /// Probability that a detection with `rate` after recruitment on `day` falls on a day in [a, b).
@@ -77,7 +78,8 @@ std::int64_t recorded_by(const Observed& o, int inst, int dept = -1) {
       if (dept >= 0 && int(d) != dept) continue;
       for (int s = 0; s < kSexRecorded; ++s)
         for (int a = 0; a < kAgeGroups; ++a)
-          n += o.recorded_cases[(((std::size_t(y) * kInstitutions + inst) * nd + d) * kSexRecorded + s) * kAgeGroups + a];
+          n += o.recorded_cases[(((std::size_t(y) * kInstitutions + inst) * nd + d) * kSexRecorded + s) * kAgeGroups +
+                                a];
     }
   return n;
 }
@@ -151,7 +153,8 @@ TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
   for (int i = 0; i < kInstitutions; ++i) {
     std::int64_t ict_rec = 0;
     for (int y = 0; y < Y; ++y) ict_rec += o.recorded_ict[std::size_t(y) * kInstitutions + i];
-    EXPECT_NEAR(double(recorded_by(o, i)), inst[std::size_t(i)].mean, inst[std::size_t(i)].tol()) << kInstitutionNames[i];
+    EXPECT_NEAR(double(recorded_by(o, i)), inst[std::size_t(i)].mean, inst[std::size_t(i)].tol())
+        << kInstitutionNames[i];
     // p_ict_recorded = 1: every recorded ICT case has its technology recorded.
     EXPECT_NEAR(double(ict_rec), ict[std::size_t(i)].mean, ict[std::size_t(i)].tol()) << kInstitutionNames[i] << " ICT";
   }
@@ -175,7 +178,8 @@ TEST_F(ObservationTest, PerfectDetectionRecordsNearlyEveryVictim) {
   }
   // Sex is always recorded (p_sex_missing = 0) and matches the victims' genders.
   std::vector<std::int64_t> by_sex(kSexRecorded, 0), victims_by_gender(kGenders, 0);
-  for (std::size_t c = 0; c < o.recorded_cases.size(); ++c) by_sex[(c / kAgeGroups) % kSexRecorded] += o.recorded_cases[c];
+  for (std::size_t c = 0; c < o.recorded_cases.size(); ++c)
+    by_sex[(c / kAgeGroups) % kSexRecorded] += o.recorded_cases[c];
   for (const Victim& v : r.victims) ++victims_by_gender[v.gender];
   EXPECT_EQ(by_sex[2], 0);
   EXPECT_GT(by_sex[0], 0);
@@ -234,7 +238,6 @@ TEST_F(ObservationTest, LowerPresenceInOneDepartmentOnlyAffectsIt) {
   EXPECT_LT(rec_lo, rec_hi);
   EXPECT_GT(lo.hidden_ratio, hi.hidden_ratio);
 }
-
 
 // 7c. The expected recorded counts that calibration compares with official tables
 // (Observed::expected_*, each victim's chance of a record in a year summed instead of drawn) are
@@ -384,7 +387,8 @@ TEST_F(ObservationTest, VictimsAbroadAreRecordedAtTheirBorderCrossing) {
   ReplicateResult abroad = *run_;
   // Victims abroad from other departments, and the same chance of a record everywhere, so that
   // the split of the expected records is exactly the split of the departments of record.
-  std::erase_if(abroad.victims, [](const Victim& v) { return v.place != kAbroad || v.department == kA || v.department == kB; });
+  std::erase_if(abroad.victims,
+                [](const Victim& v) { return v.place != kAbroad || v.department == kA || v.department == kB; });
   std::fill(abroad.enforcement_mult.begin(), abroad.enforcement_mult.end(), 1.0f);
   std::fill(abroad.reporting_add.begin(), abroad.reporting_add.end(), 0.0f);
   ASSERT_GT(abroad.victims.size(), 30u);
@@ -401,7 +405,8 @@ TEST_F(ObservationTest, VictimsAbroadAreRecordedAtTheirBorderCrossing) {
   EXPECT_NEAR(expected_in(o, kA), 0.25 * total, 1e-9 * total);
   EXPECT_NEAR(expected_in(o, kB), 0.75 * total, 1e-9 * total);
   std::int64_t in_a = 0, in_b = 0, all = 0;
-  for (int i = 0; i < kInstitutions; ++i) in_a += recorded_by(o, i, int(kA)), in_b += recorded_by(o, i, int(kB)), all += recorded_by(o, i);
+  for (int i = 0; i < kInstitutions; ++i)
+    in_a += recorded_by(o, i, int(kA)), in_b += recorded_by(o, i, int(kB)), all += recorded_by(o, i);
   EXPECT_EQ(in_a + in_b, all);
   // A victim's records (up to one per institution) share its department of record, so the share
   // of records is a weighted mean with weights <= kInstitutions: variance <= p(1-p) kInstitutions / all.
@@ -432,7 +437,8 @@ TEST_F(ObservationTest, PoliceCasesReachTheProsecutorByReferral) {
   double prosecutor = 0, police = 0;
   for (std::size_t y = 0; y < std::size_t(o.years); ++y)
     for (std::size_t d = 0; d < nd; ++d) {
-      const double pr = o.expected_cases[(y * kInstitutions + 0) * nd + d], po = o.expected_cases[(y * kInstitutions + 1) * nd + d];
+      const double pr = o.expected_cases[(y * kInstitutions + 0) * nd + d],
+                   po = o.expected_cases[(y * kInstitutions + 1) * nd + d];
       EXPECT_NEAR(pr, 0.6 * po, 1e-9 * (1 + po));
       prosecutor += pr, police += po;
     }
@@ -463,7 +469,8 @@ TEST_F(ObservationTest, ModifiersApplyOnTheRecordDay) {
   for (int i = 0; i < 2; ++i)
     for (std::size_t d = 0; d < nd; ++d) {
       expected0 += o.expected_cases[(0 * kInstitutions + i) * nd + d];
-      for (int c = 0; c < kSexRecorded * kAgeGroups; ++c) year0 += o.recorded_cases[((0 * kInstitutions + i) * nd + d) * kSexRecorded * kAgeGroups + c];
+      for (int c = 0; c < kSexRecorded * kAgeGroups; ++c)
+        year0 += o.recorded_cases[((0 * kInstitutions + i) * nd + d) * kSexRecorded * kAgeGroups + c];
     }
   EXPECT_EQ(year0, 0);
   EXPECT_EQ(expected0, 0.0);
@@ -534,14 +541,17 @@ TEST(ObservationCases, OneRecruitersVictimsRecordedTogetherFormOneCase) {
   sizes[0] = 2 * k;
   EXPECT_EQ(o.victims_per_case, sizes);
   // Another recruiter's victims never join the case.
-  for (int j = 0; j < k; ++j) r.victims[std::size_t(j)].day = 100, r.victims[std::size_t(j)].recruiter = RecruiterId(j % 2);
+  for (int j = 0; j < k; ++j)
+    r.victims[std::size_t(j)].day = 100, r.victims[std::size_t(j)].recruiter = RecruiterId(j % 2);
   o = observe(sc, r, Rng(3, 0));
   sizes.assign(kCaseSizes, 0);
   sizes[2] = 2, sizes[1] = 2;  // recruiter 0: 3 victims, recruiter 1: 2 victims
   EXPECT_EQ(o.victims_per_case, sizes);
 }
 
-std::int64_t total_files(const Observed& o) { return std::accumulate(o.case_files.begin(), o.case_files.end(), std::int64_t(0)); }
+std::int64_t total_files(const Observed& o) {
+  return std::accumulate(o.case_files.begin(), o.case_files.end(), std::int64_t(0));
+}
 double total_expected_files(const Observed& o) {
   return std::accumulate(o.expected_case_files.begin(), o.expected_case_files.end(), 0.0);
 }

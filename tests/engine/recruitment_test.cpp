@@ -17,11 +17,11 @@
 #include "sim/core/rng.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
 #include "sim/recruitment/model.hpp"
 #include "sim/recruitment/recruiters.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {
@@ -174,7 +174,7 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
     for (int area : areas) {
       const double n_area = area < 0 ? double(users.size()) : double(ub[area + 1] - ub[area]);
       if (n_area == 0) continue;
-      const double p = sc.fishing.ad_audience / n_area;  // expected exposures per user (may exceed 1)
+      const double p = sc.fishing.ad_audience / n_area;          // expected exposures per user (may exceed 1)
       std::vector<double> per_day(static_cast<std::size_t>(T));  // expected replies to one ad live on day t
       for (int t = 0; t < T; ++t) {
         double s = 0;
@@ -202,12 +202,13 @@ TEST_P(RecruitmentFishing, EntriesMatchBroadcastExpectation) {
   EXPECT_LT(expected, 3000.0);
   // Tolerance: 4 standard errors of the compound-Poisson count (two-sided p ~ 6e-5). Ads living
   // one day fewer or more (max_ad_days off by one) would move the expectation by ~30-45%.
-  EXPECT_NEAR(double(observed), expected, 4 * se)
-      << GetParam().name << ": observed " << observed << " fishing entries, expected " << expected << " (SE " << se << ")";
+  EXPECT_NEAR(double(observed), expected, 4 * se) << GetParam().name << ": observed " << observed
+                                                  << " fishing entries, expected " << expected << " (SE " << se << ")";
 }
 
 INSTANTIATE_TEST_SUITE_P(Recruitment, RecruitmentFishing,
-                         ::testing::Values(FishingCase{"whole_country", 0.0, 20000}, FishingCase{"home_department", 1.0, 20000},
+                         ::testing::Values(FishingCase{"whole_country", 0.0, 20000},
+                                           FishingCase{"home_department", 1.0, 20000},
                                            FishingCase{"home_department_small", 1.0, 4000}),
                          [](const auto& info) { return std::string(info.param.name); });
 
@@ -401,7 +402,8 @@ TEST(RecruitmentGrooming, TrustedContactGroomingTimeIsDeterministic) {
         EXPECT_EQ(k + 1, evs.size()) << "person " << person << " left engaged before trust could reach the threshold";
         continue;
       }
-      ASSERT_LT(k + 1, evs.size()) << "person " << person << " entered on day " << e.day << " never groomed (due day " << due << ")";
+      ASSERT_LT(k + 1, evs.size()) << "person " << person << " entered on day " << e.day << " never groomed (due day "
+                                   << due << ")";
       const Event& next = *evs[k + 1];
       EXPECT_EQ(next.from, std::uint8_t(Stage::Engaged));
       EXPECT_EQ(next.to, std::uint8_t(Stage::Groomed));

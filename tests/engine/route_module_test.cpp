@@ -93,7 +93,7 @@ TEST(RouteModule, AnExtraRouteRunsAndItsProposalsStartPipelines) {
   EXPECT_EQ(first.day, 0);
   EXPECT_EQ(first.person, kTarget);
   EXPECT_EQ(first.from, kEntry);
-  EXPECT_EQ(first.to, std::uint8_t(Stage::Groomed));  // the route's entry stage
+  EXPECT_EQ(first.to, std::uint8_t(Stage::Groomed));     // the route's entry stage
   EXPECT_EQ(first.route, std::uint8_t(Route::Hunting));  // its label in outputs
   EXPECT_EQ(first.platform, kOffline);
   // Only the fixed person is ever approached, one attempt at a time, and the attempts advance.

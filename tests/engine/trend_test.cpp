@@ -10,9 +10,9 @@
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {
@@ -22,7 +22,8 @@ double slope(const std::vector<double>& y) {
   const double n = double(y.size()), mx = (n - 1) / 2;
   const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
   double sxy = 0, sxx = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) sxy += (double(i) - mx) * (y[i] - my), sxx += (double(i) - mx) * (double(i) - mx);
+  for (std::size_t i = 0; i < y.size(); ++i)
+    sxy += (double(i) - mx) * (y[i] - my), sxx += (double(i) - mx) * (double(i) - mx);
   return sxy / sxx;
 }
 
@@ -57,7 +58,8 @@ TEST(EngineTrend, TenYearsWithoutShocksHaveNoTrendInVictimsPerYear) {
     double var = 0;
     for (double x : *s) var += (x - mean) * (x - mean);
     const double se = std::sqrt(var / (replicates - 1) / replicates);
-    EXPECT_LT(std::abs(mean), 3 * se + 1e-9) << (s == &all ? "all victims" : "minors") << ": slope " << mean << " per year, se " << se;
+    EXPECT_LT(std::abs(mean), 3 * se + 1e-9)
+        << (s == &all ? "all victims" : "minors") << ": slope " << mean << " per year, se " << se;
   }
 }
 

@@ -9,9 +9,9 @@
 #include "sim/core/labels.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {
@@ -56,7 +56,8 @@ Years run_years(double warmup_years, int replicates) {
   }
   const double rest_years = double(sc.year_of_day(sc.days - 1) - sc.start_year);
   y.victims_rest /= rest_years, y.exploited_rest /= 3;
-  y.victims_first /= replicates, y.victims_rest /= replicates, y.exploited_first /= replicates, y.exploited_rest /= replicates;
+  y.victims_first /= replicates, y.victims_rest /= replicates, y.exploited_first /= replicates,
+      y.exploited_rest /= replicates;
   return y;
 }
 

@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::fclose(f);
   try {
     redes::sweep::read_journal(path, shape, [&](redes::sweep::RunRecord&& r) {
-      if (r.run < 0 || r.run >= shape.runs || r.metrics.size() != shape.metrics || r.trajectory.size() != shape.trajectory)
+      if (r.run < 0 || r.run >= shape.runs || r.metrics.size() != shape.metrics ||
+          r.trajectory.size() != shape.trajectory)
         __builtin_trap();
     });
   } catch (const redes::IoError&) {

@@ -4,8 +4,6 @@
 #include "sim/engine/compare.hpp"
 
 #include <gtest/gtest.h>
-
-#include "tests/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +21,7 @@
 #include "sim/core/labels.hpp"
 #include "sim/output/h5.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -96,7 +95,7 @@ TEST(CompareArms, PairedDifferencesSharesCostsAndCategories) {
   const Interval expect_share = mean_interval({3.0 / 10, 0.0, -1.0 / 8});
   EXPECT_DOUBLE_EQ(g.share_ci.mean, expect_share.mean);
   EXPECT_DOUBLE_EQ(g.share_ci.lo, expect_share.lo);
-  EXPECT_DOUBLE_EQ(g.cost, 200.0);                      // mean total cost over replicates
+  EXPECT_DOUBLE_EQ(g.cost, 200.0);  // mean total cost over replicates
   EXPECT_DOUBLE_EQ(g.cost_per_averted, 200.0 / (2.0 / 3.0));
   // Who benefits: per department, paired differences {2, 0, -1} and {1, 0, 0}.
   ASSERT_EQ(g.by.size(), 5u);
@@ -128,12 +127,13 @@ TEST(CompareArms, RescueAndShorterExploitationCountAsBenefits) {
     return s;
   };
   ArmOutcome base{"baseline", {with(10, 1000, 2), with(12, 1200, 1), with(8, 900, 3), with(11, 1100, 2)}, {0, 0, 0, 0}};
-  ArmOutcome enf{"enforcement", {with(10, 700, 5), with(12, 1000, 3), with(8, 500, 6), with(11, 800, 4)}, {730, 730, 730, 730}};
+  ArmOutcome enf{
+      "enforcement", {with(10, 700, 5), with(12, 1000, 3), with(8, 500, 6), with(11, 800, 4)}, {730, 730, 730, 730}};
   const auto rows = compare_arms(base, {enf}, 10.0);
   ASSERT_EQ(rows.size(), 1u);
   const ComparisonRow& r = rows[0];
   EXPECT_DOUBLE_EQ(r.averted_ci.mean, 0.0);
-  EXPECT_TRUE(std::isnan(r.cost_per_averted));  // no recruitment prevented
+  EXPECT_TRUE(std::isnan(r.cost_per_averted));                           // no recruitment prevented
   EXPECT_EQ(r.days_averted, (std::vector<double>{300, 200, 400, 300}));  // baseline - arm, paired
   EXPECT_EQ(r.rescued_more, (std::vector<double>{3, 2, 3, 2}));          // arm - baseline, paired
   const Interval d = mean_interval({300, 200, 400, 300}), q = mean_interval({3, 2, 3, 2});
@@ -206,8 +206,8 @@ std::map<std::string, PrintedRow> parse_table(const std::string& out, const std:
       std::string rest = line.substr(32);
       PrintedRow r;
       char a[64] = {}, b[64] = {};
-      const int got = std::sscanf(rest.c_str(), " %lf (%lf, %lf) %lf%% (%lf, %lf) %63s %63s", &r.averted.mean, &r.averted.lo,
-                                  &r.averted.hi, &r.share.mean, &r.share.lo, &r.share.hi, a, b);
+      const int got = std::sscanf(rest.c_str(), " %lf (%lf, %lf) %lf%% (%lf, %lf) %63s %63s", &r.averted.mean,
+                                  &r.averted.lo, &r.averted.hi, &r.share.mean, &r.share.lo, &r.share.hi, a, b);
       EXPECT_EQ(got, 8) << line;
       r.cost = plain_number(a);
       if (std::string(b) != "n/a") r.cost_per_averted = plain_number(b);
@@ -233,8 +233,8 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
   const int R = 4;
   const std::string cmd = std::string(REDES_BINARY) + " compare " + root + "/scenarios/workshop/small.yaml " + root +
                           "/scenarios/paraguay/interventions/digital_literacy.yaml " + root +
-                          "/scenarios/paraguay/interventions/platform_moderation.yaml --replicates " + std::to_string(R) +
-                          " -o " + h5file.string() + " > " + stdout_file.string() + " 2> /dev/null";
+                          "/scenarios/paraguay/interventions/platform_moderation.yaml --replicates " +
+                          std::to_string(R) + " -o " + h5file.string() + " > " + stdout_file.string() + " 2> /dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   ASSERT_TRUE(fs::exists(h5file));
   const std::string out = read_text(stdout_file);
@@ -248,8 +248,8 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
   // Per-intervention figures: one value per intervention, axis labelled by the names.
   for (const std::string ds : {"averted_mean", "averted_lo", "averted_hi", "share_averted_mean", "share_averted_lo",
                                "share_averted_hi", "cost", "cost_per_victim_averted", "exploited_days_averted_mean",
-                               "exploited_days_averted_lo", "exploited_days_averted_hi", "rescued_more_mean", "rescued_more_lo",
-                               "rescued_more_hi", "cost_per_exploited_year_averted"}) {
+                               "exploited_days_averted_lo", "exploited_days_averted_hi", "rescued_more_mean",
+                               "rescued_more_lo", "rescued_more_hi", "cost_per_exploited_year_averted"}) {
     const std::string path = "/compare/" + ds;
     ASSERT_TRUE(f.exists(path)) << path;
     EXPECT_EQ(f.shape(path), (std::vector<std::size_t>{I})) << path;
@@ -258,10 +258,11 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
   }
   // Who benefits: [intervention, category], categories labelled.
   const Scenario base = load_scenario(root + "/scenarios/workshop/small.yaml");
-  const std::map<std::string, std::vector<std::string>> categories = {
-      {"department", base.population.departments},  {"age_group", to_strings(kAgeGroupNames)},
-      {"gender", to_strings(kGenderNames)},          {"route", to_strings(kRouteNames)},
-      {"platform", to_strings(kPlatformNames)}};
+  const std::map<std::string, std::vector<std::string>> categories = {{"department", base.population.departments},
+                                                                      {"age_group", to_strings(kAgeGroupNames)},
+                                                                      {"gender", to_strings(kGenderNames)},
+                                                                      {"route", to_strings(kRouteNames)},
+                                                                      {"platform", to_strings(kPlatformNames)}};
   for (const auto& [dim, labels] : categories)
     for (const std::string stat : {"mean", "lo", "hi"}) {
       const std::string path = "/compare/averted_by_" + dim + "_" + stat;
@@ -308,9 +309,11 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
     }
     // Exploited person-days averted and extra rescues: paired differences of the arms' summaries.
     {
-      const auto bd = f.read_double("/arms/baseline/summary/exploited_person_days"), ad = f.read_double(arm + "/summary/exploited_person_days");
+      const auto bd = f.read_double("/arms/baseline/summary/exploited_person_days"),
+                 ad = f.read_double(arm + "/summary/exploited_person_days");
       const auto br = f.read_double("/arms/baseline/summary/rescued"), ar = f.read_double(arm + "/summary/rescued");
-      const auto days = f.read_double("/compare/exploited_days_averted"), resc = f.read_double("/compare/victims_rescued_more");
+      const auto days = f.read_double("/compare/exploited_days_averted"),
+                 resc = f.read_double("/compare/victims_rescued_more");
       std::vector<double> dd, rr;
       for (int r = 0; r < R; ++r) {
         EXPECT_EQ(days[i * R + r], bd[r] - ad[r]);
@@ -357,7 +360,8 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
       ASSERT_TRUE(categories.count(dim)) << dim;
       const auto& labels = categories.at(dim);
       const std::string prefix = "/compare/averted_by_" + dim + "_";
-      const auto m = f.read_double(prefix + "mean"), lo = f.read_double(prefix + "lo"), hi = f.read_double(prefix + "hi");
+      const auto m = f.read_double(prefix + "mean"), lo = f.read_double(prefix + "lo"),
+                 hi = f.read_double(prefix + "hi");
       for (const auto& item : items) {
         const auto at = std::find(labels.begin(), labels.end(), item.label);
         ASSERT_NE(at, labels.end()) << "printed label '" << item.label << "' not on the " << dim << " axis";
@@ -373,10 +377,12 @@ TEST(CompareCli, EveryPrintedFigureIsInTheFileAndMatchesTheArms) {
     std::istringstream in(out);
     std::string line;
     std::size_t seen = 0;
-    const auto dm = f.read_double("/compare/exploited_days_averted_mean"), rm = f.read_double("/compare/rescued_more_mean");
+    const auto dm = f.read_double("/compare/exploited_days_averted_mean"),
+               rm = f.read_double("/compare/rescued_more_mean");
     while (std::getline(in, line)) {
       double a = 0, b = 0, c = 0, d = 0, e = 0, g = 0;
-      if (std::sscanf(line.c_str(), "    exploited person-days averted %lf (%lf, %lf); extra victims rescued %lf (%lf, %lf)", &a, &b,
+      if (std::sscanf(line.c_str(),
+                      "    exploited person-days averted %lf (%lf, %lf); extra victims rescued %lf (%lf, %lf)", &a, &b,
                       &c, &d, &e, &g) != 6)
         continue;
       ASSERT_LT(seen, I);

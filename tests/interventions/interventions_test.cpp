@@ -9,8 +9,6 @@
 // once, a fixed seed, and replicates run in parallel. Statistical checks use paired replicates
 // (same seed and replicate index in each arm) and a paired t statistic; each states its threshold.
 #include <gtest/gtest.h>
-
-#include "tests/support/temp_dir.hpp"
 #include <tbb/parallel_for.h>
 #include <unistd.h>
 
@@ -27,14 +25,15 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/errors.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/summary.hpp"
 #include "sim/interventions/intervention.hpp"
-#include "sim/core/errors.hpp"
-#include "sim/scenario/scenario.hpp"
-#include "sim/scenario/yaml_tree.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scenario/yaml_tree.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes {
 namespace {
@@ -95,7 +94,7 @@ struct Digest {
   int victims = 0;
   std::vector<int> by_department;
   std::array<std::array<int, kPlatforms>, kRoutes> attempts{};  // pipeline entries [route][platform]
-  int minor_victims_in_shock = 0;     // victims aged < 18 recruited on a shock day
+  int minor_victims_in_shock = 0;                               // victims aged < 18 recruited on a shock day
   int classroom_entries = 0, classroom_entries_outside_shock = 0;
 };
 
@@ -193,8 +192,9 @@ void expect_same_dynamics(const ReplicateResult& a, const ReplicateResult& b, co
   ASSERT_EQ(a.events.size(), b.events.size()) << "event count differs";
   for (std::size_t k = 0; k < a.events.size(); ++k) {
     const Event &x = a.events[k], &y = b.events[k];
-    const bool same = x.replicate == y.replicate && x.day == y.day && x.person == y.person && x.recruiter == y.recruiter &&
-                      x.from == y.from && x.to == y.to && x.route == y.route && x.platform == y.platform;
+    const bool same = x.replicate == y.replicate && x.day == y.day && x.person == y.person &&
+                      x.recruiter == y.recruiter && x.from == y.from && x.to == y.to && x.route == y.route &&
+                      x.platform == y.platform;
     if (!same) {
       ADD_FAILURE() << "first differing event at index " << k << " (day " << x.day << " vs " << y.day << ")";
       break;
@@ -205,7 +205,8 @@ void expect_same_dynamics(const ReplicateResult& a, const ReplicateResult& b, co
     const Victim &x = a.victims[k], &y = b.victims[k];
     const bool same = x.person == y.person && x.recruiter == y.recruiter && x.day == y.day && x.route == y.route &&
                       x.platform == y.platform && x.exploitation == y.exploitation && x.destination == y.destination &&
-                      x.department == y.department && x.age_group == y.age_group && x.gender == y.gender && x.means == y.means;
+                      x.department == y.department && x.age_group == y.age_group && x.gender == y.gender &&
+                      x.means == y.means;
     if (!same) {
       ADD_FAILURE() << "first differing victim at index " << k;
       break;
@@ -217,17 +218,21 @@ void expect_same_dynamics(const ReplicateResult& a, const ReplicateResult& b, co
 /// zero are strong, so that ignoring the coverage would change the run. The schedule covers the
 /// first two years, and decay lets modifier types act after the end too.
 std::string one_of_each(const std::string& type, const std::string& coverage, const std::string& effect) {
-  std::string s = "- type: " + type + "\n  name: t\n  start: \"2019-01-01\"\n  end: \"2021-01-01\"\n  half_life_days: 60\n"
-                  "  coverage: " + coverage + "\n  effect: " + effect + "\n";
+  std::string s = "- type: " + type +
+                  "\n  name: t\n  start: \"2019-01-01\"\n  end: \"2021-01-01\"\n  half_life_days: 60\n"
+                  "  coverage: " +
+                  coverage + "\n  effect: " + effect + "\n";
   if (type == "awareness_campaign") s += "  channel: mass_media\n  peer_spread: true\n  peer_effect: 1.0\n";
   if (type == "platform_moderation") s += "  platforms: [facebook, whatsapp, tiktok]\n";
   return s;
 }
 
-const std::vector<std::string> kTypes = {"digital_literacy",    "awareness_campaign",   "caregiver_training", "platform_moderation",
-                                         "reporting_channel",   "enforcement_capacity", "data_protection"};
+const std::vector<std::string> kTypes = {"digital_literacy",    "awareness_campaign", "caregiver_training",
+                                         "platform_moderation", "reporting_channel",  "enforcement_capacity",
+                                         "data_protection"};
 bool reaches_persons(const std::string& type) {
-  return type == "digital_literacy" || type == "awareness_campaign" || type == "caregiver_training" || type == "data_protection";
+  return type == "digital_literacy" || type == "awareness_campaign" || type == "caregiver_training" ||
+         type == "data_protection";
 }
 
 TEST(InterventionZero, EveryTypeAtZeroCoverageOrZeroEffectLeavesTheRunUnchanged) {
@@ -287,9 +292,9 @@ using redes::testing::TempDir;
 TEST(InterventionZero, CliRunOfAZeroCoverageArmWritesTheBaselineDatasets) {
   TempDir tmp("redes-interv-zero");
   // Two zero-coverage interventions with strong effects: a person type and a modifier type.
-  const std::string arm = tmp.file(
-      "arm.yaml", "include: " + kWorkshop + "\nname: zero coverage arm\ninterventions:\n" +
-                      one_of_each("digital_literacy", "0", "0.9") + one_of_each("platform_moderation", "0", "0.9"));
+  const std::string arm = tmp.file("arm.yaml", "include: " + kWorkshop + "\nname: zero coverage arm\ninterventions:\n" +
+                                                   one_of_each("digital_literacy", "0", "0.9") +
+                                                   one_of_each("platform_moderation", "0", "0.9"));
   const std::string a = tmp.file("base.h5"), b = tmp.file("arm.h5");
   ASSERT_EQ(run_cli("run " + kWorkshop + " --replicates 2 --seed 11 -o " + a), 0);
   ASSERT_EQ(run_cli("run " + arm + " --replicates 2 --seed 11 -o " + b), 0);
@@ -308,15 +313,18 @@ TEST(InterventionZero, CliRunOfAZeroCoverageArmWritesTheBaselineDatasets) {
 /// stronger than a real programme, so that 12 replicates have the power to show the ordering.
 std::string strong_literacy(const std::string& coverage) {
   return "- type: digital_literacy\n  name: literacy\n  start: \"2019-01-01\"\n  end: \"2019-02-01\"\n"
-         "  coverage: " + coverage + "\n  effect: 0.9\n";
+         "  coverage: " +
+         coverage + "\n  effect: 0.9\n";
 }
 
 TEST(InterventionCoverage, VictimsDoNotRiseWithCoverageAndFallAtFullCoverage) {
   const int R = 12;
   // Coverage 0 is the baseline itself (InterventionZero shows the runs are identical).
   const auto v0 = column(baseline_digests(R), [](const Digest& d) { return d.victims; });
-  const auto v5 = column(run_digests(workshop_with(strong_literacy("0.5")), R), [](const Digest& d) { return d.victims; });
-  const auto v1 = column(run_digests(workshop_with(strong_literacy("1.0")), R), [](const Digest& d) { return d.victims; });
+  const auto v5 =
+      column(run_digests(workshop_with(strong_literacy("0.5")), R), [](const Digest& d) { return d.victims; });
+  const auto v1 =
+      column(run_digests(workshop_with(strong_literacy("1.0")), R), [](const Digest& d) { return d.victims; });
   std::printf("  mean victims at coverage 0, 0.5, 1: %.1f %.1f %.1f\n", mean(v0), mean(v5), mean(v1));
   EXPECT_GE(mean(v0), mean(v5));
   EXPECT_GE(mean(v5), mean(v1));
@@ -390,9 +398,10 @@ TEST(DisplacementTest, ModerationOnFacebookMovesAttemptsElsewhereOnlyWithDisplac
   const auto sh_b = column(base, share), sh_nd = column(with_nd, share), sh_d = column(with_d, share);
   std::printf("  facebook share of online attempts: base %.3f, no displacement %.3f, displacement %.3f\n", mean(sh_b),
               mean(sh_nd), mean(sh_d));
-  std::printf("  facebook attempts: base %.1f, no displacement %.1f, displacement %.1f\n", mean(fb_b), mean(fb_nd), mean(fb_d));
-  std::printf("  other-platform attempts: base %.1f, no displacement %.1f, displacement %.1f\n", mean(ot_b), mean(ot_nd),
-              mean(ot_d));
+  std::printf("  facebook attempts: base %.1f, no displacement %.1f, displacement %.1f\n", mean(fb_b), mean(fb_nd),
+              mean(fb_d));
+  std::printf("  other-platform attempts: base %.1f, no displacement %.1f, displacement %.1f\n", mean(ot_b),
+              mean(ot_nd), mean(ot_d));
   // Moderation works on facebook in both arms; paired t > 3 for each fall.
   EXPECT_GT(paired_t(fb_b, fb_nd), 3.0);
   EXPECT_GT(paired_t(fb_b, fb_d), 3.0);
@@ -439,9 +448,10 @@ PersonBoosts apply_alone(const Scenario& sc, std::int64_t* reached = nullptr) {
 }
 
 std::string ap_campaign(bool spread) {
-  return std::string("- type: awareness_campaign\n  name: ap\n  start: \"2019-01-01\"\n  end: \"2019-04-01\"\n"
-                     "  targeting: {departments: [Alto Parana]}\n  channel: mass_media\n  coverage: 1.0\n  effect: 0.9\n"
-                     "  peer_spread: ") +
+  return std::string(
+             "- type: awareness_campaign\n  name: ap\n  start: \"2019-01-01\"\n  end: \"2019-04-01\"\n"
+             "  targeting: {departments: [Alto Parana]}\n  channel: mass_media\n  coverage: 1.0\n  effect: 0.9\n"
+             "  peer_spread: ") +
          (spread ? "true" : "false") + "\n";
 }
 
@@ -495,7 +505,8 @@ TEST(InterventionTargeting, DepartmentCampaignBoostsOnlyThatDepartmentAndItsOffl
     const bool boosted = b1.get(Trait::Awareness, i, last) > 0;
     const bool expected = direct[i] || has_offline_tie_to(w.net, i, direct);
     if (boosted != expected) {
-      ADD_FAILURE() << "person " << i << " (department " << dept_of(i) << "): boosted " << boosted << ", expected " << expected;
+      ADD_FAILURE() << "person " << i << " (department " << dept_of(i) << "): boosted " << boosted << ", expected "
+                    << expected;
       break;
     }
     warned_outside += boosted && !in_ap[i];
@@ -528,7 +539,8 @@ TEST(InterventionTargeting, PersonFiltersAndTraitsSelectExactlyTheMatchingPerson
   // A one-day schedule: targeting is matched on the reach day, which is then the start day.
   const std::string when = "  start: \"2019-02-10\"\n  end: \"2019-02-11\"\n  coverage: 1.0\n  effect: 0.5\n";
   const std::vector<Case> cases = {
-      {"- type: digital_literacy\n" + when + "  targeting: {area: rural, genders: [female], ages: [13, 17], platforms: [tiktok]}\n",
+      {"- type: digital_literacy\n" + when +
+           "  targeting: {area: rural, genders: [female], ages: [13, 17], platforms: [tiktok]}\n",
        Trait::Literacy,
        [&](PersonId i) {
          const int a = pop.age_years(i, start);
@@ -541,7 +553,8 @@ TEST(InterventionTargeting, PersonFiltersAndTraitsSelectExactlyTheMatchingPerson
          return pop.urban[i] && a >= 6 && a <= 17;
        }},
       // A social media campaign reaches only persons with a device (the digital divide).
-      {"- type: awareness_campaign\n" + when + "  channel: social_media\n  peer_spread: false\n  targeting: {genders: [male]}\n",
+      {"- type: awareness_campaign\n" + when +
+           "  channel: social_media\n  peer_spread: false\n  targeting: {genders: [male]}\n",
        Trait::Awareness, [&](PersonId i) { return pop.gender_of(i, start) == 1 && pop.has_device(i, start); }},
       {"- type: data_protection\n" + when + "  targeting: {ages: [18, 120]}\n", Trait::PrivacyCut,
        [&](PersonId i) { return pop.age_years(i, start) >= 18 && pop.age_years(i, start) <= 120; }},
@@ -581,7 +594,8 @@ TEST(InterventionTargeting, DepartmentCampaignAvertsVictimsThereNotElsewhere) {
   auto in = [&](const Digest& d) { return d.by_department[ap]; };
   auto out = [&](const Digest& d) { return d.victims - d.by_department[ap]; };
   const auto in_b = column(base, in), in_a = column(arm, in), out_b = column(base, out), out_a = column(arm, out);
-  std::printf("  Alto Parana victims: %.1f -> %.1f; elsewhere %.1f -> %.1f\n", mean(in_b), mean(in_a), mean(out_b), mean(out_a));
+  std::printf("  Alto Parana victims: %.1f -> %.1f; elsewhere %.1f -> %.1f\n", mean(in_b), mean(in_a), mean(out_b),
+              mean(out_a));
   EXPECT_GT(paired_t(in_b, in_a), 3.0);
   std::vector<double> d_out;
   for (int r = 0; r < R; ++r) d_out.push_back(out_a[r] - out_b[r]);
@@ -621,7 +635,8 @@ TEST(InterventionTargeting, AgeTargetingIsMatchedOnTheReachDayNotTheStart) {
   const World& w = world();
   for (const std::string type : {"digital_literacy", "caregiver_training"}) {
     SCOPED_TRACE(type);
-    const Scenario sc = workshop_with("- {type: " + type + ", start: \"2019-01-01\", targeting: {ages: [10, 17]}, coverage: 1.0, effect: 0.5}\n");
+    const Scenario sc = workshop_with(
+        "- {type: " + type + ", start: \"2019-01-01\", targeting: {ages: [10, 17]}, coverage: 1.0, effect: 0.5}\n");
     const auto first = first_boost_day(sc, type == "digital_literacy" ? Trait::Literacy : Trait::Supervision);
     std::int64_t reached = 0, outside = 0;
     for (PersonId i = 0; i < w.pop.size(); ++i) {
@@ -642,18 +657,24 @@ TEST(InterventionBoosts, EachInterventionDecaysByItsOwnHalfLife) {
   //   b = 1 - (1 - 0.5 * 2^(-100/10)) (1 - 0.5 * 2^(-95/1000)).
   // The old single slot let B rewrite A's decay to 1000 days (b = 0.71 instead of 0.47).
   const Scenario sc = workshop_with(
-      "- {type: digital_literacy, name: a, start: \"2019-01-01\", end: \"2019-01-02\", coverage: 1.0, effect: 0.5, half_life_days: 10}\n"
-      "- {type: digital_literacy, name: b, start: \"2019-01-06\", end: \"2019-01-07\", coverage: 1.0, effect: 0.5, half_life_days: 1000}\n");
+      "- {type: digital_literacy, name: a, start: \"2019-01-01\", end: \"2019-01-02\", coverage: 1.0, effect: 0.5, "
+      "half_life_days: 10}\n"
+      "- {type: digital_literacy, name: b, start: \"2019-01-06\", end: \"2019-01-07\", coverage: 1.0, effect: 0.5, "
+      "half_life_days: 1000}\n");
   PersonBoosts b;
   first_boost_day(sc, Trait::Literacy, &b);
   const double want = 1 - (1 - 0.5 * std::exp2(-100.0 / 10)) * (1 - 0.5 * std::exp2(-95.0 / 1000));
-  for (PersonId i = 0; i < world().pop.size(); i += 997) EXPECT_NEAR(b.get(Trait::Literacy, i, 100), want, 1e-6) << "person " << i;
+  for (PersonId i = 0; i < world().pop.size(); i += 997)
+    EXPECT_NEAR(b.get(Trait::Literacy, i, 100), want, 1e-6) << "person " << i;
 }
 
 TEST(InterventionReachKey, AnInterventionAloneAndInAPackageReachTheSamePersonsOnTheSameDays) {
   // Reach draws are keyed by the intervention's type and name, not its position in the list.
-  const std::string a = "- {type: awareness_campaign, name: a, start: \"2019-01-01\", end: \"2019-03-01\", channel: mass_media, coverage: 0.5, effect: 0.3}\n";
-  const std::string b = "- {type: digital_literacy, name: b, start: \"2019-01-01\", end: \"2019-03-01\", coverage: 0.3, effect: 0.4}\n";
+  const std::string a =
+      "- {type: awareness_campaign, name: a, start: \"2019-01-01\", end: \"2019-03-01\", channel: mass_media, "
+      "coverage: 0.5, effect: 0.3}\n";
+  const std::string b =
+      "- {type: digital_literacy, name: b, start: \"2019-01-01\", end: \"2019-03-01\", coverage: 0.3, effect: 0.4}\n";
   const auto alone = first_boost_day(workshop_with(b), Trait::Literacy);
   const auto package = first_boost_day(workshop_with(a + b), Trait::Literacy);
   EXPECT_GT(std::count_if(alone.begin(), alone.end(), [](int d) { return d >= 0; }), 1000);
@@ -712,7 +733,8 @@ TEST(InterventionCost, TotalIsFixedPlusPerPersonReachedPlusPerActiveDay) {
         EXPECT_EQ(r.reach[d * I + k], 0) << "reached on day " << d << " outside the schedule";
       }
     }
-    const double expected = ex[k].fixed + ex[k].per_person * double(reached) + ex[k].per_day * (ex[k].end - ex[k].start);
+    const double expected =
+        ex[k].fixed + ex[k].per_person * double(reached) + ex[k].per_day * (ex[k].end - ex[k].start);
     EXPECT_NEAR(cost, expected, 1e-9 * expected);
     EXPECT_DOUBLE_EQ(r.cost[std::size_t(ex[k].start) * I + k],
                      ex[k].fixed + ex[k].per_day + ex[k].per_person * r.reach[std::size_t(ex[k].start) * I + k])
@@ -745,7 +767,8 @@ TEST(InterventionCost, SchedulesOutsideTheHorizonReachNobodyAndCostNothing) {
       "   cost: {fixed: 100, per_person: 1, per_day: 1}}\n"
       "- {type: digital_literacy, name: after, start: \"2031-01-01\", end: \"2032-01-01\", coverage: 1, effect: 0.9,\n"
       "   cost: {fixed: 100, per_person: 1, per_day: 1}}\n"
-      "- {type: enforcement_capacity, name: before, start: \"2018-01-01\", end: \"2018-12-01\", coverage: 1, effect: 5,\n"
+      "- {type: enforcement_capacity, name: before, start: \"2018-01-01\", end: \"2018-12-01\", coverage: 1, effect: "
+      "5,\n"
       "   half_life_days: 365, cost: {fixed: 100, per_day: 1}}\n"
       "- {type: platform_moderation, name: empty, start: \"2019-02-01\", end: \"2019-02-01\", platforms: [facebook],\n"
       "   coverage: 1, effect: 0.9, half_life_days: 365, cost: {fixed: 100, per_day: 1}}\n";
@@ -786,7 +809,8 @@ TEST(InterventionErrors, UnknownTypeSuggestsTheNearestAndListsAll) {
   EXPECT_EQ(e.key_path(), "interventions[1].type");
   EXPECT_NE(msg.find("awarness_campaign"), std::string::npos) << msg;
   EXPECT_NE(msg.find("did you mean 'awareness_campaign'"), std::string::npos) << msg;
-  for (const auto& t : intervention_types()) EXPECT_NE(msg.find(t.name), std::string::npos) << t.name << " missing in: " << msg;
+  for (const auto& t : intervention_types())
+    EXPECT_NE(msg.find(t.name), std::string::npos) << t.name << " missing in: " << msg;
   EXPECT_EQ(msg.rfind("test.yaml:4:9", 0), 0u) << msg;
 }
 
@@ -800,7 +824,8 @@ TEST(InterventionErrors, MisspeltKeysAreNamedWithASuggestion) {
     EXPECT_NE(msg.find("'coverage'"), std::string::npos) << msg;
   }
   {  // a misspelt optional key
-    const ScenarioError e = build_error("- type: awareness_campaign\n  coverage: 0.5\n  effect: 0.3\n  peer_sprad: false\n");
+    const ScenarioError e =
+        build_error("- type: awareness_campaign\n  coverage: 0.5\n  effect: 0.3\n  peer_sprad: false\n");
     const std::string msg = e.what();
     EXPECT_EQ(e.where().line, 4);
     EXPECT_EQ(e.where().column, 3);
@@ -808,21 +833,23 @@ TEST(InterventionErrors, MisspeltKeysAreNamedWithASuggestion) {
     EXPECT_NE(msg.find("did you mean 'peer_spread'"), std::string::npos) << msg;
   }
   {  // an end before the start
-    const ScenarioError e =
-        build_error("- type: digital_literacy\n  coverage: 0.5\n  effect: 0.3\n  start: \"2018-06-01\"\n  end: \"2018-01-01\"\n");
+    const ScenarioError e = build_error(
+        "- type: digital_literacy\n  coverage: 0.5\n  effect: 0.3\n  start: \"2018-06-01\"\n  end: \"2018-01-01\"\n");
     EXPECT_EQ(e.where().line, 5);
     EXPECT_EQ(e.key_path(), "interventions[0].end");
     EXPECT_NE(std::string(e.what()).find("ends before it starts"), std::string::npos) << e.what();
   }
   {  // a key of another type is unknown here
-    const ScenarioError e = build_error("- type: digital_literacy\n  coverage: 0.5\n  effect: 0.3\n  platforms: [facebook]\n");
+    const ScenarioError e =
+        build_error("- type: digital_literacy\n  coverage: 0.5\n  effect: 0.3\n  platforms: [facebook]\n");
     EXPECT_EQ(e.where().line, 4);
     EXPECT_NE(std::string(e.what()).find("unknown key 'platforms'"), std::string::npos) << e.what();
   }
   {  // and the command line reports it too, with a non-zero status
     TempDir tmp("redes-interv-err");
-    const std::string f = tmp.file("bad.yaml", "include: " + kWorkshop +
-                                                   "\ninterventions:\n  - type: awarness_campaign\n    coverage: 0.5\n    effect: 0.3\n");
+    const std::string f =
+        tmp.file("bad.yaml", "include: " + kWorkshop +
+                                 "\ninterventions:\n  - type: awarness_campaign\n    coverage: 0.5\n    effect: 0.3\n");
     const std::string out = tmp.file("err.txt");
     const int rc = std::system((std::string(REDES_BINARY) + " validate " + f + " > " + out + " 2>&1").c_str());
     EXPECT_NE(rc, 0);
@@ -837,8 +864,9 @@ TEST(InterventionErrors, MisspeltKeysAreNamedWithASuggestion) {
 // (each replicate used to parse them anew, declaring every key in the process-wide catalogue).
 TEST(InterventionParsing, ReplicatesReadNoKeysAfterTheScenarioIsLoaded) {
   const auto& w = world();
-  Scenario sc = workshop_with("- {type: awareness_campaign, coverage: 0.5, effect: 0.3, cost: {per_person: 1}}\n"
-                              "- {type: reporting_channel, coverage: 1, effect: 0.2}\n");
+  Scenario sc = workshop_with(
+      "- {type: awareness_campaign, coverage: 0.5, effect: 0.3, cost: {per_person: 1}}\n"
+      "- {type: reporting_channel, coverage: 1, effect: 0.2}\n");
   ASSERT_EQ(sc.interventions.size(), 2u);
   for (const auto& spec : sc.interventions) ASSERT_TRUE(spec.parsed) << spec.type;
   sc.days = 60;
@@ -882,7 +910,8 @@ TEST(ShockTest, PandemicRaisesVictimisationOfMinorsWhileItLasts) {
   Scenario base_window = w.base;
   base_window.shocks = shock.shocks;
   std::vector<Digest> base(static_cast<std::size_t>(R));
-  tbb::parallel_for(0, R, [&](int r) { base[std::size_t(r)] = digest(base_window, Simulation(w.base, w.pop, w.net).run(kSeed, r)); });
+  tbb::parallel_for(
+      0, R, [&](int r) { base[std::size_t(r)] = digest(base_window, Simulation(w.base, w.pop, w.net).run(kSeed, r)); });
   const auto arm = run_digests(shock, R);
   auto minors = [](const Digest& d) { return d.minor_victims_in_shock; };
   const auto m_b = column(base, minors), m_s = column(arm, minors);

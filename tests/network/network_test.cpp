@@ -182,7 +182,8 @@ TEST_F(NetworkLarge, SchoolWorkDepartmentAndAgeMixing) {
   EXPECT_GE(1 - cross_share, 1 - c - 0.002);
   // 5 standard errors over the undirected ties (independent draws).
   EXPECT_NEAR(cross_share, expected_cross, 5 * std::sqrt(expected_cross * (1 - expected_cross) / undirected));
-  EXPECT_NEAR(same_age_share, expected_same_age, 5 * std::sqrt(expected_same_age * (1 - expected_same_age) / undirected));
+  EXPECT_NEAR(same_age_share, expected_same_age,
+              5 * std::sqrt(expected_same_age * (1 - expected_same_age) / undirected));
 }
 
 // --- neighbourhood -----------------------------------------------------------------------------
@@ -429,7 +430,9 @@ class EdgeListFile : public ::testing::Test {
     ADD_FAILURE() << "no IoError for:\n" << text;
     return "";
   }
-  std::string at(int line, int column) { return (dir_ / "bad.csv").string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ":"; }
+  std::string at(int line, int column) {
+    return (dir_ / "bad.csv").string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ":";
+  }
   const redes::testing::TempDir tmp_{"redes-edgelist"};
   const fs::path& dir_ = tmp_.path;
 };
@@ -492,19 +495,17 @@ TEST_F(EdgeListFile, IndexOutOfRange) {
   EXPECT_NE(huge.find(at(1, 1)), std::string::npos) << huge;
 }
 
-TEST_F(EdgeListFile, MissingFile) {
-  EXPECT_THROW(read_edge_list(dir_ / "absent.csv", 10), IoError);
-}
+TEST_F(EdgeListFile, MissingFile) { EXPECT_THROW(read_edge_list(dir_ / "absent.csv", 10), IoError); }
 
 TEST_F(EdgeListFile, ScenarioEdgeListReplacesThePlatformLayer) {
   write("ties.csv", "person_a,person_b\n0,1\n1,2\n2,0\n10,999\n");
-  const fs::path file = write("scenario.yaml",
-                              "include: " + std::string(kBaseline) + "\n"
-                              "override:\n"
-                              "  population.size: 1000\n"
-                              "platforms:\n"
-                              "  telegram:\n"
-                              "    edge_list: ties.csv\n");
+  const fs::path file = write("scenario.yaml", "include: " + std::string(kBaseline) +
+                                                   "\n"
+                                                   "override:\n"
+                                                   "  population.size: 1000\n"
+                                                   "platforms:\n"
+                                                   "  telegram:\n"
+                                                   "    edge_list: ties.csv\n");
   const Scenario sc = load_scenario(file);
   ASSERT_EQ(sc.platforms[kTelegram].edge_list, "ties.csv");
   const Population pop = build_population(sc, 1);

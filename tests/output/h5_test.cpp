@@ -24,7 +24,6 @@ namespace fs = std::filesystem;
 
 class H5Test : public ::testing::Test {
  protected:
-
   fs::path file(const std::string& name = "out.h5") const { return dir_ / name; }
   std::vector<std::string> listing() const {
     std::vector<std::string> names;

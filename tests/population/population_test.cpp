@@ -82,13 +82,16 @@ TEST_F(PopulationLarge, DepartmentCountsAreTheApportionedShares) {
   std::vector<std::int64_t> count(nd, 0);
   for (std::size_t i = 0; i < pop().size(); ++i) {
     ASSERT_LT(pop().department[i], nd);
-    if (i > 0) { ASSERT_GE(pop().department[i], pop().department[i - 1]) << "persons not grouped by department"; }
+    if (i > 0) {
+      ASSERT_GE(pop().department[i], pop().department[i - 1]) << "persons not grouped by department";
+    }
     ++count[pop().department[i]];
   }
   const double sum = std::accumulate(pp().department_share.begin(), pp().department_share.end(), 0.0);
   for (int d = 0; d < nd; ++d) {
     EXPECT_EQ(count[d], expected[d]) << pp().departments[d];
-    EXPECT_LE(std::abs(double(count[d]) - double(pp().size) * pp().department_share[d] / sum), 1.0) << pp().departments[d];
+    EXPECT_LE(std::abs(double(count[d]) - double(pp().size) * pp().department_share[d] / sum), 1.0)
+        << pp().departments[d];
     EXPECT_EQ(std::int64_t(pop().dept_begin[d + 1] - pop().dept_begin[d]), count[d]);
     for (std::uint32_t i = pop().dept_begin[d]; i < pop().dept_begin[d + 1]; i += 97) ASSERT_EQ(pop().department[i], d);
   }
@@ -103,8 +106,10 @@ TEST_F(PopulationLarge, UrbanCountsPerDepartmentAreRounded) {
     bool rural_seen = false;
     for (std::uint32_t i = pop().dept_begin[d]; i < pop().dept_begin[d + 1]; ++i) {
       urban += pop().urban[i];
-      if (!pop().urban[i]) rural_seen = true;
-      else ASSERT_FALSE(rural_seen) << "urban persons must come before rural ones, " << pp().departments[d];
+      if (!pop().urban[i])
+        rural_seen = true;
+      else
+        ASSERT_FALSE(rural_seen) << "urban persons must come before rural ones, " << pp().departments[d];
     }
     EXPECT_EQ(urban, std::llround(double(n_d) * pp().urban_share[d])) << pp().departments[d];
   }
@@ -132,7 +137,8 @@ TEST_F(PopulationLarge, AgeBandSharesMatchThePyramid) {
     ASSERT_LE(bd, 0);
     // birth_day = -(age * 365 + day of year): the age on day 0 is the drawn age.
     ASSERT_EQ(age, -bd / 365);
-    const auto it = std::find_if(bands.begin(), bands.end(), [&](const AgeBand& b) { return age >= b.lo && age <= b.hi; });
+    const auto it =
+        std::find_if(bands.begin(), bands.end(), [&](const AgeBand& b) { return age >= b.lo && age <= b.hi; });
     ASSERT_NE(it, bands.end()) << "age " << age << " outside every band";
     const std::size_t b = std::size_t(it - bands.begin());
     ++count[b];
@@ -165,7 +171,8 @@ TEST_F(PopulationLarge, PoorShareAndMeanPovertyPerCell) {
       const auto hh = households(lo, hi);
       double n = 0, poor = 0, pov = 0;
       for (auto [a, b] : hh) {
-        for (std::uint32_t i = a; i < b; ++i) ASSERT_EQ(pop().poverty[i], pop().poverty[a]) << "poverty differs inside a household";
+        for (std::uint32_t i = a; i < b; ++i)
+          ASSERT_EQ(pop().poverty[i], pop().poverty[a]) << "poverty differs inside a household";
         const double s = b - a;
         n += s;
         poor += s * (pop().poverty[a] > 0.5f);
@@ -199,15 +206,22 @@ TEST_F(PopulationLarge, AttributesStayInTheUnitInterval) {
 }
 
 TEST_F(PopulationLarge, AgeLimitedAttributes) {
-  std::size_t job_inside = 0, job_inside_positive = 0, mig_inside = 0, mig_inside_positive = 0, minors = 0, supervised = 0;
+  std::size_t job_inside = 0, job_inside_positive = 0, mig_inside = 0, mig_inside_positive = 0, minors = 0,
+              supervised = 0;
   for (std::size_t i = 0; i < pop().size(); ++i) {
     const int age = pop().age_years(PersonId(i), 0);
-    if (age < 15 || age > 64) { ASSERT_EQ(pop().job_seeking[i], 0.0f) << "age " << age; }
-    else ++job_inside, job_inside_positive += pop().job_seeking[i] > 0;
-    if (age < 15 || age > 39) { ASSERT_EQ(pop().migration_wish[i], 0.0f) << "age " << age; }
-    else ++mig_inside, mig_inside_positive += pop().migration_wish[i] > 0;
-    if (age >= 18) { ASSERT_EQ(pop().supervision[i], 0.0f) << "age " << age; }
-    else ++minors, supervised += pop().supervision[i] > 0;
+    if (age < 15 || age > 64) {
+      ASSERT_EQ(pop().job_seeking[i], 0.0f) << "age " << age;
+    } else
+      ++job_inside, job_inside_positive += pop().job_seeking[i] > 0;
+    if (age < 15 || age > 39) {
+      ASSERT_EQ(pop().migration_wish[i], 0.0f) << "age " << age;
+    } else
+      ++mig_inside, mig_inside_positive += pop().migration_wish[i] > 0;
+    if (age >= 18) {
+      ASSERT_EQ(pop().supervision[i], 0.0f) << "age " << age;
+    } else
+      ++minors, supervised += pop().supervision[i] > 0;
   }
   // Base rates are positive in the scenario, so everyone inside the ranges has some.
   ASSERT_GT(pp().job_seeking_base, 0);
@@ -261,7 +275,8 @@ TEST_F(PopulationLarge, DeviceShareByAgeGroupAndUrban) {
   for (int a = 0; a < kAgeGroups; ++a) {
     double k = 0, m = 0;
     for (std::size_t i = 0; i < pop().size(); ++i)
-      if (pop().urban[i] && pop().poverty[i] <= 0.5f && int(pop().age_group(PersonId(i), 0)) == a) k += pop().device[i], ++m;
+      if (pop().urban[i] && pop().poverty[i] <= 0.5f && int(pop().age_group(PersonId(i), 0)) == a)
+        k += pop().device[i], ++m;
     const double p = pp().device_access[a];
     EXPECT_NEAR(k / m, p, 4 * std::sqrt(p * (1 - p) / m)) << kAgeGroupNames[a];
   }
@@ -410,13 +425,19 @@ TEST(PopulationApportion, LargestRemainderProperties) {
       const double exact = double(total) * shares[i] / sum;
       const double fl = std::floor(exact);
       ASSERT_TRUE(out[i] == std::int64_t(fl) || out[i] == std::int64_t(fl) + 1) << "trial " << trial << " i " << i;
-      if (shares[i] == 0) { ASSERT_EQ(out[i], 0); }
-      if (out[i] > std::int64_t(fl)) min_up = std::min(min_up, exact - fl);
-      else max_down = std::max(max_down, exact - fl);
+      if (shares[i] == 0) {
+        ASSERT_EQ(out[i], 0);
+      }
+      if (out[i] > std::int64_t(fl))
+        min_up = std::min(min_up, exact - fl);
+      else
+        max_down = std::max(max_down, exact - fl);
     }
     // Largest remainder: every entry rounded up has a remainder at least as large as any
     // entry rounded down (up to floating-point noise).
-    if (min_up <= 1 && max_down >= 0) { ASSERT_GE(min_up, max_down - 1e-9) << "trial " << trial; }
+    if (min_up <= 1 && max_down >= 0) {
+      ASSERT_GE(min_up, max_down - 1e-9) << "trial " << trial;
+    }
   }
 }
 
@@ -570,8 +591,9 @@ TEST_F(PopulationAgeing, CrossingThirteenKeepsTheLatentDrawsOfThePerson) {
   const Population& pop = *pop_;
   const auto& pp = sc_->population;
   auto deviate = [&](const PersonTraits& t, bool urban, int group) {
-    const double m = std::clamp(pp.digital_literacy[group] - (urban ? 0 : pp.literacy_rural_penalty) -
-                                    pp.literacy_poverty_penalty * t.poverty, 1e-4, 1 - 1e-4);
+    const double m = std::clamp(
+        pp.digital_literacy[group] - (urban ? 0 : pp.literacy_rural_penalty) - pp.literacy_poverty_penalty * t.poverty,
+        1e-4, 1 - 1e-4);
     const double x = t.digital_literacy;
     return (std::log(x / (1 - x)) - std::log(m / (1 - m))) / pp.attribute_spread;
   };
@@ -629,8 +651,8 @@ TEST(PopulationAgeingDeterminism, VersionsIdenticalForOneAndFourThreads) {
            s.gender == t.gender && s.device == t.device && s.platforms == t.platforms && s.poverty == t.poverty &&
            s.family_conflict == t.family_conflict && s.migration_wish == t.migration_wish &&
            s.job_seeking == t.job_seeking && s.privacy_exposure == t.privacy_exposure &&
-           s.screen_hours == t.screen_hours && s.digital_literacy == t.digital_literacy &&
-           s.awareness == t.awareness && s.supervision == t.supervision;
+           s.screen_hours == t.screen_hours && s.digital_literacy == t.digital_literacy && s.awareness == t.awareness &&
+           s.supervision == t.supervision;
   };
   for (std::size_t k = 0; k < a.versions.size(); ++k) ASSERT_TRUE(same(a.versions[k], b.versions[k])) << k;
 }

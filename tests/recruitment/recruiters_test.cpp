@@ -1,6 +1,8 @@
 // Tests of recruiter placement, start-up state and replacement (sim/recruitment/recruiters) and of
 // trusted-contact circles in the engine. Expectations are computed here from the scenario's
 // parameters (not from a run); seeds are fixed; tolerances are stated next to each check.
+#include "sim/recruitment/recruiters.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,10 +15,9 @@
 #include "sim/core/labels.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/engine/engine.hpp"
-#include "sim/scenario/scenario.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
-#include "sim/recruitment/recruiters.hpp"
+#include "sim/scenario/scenario.hpp"
 
 namespace redes {
 namespace {
@@ -31,7 +32,8 @@ Population blocks(const Scenario& sc, std::uint32_t n) {
   double total = 0;
   for (int d = 0; d < nd; ++d) total += share[d] = 1.0 + (d * 7) % 5;  // sizes differ 1:5
   pop.dept_begin.assign(std::size_t(nd) + 1, 0);
-  for (int d = 0; d < nd; ++d) pop.dept_begin[d + 1] = pop.dept_begin[d] + std::uint32_t(std::llround(n * share[d] / total));
+  for (int d = 0; d < nd; ++d)
+    pop.dept_begin[d + 1] = pop.dept_begin[d] + std::uint32_t(std::llround(n * share[d] / total));
   pop.department.assign(pop.dept_begin[nd], 0);
   for (int d = 0; d < nd; ++d)
     for (std::uint32_t i = pop.dept_begin[d]; i < pop.dept_begin[d + 1]; ++i) pop.department[i] = std::uint8_t(d);
@@ -55,7 +57,8 @@ TEST(RecruiterPlacement, ActivePerHeadFollowsWeightTimesPopulationAtTwoSizes) {
     const Population pop = blocks(sc, n);
     const int S = n == 20000u ? 800 : 100;
     double weighted = 0;
-    for (int d = 0; d < nd; ++d) weighted += sc.recruiters.department_weight[d] * (pop.dept_begin[d + 1] - pop.dept_begin[d]);
+    for (int d = 0; d < nd; ++d)
+      weighted += sc.recruiters.department_weight[d] * (pop.dept_begin[d + 1] - pop.dept_begin[d]);
     std::vector<double> observed(std::size_t(nd), 0.0);
     std::vector<double> slots(std::size_t(nd), 0.0);
     for (int s = 0; s < S; ++s)
@@ -66,9 +69,11 @@ TEST(RecruiterPlacement, ActivePerHeadFollowsWeightTimesPopulationAtTwoSizes) {
     double total_obs = 0, total_exp = 0;
     for (int d = 0; d < nd; ++d) {
       const double size = pop.dept_begin[d + 1] - pop.dept_begin[d];
-      const double expected = S * sc.recruiters.per_100k / 1e5 * sc.recruiters.department_weight[d] * n / weighted * size;
+      const double expected =
+          S * sc.recruiters.per_100k / 1e5 * sc.recruiters.department_weight[d] * n / weighted * size;
       total_obs += observed[d], total_exp += expected;
-      EXPECT_NEAR(observed[d], expected, 4.5 * std::sqrt(expected) + 1e-9) << "department " << d << " at " << n << " persons";
+      EXPECT_NEAR(observed[d], expected, 4.5 * std::sqrt(expected) + 1e-9)
+          << "department " << d << " at " << n << " persons";
       if (sc.recruiters.department_weight[d] > 0) {
         EXPECT_GT(slots[d], observed[d]) << "no vacant slots in department " << d;
       }

@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/support/scenario_error.hpp"
-
 #include <algorithm>
+
+#include "tests/support/scenario_error.hpp"
 
 namespace redes::io {
 namespace {
@@ -143,21 +143,21 @@ TEST(ReaderTest, MisspeltRequiredKeyPointsAtTheMisspelling) {
 
 TEST(ReaderTest, WrongTypesAreReportedAtTheValue) {
   const Node root = yaml(
-      "n: abc\n"                 // 1
-      "i: 3.5\n"                 // 2
-      "b: maybe\n"               // 3
-      "s: [a]\n"                 // 4
-      "sec: [1, 2]\n"            // 5
-      "nb: true\n"               // 6
-      "inf: .inf\n"              // 7
-      "nan: .nan\n"              // 8
-      "m: {a: 1}\n"              // 9
-      "hex: 0x10\n"              // 10
-      "on: on\n"                 // 11
-      "l: {x: 1}\n"              // 12
-      "items: [{a: 1}, 2]\n"     // 13
-      "nums: [1, two]\n"         // 14
-      "huge: 1e30\n");           // 15
+      "n: abc\n"              // 1
+      "i: 3.5\n"              // 2
+      "b: maybe\n"            // 3
+      "s: [a]\n"              // 4
+      "sec: [1, 2]\n"         // 5
+      "nb: true\n"            // 6
+      "inf: .inf\n"           // 7
+      "nan: .nan\n"           // 8
+      "m: {a: 1}\n"           // 9
+      "hex: 0x10\n"           // 10
+      "on: on\n"              // 11
+      "l: {x: 1}\n"           // 12
+      "items: [{a: 1}, 2]\n"  // 13
+      "nums: [1, two]\n"      // 14
+      "huge: 1e30\n");        // 15
   Reader r(root, "");
   auto e = error_of([&] { r.number("n", Range{}, "d"); });
   expect_at(e, 1, 4, "n");
@@ -257,8 +257,9 @@ TEST(ReaderTest, FinishRejectsUnknownKeysWithASuggestion) {
   const auto e = error_of([&] { pop.finish(); });
   expect_at(e, 3, 3, "population.seeed");
   EXPECT_EQ(e.detail(), "unknown key 'seeed'; did you mean 'seed'? valid keys: size, seed, rate");
-  EXPECT_STREQ(e.what(),
-               "t.yaml:3:3: key 'population.seeed': unknown key 'seeed'; did you mean 'seed'? valid keys: size, seed, rate");
+  EXPECT_STREQ(
+      e.what(),
+      "t.yaml:3:3: key 'population.seeed': unknown key 'seeed'; did you mean 'seed'? valid keys: size, seed, rate");
 }
 
 TEST(ReaderTest, FinishWithoutCloseKeyGivesNoSuggestion) {
@@ -422,15 +423,15 @@ TEST(ReaderTest, ProvenanceForms) {
 
 TEST(ReaderTest, BadProvenanceMaps) {
   const Node root = yaml(
-      "a: {value: 0.3, sorce: x}\n"                      // 1
-      "b: {value: 0.3, source: x, assumed: y}\n"         // 2
-      "c: {value: 0.3}\n"                                // 3
-      "d: {source: x}\n"                                 // 4
-      "e: {value: 0.3, source: }\n"                      // 5
-      "f: {value: 2, source: x}\n"                       // 6
-      "g:\n"                                             // 7
-      "  value: 0.5\n"                                   // 8
-      "  assumed: false\n");                             // 9
+      "a: {value: 0.3, sorce: x}\n"               // 1
+      "b: {value: 0.3, source: x, assumed: y}\n"  // 2
+      "c: {value: 0.3}\n"                         // 3
+      "d: {source: x}\n"                          // 4
+      "e: {value: 0.3, source: }\n"               // 5
+      "f: {value: 2, source: x}\n"                // 6
+      "g:\n"                                      // 7
+      "  value: 0.5\n"                            // 8
+      "  assumed: false\n");                      // 9
   Reader r(root, "");
   auto e = error_of([&] { r.number("a", Range::unit(), "d"); });
   expect_at(e, 1, 17, "a.sorce");
@@ -464,7 +465,7 @@ TEST(ReaderTest, StrictProvenanceRejectsBareNumbers) {
       "  name: free text\n");
   Reader pop = Reader(root, "", true).section("population", "d");
   EXPECT_EQ(pop.integer("size", Range{}, "d"), 100);
-  EXPECT_EQ(pop.string("name", "d"), "free text");       // only numbers need provenance
+  EXPECT_EQ(pop.string("name", "d"), "free text");                 // only numbers need provenance
   EXPECT_DOUBLE_EQ(pop.number("absent", 0.2, Range{}, "d"), 0.2);  // code defaults are not checked here
   auto e = error_of([&] { pop.number("rate", Range::unit(), "d"); });
   expect_at(e, 3, 9, "population.rate");
@@ -510,8 +511,11 @@ TEST(ReaderCatalogue, RecordsNormalisedPatternsOnce) {
   direct.number("cost", 0, Range::non_negative(), "another doc");  // same pattern: first wins
 
   const auto cat = key_catalogue();
-  EXPECT_TRUE(std::is_sorted(cat.begin(), cat.end(), [](const KeyInfo& a, const KeyInfo& b) { return a.path < b.path; }));
-  EXPECT_EQ(std::count_if(cat.begin(), cat.end(), [](const KeyInfo& k) { return k.path == "cat_interventions[].coverage"; }), 1);
+  EXPECT_TRUE(
+      std::is_sorted(cat.begin(), cat.end(), [](const KeyInfo& a, const KeyInfo& b) { return a.path < b.path; }));
+  EXPECT_EQ(
+      std::count_if(cat.begin(), cat.end(), [](const KeyInfo& k) { return k.path == "cat_interventions[].coverage"; }),
+      1);
 
   const KeyInfo* cov = find_key(cat, "cat_interventions[].coverage");
   ASSERT_NE(cov, nullptr);

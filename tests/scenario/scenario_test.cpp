@@ -5,8 +5,6 @@
 #include "sim/scenario/scenario.hpp"
 
 #include <gtest/gtest.h>
-
-#include "tests/support/scenario_error.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,8 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/interventions/intervention.hpp"
 #include "sim/core/errors.hpp"
+#include "sim/interventions/intervention.hpp"
+#include "tests/support/scenario_error.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {
@@ -98,7 +97,8 @@ TEST(ScenarioShipped, BaselineValuesAreRead) {
   EXPECT_EQ(sc.start_year, 2019);
   EXPECT_EQ(sc.days, 5 * 365);
   EXPECT_EQ(sc.years(), 5);
-  EXPECT_NEAR(std::accumulate(sc.population.department_share.begin(), sc.population.department_share.end(), 0.0), 1.0, 1e-3);
+  EXPECT_NEAR(std::accumulate(sc.population.department_share.begin(), sc.population.department_share.end(), 0.0), 1.0,
+              1e-3);
   double bands = 0;
   int next = 0;
   for (const auto& b : sc.population.age_bands) {
@@ -130,9 +130,13 @@ class ScenarioErrors : public ::testing::Test {
     return p;
   }
   /// 1-based line and column of the first occurrence of `needle` in the last written file.
-  std::pair<int, int> position_of(const std::string& needle) const { return redes::testing::position_of(text_, needle); }
+  std::pair<int, int> position_of(const std::string& needle) const {
+    return redes::testing::position_of(text_, needle);
+  }
   template <class F>
-  ScenarioError error_of(F&& f) { return redes::testing::error_of(std::forward<F>(f)); }
+  ScenarioError error_of(F&& f) {
+    return redes::testing::error_of(std::forward<F>(f));
+  }
   ScenarioError load_error(const fs::path& file) {
     return error_of([&] { load_scenario(file); });
   }
@@ -169,8 +173,8 @@ TEST(IsoDate, OnlyWholeValidDatesParse) {
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(std::chrono::year_month_day(*d), std::chrono::year{2020} / 2 / 29);
   EXPECT_EQ((*parse_iso_date("2020-03-01") - *d).count(), 1);
-  for (const char* bad : {"", "2021-02-29", "2020-13-01", "2020-00-10", "2020-1-05", "2020-01-5", "2020-01-01x", "2020/01/01",
-                          " 2020-01-01", "+202-01-01", "abcd-ef-gh"})
+  for (const char* bad : {"", "2021-02-29", "2020-13-01", "2020-00-10", "2020-1-05", "2020-01-5", "2020-01-01x",
+                          "2020/01/01", " 2020-01-01", "+202-01-01", "abcd-ef-gh"})
     EXPECT_FALSE(parse_iso_date(bad).has_value()) << bad;
 }
 
@@ -190,7 +194,8 @@ TEST_F(ScenarioErrors, SharesOfVictimsAbroadMustNotExceedOne) {
   expect_at(e, f, "abroad_border_share", "observation.abroad_border_share");
   EXPECT_TRUE(contains(e, "must not exceed 1")) << e.what();
   // Victims sent to a border crossing need at least one crossing department.
-  const auto g = with_baseline("observation:\n  border_crossing: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");
+  const auto g =
+      with_baseline("observation:\n  border_crossing: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n");
   const auto eg = load_error(g);
   expect_at(eg, g, "border_crossing", "observation.border_crossing");
   EXPECT_TRUE(contains(eg, "at least one crossing")) << eg.what();
@@ -288,7 +293,8 @@ TEST_F(ScenarioErrors, CalendarStartMustBeADate) {
     SCOPED_TRACE(bad);
     const auto f = with_baseline(
         "calendar:\n"
-        "  start: \"" + bad + "\"\n");
+        "  start: \"" +
+        bad + "\"\n");
     const auto e = load_error(f);
     expect_at(e, f, "start", "calendar.start");
     EXPECT_TRUE(contains(e, "YYYY-MM-DD")) << e.what();
@@ -310,7 +316,8 @@ TEST_F(ScenarioErrors, UnknownInterventionTypeSuggestsTheRightOne) {
   EXPECT_TRUE(contains(e, "did you mean 'awareness_campaign'?")) << e.what();
   // Every registered type is listed.
   ASSERT_FALSE(intervention_types().empty());
-  for (const auto& t : intervention_types()) EXPECT_TRUE(contains(e, t.name)) << t.name << " missing from: " << e.what();
+  for (const auto& t : intervention_types())
+    EXPECT_TRUE(contains(e, t.name)) << t.name << " missing from: " << e.what();
   for (const char* name : {"digital_literacy", "awareness_campaign", "caregiver_training", "platform_moderation",
                            "reporting_channel", "enforcement_capacity", "data_protection"})
     EXPECT_TRUE(contains(e, name)) << name << " missing from: " << e.what();

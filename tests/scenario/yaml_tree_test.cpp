@@ -2,13 +2,13 @@
 #include "sim/scenario/yaml_tree.hpp"
 
 #include <gtest/gtest.h>
-
-#include "tests/support/scenario_error.hpp"
-#include "tests/support/temp_dir.hpp"
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+
+#include "tests/support/scenario_error.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace redes::io {
 namespace {
@@ -42,15 +42,15 @@ class YamlTreeLoad : public ::testing::Test {
 
 TEST(YamlTreeParse, RecordsOneBasedPositionsOfKeysAndValues) {
   const Node root = parse_yaml(
-      "name: demo\n"            // 1
-      "population:\n"           // 2
-      "  size: 100\n"           // 3
+      "name: demo\n"             // 1
+      "population:\n"            // 2
+      "  size: 100\n"            // 3
       "  shares: [0.5, 0.25]\n"  // 4
-      "list:\n"                 // 5
-      "  - a\n"                 // 6
-      "  -\n"                   // 7
-      "empty:\n"                // 8
-      "tilde: ~\n",             // 9
+      "list:\n"                  // 5
+      "  - a\n"                  // 6
+      "  -\n"                    // 7
+      "empty:\n"                 // 8
+      "tilde: ~\n",              // 9
       "s.yaml");
   ASSERT_TRUE(root.is_map());
   expect_at(root.loc, "s.yaml", 1, 1);
@@ -128,7 +128,8 @@ TEST(YamlTreeParse, BadIndentationGivesTheLine) {
 
   const auto e2 = error_of([] { parse_yaml("a:\n  b: 1\n    c: 2\n", "x.yaml"); });
   expect_at(e2.where(), "x.yaml", 3, 6);
-  EXPECT_EQ(e2.detail(), "malformed YAML: illegal map value (check the indentation, or quote a value that contains ': ')");
+  EXPECT_EQ(e2.detail(),
+            "malformed YAML: illegal map value (check the indentation, or quote a value that contains ': ')");
 }
 
 TEST(YamlTreeParse, EmptyOrCommentOnlyInputIsAnError) {
@@ -281,7 +282,8 @@ TEST_F(YamlTreeLoad, MissingIncludeNamesWrittenAndResolvedPath) {
   const auto e = error_of([&] { load_scenario_tree(f); });
   expect_at(e.where(), f.string(), 2, 20);
   EXPECT_EQ(e.key_path(), "include[1]");
-  EXPECT_EQ(e.detail(), "cannot read included file '../basee.yaml' (resolved to '" + path("basee.yaml") + "'): no such file");
+  EXPECT_EQ(e.detail(),
+            "cannot read included file '../basee.yaml' (resolved to '" + path("basee.yaml") + "'): no such file");
 }
 
 TEST_F(YamlTreeLoad, IncludeOfWrongTypeIsAnError) {
@@ -325,7 +327,8 @@ TEST_F(YamlTreeLoad, DiamondIncludeAppliesTheSharedBaseOnceSoLaterLayersKeepThei
         "name: base\n"
         "rate: {value: 5, assumed: guess}\n"
         "size: 100\n");
-  write("calibrated.yaml", "include: baseline.yaml\nname: calibrated\noverride:\n  rate: {value: 8, calibrated: fit}\n");
+  write("calibrated.yaml",
+        "include: baseline.yaml\nname: calibrated\noverride:\n  rate: {value: 8, calibrated: fit}\n");
   write("pandemic.yaml", "include: baseline.yaml\nname: pandemic\nshocks: [covid]\n");
   const auto top = write("top.yaml", "include: [calibrated.yaml, pandemic.yaml]\n");
   const Node root = load_scenario_tree(top);
@@ -478,8 +481,7 @@ bool same_tree(const Node& a, const Node& b) {
 
 TEST(YamlTreeToYaml, EmitsReadableYamlThatParsesBackToTheSameTree) {
   const Node t = parse_yaml(
-      "a: 1\nb: [1, 2]\nc:\n  d: x\n  e: {}\n  f: []\n  g:\nl:\n  - {x: 1, y: 2}\n  - [1, 2]\nq: \"a: b\"\n",
-      "t.yaml");
+      "a: 1\nb: [1, 2]\nc:\n  d: x\n  e: {}\n  f: []\n  g:\nl:\n  - {x: 1, y: 2}\n  - [1, 2]\nq: \"a: b\"\n", "t.yaml");
   const std::string text = to_yaml(t);
   EXPECT_EQ(text,
             "a: 1\nb: [1, 2]\nc:\n  d: x\n  e: {}\n  f: []\n  g: ~\nl:\n  - x: 1\n    y: 2\n  - [1, 2]\nq: \"a: b\"\n");

@@ -1,12 +1,13 @@
 // sweep_study, the study-layer entry point of sweeps: it reports progress through its callbacks,
 // a cancelled sweep keeps its journal and throws StudyCancelled, and resuming it gives the same
 // file as an uninterrupted sweep (metrics compared bit for bit).
+#include "sim/study/sweep_study.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 
 #include "sim/output/h5.hpp"
-#include "sim/study/sweep_study.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace redes {

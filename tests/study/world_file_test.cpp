@@ -54,9 +54,9 @@ TEST(WorldFile, LoadsEveryFieldTheBuilderMakes) {
   EXPECT_EQ(a.household, b.household);
   EXPECT_EQ(a.device, b.device);
   EXPECT_EQ(a.platforms, b.platforms);
-  for (auto m : {&Population::poverty, &Population::family_conflict, &Population::migration_wish, &Population::job_seeking,
-                 &Population::privacy_exposure, &Population::screen_hours, &Population::digital_literacy, &Population::awareness,
-                 &Population::supervision})
+  for (auto m : {&Population::poverty, &Population::family_conflict, &Population::migration_wish,
+                 &Population::job_seeking, &Population::privacy_exposure, &Population::screen_hours,
+                 &Population::digital_literacy, &Population::awareness, &Population::supervision})
     EXPECT_EQ(a.*m, b.*m);
   EXPECT_EQ(a.dept_begin, b.dept_begin);
   EXPECT_EQ(a.users, b.users);
@@ -68,16 +68,18 @@ TEST(WorldFile, LoadsEveryFieldTheBuilderMakes) {
     const PersonVersion &x = a.versions[k], &y = b.versions[k];
     ASSERT_EQ(x.from_day, y.from_day) << k;
     const PersonTraits &s = x.traits, &t = y.traits;
-    ASSERT_TRUE(s.birth_day == t.birth_day && s.generation == t.generation && s.gender == t.gender && s.device == t.device &&
-                s.platforms == t.platforms && s.poverty == t.poverty && s.family_conflict == t.family_conflict &&
-                s.migration_wish == t.migration_wish && s.job_seeking == t.job_seeking &&
-                s.privacy_exposure == t.privacy_exposure && s.screen_hours == t.screen_hours &&
-                s.digital_literacy == t.digital_literacy && s.awareness == t.awareness && s.supervision == t.supervision)
+    ASSERT_TRUE(s.birth_day == t.birth_day && s.generation == t.generation && s.gender == t.gender &&
+                s.device == t.device && s.platforms == t.platforms && s.poverty == t.poverty &&
+                s.family_conflict == t.family_conflict && s.migration_wish == t.migration_wish &&
+                s.job_seeking == t.job_seeking && s.privacy_exposure == t.privacy_exposure &&
+                s.screen_hours == t.screen_hours && s.digital_literacy == t.digital_literacy &&
+                s.awareness == t.awareness && s.supervision == t.supervision)
         << "version " << k;
   }
   ASSERT_EQ(loaded.net.layers.size(), built.net.layers.size());
   for (std::size_t l = 0; l < built.net.layers.size(); ++l) {
-    EXPECT_EQ(built.net.layers[l].m_forward.m_rowstart, loaded.net.layers[l].m_forward.m_rowstart) << layer_name(int(l));
+    EXPECT_EQ(built.net.layers[l].m_forward.m_rowstart, loaded.net.layers[l].m_forward.m_rowstart)
+        << layer_name(int(l));
     EXPECT_EQ(built.net.layers[l].m_forward.m_column, loaded.net.layers[l].m_forward.m_column) << layer_name(int(l));
     EXPECT_EQ(num_vertices(built.net.layers[l]), num_vertices(loaded.net.layers[l]));
     EXPECT_EQ(num_edges(built.net.layers[l]), num_edges(loaded.net.layers[l]));

@@ -27,8 +27,8 @@ inline ::testing::AssertionResult same_datasets(const std::filesystem::path& a, 
     const auto x = ra.read_double(d), y = rb.read_double(d);
     for (std::size_t i = 0; i < x.size(); ++i)
       if (std::memcmp(&x[i], &y[i], sizeof(double)) != 0)
-        return ::testing::AssertionFailure() << d << " differs at flat index " << i << ": " << x[i] << " in " << a
-                                             << " vs " << y[i] << " in " << b;
+        return ::testing::AssertionFailure()
+               << d << " differs at flat index " << i << ": " << x[i] << " in " << a << " vs " << y[i] << " in " << b;
   }
   return ::testing::AssertionSuccess();
 }

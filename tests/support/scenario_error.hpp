@@ -46,6 +46,8 @@ inline void expect_error_at(const ScenarioError& e, const std::filesystem::path&
   EXPECT_EQ(std::string(e.what()).rfind(prefix, 0), 0u) << e.what();
 }
 
-inline bool contains(const ScenarioError& e, const std::string& s) { return std::string(e.what()).find(s) != std::string::npos; }
+inline bool contains(const ScenarioError& e, const std::string& s) {
+  return std::string(e.what()).find(s) != std::string::npos;
+}
 
 }  // namespace redes::testing

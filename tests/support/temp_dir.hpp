@@ -16,7 +16,8 @@ struct TempDir {
   std::filesystem::path path;
   explicit TempDir(const std::string& stem) {
     std::string name = stem + "-" + std::to_string(::getpid());
-    if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info()) name += "-" + std::string(test->name());
+    if (const auto* test = ::testing::UnitTest::GetInstance()->current_test_info())
+      name += "-" + std::string(test->name());
     for (char& c : name)
       if (c == '/') c = '_';  // parameterised tests are named "Case/0"
     path = std::filesystem::temp_directory_path() / name;

@@ -1,11 +1,12 @@
 // The run-record codec shared by the sweep journal and the MPI messages: records round-trip, the
 // byte layout is the one journals already on disk hold, and short buffers are refused.
+#include "sim/sweep/run_record.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include "sim/core/errors.hpp"
-#include "sim/sweep/run_record.hpp"
 
 namespace redes::sweep {
 namespace {

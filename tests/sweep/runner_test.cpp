@@ -1,6 +1,8 @@
 // The in-process sweep runner: runs simulated in parallel (sharing one world cache and one
 // journal) equal the same runs simulated one at a time, and the journal keeps every completed
 // record, drops a torn one and refuses another sweep's. Part of the TSan run (make sanitize-tsan).
+#include "sim/sweep/runner.hpp"
+
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
@@ -9,7 +11,6 @@
 #include <map>
 
 #include "sim/core/errors.hpp"
-#include "sim/sweep/runner.hpp"
 #include "sim/sweep/sweep_file.hpp"
 #include "tests/support/temp_dir.hpp"
 

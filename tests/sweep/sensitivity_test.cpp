@@ -111,9 +111,8 @@ TEST(SobolIshigami, CoarserRunHasWiderIntervals) {
 TEST(SobolLinear, AdditiveModelHasEqualFirstAndTotal) {
   // f = 2 x1 + x2: V1 = 4/12, V2 = 1/12, so S1 = 0.8, S2 = 0.2 and no interactions.
   const std::size_t n = 4096;
-  const SobolIndices s = sobol_indices(n, 2, run_design(n, 2, [](const std::vector<double>& x) {
-                                         return 2 * x[0] + x[1];
-                                       }));
+  const SobolIndices s =
+      sobol_indices(n, 2, run_design(n, 2, [](const std::vector<double>& x) { return 2 * x[0] + x[1]; }));
   EXPECT_NEAR(s.variance, 5.0 / 12.0, 0.01);
   EXPECT_NEAR(s.first[0], 0.8, 0.02);
   EXPECT_NEAR(s.first[1], 0.2, 0.02);

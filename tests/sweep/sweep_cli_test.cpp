@@ -18,10 +18,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <memory>
 #include <fstream>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <regex>
 #include <sstream>
@@ -30,11 +30,11 @@
 #include <vector>
 
 #include "sim/output/h5.hpp"
-#include "tests/support/same_datasets.hpp"
-#include "tests/support/shell.hpp"
 #include "sim/sweep/journal.hpp"
 #include "sim/sweep/spec.hpp"
 #include "sim/sweep/sweep_file.hpp"
+#include "tests/support/same_datasets.hpp"
+#include "tests/support/shell.hpp"
 #include "tests/support/temp_dir.hpp"
 
 extern char** environ;
@@ -50,7 +50,7 @@ const std::string kTinyScenario = kData + "sweep_tiny_scenario.yaml";
 
 // Everything that holds a sweep's results; equal bytes in these means the same sweep.
 const std::vector<std::string> kResultDatasets = {
-    "/sweep/design/unit", "/sweep/design/values", "/sweep/runs/point", "/sweep/runs/replicate",
+    "/sweep/design/unit", "/sweep/design/values",  "/sweep/runs/point",   "/sweep/runs/replicate",
     "/sweep/runs/seed",   "/sweep/runs/completed", "/sweep/runs/metrics", "/sweep/points/mean"};
 
 using Result = testing::ShellResult;
@@ -95,7 +95,8 @@ class SweepCliTest : public ::testing::Test {
   static fs::path reference() {
     const fs::path f = suite_->path / "reference.h5";
     if (!fs::exists(f)) {
-      const Result r = run_shell(redes_cmd("sweep " + quote(kTiny) + " -o " + quote(f.string()) + " --threads 2"), suite_->path);
+      const Result r =
+          run_shell(redes_cmd("sweep " + quote(kTiny) + " -o " + quote(f.string()) + " --threads 2"), suite_->path);
       if (r.code != 0) ADD_FAILURE() << "reference sweep failed (" << r.code << "):\n" << r.out << r.err;
     }
     return f;
@@ -115,8 +116,9 @@ TEST_F(SweepCliTest, MpiRanksGiveTheSameRunsAsOneProcess) {
   ASSERT_TRUE(fs::exists(ref));
   const std::string out = path("mpi.h5");
   // --allow-run-as-root: CI runs as root; oversubscribe: 3 ranks on 2 cores.
-  const Result r = sh(kTimeout + "env OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --allow-run-as-root --oversubscribe -np 3 " +
-                      quote(REDES_BINARY) + " sweep " + quote(kTiny) + " -o " + quote(out) + " --threads 1");
+  const Result r =
+      sh(kTimeout + "env OMPI_MCA_rmaps_base_oversubscribe=1 mpirun --allow-run-as-root --oversubscribe -np 3 " +
+         quote(REDES_BINARY) + " sweep " + quote(kTiny) + " -o " + quote(out) + " --threads 1");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("12 run(s)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("on 3 process(es)"), std::string::npos) << r.out;
@@ -153,8 +155,9 @@ TEST_F(SweepCliTest, ShardsHoldTheirRunsAndMergeToTheFullSweep) {
   for (int k = 1; k <= 3; ++k) {
     SCOPED_TRACE("shard " + std::to_string(k));
     // Run from the sweep file's directory with a relative name, as job arrays often do.
-    const Result r = sh("cd " + quote(kData) + " && " +
-                        redes_cmd("sweep sweep_tiny.yaml -o " + quote(path("s.h5")) + " --shard " + std::to_string(k) + "/3"));
+    const Result r =
+        sh("cd " + quote(kData) + " && " +
+           redes_cmd("sweep sweep_tiny.yaml -o " + quote(path("s.h5")) + " --shard " + std::to_string(k) + "/3"));
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("incomplete: 8 run(s) missing"), std::string::npos) << r.out;
     const std::string part = path("s.shard-" + std::to_string(k) + "-of-3.h5");
@@ -187,8 +190,9 @@ TEST_F(SweepCliTest, ShardsHoldTheirRunsAndMergeToTheFullSweep) {
 
   // The sweep file is found from the parts' metadata (no --sweep), from another directory.
   const std::string merged = path("merged.h5");
-  Result r = sh("cd " + quote(dir_.string()) + " && " +
-                redes_cmd("merge " + quote(parts[0]) + " " + quote(parts[1]) + " " + quote(parts[2]) + " -o " + quote(merged)));
+  Result r = sh(
+      "cd " + quote(dir_.string()) + " && " +
+      redes_cmd("merge " + quote(parts[0]) + " " + quote(parts[1]) + " " + quote(parts[2]) + " -o " + quote(merged)));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("merged 3 part(s)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("12 of 12 run(s)"), std::string::npos) << r.out;
@@ -210,14 +214,17 @@ TEST_F(SweepCliTest, ShardsHoldTheirRunsAndMergeToTheFullSweep) {
 // the same command resumes from the journal and ends bit-identical to an uninterrupted sweep.
 TEST_F(SweepCliTest, KilledSweepResumesToTheSameResult) {
   // 4 x 3 points x 4 replicates = 48 runs: about 2 s on 2 cores, long enough to be caught midway.
-  const std::string sweep_file = write("long.yaml", "name: long\n"
-                                                    "baseline: " + kTinyScenario + "\n"
-                                                    "seed: 3\n"
-                                                    "replicates: 4\n"
-                                                    "design: {type: grid}\n"
-                                                    "parameters:\n"
-                                                    "  - {key: recruitment.recruiters.per_100k, min: 100, max: 200, levels: 4}\n"
-                                                    "  - {key: recruitment.fishing.ad_rate, min: 0.1, max: 0.4, levels: 3}\n");
+  const std::string sweep_file = write("long.yaml",
+                                       "name: long\n"
+                                       "baseline: " +
+                                           kTinyScenario +
+                                           "\n"
+                                           "seed: 3\n"
+                                           "replicates: 4\n"
+                                           "design: {type: grid}\n"
+                                           "parameters:\n"
+                                           "  - {key: recruitment.recruiters.per_100k, min: 100, max: 200, levels: 4}\n"
+                                           "  - {key: recruitment.fishing.ad_rate, min: 0.1, max: 0.4, levels: 3}\n");
   const sweep::Plan plan(sweep::load_sweep(sweep_file));
   ASSERT_EQ(plan.runs(), 48);
   const std::string out = path("long.h5"), journal = out + ".journal";
@@ -388,14 +395,18 @@ TEST_F(SweepCliTest, OneRunRedoneAloneWithRedesRun) {
   ASSERT_TRUE(fs::exists(ref));
   expect_redo_matches(ref, kTinyScenario, 7, dir_);  // point 3, replicate 1
 
-  const std::string own_seeds = write("own-seeds.yaml", "name: own-seeds\n"
-                                                        "baseline: " + kTinyScenario + "\n"
-                                                        "seed: 11\n"
-                                                        "replicates: 2\n"
-                                                        "common_random_numbers: false\n"
-                                                        "design: {type: grid}\n"
-                                                        "parameters:\n"
-                                                        "  - {key: recruitment.recruiters.per_100k, min: 150, max: 300, levels: 2}\n");
+  const std::string own_seeds =
+      write("own-seeds.yaml",
+            "name: own-seeds\n"
+            "baseline: " +
+                kTinyScenario +
+                "\n"
+                "seed: 11\n"
+                "replicates: 2\n"
+                "common_random_numbers: false\n"
+                "design: {type: grid}\n"
+                "parameters:\n"
+                "  - {key: recruitment.recruiters.per_100k, min: 150, max: 300, levels: 2}\n");
   const std::string out = path("own-seeds.h5");
   const Result r = redes("sweep " + quote(own_seeds) + " -o " + quote(out));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
@@ -484,7 +495,8 @@ TEST_F(SweepCliTest, GridDesignHasEveryCombinationAndNoSensitivity) {
   EXPECT_EQ(f.scale_labels("/sweep/design/values", 1),
             (std::vector<std::string>{"recruitment.recruiters.per_100k", "recruitment.fishing.ad_rate"}));
   // The last parameter varies fastest.
-  EXPECT_EQ(f.read_double("/sweep/design/values"), (std::vector<double>{100, 0.1, 100, 0.4, 250, 0.1, 250, 0.4, 400, 0.1, 400, 0.4}));
+  EXPECT_EQ(f.read_double("/sweep/design/values"),
+            (std::vector<double>{100, 0.1, 100, 0.4, 250, 0.1, 250, 0.4, 400, 0.1, 400, 0.4}));
   EXPECT_EQ(f.read_double("/sweep/design/unit"), (std::vector<double>{0, 0, 0, 1, 0.5, 0, 0.5, 1, 1, 0, 1, 1}));
 
   EXPECT_EQ(f.shape("/sweep/runs/metrics")[0], 12u);
@@ -521,19 +533,24 @@ TEST_F(SweepCliTest, GridDesignHasEveryCombinationAndNoSensitivity) {
 // scale; shards have no indices; their merge has /sweep/sensitivity/first as [output][parameter].
 // With `trajectories: true` every run keeps its new victims per day, through shards and merge.
 TEST_F(SweepCliTest, SaltelliDesignComputesIndicesOnceComplete) {
-  const std::string file = write("saltelli.yaml", "name: saltelli\n"
-                                                  "baseline: " + kTinyScenario + "\n"
-                                                  "seed: 5\n"
-                                                  "design: {type: saltelli, samples: 2}\n"
-                                                  "bootstrap: 50\n"
-                                                  "trajectories: true\n"
-                                                  "parameters:\n"
-                                                  "  - {key: recruitment.recruiters.per_100k, min: 100, max: 400}\n"
-                                                  "  - {key: recruitment.recruiters.capacity, min: 2, max: 8, scale: log, integer: true}\n"
-                                                  "outputs: [victims, attempts]\n");
+  const std::string file =
+      write("saltelli.yaml",
+            "name: saltelli\n"
+            "baseline: " +
+                kTinyScenario +
+                "\n"
+                "seed: 5\n"
+                "design: {type: saltelli, samples: 2}\n"
+                "bootstrap: 50\n"
+                "trajectories: true\n"
+                "parameters:\n"
+                "  - {key: recruitment.recruiters.per_100k, min: 100, max: 400}\n"
+                "  - {key: recruitment.recruiters.capacity, min: 2, max: 8, scale: log, integer: true}\n"
+                "outputs: [victims, attempts]\n");
   std::vector<std::string> parts;
   for (int k = 1; k <= 2; ++k) {
-    const Result r = redes("sweep " + quote(file) + " -o " + quote(path("sal.h5")) + " --shard " + std::to_string(k) + "/2");
+    const Result r =
+        redes("sweep " + quote(file) + " -o " + quote(path("sal.h5")) + " --shard " + std::to_string(k) + "/2");
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("Sobol indices are computed once every run is present"), std::string::npos) << r.out;
     parts.push_back(path("sal.shard-" + std::to_string(k) + "-of-2.h5"));
@@ -573,7 +590,8 @@ TEST_F(SweepCliTest, SaltelliDesignComputesIndicesOnceComplete) {
   ASSERT_EQ(shape, (std::vector<std::size_t>{8, 365}));
   const auto daily = f.read_int("/sweep/runs/new_victims");
   const auto metrics = f.read_double("/sweep/runs/metrics");
-  const std::size_t M = f.shape("/sweep/runs/metrics")[1], v = index_of(f.scale_labels("/sweep/runs/metrics", 1), "victims");
+  const std::size_t M = f.shape("/sweep/runs/metrics")[1],
+                    v = index_of(f.scale_labels("/sweep/runs/metrics", 1), "victims");
   double all = 0;
   for (std::size_t run = 0; run < 8; ++run) {
     const auto first = daily.begin() + std::ptrdiff_t(run * 365);
