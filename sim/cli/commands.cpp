@@ -20,8 +20,8 @@
 #include "sim/present/decision_summary.hpp"
 #include "sim/present/file_summary.hpp"
 #include "sim/present/format.hpp"
+#include "sim/present/lists.hpp"
 #include "sim/present/run_summary.hpp"
-#include "sim/recruitment/route.hpp"
 #include "sim/scenario/reader.hpp"
 #include "sim/study/compare_file.hpp"
 #include "sim/study/decision_files.hpp"
@@ -178,39 +178,13 @@ int cmd_report(const Options& opt) { exec_report(opt.file, opt.output, opt.decis
 int cmd_export(const Options& opt) { exec_export(opt.file, opt.format, opt.output); }
 
 int cmd_list(const Options& opt) {
-  if (opt.what == "outputs") {  // the output dictionary; --markdown is the table of output_format.md
-    if (opt.markdown)
-      std::fputs(run_datasets_markdown().c_str(), stdout);
-    else
-      for (const auto& d : run_datasets())
-        std::printf("/%-36s %-12s %s\n", std::string(d.path).c_str(), std::string(d.unit).c_str(),
-                    std::string(d.meaning).c_str());
-    return 0;
+  if (opt.what == "keys") {  // keys are declared by the code that reads them: load the files to collect them
+    if (opt.files.empty())
+      throw std::invalid_argument(
+          "list keys needs scenario files, e.g. redes list keys scenarios/paraguay/baseline.yaml");
+    for (const auto& f : opt.files) load_scenario(f);  // the interventions' keys too: they are parsed at load
   }
-  if (opt.what == "interventions") {
-    for (const auto& t : intervention_types())
-      std::printf(
-          "%-22s %s\n%-22s   own keys: %s; common keys: name, start, end, half_life_days, coverage, targeting, cost\n",
-          t.name.c_str(), t.description.c_str(), "", t.parameters.c_str());
-    return 0;
-  }
-  if (opt.what == "routes") {
-    for (const auto& t : recruitment_routes())
-      std::printf("%-22s %s\n", std::string(kRouteNames[std::size_t(t.label)]).c_str(), t.description.c_str());
-    return 0;
-  }
-  // Keys are declared by the code that reads them: load the files to collect them.
-  if (opt.files.empty())
-    throw std::invalid_argument(
-        "list keys needs scenario files, e.g. redes list keys scenarios/paraguay/baseline.yaml");
-  for (const auto& f : opt.files) load_scenario(f);  // the interventions' keys too: they are parsed at load
-  for (const auto& k : io::key_catalogue()) {
-    if (opt.markdown)
-      std::printf("| `%s` | %s | %s | %s | %s |\n", k.path.c_str(), k.type.c_str(), k.range.c_str(),
-                  k.default_text.empty() ? "required" : k.default_text.c_str(), k.doc.c_str());
-    else
-      std::printf("%-50s %-8s %-30s %s\n", k.path.c_str(), k.type.c_str(), k.range.c_str(), k.doc.c_str());
-  }
+  std::fputs(describe_list(opt.what, opt.markdown).c_str(), stdout);
   return 0;
 }
 
