@@ -1,3 +1,6 @@
+// decision/study: the draws study behind `compare --draws` and `optimize` (declared in study.hpp).
+// Over 500 lines because the draw loop, its MPI lead/serve split and its journal share the private
+// arm-scenario and metric-record helpers above them: one place where a draw becomes runs.
 #include "sim/decision/study.hpp"
 
 #include <fmt/format.h>

@@ -1,6 +1,7 @@
 // Reads a composed scenario tree into the immutable Scenario. Each accessor call declares the
 // key's type, range and doc; the declarations form the key catalogue that scenarios/README.md
-// is checked against.
+// is checked against. Over 500 lines: every section reader shares the one Reader and its ranges,
+// so a key's type, range and doc live next to the line that reads it.
 #include "sim/scenario/scenario.hpp"
 
 #include <algorithm>
