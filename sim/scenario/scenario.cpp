@@ -461,7 +461,8 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   auto cal = root.section("calendar", "simulated period");
   s.start_date = cal.string("start", "first simulated day (YYYY-MM-DD)");
   const auto start_day = parse_iso_date(s.start_date);
-  if (!start_day) cal.fail("start", "expected a date YYYY-MM-DD, got '" + s.start_date + "'");
+  if (!start_day)
+    cal.fail("start", "expected a date YYYY-MM-DD with a year in [1900, 2200], got '" + s.start_date + "'");
   const int y = int(std::chrono::year_month_day{*start_day}.year());
   // Dates become day counts and calendar years index demographic tables: keep them near today.
   if (y < 1900 || y > 2200) cal.fail("start", "the year must lie in [1900, 2200], got " + std::to_string(y));

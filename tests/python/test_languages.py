@@ -17,8 +17,10 @@ BIN = Path(os.environ.get("REDES_BIN", REPO / "build" / "redes"))
 SCENARIO = REPO / "scenarios" / "workshop" / "small.yaml"
 # (catalogue folder, source files, pattern of a lookup with a literal key)
 CATALOGUES = {
-    # The command's texts: parsed in sim/cli, summaries in sim/present, the decision studies' resume lines in sim/study.
-    "cli": (REPO / "sim" / "i18n", sorted(f for d in ("cli", "present", "study") for f in (REPO / "sim" / d).glob("*.cpp")),
+    # The command's texts: parsed in sim/cli, summaries in sim/present, the decision studies' resume lines in
+    # sim/study, the server's start-up lines in sim/serve.
+    "cli": (REPO / "sim" / "i18n",
+            sorted(f for d in ("cli", "present", "study", "serve") for f in (REPO / "sim" / d).glob("*.cpp")),
             r'\b(?:tr|trf|print_tr)\(\s*"([\w.]+)"'),
     "report": (REPO / "analysis" / "i18n", sorted((REPO / "analysis").glob("*.py")),
                r"""(?<![\w.])tr\(\s*["']([\w.]+)["']"""),
