@@ -20,8 +20,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Nelder-Mead simplex minimiser (Nelder & Mead 1965, standard coefficients). Hand-written: the
 // only optimisation here is a derivative-free search over a handful of log-hyperparameters inside
 // a box; Eigen has no optimiser and a dependency for these 40 lines would not pay.
-std::vector<double> nelder_mead(const std::function<double(const std::vector<double>&)>& f, std::vector<double> x0,
-                                double step, int max_evals) {
+std::vector<double> nelder_mead(const std::function<double(const std::vector<double>&)>& f,
+                                const std::vector<double>& x0, double step, int max_evals) {
   const std::size_t n = x0.size();
   std::vector<std::vector<double>> p(n + 1, x0);
   std::vector<double> fv(n + 1);

@@ -22,6 +22,9 @@
 
 using namespace redes;
 
+// The commands run inside the try below; what is outside declares options, which throws only on a
+// programming error that every test run would show.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   CLI::App app{
       "redes: Recruitment Dynamics on Social networks.\n"

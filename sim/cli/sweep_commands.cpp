@@ -45,8 +45,8 @@ int cmd_sweep(const Options& opt) {
   SweepCallbacks cb;
   cb.start = [&](std::int64_t to_run, std::int64_t already_done) {
     if (already_done > 0)
-      std::fprintf(stderr, "resuming: %lld of %lld run(s) already done\n", (long long)already_done,
-                   (long long)(already_done + to_run));
+      std::fprintf(stderr, "resuming: %lld of %lld run(s) already done\n", static_cast<long long>(already_done),
+                   static_cast<long long>(already_done) + static_cast<long long>(to_run));
     return &progress.emplace("sweep", to_run, true).done;
   };
   cb.runs_done = [&] { progress.reset(); };  // the bar's last line before the file is written

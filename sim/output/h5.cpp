@@ -120,7 +120,7 @@ std::size_t product(const std::vector<hsize_t>& dims, std::size_t from = 0) {
 std::vector<hsize_t> chunk_dims(const std::vector<hsize_t>& dims, std::size_t element_size) {
   std::vector<hsize_t> c = dims;
   if (c.size() >= 2) c[0] = 1;
-  auto bytes = [&] { return static_cast<hsize_t>(product(c) * element_size); };
+  auto bytes = [&] { return hsize_t(product(c)) * hsize_t(element_size); };
   for (std::size_t i = 0; i < c.size() && bytes() > kChunkBytes; ++i)
     while (c[i] > 1 && bytes() > kChunkBytes) c[i] = (c[i] + 1) / 2;
   return c;

@@ -54,7 +54,7 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 RunWriter::RunWriter(h5::Writer& f, std::string prefix, const Scenario& sc, int R,
-                     const std::vector<std::string>& names, RunLayout layout)
+                     const std::vector<std::string>& names, const RunLayout& layout)
     : f_(f), p_(std::move(prefix)), sc_(sc), layout_(layout) {
   const auto rep = axis_replicate(R), day = axis_day(sc.days), year = axis_year(sc), dep = axis_departments(sc);
   const auto iv = axis_named(layout.intervention_axis, names);

@@ -30,7 +30,7 @@ class RunWriter {
  public:
   /// Creates every dataset of a run under `prefix` ("" for a run file, "/arms/<name>" in compares).
   RunWriter(h5::Writer& file, std::string prefix, const Scenario& sc, int replicates,
-            const std::vector<std::string>& intervention_names, RunLayout layout = {});
+            const std::vector<std::string>& intervention_names, const RunLayout& layout = {});
   void write(const ReplicateResult& r, const Summary& s, const Observed& o);
 
  private:

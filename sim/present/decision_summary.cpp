@@ -43,7 +43,7 @@ std::string describe_budget(const decision::BudgetOptions& opt, const decision::
     const auto& [dim, cis] = res.equity[k];
     std::vector<std::size_t> order(cis.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return cis[a].mean > cis[b].mean; });
+    std::stable_sort(order.begin(), order.end(), [&cis = cis](auto a, auto b) { return cis[a].mean > cis[b].mean; });
     const std::string& dim_label = dim == "department"  ? tr("compare.by_department")
                                    : dim == "age_group" ? tr("compare.by_age_group")
                                                         : tr("compare.by_gender");

@@ -19,7 +19,7 @@ struct AdId {
   std::uint32_t slot;
   std::uint16_t generation, k;
   std::int32_t posted;
-  auto operator<=>(const AdId&) const = default;
+  auto operator<=>(const AdId&) const = default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads it
 };
 
 struct Ad {

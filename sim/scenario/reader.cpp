@@ -22,10 +22,9 @@ std::map<std::string, KeyInfo>& catalogue() {
   return c;
 }
 
-void register_key(KeyInfo info) {
-  std::string path = info.path;
+void register_key(const KeyInfo& info) {
   std::lock_guard lock(catalogue_mutex());
-  catalogue().try_emplace(std::move(path), std::move(info));  // first declaration wins
+  catalogue().try_emplace(info.path, info);  // first declaration wins
 }
 
 std::string join(std::string_view base, std::string_view key) {

@@ -35,6 +35,7 @@ using nlohmann::json;
 constexpr std::size_t kQueueLimit = 64;   // pending runs; past it a request gets 503 "try again"
 constexpr std::size_t kCacheLimit = 100;  // finished runs kept (results and HDF5 files)
 
+// NOLINTNEXTLINE(bugprone-exception-escape): only its strings allocate; out of memory ends the server anyway
 struct Job {
   std::uint64_t id = 0;
   std::string key;  // canonical parameters
@@ -254,7 +255,7 @@ int cmd_serve(const Options& opt) {
   workshop::scenario_for(folder, workshop::checked_params(nlohmann::json::object()));
   Server state(folder, opt.lang, opt.threads);
   httplib::Server svr;
-  svr.set_payload_max_length(16 * 1024);  // a run request is a few hundred bytes
+  svr.set_payload_max_length(std::size_t(16) * 1024);  // a run request is a few hundred bytes
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(30, 0);
   svr.new_task_queue = [] { return new httplib::ThreadPool(16); };
@@ -356,7 +357,7 @@ int cmd_serve(const Options& opt) {
                : res.status == 413 ? "the request is too large: a run request is a few controls (at most 16 KiB)"
                                    : "bad request");
   });
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
     std::string what = "internal error";
     try {
       std::rethrow_exception(ep);

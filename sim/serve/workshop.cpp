@@ -87,7 +87,8 @@ json checked_params(const json& body) {
                : c.kind == "integer" ? json(std::int64_t(c.value))
                                      : json(c.value);
   for (const auto& [key, v] : body.items()) {
-    auto it = std::find_if(controls().begin(), controls().end(), [&](const Control& c) { return c.key == key; });
+    auto it =
+        std::find_if(controls().begin(), controls().end(), [&key = key](const Control& c) { return c.key == key; });
     if (it == controls().end()) {
       std::string known;
       for (const auto& c : controls()) known += (known.empty() ? "" : ", ") + c.key;
