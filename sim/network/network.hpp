@@ -40,6 +40,8 @@ struct Network {
     const auto* col = g.m_forward.m_column.data();
     return {col + g.m_forward.m_rowstart[v], col + g.m_forward.m_rowstart[v + 1]};
   }
+  /// Asks the cache for v's row bounds in `layer` ahead of neighbours(layer, v).
+  void prefetch(int layer, std::uint32_t v) const { __builtin_prefetch(layers[layer].m_forward.m_rowstart.data() + v); }
 };
 
 /// Builds every layer for `pop` from the scenario's generators or edge lists.

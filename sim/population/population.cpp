@@ -32,8 +32,22 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<double
   return out;
 }
 
+void Population::index_slots() {
+  const std::size_t n = size();
+  slot_keys.assign(n + 1, SlotKey{});
+  for (std::size_t i = 0; i < n; ++i)
+    slot_keys[i] = {next_version_day[i], birth_day[i], version_begin[i], platforms[i], device[i], gender[i], 0};
+  slot_keys[n].version_begin = std::uint32_t(versions.size());
+  version_keys.resize(versions.size());
+  for (std::size_t k = 0; k < versions.size(); ++k) {
+    const PersonVersion& v = versions[k];
+    version_keys[k] = {v.from_day, v.traits.birth_day, v.traits.platforms, v.traits.device, v.traits.gender, 0};
+  }
+}
+
 std::size_t Population::memory_bytes() const {
-  std::size_t b = size() * (3 + 4 + 4 + 2 + 9 * 4 + 4 + 4) + versions.capacity() * sizeof(PersonVersion);
+  std::size_t b = size() * (3 + 4 + 4 + 2 + 9 * 4 + 4 + 4) + versions.capacity() * sizeof(PersonVersion) +
+                  slot_keys.capacity() * sizeof(SlotKey) + version_keys.capacity() * sizeof(VersionKey);
   for (auto& u : users) b += u.capacity() * 4;
   return b;
 }
@@ -341,6 +355,7 @@ Population build_population(const Scenario& sc, std::uint32_t seed) {
     std::vector<PersonVersion>().swap(block_versions[blk]);
   }
   pop.version_begin[n] = std::uint32_t(pop.versions.size());
+  pop.index_slots();
 
   // Platform user index by department (ascending ids, so identical for any thread count): everyone who
   // uses the platform on some day of the run; the engine checks the version in effect.

@@ -34,6 +34,8 @@ struct Ad {
 
 /// Exposure index reserved for an ad arriving by a share (direct exposures count from 0).
 constexpr std::uint16_t kSharedExposure = 0xFFFF;
+/// How many exposures ahead the exposure loop requests a person's records (about one memory latency).
+constexpr std::size_t kPrefetchAhead = 8;
 
 class Fishing final : public RecruitmentRoute {
  public:
@@ -91,11 +93,10 @@ class Fishing final : public RecruitmentRoute {
               std::uint64_t& visited) const {
     if (!w.on_platform(i, ad.platform, day) || !targeted_age(w, i, day)) return;
     Draws d(w.rng, i, std::uint32_t(day), Stream::AdResponse, exposure, ad.key);
-    const bool free = w.available(i);
-    // need <= 1, so u >= respond_base settles the draw without reading the person's traits
-    // (most exposures; saves the cache misses of view()).
+    // need <= 1, so u >= respond_base settles the draw before reading whether the person is free
+    // or their traits (most exposures; each read is a cache miss at country scale).
     const double u = d.uniform();
-    if (free && u < f_.respond_base && w.targetable_age(i, day) &&
+    if (u < f_.respond_base && w.available(i) && w.targetable_age(i, day) &&
         u < f_.respond_base * economic_need(w.sc.vulnerability, w.view(i, day)))
       out.push_back(
           {i, ad.recruiter, order_key(w.rng, i, std::uint32_t(day), ad.id.slot, ad.id.generation), route, ad.platform});
@@ -140,8 +141,26 @@ class Fishing final : public RecruitmentRoute {
         // audience / users; beyond that, every user a Poisson number with that mean.
         const double mean = f_.ad_audience / double(hi - lo);
         if (mean <= 1.0) {
+          // The audience's places first (its draws do not depend on what the exposures find), then
+          // the exposures, with what they will read requested a few exposures ahead in three steps
+          // (the user list, then the person's record and ties, then their later version): each
+          // exposure reads a person at random, a chain of cache misses at scale otherwise.
+          thread_local std::vector<std::uint32_t> places;
+          places.clear();
           for (std::uint64_t k = lo + d.geometric_skip(mean); k < hi; k += 1 + d.geometric_skip(mean))
-            expose(w, users[k], ad, std::uint32_t(a), day, 0, route, props[a], shares[a], visited[a]);
+            places.push_back(std::uint32_t(k));
+          const int layer = layer_of_platform(ad.platform);
+          const std::size_t m = places.size();
+          for (std::size_t j = 0; j < m; ++j) {
+            if (j + 3 * kPrefetchAhead < m) __builtin_prefetch(users.data() + places[j + 3 * kPrefetchAhead]);
+            if (j + 2 * kPrefetchAhead < m) {
+              const PersonId ahead = users[places[j + 2 * kPrefetchAhead]];
+              w.pop.prefetch(ahead);
+              if (f_.share_prob > 0) w.net.prefetch(layer, ahead);
+            }
+            if (j + kPrefetchAhead < m) w.pop.prefetch_version(users[places[j + kPrefetchAhead]], day);
+            expose(w, users[places[j]], ad, std::uint32_t(a), day, 0, route, props[a], shares[a], visited[a]);
+          }
         } else {
           for (std::uint64_t k = lo; k < hi; ++k) {
             const std::uint32_t times = std::min<std::uint32_t>(d.poisson(mean), kSharedExposure);

@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <boost/iterator/iterator_facade.hpp>
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 
 #include "sim/core/errors.hpp"
@@ -42,28 +42,6 @@ void put(h5::Writer& f, const std::string& path, const std::string& axis, const 
          std::string_view unit = "") {
   f.array(path, {h5::Axis{axis, {}, {}, v.size()}}, std::span<const T>(v), unit);
 }
-
-/// (source, target) pairs of a stored CSR row by row, for Boost's sorted-edges constructor (no copy).
-class CsrPairs : public boost::iterator_facade<CsrPairs, std::pair<std::uint32_t, std::uint32_t>,
-                                               std::forward_iterator_tag, std::pair<std::uint32_t, std::uint32_t>> {
- public:
-  CsrPairs(const std::vector<std::uint32_t>& rs, const std::vector<std::uint32_t>& col, std::size_t k)
-      : rs_(&rs), col_(&col), k_(k) {
-    settle();
-  }
-
- private:
-  friend class boost::iterator_core_access;
-  void settle() {
-    while (v_ + 1 < rs_->size() && (*rs_)[v_ + 1] <= k_) ++v_;
-  }
-  void increment() { ++k_, settle(); }
-  bool equal(const CsrPairs& o) const { return k_ == o.k_; }
-  std::pair<std::uint32_t, std::uint32_t> dereference() const { return {std::uint32_t(v_), (*col_)[k_]}; }
-  const std::vector<std::uint32_t>* rs_;
-  const std::vector<std::uint32_t>* col_;
-  std::size_t k_, v_ = 0;
-};
 
 class Loader {
  public:
@@ -360,17 +338,27 @@ World load_world(const fs::path& file, const Scenario& sc, std::uint32_t seed) {
   floats("digital_literacy", &PersonTraits::digital_literacy);
   floats("awareness", &PersonTraits::awareness);
   floats("supervision", &PersonTraits::supervision);
+  // A slot's first later version starts on its next_version_day, and a slot without one never changes.
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool none = pop.version_begin[i] == pop.version_begin[i + 1];
+    if (none ? pop.next_version_day[i] != std::numeric_limits<std::int32_t>::max()
+             : pop.next_version_day[i] != pop.versions[pop.version_begin[i]].from_day)
+      L.fail("'" + P + "next_version_day' of person " + std::to_string(i) + " does not match its versions");
+  }
+  pop.index_slots();
 
   w.net.layers.resize(kLayers);
   for (int l = 0; l < kLayers; ++l) {
     const std::string base = "/network/" + layer_name(l);
-    const auto rs = L.read<std::uint32_t>(base + "/rowstart", n + 1);
-    const auto col = L.read_any<std::uint32_t>(base + "/column");
+    auto rs = L.read<std::uint32_t>(base + "/rowstart", n + 1);
+    auto col = L.read_any<std::uint32_t>(base + "/column");
     L.offsets(base + "/rowstart", rs, col.size());
     L.below(base + "/column", col, n);
-    // Through Boost's own constructor (sorted edges), so the graph is exactly what make_layer builds.
-    w.net.layers[std::size_t(l)] =
-        LayerGraph(boost::edges_are_sorted, CsrPairs(rs, col, 0), CsrPairs(rs, col, col.size()), n);
+    // The stored arrays are the graph's own CSR (its edges carry no properties): moved in, not
+    // rebuilt edge by edge, which took most of the load time and held a second copy.
+    LayerGraph& g = w.net.layers[std::size_t(l)];
+    g.m_forward.m_rowstart = std::move(rs);
+    g.m_forward.m_column = std::move(col);
   }
   w.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return w;

@@ -87,6 +87,42 @@ TEST(WorldFile, LoadsEveryFieldTheBuilderMakes) {
   EXPECT_GT(built.net.total_directed_ties(), 0u);
 }
 
+// The packed per-slot records the exposure loops read (Population::key) say what the full traits say,
+// on every day of the run, for a built and for a loaded world.
+TEST(WorldFile, PackedSlotKeysAgreeWithTheTraitsOnEveryDay) {
+  const testing::TempDir dir("redes-world-keys");
+  const Scenario sc = small();
+  const World built = build_world(sc, 11);
+  const World loaded = load_world(store(dir, sc, 11, built), sc, 11);
+  std::size_t later = 0;
+  for (const Population* pop : {&built.pop, &loaded.pop})
+    for (int day = -30; day < sc.days; day += 7)
+      for (PersonId i = 0; i < pop->size(); ++i) {
+        const PersonTraits t = pop->traits(i, day);
+        const Population::Key k = pop->key(i, day);
+        ASSERT_TRUE(k.birth_day == t.birth_day && k.platforms == t.platforms && k.device == t.device &&
+                    k.gender == t.gender)
+            << "person " << i << " day " << day;
+        later += pop->later(i, day) != nullptr;
+      }
+  EXPECT_GT(later, 1000u) << "the test needs slots in a later version";
+}
+
+// A slot whose first later version does not start on its next_version_day would read another slot's
+// versions (or past the end): refused at load, naming the file and the dataset.
+TEST(WorldFile, RefusesVersionDaysThatDoNotMatchTheVersions) {
+  const testing::TempDir dir("redes-world-versions");
+  const Scenario sc = small();
+  World w = build_world(sc, 11);
+  std::size_t none = 0;
+  while (w.pop.version_begin[none] != w.pop.version_begin[none + 1]) ++none;
+  w.pop.next_version_day[none] = 100;  // a slot without versions that claims one
+  const std::string file = store(dir, sc, 11, w);
+  const std::string msg = refusal(file, sc, 11);
+  EXPECT_NE(msg.find(file), std::string::npos) << msg;
+  EXPECT_NE(msg.find("next_version_day' of person " + std::to_string(none)), std::string::npos) << msg;
+}
+
 TEST(WorldFile, RefusesAnotherScenarioOrSeedNamingFileAndKey) {
   const testing::TempDir dir("redes-world-refuse");
   const Scenario sc = small();
