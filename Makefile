@@ -84,9 +84,17 @@ FUZZ_SECONDS ?= 300
 fuzz: build
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
+# Google Benchmark micro-benchmarks; build, load and one simulated year at 100 k, 1 M and 6.1 M persons
+# (2 threads, then 1 thread at 1 M for the speed-up); the 1:10 Paraguay five-year run with its population
+# loaded; then the sweep. Two builds side by side: tests/bench/compare_builds.py A B -- ARGS.
 bench: build bench-sweep
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
 	./$(BUILD)/scale_run
+	./$(BUILD)/scale_run --threads 1 1000000
+	mkdir -p out
+	./$(BUILD)/redes population scenarios/paraguay/calibrated-sample.yaml -o out/bench-sample-population.h5
+	./$(BUILD)/redes run scenarios/paraguay/calibrated-sample.yaml --population out/bench-sample-population.h5 \
+	  --replicates 1 -o out/bench-sample.h5
 
 # 1,000 workshop runs from scratch: runs per minute and the share of time outside simulation.
 bench-sweep: build

@@ -126,7 +126,7 @@ class Fishing final : public RecruitmentRoute {
     std::vector<std::vector<Proposal>> props(na + 1);
     std::vector<std::vector<std::pair<PersonId, std::uint32_t>>> shares(na + 1);
     std::vector<std::uint64_t> visited(na + 1, 0);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, na, 4), [&](const auto& range) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, na, 1), [&](const auto& range) {
       for (std::size_t a = range.begin(); a != range.end(); ++a) {
         const Ad& ad = ads_[a];
         const auto& users = w.pop.users[ad.platform];
