@@ -141,10 +141,17 @@ class Draws {
     return k;
   }
   /// Number of failures before the first success, for skipping over Bernoulli(p) trials.
-  std::uint64_t geometric_skip(double p) {
-    if (p >= 1.0) return 0;
-    if (p <= 0.0) return UINT64_MAX;
-    double g = std::floor(std::log(uniform()) / std::log1p(-p));
+  std::uint64_t geometric_skip(double p) { return geometric_skip(SkipRate(p)); }
+  /// The same with log(1 - p) computed once, for loops that draw many skips of one p (same draws,
+  /// same results: the same division by the same number).
+  struct SkipRate {
+    explicit SkipRate(double p) : p(p), log_q(std::log1p(-p)) {}
+    double p, log_q;
+  };
+  std::uint64_t geometric_skip(const SkipRate& rate) {
+    if (rate.p >= 1.0) return 0;
+    if (rate.p <= 0.0) return UINT64_MAX;
+    double g = std::floor(std::log(uniform()) / rate.log_q);
     return g >= 1.8e19 ? UINT64_MAX : std::uint64_t(g);
   }
 

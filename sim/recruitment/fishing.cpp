@@ -39,7 +39,7 @@ constexpr std::size_t kPrefetchAhead = 8;
 
 class Fishing final : public RecruitmentRoute {
  public:
-  explicit Fishing(const Scenario& sc) : f_(sc.fishing) {}
+  explicit Fishing(const Scenario& sc) : f_(sc.fishing), share_rate_(sc.fishing.share_prob) {}
 
   RouteTraits traits() const override {
     RouteTraits t;
@@ -104,7 +104,7 @@ class Fishing final : public RecruitmentRoute {
     auto [b, e] = w.net.neighbours(layer_of_platform(ad.platform), i);
     const std::uint64_t deg = std::uint64_t(e - b);
     visited += deg;
-    for (std::uint64_t k = d.geometric_skip(f_.share_prob); k < deg; k += 1 + d.geometric_skip(f_.share_prob))
+    for (std::uint64_t k = d.geometric_skip(share_rate_); k < deg; k += 1 + d.geometric_skip(share_rate_))
       shares.push_back({b[k], a});
   }
 
@@ -147,7 +147,8 @@ class Fishing final : public RecruitmentRoute {
           // exposure reads a person at random, a chain of cache misses at scale otherwise.
           thread_local std::vector<std::uint32_t> places;
           places.clear();
-          for (std::uint64_t k = lo + d.geometric_skip(mean); k < hi; k += 1 + d.geometric_skip(mean))
+          const Draws::SkipRate rate(mean);
+          for (std::uint64_t k = lo + d.geometric_skip(rate); k < hi; k += 1 + d.geometric_skip(rate))
             places.push_back(std::uint32_t(k));
           const int layer = layer_of_platform(ad.platform);
           const std::size_t m = places.size();
@@ -205,6 +206,7 @@ class Fishing final : public RecruitmentRoute {
   }
 
   const FishingParams& f_;
+  const Draws::SkipRate share_rate_;      // fishing.share_prob, its logarithm computed once
   std::vector<std::vector<Ad>> new_ads_;  // per recruiter: ads posted today (merged in respond)
   std::vector<Ad> ads_;                   // ascending id
   std::size_t live_shares_ = 0;           // sum of shared_to sizes over ads_
