@@ -50,6 +50,10 @@ Network build_network(const Scenario& scenario, const Population& pop, std::uint
 /// Undirected ties -> symmetric CSR (sorted, duplicates and self-loops dropped).
 LayerGraph make_layer(std::vector<std::uint64_t>& packed_pairs, std::size_t vertices);
 
+/// A graph holding these CSR arrays as they are (moved in): row v's neighbours are
+/// column[rowstart[v] .. rowstart[v + 1]). The edges carry no properties, so this is all of it.
+LayerGraph layer_from_csr(std::vector<std::uint32_t> rowstart, std::vector<std::uint32_t> column);
+
 /// Reads a CSV of person index pairs ("a,b" per line; optional header; '#' comments).
 /// Errors (IoError) name file:line:column and what is wrong.
 std::vector<std::uint64_t> read_edge_list(const std::filesystem::path& file, std::size_t vertices);

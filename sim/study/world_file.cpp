@@ -356,9 +356,7 @@ World load_world(const fs::path& file, const Scenario& sc, std::uint32_t seed) {
     L.below(base + "/column", col, n);
     // The stored arrays are the graph's own CSR (its edges carry no properties): moved in, not
     // rebuilt edge by edge, which took most of the load time and held a second copy.
-    LayerGraph& g = w.net.layers[std::size_t(l)];
-    g.m_forward.m_rowstart = std::move(rs);
-    g.m_forward.m_column = std::move(col);
+    w.net.layers[std::size_t(l)] = layer_from_csr(std::move(rs), std::move(col));
   }
   w.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return w;

@@ -412,6 +412,38 @@ TEST(NetworkMakeLayer, SymmetrisesAndDropsDuplicatesAndSelfLoops) {
   EXPECT_GT(net.memory_bytes(), 0u);
 }
 
+// make_layer fills the CSR by counting; it must give exactly the graph of Boost's sorted-edges
+// constructor over both directions of every tie (what it did before), on a random multigraph with
+// duplicates in both directions, self-loops and isolated vertices.
+TEST(NetworkMakeLayer, EqualsBoostsSortedEdgesConstructorOverBothDirections) {
+  constexpr std::uint32_t n = 2000;
+  std::vector<std::uint64_t> pairs;
+  std::uint64_t x = 88172645463325252ull;  // xorshift64: fixed, enough for test data
+  auto next = [&] { return x ^= x << 13, x ^= x >> 7, x ^= x << 17; };
+  for (int k = 0; k < 30000; ++k) {
+    const auto a = std::uint32_t(next() % (n - 100)), b = std::uint32_t(next() % (n - 100));  // last 100 isolated
+    pairs.push_back(pack(a, b));
+    if (k % 7 == 0) pairs.push_back(pack(b, a));
+    if (k % 11 == 0) pairs.push_back(pack(a, a));
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> both;
+  for (std::uint64_t e : pairs) {
+    const auto a = std::uint32_t(e >> 32), b = std::uint32_t(e);
+    if (a == b) continue;
+    both.push_back({a, b});
+    both.push_back({b, a});
+  }
+  std::sort(both.begin(), both.end());
+  both.erase(std::unique(both.begin(), both.end()), both.end());
+  const LayerGraph want(boost::edges_are_sorted, both.begin(), both.end(), n);
+  const LayerGraph got = make_layer(pairs, n);
+  EXPECT_EQ(got.m_forward.m_rowstart, want.m_forward.m_rowstart);
+  EXPECT_EQ(got.m_forward.m_column, want.m_forward.m_column);
+  EXPECT_EQ(num_vertices(got), num_vertices(want));
+  EXPECT_EQ(num_edges(got), num_edges(want));
+  EXPECT_GT(num_edges(got), 50000u);
+}
+
 class EdgeListFile : public ::testing::Test {
  protected:
   fs::path write(const std::string& name, const std::string& text) {
