@@ -11,7 +11,6 @@ import argparse
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import time
 
