@@ -102,9 +102,12 @@ Handle intermediate_lcpl(const Ctx& c) {
   return lcpl;
 }
 
-Handle utf8_string_type(const Ctx& c) {
+// Variable-length (H5T_VARIABLE) for label datasets, whose heap references the reader checks;
+// fixed-length (the text and its NUL) for attributes, whose bytes libhdf5 would otherwise follow
+// into a global heap unchecked (see read_strings).
+Handle utf8_string_type(const Ctx& c, std::size_t size = H5T_VARIABLE) {
   Handle t = c.own(H5Tcopy(H5T_C_S1), H5Tclose, "copy string type for");
-  c.ok(H5Tset_size(t.get(), H5T_VARIABLE), "size string type for");
+  c.ok(H5Tset_size(t.get(), size), "size string type for");
   c.ok(H5Tset_cset(t.get(), H5T_CSET_UTF8), "set UTF-8 on string type for");
   return t;
 }
@@ -145,11 +148,13 @@ std::uint64_t little_endian(const unsigned char* p, std::size_t width) {
 // H5HG_read follow a wild pointer (a fuzzer finding, tests/fuzz/regressions/fuzz_h5). For a
 // contiguous dataset the stored elements can be read as bytes, so each one is checked against its
 // collection first: the object must exist and hold exactly the element's length. Only files
-// opened to read (redes writes its own); attributes and compact datasets keep their bytes inside
-// object headers, out of reach of this check.
+// opened to read (redes writes its own). Attributes and compact datasets keep their bytes inside
+// object headers, and chunks may be filtered, out of reach of this check: redes never writes such
+// variable-length strings and refuses them.
 void check_heap_references(const Ctx& c, hid_t dataset, std::size_t n) {
   Handle dcpl = c.own(H5Dget_create_plist(dataset), H5Pclose, "get creation properties of");
-  if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS) return;
+  if (H5Pget_layout(dcpl.get()) != H5D_CONTIGUOUS)
+    c.misuse("variable-length strings stored chunked or compact, which redes never writes and cannot check");
   const haddr_t offset = H5Dget_offset(dataset);
   if (offset == HADDR_UNDEF) return;  // nothing stored: libhdf5 reads fill values
   Handle file = c.own(H5Iget_file_id(dataset), H5Fclose, "get file of");
@@ -225,7 +230,15 @@ std::vector<std::string> read_strings(const Ctx& c, hid_t obj, bool attr) {
     c.ok(attr ? H5Aread(obj, mem.get(), buf) : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), "read");
   };
   if (c.ok(H5Tis_variable_str(ftype.get()), "inspect string type of") > 0) {
-    if (!attr) check_heap_references(c, obj, n);
+    // An attribute's bytes sit in its object header, out of reach of check_heap_references, and a
+    // forged heap reference there keeps libhdf5 in H5HG_read for minutes or crashes it
+    // (tests/fuzz/regressions/fuzz_h5/h5-attribute-heap-loop). redes writes fixed-length attributes.
+    if (attr)
+      c.misuse(
+          "variable-length string attribute: redes reads only the fixed-length attributes it writes "
+          "(files made before 2026-12-02 have the other kind: make the file again with this version; the same "
+          "scenario and seed give the same numbers)");
+    check_heap_references(c, obj, n);
     std::vector<char*> buf(n, nullptr);
     read(buf.data());
     for (const char* s : buf) out.emplace_back(s != nullptr ? s : "");
@@ -233,6 +246,11 @@ std::vector<std::string> read_strings(const Ctx& c, hid_t obj, bool attr) {
   } else {
     const std::size_t width = H5Tget_size(mem.get());
     if (width == 0) c.fail("get string size of");
+    // A forged size must not decide the allocation: an attribute stores exactly its elements, and
+    // redes' own strings are far below the cap.
+    constexpr std::size_t kMaxStringBytes = std::size_t{1} << 28;
+    if (width > kMaxStringBytes / n || (attr && hsize_t(n * width) != H5Aget_storage_size(obj)))
+      c.misuse("damaged strings: " + std::to_string(n) + " of " + std::to_string(width) + " bytes");
     std::vector<char> buf(n * width);
     read(buf.data());
     const bool space_padded = H5Tget_strpad(mem.get()) == H5T_STR_SPACEPAD;
@@ -376,10 +394,9 @@ void Writer::group(const std::string& path) {
 
 void Writer::attribute(const std::string& object_path, const std::string& name, std::string_view value) {
   const Ctx c{final_, object_path};
-  Handle type = utf8_string_type(c);
-  const std::string copy(value);  // NUL-terminated
-  const char* p = copy.c_str();
-  put_attribute(c, file(), name, type.get(), &p);
+  const std::string copy(value);  // NUL-terminated: the type's size counts the NUL
+  Handle type = utf8_string_type(c, copy.size() + 1);
+  put_attribute(c, file(), name, type.get(), copy.c_str());
 }
 
 void Writer::attribute(const std::string& object_path, const std::string& name, std::int64_t value) {
@@ -452,6 +469,12 @@ void Writer::attach_axes(const std::string& path, hid_t dataset, const std::vect
     if (group != kLabelsGroup && !path_exists(file(), local))
       c.ok(H5Lcreate_hard(scale.get(), ".", file(), local.c_str(), H5P_DEFAULT, H5P_DEFAULT), "link scale into group");
   }
+  // The dimension-scale attributes above are for other tools. libhdf5 keeps them as
+  // variable-length data that it reads unchecked, so redes' own reader names the axes from this
+  // fixed-length attribute and finds each scale at /labels/<axis>.
+  std::string names;
+  for (std::size_t i = 0; i < axes.size(); ++i) names += (i > 0 ? "," : "") + axes[i].name;
+  attribute(path, "axes", names);
 }
 
 void Writer::create_dataset(const std::string& path, const std::vector<Axis>& axes, hid_t type, std::string_view unit) {
@@ -459,7 +482,7 @@ void Writer::create_dataset(const std::string& path, const std::vector<Axis>& ax
   if (axes.empty()) c.misuse("an array needs at least one axis");
   std::vector<hsize_t> dims;
   for (const Axis& a : axes) {
-    if (a.name.empty() || a.name.find('/') != std::string::npos || a.name == "." || a.name == "..")
+    if (a.name.empty() || a.name.find_first_of("/,") != std::string::npos || a.name == "." || a.name == "..")
       c.misuse("bad axis name '" + a.name + "'");
     if (!a.labels.empty() && !a.values.empty()) c.misuse("axis '" + a.name + "' has both labels and values");
     dims.push_back(a.size());
@@ -670,15 +693,25 @@ std::vector<std::string> Reader::dim_labels(const std::string& dataset) const {
   Handle ds = open_dataset_at(c, file_.get());
   Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
   const std::size_t rank = extent(c, space.get()).size();
+  // Not H5DSget_label: DIMENSION_LABELS is variable-length data libhdf5 reads unchecked.
+  if (c.ok(H5Aexists(ds.get(), "axes"), "look up attribute 'axes' of") == 0)
+    c.misuse(
+        "has no 'axes' attribute naming its dimensions (files made before 2026-12-02 lack it: make the file "
+        "again with this version)");
+  Handle attr = c.own(H5Aopen(ds.get(), "axes", H5P_DEFAULT), H5Aclose, "open attribute 'axes' of");
+  const std::vector<std::string> value = read_strings(c, attr.get(), true);
   std::vector<std::string> out;
-  for (unsigned i = 0; i < rank; ++i) {
-    char probe[1];  // first call: length only
-    const ssize_t len = c.ok(H5DSget_label(ds.get(), i, probe, sizeof probe), "get dimension label of");
-    std::string label(static_cast<std::size_t>(len) + 1, '\0');
-    c.ok(H5DSget_label(ds.get(), i, label.data(), label.size()), "get dimension label of");
-    label.resize(static_cast<std::size_t>(len));
-    out.push_back(std::move(label));
-  }
+  if (value.size() == 1)
+    for (std::size_t at = 0;;) {
+      const std::size_t comma = value[0].find(',', at);
+      out.push_back(value[0].substr(at, comma - at));
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+  if (out.size() != rank || std::any_of(out.begin(), out.end(), [](const std::string& a) {
+        return a.empty() || a.find('/') != std::string::npos || a == "." || a == "..";
+      }))
+    c.misuse("its 'axes' attribute does not name its " + std::to_string(rank) + " dimension(s)");
   return out;
 }
 
@@ -686,25 +719,20 @@ std::vector<std::string> Reader::scale_labels(const std::string& dataset, int di
   const Ctx c{path_, dataset};
   Handle ds = open_dataset_at(c, file_.get());
   Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
-  const std::size_t rank = extent(c, space.get()).size();
-  if (dim < 0 || static_cast<std::size_t>(dim) >= rank)
-    c.misuse("has no dimension " + std::to_string(dim) + " (rank " + std::to_string(rank) + ")");
-  // The visitor only records the first scale's path; reading happens outside the C callback.
-  auto first_scale = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
-    const ssize_t len = H5Iget_name(scale, nullptr, 0);
-    if (len <= 0) return -1;
-    std::string& name = *static_cast<std::string*>(out);
-    name.assign(static_cast<std::size_t>(len) + 1, '\0');
-    if (H5Iget_name(scale, name.data(), name.size()) < 0) return -1;
-    name.resize(static_cast<std::size_t>(len));
-    return 1;  // stop
-  };
-  std::string scale_path;
-  c.ok(H5DSiterate_scales(ds.get(), static_cast<unsigned>(dim), nullptr, first_scale, &scale_path),
-       "find dimension scale of");
-  if (scale_path.empty()) return {};
+  const std::vector<hsize_t> dims = extent(c, space.get());
+  if (dim < 0 || static_cast<std::size_t>(dim) >= dims.size())
+    c.misuse("has no dimension " + std::to_string(dim) + " (rank " + std::to_string(dims.size()) + ")");
+  // The axis' scale by name, not through DIMENSION_LIST (variable-length references, read unchecked).
+  const std::string scale_path = kLabelsGroup + dim_labels(dataset)[std::size_t(dim)];
+  if (!path_exists(file_.get(), scale_path)) return {};
   const Ctx sc{path_, scale_path};
   Handle scale = open_dataset_at(sc, file_.get());
+  Handle scale_space = sc.own(H5Dget_space(scale.get()), H5Sclose, "get dataspace of");
+  const std::vector<hsize_t> labels = extent(sc, scale_space.get());
+  if (labels.size() != 1 || labels[0] != dims[std::size_t(dim)])
+    sc.misuse("does not label dimension " + std::to_string(dim) + " of '" + dataset + "' (" +
+              std::to_string(labels.empty() ? 0 : labels[0]) + " labels for " + std::to_string(dims[std::size_t(dim)]) +
+              " entries)");
   return read_as_strings(sc, scale.get(), false);
 }
 
@@ -775,15 +803,19 @@ std::vector<std::string> Reader::children(const std::string& group) const {
   if (names.size() != info.nlinks)
     c.misuse("damaged group: it claims " + std::to_string(info.nlinks) + " links but holds " +
              std::to_string(names.size()));
-  // Dimension scales linked into a data group (for netCDF readers) are axes, not data.
+  // Dimension scales linked into a data group (for netCDF readers) are axes, not data: hard links
+  // to /labels/<name> (same object), told apart without reading their attributes.
   if (absolute(group) + "/" != kLabelsGroup)
     std::erase_if(names, [&](const std::string& name) {
-      H5O_info_t info;
-      if (H5Oget_info_by_name2(g.get(), name.c_str(), &info, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
-          info.type != H5O_TYPE_DATASET)
+      const std::string scale = kLabelsGroup + name;
+      H5O_info_t here, there;
+      if (!path_exists(file_.get(), scale) ||
+          H5Oget_info_by_name2(g.get(), name.c_str(), &here, H5O_INFO_BASIC, H5P_DEFAULT) < 0 ||
+          H5Oget_info_by_name2(file_.get(), scale.c_str(), &there, H5O_INFO_BASIC, H5P_DEFAULT) < 0) {
+        H5Eclear2(H5E_DEFAULT);
         return false;
-      Handle ds = c.own(H5Dopen2(g.get(), name.c_str(), H5P_DEFAULT), H5Dclose, "open dataset in");
-      return H5DSis_scale(ds.get()) > 0;
+      }
+      return here.type == H5O_TYPE_DATASET && here.addr == there.addr;
     });
   std::sort(names.begin(), names.end());
   return names;

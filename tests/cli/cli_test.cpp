@@ -246,7 +246,13 @@ TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
   const std::string heap = std::string(REDES_SOURCE_DIR) + "/tests/fuzz/regressions/fuzz_h5/h5hg-read-crash";
   Result h = redes("inspect " + quote(heap));
   EXPECT_EQ(h.code, 3) << h.out << h.err;
-  EXPECT_NE(h.err.find("damaged variable-length data"), std::string::npos) << h.err;
+  EXPECT_NE(h.err.find("variable-length string attribute"), std::string::npos) << h.err;
+  // A third: a forged heap reference in the attribute /metadata@kind kept libhdf5 inside H5HG_read
+  // for over 100 s. Variable-length attributes are refused before libhdf5 reads them.
+  const std::string loop = std::string(REDES_SOURCE_DIR) + "/tests/fuzz/regressions/fuzz_h5/h5-attribute-heap-loop";
+  Result l = sh("timeout 20 " + quote(REDES_BINARY) + " inspect " + quote(loop));
+  EXPECT_EQ(l.code, 3) << l.out << l.err;
+  EXPECT_NE(l.err.find("variable-length string attribute"), std::string::npos) << l.err;
 
   const fs::path run = dir_ / "run.h5";
   Result r = redes("run " + quote(std::string(REDES_SOURCE_DIR) + "/tests/data/sweep_tiny_scenario.yaml") +
@@ -262,7 +268,7 @@ TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
     Result i = sh("MALLOC_PERTURB_=165 " + quote(REDES_BINARY) + " inspect " + quote(bad.string()));
     EXPECT_TRUE(i.code == 0 || i.code == 3) << "leaf at byte " << at << ": exit " << i.code << " " << i.err;
     if (i.code == 3) {
-      EXPECT_NE(i.err.find(bad.string() + ": cannot"), std::string::npos) << i.err;
+      EXPECT_NE(i.err.find(bad.string() + ": "), std::string::npos) << i.err;
     }
     if (i.err.find("cannot list group '/summary'") != std::string::npos) ++summary_refused;
   }

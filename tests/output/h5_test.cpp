@@ -371,12 +371,13 @@ TEST_F(H5Test, AttributesOfEveryTypeAndOverwrite) {
   EXPECT_NE(msg.find("nope"), std::string::npos) << msg;
   EXPECT_NE(msg.find("/metadata"), std::string::npos) << msg;
 
-  // Strings are variable-length UTF-8 scalars.
+  // Strings are fixed-length UTF-8 scalars: their bytes and NUL, no global heap reference.
   hid_t f = H5Fopen(file().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   hid_t a = H5Aopen_by_name(f, "/metadata", "city", H5P_DEFAULT, H5P_DEFAULT);
   hid_t t = H5Aget_type(a);
   hid_t s = H5Aget_space(a);
-  EXPECT_GT(H5Tis_variable_str(t), 0);
+  EXPECT_EQ(H5Tis_variable_str(t), 0);
+  EXPECT_EQ(H5Tget_size(t), std::string("Asunción").size() + 1);
   EXPECT_EQ(H5Tget_cset(t), H5T_CSET_UTF8);
   EXPECT_EQ(H5Sget_simple_extent_type(s), H5S_SCALAR);
   H5Sclose(s);
@@ -448,6 +449,135 @@ TEST_F(H5Test, DamagedGroupIndexIsAnIoErrorNotACrash) {
   mallopt(M_PERTURB, 0);
   EXPECT_NE(msg.find("cannot list group '/g'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("damaged.h5"), std::string::npos) << msg;
+}
+
+// Variable-length strings that libhdf5 would follow into a global heap unchecked are refused
+// before reading: in attributes (the fuzzer's file kept H5HG_read busy for minutes) and in
+// datasets stored other than contiguously. Contiguous label datasets are read after their heap
+// references are checked: a damaged object index is an IoError, not a wild read.
+TEST_F(H5Test, VariableLengthStringsOutOfReachOfTheHeapCheckAreRefused) {
+  {
+    Writer w(file());
+    w.group("/metadata");
+    w.commit();
+  }
+  hid_t f = H5Fopen(file().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  hid_t vlen = H5Tcopy(H5T_C_S1);
+  H5Tset_size(vlen, H5T_VARIABLE);
+  hid_t scalar = H5Screate(H5S_SCALAR);
+  hid_t a = H5Acreate_by_name(f, "/metadata", "kind", vlen, scalar, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const char* run = "run";
+  H5Awrite(a, vlen, &run);
+  H5Aclose(a);
+  const hsize_t two = 2;
+  hid_t space = H5Screate_simple(1, &two, nullptr);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_chunk(dcpl, 1, &two);
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  hid_t d = H5Dcreate2(f, "/labels/w", vlen, space, lcpl, dcpl, H5P_DEFAULT);  // a chunked scale
+  const char* words[2] = {"a", "b"};
+  H5Dwrite(d, vlen, H5S_ALL, H5S_ALL, H5P_DEFAULT, words);
+  H5Dclose(d);
+  H5Pclose(lcpl);
+  d = H5Dcreate2(f, "/y", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const double y[2] = {1, 2};
+  H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, y);
+  hid_t name_type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(name_type, 2);
+  a = H5Acreate2(d, "axes", name_type, scalar, H5P_DEFAULT, H5P_DEFAULT);
+  H5Awrite(a, name_type, "w");
+  H5Aclose(a);
+  H5Tclose(name_type);
+  H5Dclose(d);
+  H5Pclose(dcpl);
+  H5Sclose(space);
+  H5Sclose(scalar);
+  H5Tclose(vlen);
+  H5Fclose(f);
+
+  Reader r(file());
+  std::string msg = io_error([&] { r.attribute_string("/metadata", "kind"); });
+  EXPECT_NE(msg.find("variable-length string attribute"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(file().string()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/metadata"), std::string::npos) << msg;
+  msg = io_error([&] { r.scale_labels("/y", 0); });
+  EXPECT_NE(msg.find("chunked or compact"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/labels/w"), std::string::npos) << msg;
+}
+
+TEST_F(H5Test, DamagedHeapReferenceOfALabelIsAnIoError) {
+  {
+    Writer w(file());
+    const std::vector<std::int32_t> v = {1, 2, 3};
+    w.array("/x", {categorical("route", kRoutes)}, std::span<const std::int32_t>(v));
+    w.commit();
+  }
+  EXPECT_EQ(Reader(file()).scale_labels("/x", 0), kRoutes);
+  // Element 0 of /labels/route: length (4 bytes), collection address (8), object index (4).
+  hid_t f = H5Fopen(file().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = H5Dopen2(f, "/labels/route", H5P_DEFAULT);
+  const haddr_t at = H5Dget_offset(d);
+  H5Dclose(d);
+  H5Fclose(f);
+  ASSERT_NE(at, HADDR_UNDEF);
+  std::string bytes;
+  {
+    std::ifstream in(file(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[at + 12] = static_cast<char>(0x7f);  // an object index the collection does not hold
+  { std::ofstream(file("damaged.h5"), std::ios::binary) << bytes; }
+  const std::string msg = io_error([&] { Reader(file("damaged.h5")).scale_labels("/x", 0); });
+  EXPECT_NE(msg.find("damaged variable-length data"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/labels/route"), std::string::npos) << msg;
+}
+
+// Axis names come from redes' fixed-length 'axes' attribute, never from the dimension-scale
+// attributes (variable-length data): a dataset without it, or whose names do not match its rank, is
+// an IoError naming the dataset; a scale whose length differs from its dimension too.
+TEST_F(H5Test, AxesAttributeNamesTheDimensionsAndIsChecked) {
+  {
+    Writer w(file());
+    const std::vector<double> v(6, 1.0);
+    w.array("/a/data", {categorical("route", kRoutes), plain("k", 2)}, std::span<const double>(v));
+    w.attribute("/a/data", "note", std::string_view("x"));
+    w.commit();
+  }
+  {
+    Reader r(file());
+    EXPECT_EQ(r.dim_labels("/a/data"), (std::vector<std::string>{"route", "k"}));
+    EXPECT_EQ(r.attribute_string("/a/data", "axes"), "route,k");
+    EXPECT_EQ(r.scale_labels("/a/data", 0), kRoutes);
+    EXPECT_TRUE(r.scale_labels("/a/data", 1).empty());
+    EXPECT_EQ(r.children("/a"), (std::vector<std::string>{"data"}));  // the linked scale is an axis
+  }
+  auto rewrite_axes = [&](const char* names) {
+    hid_t f = H5Fopen(file().c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    H5Adelete_by_name(f, "/a/data", "axes", H5P_DEFAULT);
+    if (names != nullptr) {
+      hid_t t = H5Tcopy(H5T_C_S1);
+      H5Tset_size(t, std::string(names).size() + 1);
+      hid_t s = H5Screate(H5S_SCALAR);
+      hid_t a = H5Acreate_by_name(f, "/a/data", "axes", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      H5Awrite(a, t, names);
+      H5Aclose(a);
+      H5Sclose(s);
+      H5Tclose(t);
+    }
+    H5Fclose(f);
+  };
+  rewrite_axes("route");
+  std::string msg = io_error([&] { Reader(file()).dim_labels("/a/data"); });
+  EXPECT_NE(msg.find("does not name its 2 dimension(s)"), std::string::npos) << msg;
+  rewrite_axes("k,route");  // route's 3 labels for a dimension of 2
+  msg = io_error([&] { Reader(file()).scale_labels("/a/data", 1); });
+  EXPECT_NE(msg.find("3 labels for 2 entries"), std::string::npos) << msg;
+  rewrite_axes(nullptr);
+  msg = io_error([&] { Reader(file()).dim_labels("/a/data"); });
+  EXPECT_NE(msg.find("has no 'axes' attribute"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("/a/data"), std::string::npos) << msg;
 }
 
 TEST_F(H5Test, FileAppearsUnderFinalNameOnlyAfterCommit) {
