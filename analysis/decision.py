@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from analysis.i18n import label, language, language_from_environment, set_language, tr  # noqa: E402
+from analysis.load import attrs, axes  # noqa: E402
 from analysis.report import CSS, esc, figure_html, fmt_usd, table  # noqa: E402
 
 
@@ -37,9 +38,8 @@ COLOURS = ["#555555", "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#5
 
 
 def labels(f, ds: str, dim: int) -> list[str]:
-    """Categorical labels of one dimension (dimension scales written by redes)."""
-    scale = f[ds].dims[dim][0]
-    return [x.decode() if isinstance(x, bytes) else str(x) for x in scale[()]]
+    """Categorical labels of one dimension (its scale under /labels, read with the checks of analysis.load)."""
+    return [str(x) for x in axes(f[ds])[dim][1]]
 
 
 def load(path: str) -> dict:
@@ -47,7 +47,7 @@ def load(path: str) -> dict:
         if "decision" not in f:
             raise SystemExit(f"{path}: no /decision group (run `redes compare ... --draws K`)")  # errors stay English
         g = f["decision"]
-        d = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
+        d = attrs(g)
         d["options"] = labels(f, "/decision/averted_mean", 0)
         for k in ("averted_mean", "averted_lo", "averted_hi", "cost_mean", "share_variance_parameter", "ceac", "evpi"):
             d[k] = g[k][()]
@@ -55,7 +55,7 @@ def load(path: str) -> dict:
         d["plane_averted"] = g["ce_plane/victims_averted"][()]
         d["status"] = g["frontier/status"][()].astype(int)
         d["icer"] = g["frontier/icer"][()]
-        d["wtps"] = np.asarray(f["/decision/ceac"].dims[0][0][()], dtype=float)
+        d["wtps"] = np.asarray(axes(f["/decision/ceac"])[0][1], dtype=float)
         if "evppi" in g:
             d["evppi"] = g["evppi"][()]
             d["inputs"] = labels(f, "/decision/evppi", 0)

@@ -23,7 +23,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-from analysis.load import ReportError, axes, open_h5
+from analysis.load import ReportError, axes, axis_names, is_scale, open_h5
 
 #: Groups that hold inputs (the stored world) or the axis scales, not results.
 SKIP_GROUPS = ("/labels", "/population", "/network")
@@ -39,10 +39,10 @@ def summary_datasets(f: h5py.File) -> list[h5py.Dataset]:
         if not isinstance(obj, h5py.Dataset) or obj.dtype.names is not None or obj.dtype.kind not in "iuf":
             return
         path = "/" + name
-        if path.startswith(SKIP_GROUPS) or obj.ndim == 0:
+        if path.startswith(SKIP_GROUPS) or obj.ndim == 0 or is_scale(obj):
             return
-        labels = [d.label for d in obj.dims]
-        if not all(labels) or any(a in BULK_AXES for a in labels):
+        labels = axis_names(obj)
+        if any(a in BULK_AXES for a in labels):
             return
         found.append(obj)
 

@@ -1,8 +1,15 @@
 """Read redes HDF5 files (sim/output/output_format.md) into labelled arrays and tidy DataFrames.
 
-Every axis is found by its dimension label and its values come from the attached dimension
-scale, so readers never depend on the order in which the writer laid out axes or categories.
-Problems a user can fix (wrong file, missing group) raise ReportError with a plain message.
+Every axis is found by its name (the dataset's `axes` attribute) and its values come from its
+scale under /labels, so readers never depend on the order in which the writer laid out axes or
+categories. Problems a user can fix (wrong file, missing group) raise ReportError with a plain
+message.
+
+Damaged or forged files: libhdf5 follows variable-length data into the file's global heap without
+checking it (a forged reference can hang or crash it). redes writes fixed-length attributes and
+names axes in `axes`, so this module never reads the dimension-scale attributes
+(DIMENSION_LIST, DIMENSION_LABELS); it refuses other variable-length attributes, and checks the
+heap references of variable-length label datasets against their heap before reading them.
 """
 from __future__ import annotations
 
@@ -51,9 +58,31 @@ def _text(v):
     return v
 
 
+#: HDF5's dimension-scale bookkeeping: variable-length data for other tools, never read here.
+SCALE_ATTRIBUTES = ("DIMENSION_LIST", "REFERENCE_LIST", "DIMENSION_LABELS", "CLASS", "NAME")
+
+
+def _variable_length(tid) -> bool:
+    """True for types whose values libhdf5 reads from a global heap (or may hold such parts)."""
+    if isinstance(tid, h5py.h5t.TypeStringID):
+        return bool(tid.is_variable_str())
+    return tid.get_class() in (h5py.h5t.VLEN, h5py.h5t.COMPOUND, h5py.h5t.ARRAY, h5py.h5t.REFERENCE)
+
+
 def attrs(obj) -> dict:
-    """All attributes of a group or dataset as plain Python values."""
-    return {k: _text(obj.attrs[k]) for k in obj.attrs}
+    """All attributes of a group or dataset as plain Python values (dimension-scale ones left out).
+
+    A variable-length attribute is refused before its value is read (see the module docstring)."""
+    out = {}
+    for k in obj.attrs:  # names only: no value is read here
+        if k in SCALE_ATTRIBUTES:
+            continue
+        if _variable_length(obj.attrs.get_id(k).get_type()):
+            raise ReportError(f"file {obj.file.filename}: attribute {k!r} of {obj.name} is a variable-length "
+                              "string, which redes does not read (files made before 2026-12-02 have them: make "
+                              "the file again with this version; the same scenario and seed give the same numbers)")
+        out[k] = _text(obj.attrs[k])
+    return out
 
 
 def split_list(value) -> list[str]:
@@ -94,8 +123,76 @@ def dataset(f: h5py.File, path: str) -> h5py.Dataset:
     return f[path]
 
 
+def _little_endian(b: bytes) -> int:
+    return int.from_bytes(b, "little")
+
+
+def check_heap_references(ds: h5py.Dataset) -> None:
+    """Before reading a variable-length string dataset: each stored element must name an object of
+    its own length in its global heap collection (libhdf5 1.10 follows the index unchecked). Only
+    a contiguous layout can be checked, and it is the only one redes writes; others are refused.
+    The same check as the C++ reader's (sim/output/h5.cpp)."""
+    if not _variable_length(ds.id.get_type()):
+        return
+    where = f"file {ds.file.filename}: dataset {ds.name}"
+    if ds.id.get_create_plist().get_layout() != h5py.h5d.CONTIGUOUS:
+        raise ReportError(f"{where} holds variable-length strings stored chunked or compact, which redes "
+                          "never writes and cannot check")
+    offset = ds.id.get_offset()
+    if offset is None or ds.size == 0:
+        return  # nothing stored
+    fcpl = ds.file.id.get_create_plist()
+    addr_bytes, size_bytes = fcpl.get_sizes()
+    base = fcpl.get_userblock()
+    if not (0 < addr_bytes <= 8 and 0 < size_bytes <= 8):
+        raise ReportError(f"{where}: damaged file (bad address sizes)")
+    element = 4 + addr_bytes + 4  # length, heap collection address, object index
+    damaged = ReportError(f"{where}: damaged variable-length data")
+    with open(ds.file.filename, "rb") as raw:
+        end = raw.seek(0, 2)
+
+        def read(at: int, count: int) -> bytes:
+            if at < 0 or count < 0 or at + count > end:
+                raise damaged
+            raw.seek(at)
+            return raw.read(count)
+
+        elements = read(base + offset, ds.size * element)
+        collections: dict[int, dict[int, int]] = {}
+        for i in range(ds.size):
+            e = elements[i * element:(i + 1) * element]
+            length = _little_endian(e[:4])
+            heap = _little_endian(e[4:4 + addr_bytes])
+            index = _little_endian(e[4 + addr_bytes:])
+            if heap == 0:
+                continue  # a null element: libhdf5 does not read the heap
+            if heap not in collections:
+                # "GCOL", version 1, 3 reserved bytes, its size; then objects: index (2), reference
+                # count (2), 4 reserved, size, data padded to 8 bytes; index 0 starts the free space.
+                head = read(base + heap, 8 + size_bytes)
+                if head[:4] != b"GCOL" or head[4] != 1:
+                    raise damaged
+                total = _little_endian(head[8:])
+                body = read(base + heap, total)
+                header = 8 + size_bytes
+                objects, at = {}, header
+                while at + header <= total:
+                    oid = _little_endian(body[at:at + 2])
+                    size = _little_endian(body[at + 8:at + 8 + size_bytes])
+                    if oid == 0:
+                        break
+                    if size > total - at - header:
+                        raise damaged
+                    objects[oid] = size
+                    at += header + (size + 7) // 8 * 8
+                collections[heap] = objects
+            if collections[heap].get(index) != length:
+                raise damaged
+
+
 def _scale_values(scale: h5py.Dataset) -> np.ndarray:
     """Values of a dimension scale: strings for categorical axes, integers for numeric ones."""
+    check_heap_references(scale)
     if scale.dtype.kind in "SUO" or h5py.check_string_dtype(scale.dtype):
         try:
             vals = scale.asstr()[()]
@@ -105,22 +202,34 @@ def _scale_values(scale: h5py.Dataset) -> np.ndarray:
     return np.atleast_1d(scale[()])
 
 
-def axes(ds: h5py.Dataset) -> list[tuple[str, np.ndarray]]:
-    """(label, values) for each dimension of `ds`, from its labels and attached scales.
+def axis_names(ds: h5py.Dataset) -> list[str]:
+    """The name of each dimension of `ds`, from its fixed-length attribute `axes`."""
+    names = attrs(ds).get("axes")
+    if names is None:
+        raise ReportError(f"dataset {ds.name} in file {ds.file.filename} has no 'axes' attribute naming its "
+                          "dimensions (files made before 2026-12-02 lack it: make the file again with this version)")
+    names = str(names).split(",")
+    if len(names) != ds.ndim or not all(n and "/" not in n for n in names):
+        raise ReportError(f"dataset {ds.name} in file {ds.file.filename}: its 'axes' attribute does not name its "
+                          f"{ds.ndim} dimension(s)")
+    return names
 
-    Falls back to the scale stored under /labels/<label> if none is attached, and to positions
-    0..n-1 only when the file has no scale at all for that axis.
-    """
+
+def is_scale(ds: h5py.Dataset) -> bool:
+    """True for an axis' scale, at /labels/<name> or hard-linked into a data group (for netCDF
+    readers): the same object as /labels/<name>, told without reading its attributes."""
+    same = ds.file.get("/labels/" + ds.name.rsplit("/", 1)[-1])
+    return isinstance(same, h5py.Dataset) and same == ds
+
+
+def axes(ds: h5py.Dataset) -> list[tuple[str, np.ndarray]]:
+    """(name, values) for each dimension of `ds`: names from `axes`, values from /labels/<name>,
+    positions 0..n-1 for an axis without a scale (person ids, for example)."""
     out = []
-    for i, dim in enumerate(ds.dims):
-        name = dim.label
-        if not name:
-            raise ReportError(f"dataset {ds.name} in file {ds.file.filename} has no label on "
-                              f"dimension {i}; redes files label every dimension")
-        if len(dim):
-            values = _scale_values(dim[0])
-        elif f"/labels/{name}" in ds.file:
-            values = _scale_values(ds.file[f"/labels/{name}"])
+    for i, name in enumerate(axis_names(ds)):
+        scale = ds.file.get(f"/labels/{name}")
+        if isinstance(scale, h5py.Dataset):
+            values = _scale_values(scale)
         else:
             values = np.arange(ds.shape[i])
         if len(values) != ds.shape[i]:

@@ -31,6 +31,49 @@ LABELS = {
     "institution": ["prosecutor", "police", "childhood_ministry", "women_ministry"],
     "sex_recorded": ["female", "male", "not_recorded"],
 }
+#: HDF5's dimension-scale attributes (left as h5py writes them; redes' readers never read them).
+SCALE_ATTRIBUTES = ("DIMENSION_LIST", "REFERENCE_LIST", "DIMENSION_LABELS", "CLASS", "NAME")
+
+
+def fixed_string(value: str) -> np.bytes_:
+    """A string as redes writes attributes: fixed-length UTF-8 (h5py's default is variable-length)."""
+    raw = value.encode()
+    return np.array(raw, dtype=f"S{max(1, len(raw))}")[()]
+
+
+def redes_layout(f: h5py.File) -> None:
+    """Make a file built with h5py's defaults look as redes writes it: string attributes of fixed
+    length, and each labelled dataset's axis names in its attribute `axes`."""
+    objects = [f]
+    f.visititems(lambda _, obj: objects.append(obj))
+    for obj in objects:
+        if isinstance(obj, h5py.Dataset) and obj.dtype.names is None and obj.ndim and "axes" not in obj.attrs:
+            labels = [d.label for d in obj.dims]
+            if all(labels):
+                obj.attrs["axes"] = fixed_string(",".join(labels))
+        for k in list(obj.attrs):
+            tid = obj.attrs.get_id(k).get_type()
+            if k not in SCALE_ATTRIBUTES and isinstance(tid, h5py.h5t.TypeStringID) and tid.is_variable_str():
+                obj.attrs[k] = fixed_string(str(obj.attrs[k]))
+
+
+class redes_file:
+    """`with redes_file(path, mode) as f:` an h5py file that redes_layout() finishes on close."""
+
+    def __init__(self, path, mode="w"):
+        self.f = h5py.File(path, mode)
+
+    def __enter__(self) -> h5py.File:
+        return self.f
+
+    def __exit__(self, kind, *_):
+        try:
+            if kind is None:
+                redes_layout(self.f)
+        finally:
+            self.f.close()
+
+
 VICTIM_DIMS = ["route", "platform", "age_group", "gender", "department", "exploitation", "destination", "means"]
 NUMERIC = {"replicate", "day", "year", "point", "run", "particle", "generation"}
 
@@ -142,7 +185,7 @@ def make_run(path, replicates=6, days=60, start_date="2019-01-01", seed=0, rever
     R, D = replicates, days
     t = _summary_truth(rng, R, years, level)
     t["years"] = years
-    with h5py.File(path, "w") as f:
+    with redes_file(path) as f:
         _metadata(f, "run", R, D, start_date)
         w = Writer(f, {"replicate": list(range(R)), "day": list(range(D)), "year": years,
                        "intervention": ["digital_literacy"]}, reverse, orders)
@@ -252,7 +295,7 @@ def make_compare(path, interventions=("digital_literacy", "hotline", "posters"),
     truth["benefits"] = dict(exploited_days_averted_mean=dm, exploited_days_averted_lo=dl, exploited_days_averted_hi=dh,
                              rescued_more_mean=rm, rescued_more_lo=rl, rescued_more_hi=rh,
                              cost_per_exploited_year_averted=cpy)
-    with h5py.File(path, "w") as f:
+    with redes_file(path) as f:
         _metadata(f, "compare", R, days, start_date, arms=",".join(arms))
         w = Writer(f, {"replicate": list(range(R)), "day": list(range(days)), "year": years,
                        "intervention": list(interventions)}, reverse, orders)
@@ -341,7 +384,7 @@ def make_sweep(path, samples=4, replicates=2, design="saltelli", missing=(), kee
              point=point, replicate=replicate, completed=completed, metrics_values=metrics, mean=mean,
              points=P, runs=R, replicates=replicates, samples=samples, design=design)
     with_sensitivity = design == "saltelli" and (not missing or keep_sensitivity)
-    with h5py.File(path, "w") as f:
+    with redes_file(path) as f:
         _metadata(f, "sweep", replicates, days, start_date, sweep_name="test-sweep", sweep_file="sweeps/test.yaml",
                   sweep_text="name: test-sweep\nbaseline: ../test.yaml\n", sweep_fingerprint="0123456789abcdef",
                   design=design, points=P, runs=R, runs_completed=int(completed.sum()), common_random_numbers=1,
@@ -434,7 +477,7 @@ def make_calibration(path, particles=40, generations=3, seed=6, ridge=True, reve
              recorded_victims=recorded, generations_theta=gtheta, generations=gen, target_points=labels,
              target_of=target_of, fit=fit, model=model, summary=summary, victims=victims,
              simulations=int(gen["simulations"].sum()))
-    with h5py.File(path, "w") as f:
+    with redes_file(path) as f:
         _metadata(f, "calibration", 1, days, start_date, calibration_name="test-calibration",
                   calibration_file="scenarios/test-calibration.yaml",
                   calibration_text="name: test-calibration\nparameters: []\n",

@@ -22,6 +22,8 @@ import h5py
 import numpy as np
 import pytest
 
+from fixtures import fixed_string, redes_file
+
 REPO = Path(__file__).resolve().parents[2]
 BIN = os.environ.get("REDES_BIN", str(REPO / "build" / "redes"))
 TINY = REPO / "tests" / "data" / "sweep_tiny_scenario.yaml"
@@ -85,7 +87,7 @@ def text_file(name, content=b"not an HDF5 file\n"):
 
 def h5_file(build):
     def setup(d: Path):
-        with h5py.File(d / "f.h5", "w") as f:
+        with redes_file(d / "f.h5") as f:
             build(f)
     return setup
 
@@ -116,6 +118,8 @@ def ragged_compare(f):
     f.create_dataset("compare/averted_mean", data=np.ones(3))
     for k in ("averted_lo", "averted_hi", "cost", "cost_per_victim_averted"):
         f.create_dataset(f"compare/{k}", data=np.ones(1))
+    for k in f["compare"]:
+        f["compare"][k].attrs["axes"] = fixed_string("intervention")
 
 
 def no_metadata(f):
@@ -209,7 +213,7 @@ CASES = [
     ("merge-o-sweepfile", "data loss", lambda d: (sweep_files(d), text_file("p.h5")(d)),
      ["merge", "p.h5", "--sweep", "sw.yaml", "-o", "sw.yaml"], 3, "would destroy the input"),
     # no crash on any file: readers say what is wrong and exit non-zero
-    ("inspect-unlabelled-axis", "crash", h5_file(unlabelled_summary), ["inspect", "f.h5"], 3, "labels"),
+    ("inspect-unlabelled-axis", "crash", h5_file(unlabelled_summary), ["inspect", "f.h5"], 3, "naming its dimensions"),
     ("inspect-empty-summary", "crash", h5_file(empty_summary), ["inspect", "f.h5"], 3, "non-empty"),
     ("inspect-scalar-summary", "crash", h5_file(scalar_summary), ["inspect", "f.h5"], 3, "non-empty"),
     ("inspect-ragged-compare", "crash", h5_file(ragged_compare), ["inspect", "f.h5"], 3, "do not match"),

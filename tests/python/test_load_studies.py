@@ -171,7 +171,7 @@ def _drop(path, name):
 
 
 def _attr(path, obj, key, value):
-    with h5py.File(path, "r+") as f:
+    with fixtures.redes_file(path, "r+") as f:
         if value is None:
             del f[obj].attrs[key]
         else:
@@ -179,20 +179,17 @@ def _attr(path, obj, key, value):
 
 
 def _bad_sweep_parameter_labels(path):
-    with h5py.File(path, "r+") as f:
-        ds = f["/sweep/sensitivity/first"]
-        data = ds[()]
-        scale = f.create_dataset("/labels/other_parameter", data=["a", "b"], dtype=h5py.string_dtype("utf-8"))
-        scale.make_scale("parameter")
+    """Sensitivity indices over other parameters than the design's (an axis of its own)."""
+    with fixtures.redes_file(path, "r+") as f:
+        data = f["/sweep/sensitivity/first"][()]
+        f.create_dataset("/labels/other_parameter", data=["a", "b"], dtype=h5py.string_dtype("utf-8"))
         del f["/sweep/sensitivity/first"]
-        new = f.create_dataset("/sweep/sensitivity/first", data=data)
-        new.dims[0].label, new.dims[1].label = "output", "parameter"
-        new.dims[0].attach_scale(f["/labels/output"])
-        new.dims[1].attach_scale(scale)
+        new = f.create_dataset("/sweep/sensitivity/first", data=data[:, :2])
+        new.attrs["axes"] = fixtures.fixed_string("output,other_parameter")
 
 
 def _extra_axis(path):
-    with h5py.File(path, "r+") as f:
+    with fixtures.redes_file(path, "r+") as f:
         data = f["/sweep/design/values"][()]
         del f["/sweep/design/values"]
         ds = f.create_dataset("/sweep/design/values", data=data[:, :, None])
@@ -208,7 +205,8 @@ SWEEP_BREAKAGE = {
                            "/metadata says runs_completed = 3 but the file's tables hold 32"),
     "extra axis": (_extra_axis, r"dataset /sweep/design/values has axes \(point, parameter, replicate\), "
                                 r"expected \(point, parameter\)"),
-    "other parameters": (_bad_sweep_parameter_labels, "dataset /sweep/sensitivity/first has parameter labels"),
+    "other parameters": (_bad_sweep_parameter_labels, r"dataset /sweep/sensitivity/first has axes "
+                                                      r"\(output, other_parameter\), expected \(output, parameter\)"),
     "half a sensitivity group": (lambda p: _drop(p, "/sweep/sensitivity/total_hi"),
                                  "has no dataset /sweep/sensitivity/total_hi"),
     "not a sweep": (lambda p: _attr(p, "/metadata", "kind", "run"), "it is a redes 'run' file, not a sweep file"),

@@ -40,7 +40,7 @@ def test_report_from_real_run(real_run, tmp_path):
     assert "Model estimate: " in html and "people recruited over" in html and "across 3 replicates" in html
 
     with h5py.File(real_run) as f:
-        assert f["/metadata"].attrs["kind"] == "run"
+        assert f["/metadata"].attrs["kind"] == b"run"  # fixed-length string attributes: bytes in h5py
         victims_total = int(np.sum(f["/summary/victims"][()]))
     _, reps = report.render([real_run])
     n = reps[0].numbers

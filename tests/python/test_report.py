@@ -180,7 +180,7 @@ def test_missing_trajectories_omits_only_that_section(tmp_path):
 
 def test_unknown_kind_gets_short_section(tmp_path):
     path = tmp_path / "population.h5"
-    with h5py.File(path, "w") as f:
+    with fixtures.redes_file(path) as f:
         f.create_group("metadata").attrs["kind"] = "population"
     html, reps = report.render([path])
     assert ("is a redes 'population' file; this report does not summarise 'population' files yet"
@@ -243,7 +243,7 @@ def test_cli_empty_directory(tmp_path, repo):
 def test_text_from_file_is_escaped(tmp_path):
     path = tmp_path / "esc.h5"
     fixtures.make_run(path, omit=("trajectories",))
-    with h5py.File(path, "r+") as f:
+    with fixtures.redes_file(path, "r+") as f:
         f["/metadata"].attrs["scenario_text"] = '<img src="http://example.com/x.png">'
     html, _ = report.render([path])
     assert '<img src="http' not in html and "&lt;img src=&quot;http://example.com" in html

@@ -45,7 +45,7 @@ def test_counts_match_the_file(printed_run):
         cases = f["/observed/case_files"][()].reshape(3, -1).sum(axis=1)
         recorded = f["/observed/recorded_victims"][()].sum(axis=1)
         profile = f["/observed/recorded_profile"][()]
-        assert f["/observed/recorded_profile"].attrs["unit"] == "persons"
+        assert f["/observed/recorded_profile"].attrs["unit"] == b"persons"  # fixed-length: bytes in h5py
     assert number_after(text, "cases opened (all institutions)") == np.median(cases)
     assert number_after(text, "recorded by institutions") == np.median(recorded)
     # the profile counts the same distinct recorded victims

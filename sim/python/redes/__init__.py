@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 
 from redes import _core
+from redes._files import attrs, axis_names, check_heap_references, is_scale
 
 __all__ = ["run", "compare", "sweep", "open", "check", "Results"]
 __version__ = _core.version
@@ -108,30 +109,28 @@ def _text(v):
 
 
 def _scale(ds: h5py.Dataset) -> np.ndarray:
+    check_heap_references(ds)  # libhdf5 follows variable-length strings into the heap unchecked
     if h5py.check_string_dtype(ds.dtype) or ds.dtype.kind in "SO":
         return np.array([_text(x) for x in ds.asstr()[()]], dtype=object)
     return ds[()]
 
 
 def _variable(ds: h5py.Dataset) -> tuple[xr.Variable, dict]:
-    """An HDF5 dataset as an xarray Variable with its dimension labels, and its coordinates
-    (attached scale, else /labels/<axis>; none for axes without labels such as person ids)."""
-    dims, coords = [], {}
-    for i, dim in enumerate(ds.dims):
-        name = dim.label or f"{ds.name.rsplit('/', 1)[-1]}_dim_{i}"
-        dims.append(name)
-        scale = dim[0] if len(dim) else ds.file.get(f"/labels/{name}") if dim.label else None
+    """An HDF5 dataset as an xarray Variable with its axis names (attribute `axes`), and its
+    coordinates (/labels/<axis>; none for axes without labels such as person ids). Like the report,
+    it never reads the dimension-scale attributes, which libhdf5 reads unchecked."""
+    dims, coords = axis_names(ds), {}
+    for i, name in enumerate(dims):
+        scale = ds.file.get(f"/labels/{name}")
         if isinstance(scale, h5py.Dataset) and scale.shape == (ds.shape[i],):
             coords[name] = _scale(scale)
-    attrs = {k: _text(v) for k, v in ds.attrs.items() if k not in ("DIMENSION_LIST", "REFERENCE_LIST", "CLASS", "NAME")}
-    return xr.Variable(dims, ds[()], attrs), coords
+    return xr.Variable(dims, ds[()], attrs(ds)), coords
 
 
 def _table(ds: h5py.Dataset) -> xr.Dataset:
     """A compound table (/events) as one variable per field along an `event` axis."""
     data = ds[()]
-    attrs = {k: _text(v) for k, v in ds.attrs.items()}
-    return xr.Dataset({f: ("event", data[f]) for f in ds.dtype.names}, attrs=attrs)
+    return xr.Dataset({f: ("event", data[f]) for f in ds.dtype.names}, attrs=attrs(ds))
 
 
 def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
@@ -142,7 +141,7 @@ def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
         raise FileNotFoundError(f"{path}: no such file")
     groups: dict[str, xr.Dataset] = {}
     with h5py.File(path, "r") as f:
-        metadata = {k: _text(v) for k, v in f["/metadata"].attrs.items()} if "/metadata" in f else {}
+        metadata = attrs(f["/metadata"]) if "/metadata" in f else {}
 
         def visit(name, obj):
             if not isinstance(obj, h5py.Group) or name == "labels" or name.startswith("labels/"):
@@ -154,7 +153,7 @@ def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
                 if item.dtype.names is not None:
                     groups["/" + (name + "/" if name else "") + key] = _table(item)
                     continue
-                if item.attrs.get("CLASS") == b"DIMENSION_SCALE":  # scales hard-linked into data groups
+                if is_scale(item):  # scales hard-linked into data groups
                     continue
                 var, c = _variable(item)
                 variables[key] = var
@@ -162,7 +161,7 @@ def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
             if variables:
                 groups["/" + name] = xr.Dataset(variables, coords={k: v for k, v in coords.items()
                                                                    if any(k in var.dims for var in variables.values())},
-                                                attrs={k: _text(v) for k, v in obj.attrs.items()})
+                                                attrs=attrs(obj))
 
         visit("", f)
         f.visititems(visit)
