@@ -324,7 +324,7 @@ TEST(CalibrationSpec, ParaguayCalibrationReadsTheReferenceTables) {
   EXPECT_EQ(s.priors[std::size_t(fear - s.parameters.begin())].kind, Prior::Kind::Uniform);
   EXPECT_TRUE(s.history_matching);
   for (const auto& t : s.targets) EXPECT_FALSE(t.group.empty()) << t.name;
-  EXPECT_EQ(s.baseline.filename(), "calibration-sample.yaml");
+  EXPECT_EQ(s.baseline.filename(), "calibration-sample-1-20.yaml");
   auto target = [&](const std::string& model) -> const Target& {
     for (const auto& t : s.targets)
       if (t.model == model) return t;
