@@ -168,23 +168,25 @@ def check_heap_references(ds: h5py.Dataset) -> None:
                 continue  # a null element: libhdf5 does not read the heap
             if heap not in collections:
                 # "GCOL", version 1, 3 reserved bytes, its size; then objects: index (2), reference
-                # count (2), 4 reserved, size, data padded to 8 bytes; index 0 starts the free space.
+                # count (2), 4 reserved, size, data padded to 8 bytes; index 0 is free space.
                 head = read(base + heap, 8 + size_bytes)
                 if head[:4] != b"GCOL" or head[4] != 1:
                     raise damaged
                 total = _little_endian(head[8:])
                 body = read(base + heap, total)
+                # Walked as libhdf5 walks it: to the end, past free space (index 0, whose size
+                # counts its header), a later record of an index replacing an earlier one.
                 header = 8 + size_bytes
                 objects, at = {}, header
                 while at + header <= total:
                     oid = _little_endian(body[at:at + 2])
                     size = _little_endian(body[at + 8:at + 8 + size_bytes])
-                    if oid == 0:
-                        break
-                    if size > total - at - header:
+                    need = size if oid == 0 else header + (size + 7) // 8 * 8
+                    if need < header or need > total - at:
                         raise damaged
-                    objects[oid] = size
-                    at += header + (size + 7) // 8 * 8
+                    if oid:
+                        objects[oid] = size
+                    at += need
                 collections[heap] = objects
             if collections[heap].get(index) != length:
                 raise damaged

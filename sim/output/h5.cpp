@@ -200,13 +200,18 @@ void check_heap_references(const Ctx& c, hid_t dataset, std::size_t n) {
       const std::vector<unsigned char> body = bytes_at(base + heap, total);
       std::map<std::uint64_t, std::uint64_t> objects;
       const std::uint64_t header = 8 + size_bytes;
+      // Walked as libhdf5 walks it (H5HG__cache_heap_deserialize): to the end, past free space
+      // (index 0, whose size counts its header), a later record of an index replacing an earlier
+      // one. A forged free-space record hid a second, overrunning record of an index from a walk
+      // that stopped at the first free space (a fuzzer finding).
       for (std::uint64_t at = 8 + size_bytes; at + header <= total;) {
         const std::uint64_t id = little_endian(body.data() + at, 2),
                             size = little_endian(body.data() + at + 8, size_bytes);
-        if (id == 0) break;  // free space ends the objects
-        if (size > total - at - header) c.misuse("damaged variable-length data: a heap object overruns its collection");
-        objects[id] = size;
-        at += header + ((size + 7) / 8) * 8;
+        const std::uint64_t need = id == 0 ? size : header + ((std::min(size, total) + 7) / 8) * 8;
+        if (size > total || need < header || need > total - at)
+          c.misuse("damaged variable-length data: a heap record overruns its collection");
+        if (id != 0) objects[id] = size;
+        at += need;
       }
       found = collections.emplace(heap, std::move(objects)).first;
     }

@@ -253,6 +253,14 @@ TEST_F(CliTest, InspectRefusesDamagedFilesWithoutCrashing) {
   Result l = sh("timeout 20 " + quote(REDES_BINARY) + " inspect " + quote(loop));
   EXPECT_EQ(l.code, 3) << l.out << l.err;
   EXPECT_NE(l.err.find("variable-length string attribute"), std::string::npos) << l.err;
+  // A fourth: a forged free-space record in a global heap hid, from a check that stopped at free
+  // space, a later record of the same index that overran its collection (libhdf5 reads on and
+  // copies it: a heap-buffer-overflow in H5HG_read). The check now walks the heap as libhdf5 does.
+  const std::string hidden =
+      std::string(REDES_SOURCE_DIR) + "/tests/fuzz/regressions/fuzz_h5/h5hg-free-space-hides-record";
+  Result d = redes("inspect " + quote(hidden));
+  EXPECT_EQ(d.code, 3) << d.out << d.err;
+  EXPECT_NE(d.err.find("damaged variable-length data"), std::string::npos) << d.err;
 
   const fs::path run = dir_ / "run.h5";
   Result r = redes("run " + quote(std::string(REDES_SOURCE_DIR) + "/tests/data/sweep_tiny_scenario.yaml") +

@@ -10,7 +10,13 @@
 #include "sim/output/h5.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::string path = "/tmp/redes-fuzz-h5-" + std::to_string(::getpid()) + ".h5";
+  // The pid padded to a fixed width: the same path length on every machine, so that a fixed-seed
+  // run takes the same code paths (error messages name the path) and so the same inputs.
+  static const std::string path = [] {
+    char name[64];
+    std::snprintf(name, sizeof name, "/tmp/redes-fuzz-h5-%010d.h5", int(::getpid()));
+    return std::string(name);
+  }();
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return 0;
   std::fwrite(data, 1, size, f);

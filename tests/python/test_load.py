@@ -114,3 +114,11 @@ def test_axes_are_named_by_the_axes_attribute_and_their_scales_found_under_label
         df = tidy(f, "/extra")
     assert list(df.columns) == ["route", "replicate", "value"]
     assert df[df.route == "fishing"]["value"].sum() == truth["victims_by_route"][:, 1].sum()
+
+
+def test_heap_is_walked_as_libhdf5_walks_it(repo):
+    """A forged free-space record hid a later, overrunning record of the same index (a fuzzer
+    finding that overflowed a buffer inside libhdf5); the check walks past free space and refuses it."""
+    path = repo / "tests" / "fuzz" / "regressions" / "fuzz_h5" / "h5hg-free-space-hides-record"
+    with h5py.File(path, "r") as f, pytest.raises(ReportError, match="labels/route: damaged variable-length data"):
+        load.check_heap_references(f["/labels/route"])
