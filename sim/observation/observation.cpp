@@ -45,6 +45,10 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   std::vector<std::uint16_t> year_index(std::size_t(std::max(sc.days, 1)));
   for (int d = 0; d < sc.days; ++d) year_index[std::size_t(d)] = std::uint16_t(sc.year_of_day(d) - first_year);
   const auto year_of = [&](int day) { return std::size_t(year_index[std::size_t(day)]); };
+  // Recording trend of each window day (exactly 1 when the trend is 0, so such runs are unchanged).
+  std::vector<double> trend(std::size_t(std::max(sc.days, 1)));
+  for (int d = 0; d < sc.days; ++d)
+    trend[std::size_t(d)] = std::exp(ob.recording_trend * std::min(d / 365.25, ob.recording_trend_years));
   // Detection chance of a record made on `day` in department `dep`: the modifiers in effect that
   // day (reporting channels, investigative capacity, platform cooperation) where the case is handled.
   const auto own_prob = [&](int inst, int dep, int platform, int day) {
@@ -57,8 +61,9 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           run.cooperation_add.empty() ? 0.0 : run.cooperation_add[std::size_t(day) * kPlatforms + platform];
       coop = std::clamp(sc.platforms[platform].cooperation + add, 0.0, 1.0);
     }
-    return std::clamp(ob.detect[inst] * ob.presence[dep][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear), 0.0,
-                      1.0);
+    return std::clamp(ob.detect[inst] * trend[std::size_t(day)] * ob.presence[dep][inst] * (1 + reporting) * capacity *
+                          coop * (1 - ob.fear),
+                      0.0, 1.0);
   };
   // The prosecutor directs trafficking investigations, so a case the police would record reaches it
   // by referral (police_referral) besides its own complaints: 1 - (1 - own)(1 - referral x police).

@@ -385,6 +385,11 @@ void read_observation(Reader r, Scenario& s) {
   ob.case_window_days = int(r.integer(
       "case_window_days", Range::non_negative(),
       "days after a case opens in which the same recruiter's victims recorded by the same institution join it"));
+  ob.recording_trend = r.number("recording_trend", Range::between(-2, 2),
+                                "change per year of every institution's chance of a record, on the log scale "
+                                "(-0.1: about 10% fewer records a year; 0: constant)");
+  ob.recording_trend_years = r.number("recording_trend_years", Range::non_negative(),
+                                      "years from the calendar start over which recording_trend runs; held after");
   r.finish();
 }
 

@@ -150,6 +150,9 @@ struct ObservationParams {
   std::vector<double> border_crossing;  // per department, weights of the crossings (normalised); the rest at home
   double police_referral = 0;           // chance a case the police would record also reaches the prosecutor (referral)
   int case_window_days = 90;  // a recruiter's victims recorded by one institution within this window form one case
+  // Change of the chance of a record per year since the calendar start (log scale; 0: constant),
+  // for recording_trend_years, then held: fewer complaints as exploitation is normalised.
+  double recording_trend = 0, recording_trend_years = 0;
 };
 
 struct ShockParams {

@@ -549,6 +549,51 @@ TEST(ObservationCases, OneRecruitersVictimsRecordedTogetherFormOneCase) {
   EXPECT_EQ(o.victims_per_case, sizes);
 }
 
+// 8a. Recording trend: the chance of a record on day t is detect x exp(trend x min(t / 365.25,
+// trend years)). Adult men recorded on the day they are recruited (delay ~0), in cohorts on days
+// 0, 365 and 731 (2019, 2020, 2021), with a trend of log(1/2) held after one year: the expected
+// records of the second and third cohorts are (about) half the first's, to rounding; the drawn
+// ones agree within 4 standard deviations.
+TEST(ObservationTrend, RecordingTrendScalesTheChanceOfARecordByTheDayOfRecord) {
+  Scenario sc = perfect_detection();
+  sc.observation.delay_days = 1e-3;
+  for (auto& d : sc.observation.detect) d = 0.8;
+  sc.observation.recording_trend = std::log(0.5);
+  sc.observation.recording_trend_years = 1;
+  ReplicateResult r;
+  r.days = sc.days;
+  r.departments = sc.department_count();
+  constexpr int kPerCohort = 400;
+  const int cohort_day[3] = {0, 365, 731};
+  PersonId person = 0;
+  for (int c = 0; c < 3; ++c)
+    for (int j = 0; j < kPerCohort; ++j, ++person)
+      r.victims.push_back({person, RecruiterId(person), cohort_day[c], 0, 0, 0, 0, 2, int(AgeGroup::Adult), 1, 0, 2});
+  ASSERT_GT(sc.days, 731);
+  const Observed o = observe(sc, r, Rng(9, 0));
+  const std::size_t nd = std::size_t(o.departments);
+  const auto in_year = [&](const std::vector<double>& v, std::size_t y) {
+    double n = 0;
+    for (std::size_t d = 0; d < nd; ++d) n += v[(y * kInstitutions + 0) * nd + d];  // prosecutor (no referral here)
+    return n;
+  };
+  const auto drawn_in_year = [&](std::size_t y) {
+    std::int64_t n = 0;
+    for (std::size_t d = 0; d < nd; ++d)
+      for (int c = 0; c < kSexRecorded * kAgeGroups; ++c)
+        n += o.recorded_cases[((y * kInstitutions + 0) * nd + d) * kSexRecorded * kAgeGroups + std::size_t(c)];
+    return n;
+  };
+  // Day 365 is 0.9993 years in: a factor just above 1/2; day 731 is past the year, held at 1/2.
+  const double p[3] = {0.8, 0.8 * std::exp(std::log(0.5) * 365 / 365.25), 0.4};
+  for (std::size_t y = 0; y < 3; ++y) {
+    // A delay of 1e-3 days rounds down to the day of recruitment, so each cohort falls in its year.
+    EXPECT_NEAR(in_year(o.expected_cases, y), kPerCohort * p[y], 1e-9) << "year " << y;
+    const double sd = std::sqrt(kPerCohort * p[y] * (1 - p[y]));
+    EXPECT_NEAR(double(drawn_in_year(y)), kPerCohort * p[y], 4 * sd + 1) << "year " << y;
+  }
+}
+
 std::int64_t total_files(const Observed& o) {
   return std::accumulate(o.case_files.begin(), o.case_files.end(), std::int64_t(0));
 }
