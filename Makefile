@@ -101,8 +101,8 @@ bench-sweep: build
 	rm -f out/bench-sweep.h5 out/bench-sweep.h5.journal
 	./$(BUILD)/redes sweep tests/bench/workshop-1000.yaml -o out/bench-sweep.h5
 
-# Fits the Paraguay baseline's recruiter density and fear of reporting to the recorded cases and
-# writes scenarios/paraguay/calibrated.yaml (about 6 minutes on 2 idle cores).
+# Fits the Paraguay baseline's recruitment, victim profile and recording to the recorded tables and
+# writes scenarios/paraguay/calibrated.yaml (about 20 minutes on 2 cores; README, "Calibration").
 calibrate: build-redes
 	./$(BUILD)/redes calibrate scenarios/paraguay/calibration.yaml -o out/calibration.h5 \
 	  --write-scenario scenarios/paraguay/calibrated.yaml
