@@ -33,23 +33,32 @@ namespace {
 constexpr std::size_t kChunk = 1 << 14;  // persons per generation task
 
 /// Runs gen(person, out) for every person in [0, n) in parallel; returns all pairs. Order is
-/// irrelevant: make_layer sorts.
+/// irrelevant: make_layer sorts. Two passes, counting then writing in place: the generators draw
+/// by person (counter-based), so both passes make the same ties, and no per-chunk copies sit
+/// beside the whole array (at country scale they were the largest transient of a layer).
 template <class Gen>
 std::vector<std::uint64_t> generate(std::size_t n, Gen gen) {
+  struct Count {
+    std::size_t n = 0;
+    void push_back(std::uint64_t) { ++n; }
+  };
+  struct Write {
+    std::uint64_t* at;
+    void push_back(std::uint64_t e) { *at++ = e; }
+  };
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
-  std::vector<std::vector<std::uint64_t>> parts(chunks);
+  std::vector<std::size_t> offset(chunks + 1, 0);
   tbb::parallel_for(std::size_t(0), chunks, [&](std::size_t c) {
-    auto& out = parts[c];
+    Count out;
+    for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) gen(std::uint32_t(i), out);
+    offset[c + 1] = out.n;
+  });
+  for (std::size_t c = 0; c < chunks; ++c) offset[c + 1] += offset[c];
+  std::vector<std::uint64_t> all(offset.back());
+  tbb::parallel_for(std::size_t(0), chunks, [&](std::size_t c) {
+    Write out{all.data() + offset[c]};
     for (std::size_t i = c * kChunk; i < std::min(n, (c + 1) * kChunk); ++i) gen(std::uint32_t(i), out);
   });
-  std::size_t total = 0;
-  for (auto& p : parts) total += p.size();
-  std::vector<std::uint64_t> all;
-  all.reserve(total);
-  for (auto& p : parts) {
-    all.insert(all.end(), p.begin(), p.end());
-    std::vector<std::uint64_t>().swap(p);
-  }
   return all;
 }
 
@@ -76,16 +85,20 @@ LayerGraph make_layer(std::vector<std::uint64_t>& pairs, std::size_t vertices) {
   // The symmetric CSR filled by counting, rather than both directions listed and sorted (a third
   // less memory at country scale). In pair order, row v receives its smaller neighbours (from
   // (u, v)) before its larger ones (from (v, w)), each ascending, so every row comes out sorted.
+  // rowstart[v + 1] serves as row v's fill cursor, so no second array of cursors is needed (24 MB
+  // for the whole country): after the fill it holds row v's end, which is row v + 1's start.
   std::vector<std::uint32_t> rowstart(vertices + 1, 0);
   for (std::uint64_t e : pairs) ++rowstart[(e >> 32) + 1], ++rowstart[(e & 0xffffffffu) + 1];
   for (std::size_t v = 0; v < vertices; ++v) rowstart[v + 1] += rowstart[v];
   std::vector<std::uint32_t> column(2 * pairs.size());
-  std::vector<std::uint32_t> next(rowstart.begin(), rowstart.end() - 1);
+  // Shift down one place: rowstart[v + 1] = start of row v, the cursor; rowstart[0] is unused.
+  for (std::size_t v = vertices; v > 0; --v) rowstart[v] = rowstart[v - 1];
   for (std::uint64_t e : pairs) {
     const auto a = std::uint32_t(e >> 32), b = std::uint32_t(e);
-    column[next[a]++] = b;
-    column[next[b]++] = a;
+    column[rowstart[a + 1]++] = b;
+    column[rowstart[b + 1]++] = a;
   }
+  rowstart[0] = 0;
   std::vector<std::uint64_t>().swap(pairs);
   return layer_from_csr(std::move(rowstart), std::move(column));
 }
@@ -270,9 +283,16 @@ Network build_network(const Scenario& sc, const Population& pop, std::uint32_t s
   build(kHousehold, sc.network.household_edge_list, [&] { return household_ties(pop); });
   build(kSchoolWork, sc.network.school_work_edge_list, [&] { return school_work_ties(sc, pop, rng); });
   build(kNeighbourhood, sc.network.neighbourhood_edge_list, [&] { return neighbourhood_ties(sc, pop, rng); });
-  for (int p = 1; p < kPlatforms; ++p) {
+  // Platform layers from the largest expected to the smallest: a layer's transient arrays (its
+  // pairs, the alias tables of its users) are largest for large layers, and the peak memory comes
+  // when the graph is nearly complete, so the last layers should be small (about 50 MB less for the
+  // whole country). Each layer draws its own numbers, so the order changes no tie.
+  std::vector<int> order;
+  for (int p = 1; p < kPlatforms; ++p) order.push_back(p);
+  const auto expected_ties = [&](int p) { return double(pop.users[p].size()) * sc.platforms[p].mean_degree; };
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return expected_ties(a) > expected_ties(b); });
+  for (int p : order)
     build(layer_of_platform(p), sc.platforms[p].edge_list, [&] { return platform_ties(sc, pop, rng, p); });
-  }
   return net;
 }
 

@@ -43,6 +43,8 @@ void Population::index_slots() {
     const PersonVersion& v = versions[k];
     version_keys[k] = {v.from_day, v.traits.birth_day, v.traits.platforms, v.traits.device, v.traits.gender, 0};
   }
+  std::vector<std::int32_t>().swap(next_version_day);
+  std::vector<std::uint32_t>().swap(version_begin);
 }
 
 std::size_t Population::memory_bytes() const {
@@ -241,7 +243,7 @@ PersonTraits Population::traits(PersonId i, int day) const {
 
 bool Population::ever_uses(PersonId i, int platform) const {
   std::uint8_t mask = platforms[i];
-  for (std::uint32_t k = version_begin[i]; k < version_begin[i + 1]; ++k) mask |= versions[k].traits.platforms;
+  for (std::uint32_t k = version_begin_of(i); k < version_begin_of(i + 1); ++k) mask |= versions[k].traits.platforms;
   return (mask >> platform) & 1u;
 }
 

@@ -190,8 +190,16 @@ void write_world(h5::Writer& f, const Scenario& sc, std::uint32_t seed, const Wo
     put(f, b + "/persons", "user", pop.users[q]);
     put(f, b + "/begin", "department_bound", pop.users_begin[q]);
   }
-  put(f, P + "next_version_day", "person", pop.next_version_day, "day");
-  put(f, P + "version_begin", "person_bound", pop.version_begin);
+  {  // held in slot_keys; written one array at a time
+    std::vector<std::int32_t> next(pop.size());
+    for (std::size_t i = 0; i < next.size(); ++i) next[i] = pop.next_version_day_of(PersonId(i));
+    put(f, P + "next_version_day", "person", next, "day");
+  }
+  {
+    std::vector<std::uint32_t> begin(pop.size() + 1);
+    for (std::size_t i = 0; i < begin.size(); ++i) begin[i] = pop.version_begin_of(i);
+    put(f, P + "version_begin", "person_bound", begin);
+  }
   // Later versions of slots, one array per field (HDF5 compound tables have no typed reader here).
   const auto& v = pop.versions;
   auto field = [&](const std::string& name, auto get) {

@@ -625,7 +625,7 @@ TEST_F(PopulationAgeing, OccupantsLeaveAndAreReplacedAtTheBirthRate) {
     const int last = sc_->days - 1;
     EXPECT_LE(pop.age_years(i, last), 99);
     if (pop.traits(i, last).generation > 0) ++renewed;
-    for (std::uint32_t k = pop.version_begin[i]; k < pop.version_begin[i + 1]; ++k)
+    for (std::uint32_t k = pop.version_begin_of(i); k < pop.version_begin_of(i + 1); ++k)
       newborns += pop.versions[k].traits.birth_day == pop.versions[k].from_day;
   }
   const double expected = births_per_year * 10 * double(pop.size());
@@ -643,8 +643,10 @@ TEST(PopulationAgeingDeterminism, VersionsIdenticalForOneAndFourThreads) {
   const Population a = build(1), b = build(4);
   ASSERT_EQ(a.versions.size(), b.versions.size());
   ASSERT_GT(a.versions.size(), 1000u);
-  EXPECT_EQ(a.version_begin, b.version_begin);
-  EXPECT_EQ(a.next_version_day, b.next_version_day);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a.version_begin_of(i), b.version_begin_of(i)) << i;
+    ASSERT_EQ(a.next_version_day_of(PersonId(i)), b.next_version_day_of(PersonId(i))) << i;
+  }
   auto same = [](const PersonVersion& x, const PersonVersion& y) {  // field by field (padding is not data)
     const PersonTraits &s = x.traits, &t = y.traits;
     return x.from_day == y.from_day && s.birth_day == t.birth_day && s.generation == t.generation &&

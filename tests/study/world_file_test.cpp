@@ -61,9 +61,12 @@ TEST(WorldFile, LoadsEveryFieldTheBuilderMakes) {
   EXPECT_EQ(a.dept_begin, b.dept_begin);
   EXPECT_EQ(a.users, b.users);
   EXPECT_EQ(a.users_begin, b.users_begin);
-  EXPECT_EQ(a.next_version_day, b.next_version_day);
-  EXPECT_EQ(a.version_begin, b.version_begin);
   ASSERT_EQ(a.versions.size(), b.versions.size());
+  EXPECT_TRUE(b.next_version_day.empty() && b.version_begin.empty()) << "held once, in slot_keys";
+  for (std::size_t i = 0; i <= a.size(); ++i) {
+    ASSERT_EQ(a.version_begin_of(i), b.version_begin_of(i)) << i;
+    if (i < a.size()) ASSERT_EQ(a.next_version_day_of(PersonId(i)), b.next_version_day_of(PersonId(i))) << i;
+  }
   for (std::size_t k = 0; k < a.versions.size(); ++k) {
     const PersonVersion &x = a.versions[k], &y = b.versions[k];
     ASSERT_EQ(x.from_day, y.from_day) << k;
@@ -115,8 +118,8 @@ TEST(WorldFile, RefusesVersionDaysThatDoNotMatchTheVersions) {
   const Scenario sc = small();
   World w = build_world(sc, 11);
   std::size_t none = 0;
-  while (w.pop.version_begin[none] != w.pop.version_begin[none + 1]) ++none;
-  w.pop.next_version_day[none] = 100;  // a slot without versions that claims one
+  while (w.pop.version_begin_of(none) != w.pop.version_begin_of(none + 1)) ++none;
+  w.pop.slot_keys[none].next_version_day = 100;  // a slot without versions that claims one (as written)
   const std::string file = store(dir, sc, 11, w);
   const std::string msg = refusal(file, sc, 11);
   EXPECT_NE(msg.find(file), std::string::npos) << msg;
