@@ -38,7 +38,7 @@ declare -A SOURCES=(
   [fuzz_journal]="sim/sweep/journal.cpp sim/sweep/run_record.cpp sim/core/errors.cpp"
   [fuzz_h5]="sim/output/h5.cpp sim/output/safe_output.cpp sim/scenario/yaml_tree.cpp sim/scenario/reader.cpp sim/core/errors.cpp"
 )
-LIBS=(-L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5_hl -lhdf5 -lyaml-cpp -ltbb)
+LIBS=(-L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5_hl -lhdf5 -lyaml-cpp -ltbb -ldeflate)
 # Seeds: the scenarios and test YAML for the loader, test CSVs for the edge lists, redes HDF5
 # files from tests/data for the reader; the journal starts from nothing (its format is tiny).
 seed() {
