@@ -9,6 +9,7 @@
 #include <libdeflate.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -338,38 +339,42 @@ bool read_chunks_in_parallel(const Ctx& c, hid_t dataset, hid_t ftype, hid_t mem
       starts[k] = offset;
     }
     std::atomic<bool> damaged{false};
-    tbb::parallel_for(std::size_t(0), count, [&](std::size_t k) {
-      std::vector<unsigned char>& plain = scratch.local();
-      const std::vector<unsigned char>& in = raw[k];
-      const bool deflated = (masks[k] & 2u) == 0, shuffled = (masks[k] & 1u) == 0 && size > 1;
-      // Decompressed straight into place when nothing else is left to undo and the chunk is whole.
-      const std::size_t start = std::size_t(starts[k]), valid = std::min<std::size_t>(chunk_len, n - start) * size;
-      unsigned char* target = !shuffled && valid == chunk_bytes ? bytes + start * size : plain.data();
-      if (deflated) {
-        std::size_t got = 0;
-        if (libdeflate_zlib_decompress(inflaters.local().get(), in.data(), in.size(), target, chunk_bytes, &got) !=
-                LIBDEFLATE_SUCCESS ||
-            got != chunk_bytes) {
-          damaged = true;
-          return;
+    // Isolated: while waiting, this thread must not pick up a caller's other tasks, which may need
+    // a lock the caller holds or call libhdf5 (not thread-safe) while it is ours.
+    tbb::this_task_arena::isolate([&] {
+      tbb::parallel_for(std::size_t(0), count, [&](std::size_t k) {
+        std::vector<unsigned char>& plain = scratch.local();
+        const std::vector<unsigned char>& in = raw[k];
+        const bool deflated = (masks[k] & 2u) == 0, shuffled = (masks[k] & 1u) == 0 && size > 1;
+        // Decompressed straight into place when nothing else is left to undo and the chunk is whole.
+        const std::size_t start = std::size_t(starts[k]), valid = std::min<std::size_t>(chunk_len, n - start) * size;
+        unsigned char* target = !shuffled && valid == chunk_bytes ? bytes + start * size : plain.data();
+        if (deflated) {
+          std::size_t got = 0;
+          if (libdeflate_zlib_decompress(inflaters.local().get(), in.data(), in.size(), target, chunk_bytes, &got) !=
+                  LIBDEFLATE_SUCCESS ||
+              got != chunk_bytes) {
+            damaged = true;
+            return;
+          }
+        } else {
+          if (in.size() != chunk_bytes) {
+            damaged = true;
+            return;
+          }
+          std::copy(in.begin(), in.end(), target);
         }
-      } else {
-        if (in.size() != chunk_bytes) {
-          damaged = true;
-          return;
+        if (shuffled) {  // HDF5's shuffle stores byte b of every element together: gather them back
+          const std::size_t elements = chunk_len, keep = valid / size;
+          unsigned char* to = bytes + start * size;
+          for (std::size_t b = 0; b < size; ++b) {
+            const unsigned char* from = target + b * elements;
+            for (std::size_t i = 0; i < keep; ++i) to[i * size + b] = from[i];
+          }
+        } else if (target == plain.data()) {
+          std::copy(plain.begin(), plain.begin() + std::ptrdiff_t(valid), bytes + start * size);
         }
-        std::copy(in.begin(), in.end(), target);
-      }
-      if (shuffled) {  // HDF5's shuffle stores byte b of every element together: gather them back
-        const std::size_t elements = chunk_len, keep = valid / size;
-        unsigned char* to = bytes + start * size;
-        for (std::size_t b = 0; b < size; ++b) {
-          const unsigned char* from = target + b * elements;
-          for (std::size_t i = 0; i < keep; ++i) to[i * size + b] = from[i];
-        }
-      } else if (target == plain.data()) {
-        std::copy(plain.begin(), plain.begin() + std::ptrdiff_t(valid), bytes + start * size);
-      }
+      });
     });
     if (damaged) c.misuse("damaged chunk in chunks " + std::to_string(first) + "-" + std::to_string(first + count - 1));
   }
