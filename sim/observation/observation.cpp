@@ -9,6 +9,9 @@ namespace redes {
 
 namespace {
 /// Institutions that handle a victim's kind of case.
+// Sub-stream of the specialised units' draw (institutions use 0..kInstitutions - 1, abroad kInstitutions).
+constexpr std::uint16_t kSpecialisedSub = kInstitutions + 1;
+
 bool handles(int inst, const Victim& v) {
   const bool minor = v.age_group <= int(AgeGroup::Adolescent);
   if (inst == 2) return minor;                    // childhood ministry: minors
@@ -99,7 +102,22 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     }
     return last;
   };
-  std::vector<std::pair<int, double>> places;  // (department of record, weight) of the current victim
+  // A domestic case the prosecutor's specialised units in the capital may take over: found outside
+  // the capital, in a department without a unit of its own.
+  const auto may_go_to_capital = [&](int inst, const Victim& v) {
+    return inst == 0 && ob.specialised_share > 0 && v.place != kAbroad && v.place != capital &&
+           !(ob.specialised_units[std::size_t(v.place)] > 0);
+  };
+  // Department that counts a record made in `dep`: the capital for the cases the specialised units
+  // take over (drawn by `d`, only for cases they may take); detection stays that of `dep`.
+  const auto counted_in = [&](int inst, const Victim& v, int dep, Draws&& d) {
+    return may_go_to_capital(inst, v) && d.uniform() < ob.specialised_share ? capital : dep;
+  };
+  struct Place {
+    int detected, counted;  // department whose detection chance applies; department that counts the record
+    double weight;
+  };
+  std::vector<Place> places;  // possible departments of record of the current victim and institution
   std::vector<Record> records;
   // Victims per (institution, recruiter), for the expected case counts: a group of one is exact.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> groups;  // (institution << 32 | recruiter, victim)
@@ -133,27 +151,31 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       Draws where(rng, v.person, 0, Stream::Recording, std::uint16_t(kInstitutions));
       record_dep = abroad_record_dep(where, v.department);
     }
-    // Possible departments of record with their weights (several only for a victim found abroad).
-    places.clear();
-    if (v.place != kAbroad) {
-      places.push_back({v.place, 1.0});
-    } else {
-      places.push_back({capital, ob.abroad_capital_share});
-      places.push_back({v.department, 1 - ob.abroad_capital_share - ob.abroad_border_share});
-      for (std::size_t k = 0; k < ob.border_crossing.size(); ++k)
-        if (ob.border_crossing[k] > 0) places.push_back({int(k), ob.abroad_border_share * ob.border_crossing[k]});
-    }
     int first_day = std::numeric_limits<int>::max();
     for (int inst = 0; inst < kInstitutions; ++inst) {
       if (!handles(inst, v)) continue;
+      // Possible departments of record with their weights: several for a victim found abroad, or a
+      // case the specialised units may take over.
+      places.clear();
+      if (v.place == kAbroad) {
+        places.push_back({capital, capital, ob.abroad_capital_share});
+        places.push_back({v.department, v.department, 1 - ob.abroad_capital_share - ob.abroad_border_share});
+        for (std::size_t k = 0; k < ob.border_crossing.size(); ++k)
+          if (ob.border_crossing[k] > 0)
+            places.push_back({int(k), int(k), ob.abroad_border_share * ob.border_crossing[k]});
+      } else if (may_go_to_capital(inst, v)) {
+        places.push_back({v.place, v.place, 1 - ob.specialised_share});
+        places.push_back({v.place, capital, ob.specialised_share});
+      } else {
+        places.push_back({v.place, v.place, 1.0});
+      }
       // Expected records by year: sum over record days of P(delay lands there) x p(that day).
-      // (A victim from abroad has several possible departments of record, each with its weight.)
-      for (const auto& [dep, weight] : places) {
+      for (const auto& [detected, dep, weight] : places) {
         if (weight <= 0) continue;
         const int from = std::max(0, v.day);
         double w = (1 - q) * std::pow(q, double(from - v.day));
         for (int day = from; day < sc.days && w > 1e-15; ++day, w *= q) {
-          const double in_day = weight * w * prob(inst, dep, v.platform, day);
+          const double in_day = weight * w * prob(inst, detected, v.platform, day);
           if (in_day <= 0) continue;
           const std::size_t y = year_of(day);
           out.expected_cases[(y * kInstitutions + inst) * nd + dep] += in_day;
@@ -175,14 +197,16 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       if (!(u < prob(inst, record_dep, v.platform, day))) continue;
       first_day = std::min(first_day, day);
       const std::size_t y = year_of(day);
+      // Its own stream, so runs without specialised units draw exactly what they drew before.
+      const int counted = counted_in(inst, v, record_dep, Draws(rng, v.person, 0, Stream::Recording, kSpecialisedSub));
       Draws rec(rng, v.person, 0, Stream::Recording, std::uint16_t(inst));
       const int sex = rec.uniform() < ob.p_sex_missing ? 2 : v.gender;
-      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + record_dep) * kSexRecorded + sex) * kAgeGroups +
+      ++out.recorded_cases[(((y * kInstitutions + inst) * nd + counted) * kSexRecorded + sex) * kAgeGroups +
                            v.age_group];
       ++out.recorded_by_origin[(y * kInstitutions + inst) * nd + v.department];
       if (ict && rec.uniform() < ob.p_ict_recorded) ++out.recorded_ict[y * kInstitutions + inst];
       ++out.recorded_platform[std::size_t(inst) * kPlatforms + v.platform];
-      records.push_back({inst, v.recruiter, day, record_dep});
+      records.push_back({inst, v.recruiter, day, counted});
     }
     if (first_day != std::numeric_limits<int>::max()) {
       ++out.recorded_victims[year_of(first_day)];
@@ -219,7 +243,11 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
         Draws d(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, std::uint16_t(inst));
         const int dep = v.place == kAbroad ? abroad_record_dep(d, v.department) : v.place;
         const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
-        if (day < sc.days && day >= 0 && d.uniform() < prob(inst, dep, v.platform, day)) trial.push_back({day, dep});
+        if (day < sc.days && day >= 0 && d.uniform() < prob(inst, dep, v.platform, day)) {
+          trial.push_back(
+              {day, counted_in(inst, v, dep,
+                               Draws(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, kSpecialisedSub))});
+        }
       }
       std::sort(trial.begin(), trial.end());
       for (std::size_t t = 0; t < trial.size();) {

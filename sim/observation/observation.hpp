@@ -5,7 +5,8 @@
 // Reporting channels raise every institution's chance; enforcement capacity the prosecutor's and police's;
 // both, and platform cooperation, as in effect on the record day where the victim is found (the
 // department of record: the exploitation department, or for victims abroad the capital, the border
-// crossing or home). Cases the police would record reach the prosecutor by referral.
+// crossing or home; for the prosecutor, the capital for cases its specialised units take over).
+// Cases the police would record reach the prosecutor by referral.
 // Records of one recruiter's victims by one institution close in time are grouped into cases.
 #pragma once
 #include <cstdint>

@@ -390,6 +390,14 @@ void read_observation(Reader r, Scenario& s) {
                                 "(-0.1: about 10% fewer records a year; 0: constant)");
   ob.recording_trend_years = r.number("recording_trend_years", Range::non_negative(),
                                       "years from the calendar start over which recording_trend runs; held after");
+  ob.specialised_units = r.numbers("specialised_units", Range::non_negative(), nd,
+                                   "per department, how many of the prosecutor's specialised units sit there");
+  ob.specialised_share =
+      r.number("specialised_share", Range::probability(),
+               "share of the prosecutor's domestic cases found in a department without a specialised unit that "
+               "the units in the capital (the first department) handle and count");
+  if (ob.specialised_share > 0 && (ob.specialised_units.empty() || !(ob.specialised_units.front() > 0)))
+    r.fail("specialised_share", "is above 0 but the capital (the first department) has no specialised unit");
   r.finish();
 }
 

@@ -153,6 +153,10 @@ struct ObservationParams {
   // Change of the chance of a record per year since the calendar start (log scale; 0: constant),
   // for recording_trend_years, then held: fewer complaints as exploitation is normalised.
   double recording_trend = 0, recording_trend_years = 0;
+  // The prosecutor's specialised units (per department, how many): a domestic case found in a
+  // department without one is handled, and counted, in the capital with specialised_share.
+  std::vector<double> specialised_units;
+  double specialised_share = 0;
 };
 
 struct ShockParams {

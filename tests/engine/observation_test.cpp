@@ -449,6 +449,56 @@ TEST_F(ObservationTest, PoliceCasesReachTheProsecutorByReferral) {
   EXPECT_EQ(recorded_by(observe(sc, *run_, Rng(kSeed, 0)), 0), 0);
 }
 
+// 7d'''. The prosecutor's specialised units: with specialised_share s, each prosecutor record of a
+// domestic victim found outside the capital, in a department without a unit, is counted in the
+// capital with probability s; detection is unchanged (the same records, the same cases, the police
+// untouched). Expected counts move exactly s of those departments' expected records to the capital;
+// the drawn number moved is Binomial(n, s), checked within 4 standard deviations.
+TEST_F(ObservationTest, SpecialisedUnitsCountCasesFromDepartmentsWithoutOneInTheCapital) {
+  ReplicateResult domestic = *run_;
+  std::erase_if(domestic.victims, [](const Victim& v) { return v.place == kAbroad; });
+  Scenario sc = *sc_;
+  const std::size_t nd = std::size_t(sc.department_count());
+  ASSERT_GE(nd, 3u);
+  constexpr int kCapital = 0, kWithUnit = 1;
+  constexpr double kShare = 0.4;
+  sc.observation.detect[0] = 0.7;
+  sc.observation.specialised_units.assign(nd, 0.0);
+  sc.observation.specialised_units[kCapital] = 3, sc.observation.specialised_units[kWithUnit] = 1;
+  sc.observation.specialised_share = 0;
+  const Observed before = observe(sc, domestic, Rng(kSeed, 0));
+  sc.observation.specialised_share = kShare;
+  const Observed after = observe(sc, domestic, Rng(kSeed, 0));
+  double moved = 0;
+  std::int64_t elsewhere = 0;  // records of the departments without a unit, before
+  for (std::size_t y = 0; y < std::size_t(before.years); ++y)
+    for (std::size_t d = 0; d < nd; ++d) {
+      const std::size_t at = (y * kInstitutions + 0) * nd + d;
+      if (int(d) == kCapital || int(d) == kWithUnit) continue;
+      EXPECT_NEAR(after.expected_cases[at], (1 - kShare) * before.expected_cases[at], 1e-9);
+      moved += before.expected_cases[at];
+    }
+  for (int d = 0; d < int(nd); ++d)
+    if (d != kCapital && d != kWithUnit) elsewhere += recorded_by(before, 0, d);
+  ASSERT_GT(elsewhere, 40);
+  double capital_before = 0, capital_after = 0;
+  for (std::size_t y = 0; y < std::size_t(before.years); ++y) {
+    const std::size_t at = (y * kInstitutions + 0) * nd;
+    capital_before += before.expected_cases[at + kCapital], capital_after += after.expected_cases[at + kCapital];
+    EXPECT_NEAR(after.expected_cases[at + kWithUnit], before.expected_cases[at + kWithUnit], 1e-12);
+  }
+  EXPECT_NEAR(capital_after - capital_before, kShare * moved, 1e-9 * (1 + moved));
+  // Drawn: the same records and cases in all, the police untouched, about s of the others moved.
+  EXPECT_EQ(recorded_by(after, 0), recorded_by(before, 0));
+  EXPECT_EQ(recorded_by(after, 0, kWithUnit), recorded_by(before, 0, kWithUnit));
+  EXPECT_EQ(after.victims_per_case, before.victims_per_case);
+  for (int d = 0; d < int(nd); ++d) EXPECT_EQ(recorded_by(after, 1, d), recorded_by(before, 1, d));
+  const double n = double(elsewhere),
+               drawn_moved = double(recorded_by(after, 0, kCapital) - recorded_by(before, 0, kCapital));
+  EXPECT_NEAR(drawn_moved, kShare * n, 4 * std::sqrt(n * kShare * (1 - kShare)) + 1);
+  EXPECT_GT(drawn_moved, 0);
+}
+
 // 7e. Modifiers are read on the record day: with no investigative capacity (enforcement_mult 0)
 // before a cut-off day, prosecutor and police record nothing before it, but still record victims
 // recruited before it whose record falls after. Expected counts integrate the same thing.

@@ -201,6 +201,16 @@ TEST_F(ScenarioErrors, SharesOfVictimsAbroadMustNotExceedOne) {
   EXPECT_TRUE(contains(eg, "at least one crossing")) << eg.what();
 }
 
+TEST_F(ScenarioErrors, SpecialisedUnitsTakingCasesNeedAUnitInTheCapital) {
+  const auto f = with_baseline(
+      "observation:\n  specialised_share: 0.3\n"
+      "  specialised_units: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]\n");
+  const auto e = load_error(f);
+  expect_at(e, f, "specialised_share", "observation.specialised_share");
+  EXPECT_TRUE(contains(e, "the capital (the first department) has no specialised unit")) << e.what();
+  EXPECT_NO_THROW(load_scenario(with_baseline("observation:\n  specialised_share: 0.3\n")));
+}
+
 TEST_F(ScenarioErrors, VictimAgesAreWholeYearsYoungestFirst) {
   const auto f = with_baseline("recruitment:\n  recruiters:\n    victim_ages: [20, 15]\n");
   const auto e = load_error(f);
