@@ -146,12 +146,20 @@ class Draws {
   /// same results: the same division by the same number).
   struct SkipRate {
     explicit SkipRate(double p) : p(p), log_q(std::log1p(-p)) {}
+    /// For 0 < p < 1, a uniform below this gives skip_of(u) >= b: floor(log u / log(1 - p)) >= b when
+    /// u <= (1 - p)^b. The margin (1e-9 relative) covers the rounding of log, exp and the division
+    /// many times over, so a test against it never decides differently from skip_of.
+    double surely_at_least(std::uint32_t b) const { return std::exp(double(b) * log_q) * (1 - 1e-9); }
     double p, log_q;
   };
   std::uint64_t geometric_skip(const SkipRate& rate) {
     if (rate.p >= 1.0) return 0;
     if (rate.p <= 0.0) return UINT64_MAX;
-    double g = std::floor(std::log(uniform()) / rate.log_q);
+    return skip_of(uniform(), rate);
+  }
+  /// The skip geometric_skip makes of uniform u, for 0 < p < 1.
+  static std::uint64_t skip_of(double u, const SkipRate& rate) {
+    const double g = std::floor(std::log(u) / rate.log_q);
     return g >= 1.8e19 ? UINT64_MAX : std::uint64_t(g);
   }
 

@@ -110,9 +110,24 @@ std::size_t Network::total_directed_ties() const {
 }
 
 std::size_t Network::memory_bytes() const {
-  std::size_t b = 0;
+  std::size_t b = platform_degree_cap.capacity();
   for (auto& g : layers) b += g.m_forward.m_column.capacity() * 4 + g.m_forward.m_rowstart.capacity() * 4;
   return b;
+}
+
+void Network::index_platform_degrees() {
+  const std::size_t n = layers.empty() ? 0 : layers[0].m_forward.m_rowstart.size() - 1;
+  platform_degree_cap.assign(n, 0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n), [&](const auto& r) {
+    for (std::size_t v = r.begin(); v != r.end(); ++v) {
+      std::uint32_t most = 0;
+      for (int l = kFirstPlatformLayer; l < kLayers; ++l) {
+        const auto& rs = layers[std::size_t(l)].m_forward.m_rowstart;
+        most = std::max(most, rs[v + 1] - rs[v]);
+      }
+      platform_degree_cap[v] = std::uint8_t(std::min<std::uint32_t>(most, kDegreeCapUnknown));
+    }
+  });
 }
 
 DegreeStats Network::degree_stats(int layer, const std::vector<std::uint32_t>* only) const {
@@ -293,6 +308,7 @@ Network build_network(const Scenario& sc, const Population& pop, std::uint32_t s
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return expected_ties(a) > expected_ties(b); });
   for (int p : order)
     build(layer_of_platform(p), sc.platforms[p].edge_list, [&] { return platform_ties(sc, pop, rng, p); });
+  net.index_platform_degrees();
   return net;
 }
 

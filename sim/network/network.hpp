@@ -40,6 +40,19 @@ struct Network {
     const auto* col = g.m_forward.m_column.data();
     return {col + g.m_forward.m_rowstart[v], col + g.m_forward.m_rowstart[v + 1]};
   }
+  /// An upper bound on v's degree in every platform layer (UINT32_MAX when unknown), from one byte
+  /// per person: lets the exposure loop see that a share draw lands past the row without reading it.
+  std::uint32_t platform_degree_bound(std::uint32_t v) const {
+    if (platform_degree_cap.empty() || platform_degree_cap[v] == kDegreeCapUnknown) return UINT32_MAX;
+    return platform_degree_cap[v];
+  }
+  void prefetch_degree_bound(std::uint32_t v) const {
+    if (!platform_degree_cap.empty()) __builtin_prefetch(platform_degree_cap.data() + v);
+  }
+  /// Fills platform_degree_cap from the layers (after building or loading them).
+  void index_platform_degrees();
+  static constexpr std::uint8_t kDegreeCapUnknown = 255;  // degree 255 or more
+  std::vector<std::uint8_t> platform_degree_cap;          // per person: largest platform-layer degree, capped
   /// Asks the cache for v's row bounds in `layer` ahead of neighbours(layer, v).
   void prefetch(int layer, std::uint32_t v) const { __builtin_prefetch(layers[layer].m_forward.m_rowstart.data() + v); }
 };

@@ -110,8 +110,9 @@ struct Population {
   /// Every trait of slot i in effect on `day`.
   PersonTraits traits(PersonId i, int day) const;
 
-  int age_years(PersonId i, int day) const {
-    return (std::max(day, 0) - key(i, day).birth_day) / 365;  // the warm-up holds day-0 ages
+  int age_years(PersonId i, int day) const { return age_of(key(i, day), day); }
+  static int age_of(const Key& k, int day) {
+    return (std::max(day, 0) - k.birth_day) / 365;  // the warm-up holds day-0 ages
   }
   AgeGroup age_group(PersonId i, int day) const { return age_group_of(age_years(i, day)); }
   int gender_of(PersonId i, int day) const { return key(i, day).gender; }

@@ -4,6 +4,8 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -39,7 +41,11 @@ constexpr std::size_t kPrefetchAhead = 8;
 
 class Fishing final : public RecruitmentRoute {
  public:
-  explicit Fishing(const Scenario& sc) : f_(sc.fishing), share_rate_(sc.fishing.share_prob) {}
+  explicit Fishing(const Scenario& sc) : f_(sc.fishing), share_rate_(sc.fishing.share_prob) {
+    if (share_rate_.p > 0 && share_rate_.p < 1)
+      for (std::size_t b = 0; b < share_beyond_.size(); ++b)
+        share_beyond_[b] = share_rate_.surely_at_least(std::uint32_t(b));
+  }
 
   RouteTraits traits() const override {
     RouteTraits t;
@@ -82,30 +88,36 @@ class Fishing final : public RecruitmentRoute {
   }
 
  private:
-  bool targeted_age(const RouteWorld& w, PersonId i, int day) const {
-    return f_.target_age[int(w.pop.age_group(i, day))];
-  }
-
   /// A user sees ad `ad` today: may reply (a proposal) and may pass it on to platform ties.
   /// `exposure` numbers this person's exposures to the ad today (each has its own draws).
   void expose(const RouteWorld& w, PersonId i, const Ad& ad, std::uint32_t a, int day, std::uint16_t exposure,
               std::uint8_t route, std::vector<Proposal>& out, std::vector<std::pair<PersonId, std::uint32_t>>& shares,
               std::uint64_t& visited) const {
-    if (!w.on_platform(i, ad.platform, day) || !targeted_age(w, i, day)) return;
+    const int age = w.age_if_on_platform(i, ad.platform, day);
+    if (age < 0 || !f_.target_age[int(age_group_of(age))]) return;
     Draws d(w.rng, i, std::uint32_t(day), Stream::AdResponse, exposure, ad.key);
     // need <= 1, so u >= respond_base settles the draw before reading whether the person is free
     // or their traits (most exposures; each read is a cache miss at country scale).
     const double u = d.uniform();
-    if (u < f_.respond_base && w.available(i) && w.targetable_age(i, day) &&
+    if (u < f_.respond_base && w.available(i) && w.targetable(age) &&
         u < f_.respond_base * economic_need(w.sc.vulnerability, w.view(i, day)))
       out.push_back(
           {i, ad.recruiter, order_key(w.rng, i, std::uint32_t(day), ad.id.slot, ad.id.generation), route, ad.platform});
     if (f_.share_prob <= 0) return;
+    // Shares: the first tie passed to is a geometric skip into the person's row. Most skips land
+    // past every row of this person (the degree bound), which the uniform alone shows, so neither
+    // the row nor the logarithm is needed then; otherwise the same skip as geometric_skip's.
+    std::uint64_t k = 0;
+    if (share_rate_.p < 1.0) {
+      const double us = d.uniform();
+      const std::uint32_t bound = w.net.platform_degree_bound(i);
+      if (bound < share_beyond_.size() && us < share_beyond_[bound]) return;
+      k = Draws::skip_of(us, share_rate_);
+    }
     auto [b, e] = w.net.neighbours(layer_of_platform(ad.platform), i);
     const std::uint64_t deg = std::uint64_t(e - b);
     visited += deg;
-    for (std::uint64_t k = d.geometric_skip(share_rate_); k < deg; k += 1 + d.geometric_skip(share_rate_))
-      shares.push_back({b[k], a});
+    for (; k < deg; k += 1 + d.geometric_skip(share_rate_)) shares.push_back({b[k], a});
   }
 
   void exposures(const RouteWorld& w, int day, std::uint8_t route, std::vector<Proposal>& proposals,
@@ -143,21 +155,20 @@ class Fishing final : public RecruitmentRoute {
         if (mean <= 1.0) {
           // The audience's places first (its draws do not depend on what the exposures find), then
           // the exposures, with what they will read requested a few exposures ahead in three steps
-          // (the user list, then the person's record and ties, then their later version): each
+          // (the user list, then the person's record and degree bound, then their later version): each
           // exposure reads a person at random, a chain of cache misses at scale otherwise.
           thread_local std::vector<std::uint32_t> places;
           places.clear();
           const Draws::SkipRate rate(mean);
           for (std::uint64_t k = lo + d.geometric_skip(rate); k < hi; k += 1 + d.geometric_skip(rate))
             places.push_back(std::uint32_t(k));
-          const int layer = layer_of_platform(ad.platform);
           const std::size_t m = places.size();
           for (std::size_t j = 0; j < m; ++j) {
             if (j + 3 * kPrefetchAhead < m) __builtin_prefetch(users.data() + places[j + 3 * kPrefetchAhead]);
             if (j + 2 * kPrefetchAhead < m) {
               const PersonId ahead = users[places[j + 2 * kPrefetchAhead]];
               w.pop.prefetch(ahead);
-              if (f_.share_prob > 0) w.net.prefetch(layer, ahead);
+              if (f_.share_prob > 0) w.net.prefetch_degree_bound(ahead);
             }
             if (j + kPrefetchAhead < m) w.pop.prefetch_version(users[places[j + kPrefetchAhead]], day);
             expose(w, users[places[j]], ad, std::uint32_t(a), day, 0, route, props[a], shares[a], visited[a]);
@@ -206,7 +217,8 @@ class Fishing final : public RecruitmentRoute {
   }
 
   const FishingParams& f_;
-  const Draws::SkipRate share_rate_;      // fishing.share_prob, its logarithm computed once
+  const Draws::SkipRate share_rate_;                               // fishing.share_prob, its logarithm computed once
+  std::array<double, Network::kDegreeCapUnknown> share_beyond_{};  // surely_at_least(degree bound)
   std::vector<std::vector<Ad>> new_ads_;  // per recruiter: ads posted today (merged in respond)
   std::vector<Ad> ads_;                   // ascending id
   std::size_t live_shares_ = 0;           // sum of shared_to sizes over ads_

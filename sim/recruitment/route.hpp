@@ -75,19 +75,30 @@ class RouteWorld {
   bool available(PersonId i) const { return recruiter_of[i] == kNone && !victim[i]; }
   bool minor(PersonId i, int day) const { return pop.age_years(i, day) < 18; }
   /// Whether any route can target this person today (recruitment.recruiters.victim_ages).
-  bool targetable_age(PersonId i, int day) const {
-    const int age = pop.age_years(i, day);
-    return age >= sc.recruiters.victim_age_min && age <= sc.recruiters.victim_age_max;
+  bool targetable_age(PersonId i, int day) const { return targetable(pop.age_years(i, day)); }
+  bool targetable(int age_years) const {
+    return age_years >= sc.recruiters.victim_age_min && age_years <= sc.recruiters.victim_age_max;
   }
 
   bool online(PersonId i, int day) const {
     if (pop.has_device(i, day)) return true;
-    if (shock.minors_device <= 0 || !minor(i, day)) return false;
-    // Which minors gain a device in a shock: a fixed draw per person, so the set is stable.
-    return rng.words(i, 0, Stream::Platforms, 1, 0)[0] * 0x1.0p-32 < shock.minors_device;
+    return shock.minors_device > 0 && minor(i, day) && gains_device_in_shock(i);
   }
   bool on_platform(PersonId i, int p, int day) const {
     return pop.uses(i, p, day) && (!sc.platforms[p].shock_only || shock.classroom) && online(i, day);
+  }
+  /// Age in years on `day` if on platform p that day, else -1: on_platform and the age from one
+  /// read of the person's record (the exposure loop's check, made for every exposure).
+  int age_if_on_platform(PersonId i, int p, int day) const {
+    const Population::Key k = pop.key(i, day);
+    if (!((k.platforms >> p) & 1u) || (sc.platforms[p].shock_only && !shock.classroom)) return -1;
+    const int age = pop.age_of(k, day);
+    return k.device || (age < 18 && gains_device_in_shock(i)) ? age : -1;
+  }
+
+  /// Which minors gain a device in a shock: a fixed draw per person, so the set is stable.
+  bool gains_device_in_shock(PersonId i) const {
+    return shock.minors_device > 0 && rng.words(i, 0, Stream::Platforms, 1, 0)[0] * 0x1.0p-32 < shock.minors_device;
   }
 
   PersonView view(PersonId i, int day) const {

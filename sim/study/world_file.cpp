@@ -377,6 +377,7 @@ World load_world(const fs::path& file, const Scenario& sc, std::uint32_t seed) {
     // rebuilt edge by edge, which took most of the load time and held a second copy.
     w.net.layers[std::size_t(l)] = layer_from_csr(std::move(rs), std::move(col));
   }
+  w.net.index_platform_degrees();
   w.build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return w;
 }

@@ -268,6 +268,26 @@ TEST(RngDraws, GeometricSkipMean) {
   EXPECT_EQ(d.geometric_skip(0.0), UINT64_MAX);
 }
 
+// The fishing loop's shortcut: a uniform below surely_at_least(b) must give skip_of(u) >= b, right
+// up to the threshold (the uniforms just below it, ulp by ulp); and it must not be vacuous: a
+// uniform a little above (1 - p)^b gives a skip below b (where that power is a normal number).
+TEST(RngDraws, SurelyAtLeastNeverDisagreesWithTheSkip) {
+  for (double p : {1e-5, 0.002, 0.1, 0.5, 0.999}) {
+    const Draws::SkipRate rate(p);
+    for (std::uint32_t b = 0; b < 300; ++b) {
+      const double t = rate.surely_at_least(b);
+      double u = t;
+      for (int k = 0; k < 200; ++k) {
+        u = std::nextafter(u, 0.0);
+        if (u <= 0) break;
+        ASSERT_GE(Draws::skip_of(u, rate), b) << "p " << p << " b " << b << " u " << u;
+      }
+      const double above = std::exp(double(b) * rate.log_q) * (1 + 1e-6);
+      if (b > 0 && above > 1e-250 && above < 1) EXPECT_LT(Draws::skip_of(above, rate), b) << "p " << p << " b " << b;
+    }
+  }
+}
+
 // --- independence and reproducibility ----------------------------------------------------------
 
 std::vector<double> sequence(const Rng& rng, std::uint32_t entity, std::uint32_t day, Stream stream, std::uint16_t sub,
