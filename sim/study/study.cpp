@@ -26,6 +26,21 @@ ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed,
   }
 }
 
+/// A replicate with what the sink reads of it, computed on the worker (summarise and observe are
+/// pure functions of the run, so where they run does not change them).
+struct Finished {
+  ReplicateResult res;
+  Summary summary;
+  Observed observed;
+};
+
+Finished finish(const Scenario& sc, ReplicateResult&& res, std::uint32_t seed, int replicate) {
+  Finished f{std::move(res), {}, {}};
+  f.summary = summarise(sc, f.res);
+  f.observed = observe(sc, f.res, Rng(seed, std::uint32_t(replicate)));
+  return f;
+}
+
 double share(double part, double all) { return all > 0 ? part / all : std::numeric_limits<double>::quiet_NaN(); }
 
 /// Who the victims are and where they come from, true and recorded, for the run summary.
@@ -82,11 +97,13 @@ RunResult run_study(const RunRequest& req, const Callbacks& cb) {
   std::atomic<std::int64_t>* days =
       cb.start ? cb.start(std::int64_t(sc.days) * req.replicates, w.build_seconds) : nullptr;
   auto t0 = Clock::now();
-  run_tasks(
-      req.replicates, req.threads, [&](int r) { return simulate(sc, w, req.seed, r, days, cb); },
-      [&](int r, ReplicateResult&& res) {
-        Summary s = summarise(sc, res);
-        Observed o = observe(sc, res, Rng(req.seed, std::uint32_t(r)));
+  run_tasks<Finished>(
+      req.replicates, req.threads,
+      [&](int r) { return finish(sc, simulate(sc, w, req.seed, r, days, cb), req.seed, r); },
+      [&](int r, Finished&& f) {
+        const ReplicateResult& res = f.res;
+        Summary& s = f.summary;
+        const Observed& o = f.observed;
         if (cb.on_replicate) cb.on_replicate(0, r, res, s, o);
         out.victims.push_back(s.victims);
         out.recorded.push_back(std::accumulate(o.recorded_victims.begin(), o.recorded_victims.end(), 0.0));
@@ -115,16 +132,16 @@ CompareResult compare_study(const CompareRequest& req, const Callbacks& cb) {
   std::atomic<std::int64_t>* days =
       cb.start ? cb.start(std::int64_t(base.days) * req.replicates * A, w.build_seconds) : nullptr;
   auto t0 = Clock::now();
-  run_tasks(
+  run_tasks<Finished>(
       req.replicates * A, req.threads,
-      [&](int t) { return simulate(*all[std::size_t(t % A)], w, req.seed, t / A, days, cb); },
-      [&](int t, ReplicateResult&& res) {
+      [&](int t) {
         const Scenario& sc = *all[std::size_t(t % A)];
-        Summary s = summarise(sc, res);
-        Observed o = observe(sc, res, Rng(req.seed, std::uint32_t(t / A)));
-        if (cb.on_replicate) cb.on_replicate(std::size_t(t % A), t / A, res, s, o);
-        out.outcomes[std::size_t(t % A)].summaries.push_back(s);
-        out.outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(res.cost.begin(), res.cost.end(), 0.0));
+        return finish(sc, simulate(sc, w, req.seed, t / A, days, cb), req.seed, t / A);
+      },
+      [&](int t, Finished&& f) {
+        if (cb.on_replicate) cb.on_replicate(std::size_t(t % A), t / A, f.res, f.summary, f.observed);
+        out.outcomes[std::size_t(t % A)].summaries.push_back(std::move(f.summary));
+        out.outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(f.res.cost.begin(), f.res.cost.end(), 0.0));
       });
   out.wall_seconds = seconds_since(t0);
   std::vector<ArmOutcome> iv_arms(out.outcomes.begin() + 1, out.outcomes.end());
