@@ -192,7 +192,7 @@ def check_heap_references(ds: h5py.Dataset) -> None:
                 raise damaged
 
 
-def _scale_values(scale: h5py.Dataset) -> np.ndarray:
+def scale_values(scale: h5py.Dataset) -> np.ndarray:
     """Values of a dimension scale: strings for categorical axes, integers for numeric ones."""
     check_heap_references(scale)
     if scale.dtype.kind in "SUO" or h5py.check_string_dtype(scale.dtype):
@@ -231,7 +231,7 @@ def axes(ds: h5py.Dataset) -> list[tuple[str, np.ndarray]]:
     for i, name in enumerate(axis_names(ds)):
         scale = ds.file.get(f"/labels/{name}")
         if isinstance(scale, h5py.Dataset):
-            values = _scale_values(scale)
+            values = scale_values(scale)
         else:
             values = np.arange(ds.shape[i])
         if len(values) != ds.shape[i]:

@@ -805,17 +805,15 @@ std::vector<std::size_t> Reader::shape(const std::string& dataset) const {
   return {dims.begin(), dims.end()};
 }
 
-std::vector<std::string> Reader::dim_labels(const std::string& dataset) const {
-  const Ctx c{path_, dataset};
-  Handle ds = open_dataset_at(c, file_.get());
-  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
-  const std::size_t rank = extent(c, space.get()).size();
+namespace {
+/// The names of an open dataset's `rank` dimensions, from its fixed-length attribute `axes`.
+std::vector<std::string> axis_names_of(const Ctx& c, hid_t ds, std::size_t rank) {
   // Not H5DSget_label: DIMENSION_LABELS is variable-length data libhdf5 reads unchecked.
-  if (c.ok(H5Aexists(ds.get(), "axes"), "look up attribute 'axes' of") == 0)
+  if (c.ok(H5Aexists(ds, "axes"), "look up attribute 'axes' of") == 0)
     c.misuse(
         "has no 'axes' attribute naming its dimensions (files made before 2026-12-02 lack it: make the file "
         "again with this version)");
-  Handle attr = c.own(H5Aopen(ds.get(), "axes", H5P_DEFAULT), H5Aclose, "open attribute 'axes' of");
+  Handle attr = c.own(H5Aopen(ds, "axes", H5P_DEFAULT), H5Aclose, "open attribute 'axes' of");
   const std::vector<std::string> value = read_strings(c, attr.get(), true);
   std::vector<std::string> out;
   if (value.size() == 1)
@@ -831,6 +829,14 @@ std::vector<std::string> Reader::dim_labels(const std::string& dataset) const {
     c.misuse("its 'axes' attribute does not name its " + std::to_string(rank) + " dimension(s)");
   return out;
 }
+}  // namespace
+
+std::vector<std::string> Reader::dim_labels(const std::string& dataset) const {
+  const Ctx c{path_, dataset};
+  Handle ds = open_dataset_at(c, file_.get());
+  Handle space = c.own(H5Dget_space(ds.get()), H5Sclose, "get dataspace of");
+  return axis_names_of(c, ds.get(), extent(c, space.get()).size());
+}
 
 std::vector<std::string> Reader::scale_labels(const std::string& dataset, int dim) const {
   const Ctx c{path_, dataset};
@@ -840,7 +846,7 @@ std::vector<std::string> Reader::scale_labels(const std::string& dataset, int di
   if (dim < 0 || static_cast<std::size_t>(dim) >= dims.size())
     c.misuse("has no dimension " + std::to_string(dim) + " (rank " + std::to_string(dims.size()) + ")");
   // The axis' scale by name, not through DIMENSION_LIST (variable-length references, read unchecked).
-  const std::string scale_path = kLabelsGroup + dim_labels(dataset)[std::size_t(dim)];
+  const std::string scale_path = kLabelsGroup + axis_names_of(c, ds.get(), dims.size())[std::size_t(dim)];
   if (!path_exists(file_.get(), scale_path)) return {};
   const Ctx sc{path_, scale_path};
   Handle scale = open_dataset_at(sc, file_.get());

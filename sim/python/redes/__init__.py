@@ -18,11 +18,10 @@ import tempfile
 from pathlib import Path
 
 import h5py
-import numpy as np
 import xarray as xr
 
 from redes import _core
-from redes._files import attrs, axis_names, check_heap_references, is_scale
+from redes._files import attrs, axis_names, is_scale, scale_values
 
 __all__ = ["run", "compare", "sweep", "open", "check", "Results"]
 __version__ = _core.version
@@ -98,32 +97,18 @@ def _simulate(call, output) -> Results:
             os.rmdir(tmpdir)
 
 
-def _text(v):
-    if isinstance(v, bytes):
-        return v.decode("utf-8", errors="replace")
-    if isinstance(v, np.generic):
-        return v.item()
-    if isinstance(v, np.ndarray):
-        return [_text(x) for x in v.tolist()]
-    return v
-
-
-def _scale(ds: h5py.Dataset) -> np.ndarray:
-    check_heap_references(ds)  # libhdf5 follows variable-length strings into the heap unchecked
-    if h5py.check_string_dtype(ds.dtype) or ds.dtype.kind in "SO":
-        return np.array([_text(x) for x in ds.asstr()[()]], dtype=object)
-    return ds[()]
-
-
-def _variable(ds: h5py.Dataset) -> tuple[xr.Variable, dict]:
+def _variable(ds: h5py.Dataset, scales: dict) -> tuple[xr.Variable, dict]:
     """An HDF5 dataset as an xarray Variable with its axis names (attribute `axes`), and its
     coordinates (/labels/<axis>; none for axes without labels such as person ids). Like the report,
-    it never reads the dimension-scale attributes, which libhdf5 reads unchecked."""
+    it never reads the dimension-scale attributes, which libhdf5 reads unchecked. `scales` keeps
+    each label array read (and heap-checked) once per file."""
     dims, coords = axis_names(ds), {}
     for i, name in enumerate(dims):
-        scale = ds.file.get(f"/labels/{name}")
-        if isinstance(scale, h5py.Dataset) and scale.shape == (ds.shape[i],):
-            coords[name] = _scale(scale)
+        if name not in scales:
+            scale = ds.file.get(f"/labels/{name}")
+            scales[name] = scale_values(scale) if isinstance(scale, h5py.Dataset) else None
+        if scales[name] is not None and scales[name].shape == (ds.shape[i],):
+            coords[name] = scales[name]
     return xr.Variable(dims, ds[()], attrs(ds)), coords
 
 
@@ -142,6 +127,7 @@ def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
     groups: dict[str, xr.Dataset] = {}
     with h5py.File(path, "r") as f:
         metadata = attrs(f["/metadata"]) if "/metadata" in f else {}
+        scales: dict = {}
 
         def visit(name, obj):
             if not isinstance(obj, h5py.Group) or name == "labels" or name.startswith("labels/"):
@@ -155,7 +141,7 @@ def open(path) -> Results:  # noqa: A001 (redes.open, like xarray.open_dataset)
                     continue
                 if is_scale(item):  # scales hard-linked into data groups
                     continue
-                var, c = _variable(item)
+                var, c = _variable(item, scales)
                 variables[key] = var
                 coords.update(c)
             if variables:
