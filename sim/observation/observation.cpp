@@ -77,6 +77,17 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     if (inst != 0 || ob.police_referral <= 0) return own;
     return 1 - (1 - own) * (1 - ob.police_referral * own_prob(1, dep, platform, day));
   };
+  // prob() on every day for each (institution, department, platform) asked for, computed once: the
+  // expected counts ask for it for every victim on every day after its recruitment.
+  std::vector<std::vector<double>> prob_by_day(std::size_t(kInstitutions) * nd * kPlatforms);
+  const auto prob_days = [&](int inst, int dep, int platform) -> const std::vector<double>& {
+    auto& t = prob_by_day[(std::size_t(inst) * nd + std::size_t(dep)) * kPlatforms + std::size_t(platform)];
+    if (t.empty()) {
+      t.resize(std::size_t(std::max(sc.days, 1)));
+      for (int day = 0; day < sc.days; ++day) t[std::size_t(day)] = prob(inst, dep, platform, day);
+    }
+    return t;
+  };
   // P(the delay's whole days == k) = q^k (1 - q) for an exponential delay truncated to days.
   const double q = std::exp(-1.0 / ob.delay_days);
   const int capital = 0;  // the first department of population.departments (Asuncion in the Paraguay pack)
@@ -173,9 +184,10 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       for (const auto& [detected, dep, weight] : places) {
         if (weight <= 0) continue;
         const int from = std::max(0, v.day);
+        const std::vector<double>& p = prob_days(inst, detected, v.platform);
         double w = (1 - q) * std::pow(q, double(from - v.day));
         for (int day = from; day < sc.days && w > 1e-15; ++day, w *= q) {
-          const double in_day = weight * w * prob(inst, detected, v.platform, day);
+          const double in_day = weight * w * p[std::size_t(day)];
           if (in_day <= 0) continue;
           const std::size_t y = year_of(day);
           out.expected_cases[(y * kInstitutions + inst) * nd + dep] += in_day;
