@@ -53,8 +53,6 @@ struct Network {
   void index_platform_degrees();
   static constexpr std::uint8_t kDegreeCapUnknown = 255;  // degree 255 or more
   std::vector<std::uint8_t> platform_degree_cap;          // per person: largest platform-layer degree, capped
-  /// Asks the cache for v's row bounds in `layer` ahead of neighbours(layer, v).
-  void prefetch(int layer, std::uint32_t v) const { __builtin_prefetch(layers[layer].m_forward.m_rowstart.data() + v); }
 };
 
 /// Builds every layer for `pop` from the scenario's generators or edge lists.

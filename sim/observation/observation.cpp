@@ -8,10 +8,10 @@
 namespace redes {
 
 namespace {
-/// Institutions that handle a victim's kind of case.
 // Sub-stream of the specialised units' draw (institutions use 0..kInstitutions - 1, abroad kInstitutions).
 constexpr std::uint16_t kSpecialisedSub = kInstitutions + 1;
 
+/// Institutions that handle a victim's kind of case.
 bool handles(int inst, const Victim& v) {
   const bool minor = v.age_group <= int(AgeGroup::Adolescent);
   if (inst == 2) return minor;                    // childhood ministry: minors
@@ -255,7 +255,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
         Draws d(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, std::uint16_t(inst));
         const int dep = v.place == kAbroad ? abroad_record_dep(d, v.department) : v.place;
         const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
-        if (day < sc.days && day >= 0 && d.uniform() < prob(inst, dep, v.platform, day)) {
+        if (day < sc.days && day >= 0 && d.uniform() < prob_days(inst, dep, v.platform)[std::size_t(day)]) {
           trial.push_back(
               {day, counted_in(inst, v, dep,
                                Draws(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, kSpecialisedSub))});
