@@ -107,8 +107,14 @@ def test_workshop_app_in_headless_chromium(tmp_path):
         assert "registradas" in d.find_element("id", "headline").text
         # The report downloads, in Spanish, with the notice.
         d.find_element("id", "dl-report").click()
-        report = wait(lambda: [p for p in downloads.glob("redes-report-*.html")], timeout=30, what="the report")[0]
-        html = report.read_text(encoding="utf-8")
+        # Chromium may create the file before its bytes land: wait for the whole document.
+        def finished_report():
+            for p in downloads.glob("redes-report-*.html"):
+                text = p.read_text(encoding="utf-8", errors="replace")
+                if text.rstrip().endswith("</html>"):
+                    return text
+            return None
+        html = wait(finished_report, timeout=30, what="the whole report")
         assert "Informe del taller redes" in html and "estimación del modelo" in html.lower() and "data:image/png" in html
         # English on request.
         d.find_element("id", "lang").send_keys("English")
