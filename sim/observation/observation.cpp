@@ -48,13 +48,29 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   std::vector<std::uint16_t> year_index(std::size_t(std::max(sc.days, 1)));
   for (int d = 0; d < sc.days; ++d) year_index[std::size_t(d)] = std::uint16_t(sc.year_of_day(d) - first_year);
   const auto year_of = [&](int day) { return std::size_t(year_index[std::size_t(day)]); };
-  // Recording trend of each window day (exactly 1 when the trend is 0, so such runs are unchanged).
-  std::vector<double> trend(std::size_t(std::max(sc.days, 1)));
-  for (int d = 0; d < sc.days; ++d)
-    trend[std::size_t(d)] = std::exp(ob.recording_trend * std::min(d / 365.25, ob.recording_trend_years));
-  // Detection chance of a record made on `day` in department `dep`: the modifiers in effect that
-  // day (reporting channels, investigative capacity, platform cooperation) where the case is handled.
-  const auto own_prob = [&](int inst, int dep, int platform, int day) {
+  const std::size_t days = std::size_t(std::max(sc.days, 1));
+  // Recording trend of each institution and window day: the common trend plus the institution's own
+  // (exactly 1 when both are 0, so such runs are unchanged).
+  std::vector<double> trend(std::size_t(kInstitutions) * days);
+  for (int inst = 0; inst < kInstitutions; ++inst)
+    for (int d = 0; d < sc.days; ++d)
+      trend[std::size_t(inst) * days + std::size_t(d)] =
+          std::exp((ob.recording_trend + ob.institution_trend[std::size_t(inst)]) *
+                   std::min(d / 365.25, ob.recording_trend_years));
+  // Multiplier of each institution's chance of a record of a victim found abroad, by day (empty
+  // without identification waves).
+  std::vector<double> abroad_wave;
+  if (!ob.identification_waves.empty()) {
+    abroad_wave.assign(std::size_t(kInstitutions) * days, 1.0);
+    for (const auto& w : ob.identification_waves)
+      for (int inst = 0; inst < kInstitutions; ++inst)
+        for (int d = std::max(w.start_day, 0); d <= std::min(w.end_day, sc.days - 1); ++d)
+          abroad_wave[std::size_t(inst) * days + std::size_t(d)] *= w.abroad_factor[std::size_t(inst)];
+  }
+  // An institution's own chance of a record made on `day` in department `dep`, before the victim's
+  // multipliers: the modifiers in effect that day (reporting channels, investigative capacity,
+  // platform cooperation) where the case is handled.
+  const auto own_raw = [&](int inst, int dep, int platform, int day) {
     const std::size_t dd = std::size_t(day) * nd + std::size_t(dep);
     const double reporting = run.reporting_add.empty() ? 0.0 : run.reporting_add[dd];
     const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[dd] : 1.0;
@@ -64,29 +80,49 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           run.cooperation_add.empty() ? 0.0 : run.cooperation_add[std::size_t(day) * kPlatforms + platform];
       coop = std::clamp(sc.platforms[platform].cooperation + add, 0.0, 1.0);
     }
-    return std::clamp(ob.detect[inst] * trend[std::size_t(day)] * ob.presence[dep][inst] * (1 + reporting) * capacity *
-                          coop * (1 - ob.fear),
-                      0.0, 1.0);
+    return ob.detect[inst] * trend[std::size_t(inst) * days + std::size_t(day)] * ob.presence[dep][inst] *
+           (1 + reporting) * capacity * coop * (1 - ob.fear);
   };
-  // The prosecutor directs trafficking investigations, so a case the police would record reaches it
-  // by referral (police_referral) besides its own complaints: 1 - (1 - own)(1 - referral x police).
-  // Marginal per institution: the two institutions' draws stay independent, so the overlap of their
-  // records (distinct victims) is not modelled; the counts each institution records are.
-  const auto prob = [&](int inst, int dep, int platform, int day) {
-    const double own = own_prob(inst, dep, platform, day);
-    if (inst != 0 || ob.police_referral <= 0) return own;
-    return 1 - (1 - own) * (1 - ob.police_referral * own_prob(1, dep, platform, day));
-  };
-  // prob() on every day for each (institution, department, platform) asked for, computed once: the
+  // own_raw on every day for each (institution, department, platform) asked for, computed once: the
   // expected counts ask for it for every victim on every day after its recruitment.
-  std::vector<std::vector<double>> prob_by_day(std::size_t(kInstitutions) * nd * kPlatforms);
-  const auto prob_days = [&](int inst, int dep, int platform) -> const std::vector<double>& {
-    auto& t = prob_by_day[(std::size_t(inst) * nd + std::size_t(dep)) * kPlatforms + std::size_t(platform)];
+  std::vector<std::vector<double>> raw_by_day(std::size_t(kInstitutions) * nd * kPlatforms);
+  const auto raw_days = [&](int inst, int dep, int platform) -> const std::vector<double>& {
+    auto& t = raw_by_day[(std::size_t(inst) * nd + std::size_t(dep)) * kPlatforms + std::size_t(platform)];
     if (t.empty()) {
-      t.resize(std::size_t(std::max(sc.days, 1)));
-      for (int day = 0; day < sc.days; ++day) t[std::size_t(day)] = prob(inst, dep, platform, day);
+      t.resize(days);
+      for (int day = 0; day < sc.days; ++day) t[std::size_t(day)] = own_raw(inst, dep, platform, day);
     }
     return t;
+  };
+  // One victim's chance of a record by one institution in one department, day by day: the raw chance
+  // times the victim's multipliers (exploitation type; identification waves if found abroad). The
+  // prosecutor directs trafficking investigations, so a case the police would record reaches it by
+  // referral (police_referral) besides its own complaints: 1 - (1 - own)(1 - referral x police).
+  // Marginal per institution: the two institutions' draws stay independent, so the overlap of their
+  // records (distinct victims) is not modelled; the counts each institution records are.
+  struct Chance {
+    const std::vector<double>* own;
+    const std::vector<double>* police;  // the prosecutor's referrals, else null
+    const double* own_wave;             // per day, victims abroad in identification waves, else null
+    const double* police_wave;
+    double factor, referral;
+    double operator()(std::size_t day) const {
+      const double own_factor = own_wave ? factor * own_wave[day] : factor;
+      const double p = std::clamp((*own)[day] * own_factor, 0.0, 1.0);
+      if (!police) return p;
+      const double police_factor = police_wave ? factor * police_wave[day] : factor;
+      return 1 - (1 - p) * (1 - referral * std::clamp((*police)[day] * police_factor, 0.0, 1.0));
+    }
+  };
+  const auto chance = [&](int inst, int dep, const Victim& v) {
+    const bool waves = v.place == kAbroad && !abroad_wave.empty();
+    const bool referred = inst == 0 && ob.police_referral > 0;
+    return Chance{&raw_days(inst, dep, v.platform),
+                  referred ? &raw_days(1, dep, v.platform) : nullptr,
+                  waves ? abroad_wave.data() + std::size_t(inst) * days : nullptr,
+                  waves ? abroad_wave.data() + days : nullptr,
+                  ob.exploitation_detect[v.exploitation],
+                  ob.police_referral};
   };
   // P(the delay's whole days == k) = q^k (1 - q) for an exponential delay truncated to days.
   const double q = std::exp(-1.0 / ob.delay_days);
@@ -184,10 +220,10 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       for (const auto& [detected, dep, weight] : places) {
         if (weight <= 0) continue;
         const int from = std::max(0, v.day);
-        const std::vector<double>& p = prob_days(inst, detected, v.platform);
+        const Chance p = chance(inst, detected, v);
         double w = (1 - q) * std::pow(q, double(from - v.day));
         for (int day = from; day < sc.days && w > 1e-15; ++day, w *= q) {
-          const double in_day = weight * w * p[std::size_t(day)];
+          const double in_day = weight * w * p(std::size_t(day));
           if (in_day <= 0) continue;
           const std::size_t y = year_of(day);
           out.expected_cases[(y * kInstitutions + inst) * nd + dep] += in_day;
@@ -206,7 +242,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
       const double u = d.uniform();
       if (day >= sc.days || day < 0) continue;
-      if (!(u < prob(inst, record_dep, v.platform, day))) continue;
+      if (!(u < chance(inst, record_dep, v)(std::size_t(day)))) continue;
       first_day = std::min(first_day, day);
       const std::size_t y = year_of(day);
       // Its own stream, so runs without specialised units draw exactly what they drew before.
@@ -255,7 +291,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
         Draws d(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, std::uint16_t(inst));
         const int dep = v.place == kAbroad ? abroad_record_dep(d, v.department) : v.place;
         const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
-        if (day < sc.days && day >= 0 && d.uniform() < prob_days(inst, dep, v.platform)[std::size_t(day)]) {
+        if (day < sc.days && day >= 0 && d.uniform() < chance(inst, dep, v)(std::size_t(day))) {
           trial.push_back(
               {day, counted_in(inst, v, dep,
                                Draws(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, kSpecialisedSub))});

@@ -6,7 +6,9 @@
 // both, and platform cooperation, as in effect on the record day where the victim is found (the
 // department of record: the exploitation department, or for victims abroad the capital, the border
 // crossing or home; for the prosecutor, the capital for cases its specialised units take over).
-// Cases the police would record reach the prosecutor by referral.
+// Cases the police would record reach the prosecutor by referral. A victim's chance is multiplied by
+// its exploitation type's factor and, if found abroad, by the identification waves of the record day;
+// each institution's chance follows the common recording trend plus its own.
 // Records of one recruiter's victims by one institution close in time are grouped into cases.
 #pragma once
 #include <cstdint>

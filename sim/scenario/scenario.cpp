@@ -343,7 +343,14 @@ void read_recruitment(Reader r, Scenario& s) {
   r.finish();
 }
 
-void read_observation(Reader r, Scenario& s) {
+int day_of(Reader& r, std::string_view key, const std::chrono::sys_days& start) {
+  std::string text = r.string(key, "date (YYYY-MM-DD)");
+  const auto date = parse_iso_date(text);
+  if (!date) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
+  return int((*date - start).count());
+}
+
+void read_observation(Reader r, Scenario& s, const std::chrono::sys_days& start) {
   auto& ob = s.observation;
   const std::size_t nd = s.population.departments.size();
   auto d = r.numbers(
@@ -398,14 +405,28 @@ void read_observation(Reader r, Scenario& s) {
                "the units in the capital (the first department) handle and count");
   if (ob.specialised_share > 0 && (ob.specialised_units.empty() || !(ob.specialised_units.front() > 0)))
     r.fail("specialised_share", "is above 0 but the capital (the first department) has no specialised unit");
+  ob.institution_trend = fixed<kInstitutions>(
+      r.numbers("institution_trend", Range::between(-2, 2), kInstitutions,
+                "per institution, its own change per year of the chance of a record (log scale), added to "
+                "recording_trend over the same years"));
+  ob.exploitation_detect =
+      fixed<kExploitationTypes>(r.numbers("exploitation_detect", Range::non_negative(), kExploitationTypes,
+                                          "relative chance of a record by exploitation type (sexual, labour, other)"));
+  for (auto& w : r.list("identification_waves", false,
+                        "periods in which victims found abroad are identified more often (e.g. sent home when "
+                        "borders closed)")) {
+    ObservationParams::IdentificationWave wave;
+    wave.name = w.string("name", "what happened");
+    wave.start_day = day_of(w, "start", start);
+    wave.end_day = day_of(w, "end", start);
+    if (wave.end_day < wave.start_day) w.fail("end", "ends before it starts");
+    wave.abroad_factor = fixed<kInstitutions>(
+        w.numbers("abroad_factor", Range::non_negative(), kInstitutions,
+                  "per institution, multiplier of the chance of a record of a victim found abroad in the period"));
+    w.finish();
+    ob.identification_waves.push_back(wave);
+  }
   r.finish();
-}
-
-int day_of(Reader& r, std::string_view key, const std::chrono::sys_days& start) {
-  std::string text = r.string(key, "date (YYYY-MM-DD)");
-  const auto date = parse_iso_date(text);
-  if (!date) r.fail(key, "expected a date YYYY-MM-DD, got '" + text + "'");
-  return int((*date - start).count());
 }
 
 void read_shocks(Reader& root, Scenario& s, const std::chrono::sys_days& start) {
@@ -498,7 +519,7 @@ Scenario scenario_from_tree(const io::Node& root_node, const std::filesystem::pa
   plat.finish();
   read_network(root.section("network", "the multilayer social graph"), s);
   read_recruitment(root.section("recruitment", "recruiters, their strategies and the pipeline"), s);
-  read_observation(root.section("observation", "what institutions detect and record"), s);
+  read_observation(root.section("observation", "what institutions detect and record"), s, start);
   read_shocks(root, s, start);
   s.peer_spread =
       root.number("peer_spread", 0.0, Range::probability(),

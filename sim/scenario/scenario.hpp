@@ -157,6 +157,18 @@ struct ObservationParams {
   // department without one is handled, and counted, in the capital with specialised_share.
   std::vector<double> specialised_units;
   double specialised_share = 0;
+  // Institution's own change per year of its chance of a record (log scale), added to recording_trend.
+  std::array<double, kInstitutions> institution_trend{};
+  // Relative chance of a record by the victim's exploitation type (sexual, labour, other).
+  std::array<double, kExploitationTypes> exploitation_detect{1, 1, 1};
+  // A period in which victims found abroad are identified more often than usual (e.g. returned
+  // home when borders closed): their chance of a record is multiplied per institution.
+  struct IdentificationWave {
+    std::string name;
+    int start_day = 0, end_day = 0;  // inclusive
+    std::array<double, kInstitutions> abroad_factor{1, 1, 1, 1};
+  };
+  std::vector<IdentificationWave> identification_waves;
 };
 
 struct ShockParams {

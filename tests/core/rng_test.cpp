@@ -283,7 +283,9 @@ TEST(RngDraws, SurelyAtLeastNeverDisagreesWithTheSkip) {
         ASSERT_GE(Draws::skip_of(u, rate), b) << "p " << p << " b " << b << " u " << u;
       }
       const double above = std::exp(double(b) * rate.log_q) * (1 + 1e-6);
-      if (b > 0 && above > 1e-250 && above < 1) EXPECT_LT(Draws::skip_of(above, rate), b) << "p " << p << " b " << b;
+      if (b > 0 && above > 1e-250 && above < 1) {
+        EXPECT_LT(Draws::skip_of(above, rate), b) << "p " << p << " b " << b;
+      }
     }
   }
 }

@@ -499,6 +499,125 @@ TEST_F(ObservationTest, SpecialisedUnitsCountCasesFromDepartmentsWithoutOneInThe
   EXPECT_GT(drawn_moved, 0);
 }
 
+/// Sum of one institution's expected records over the years.
+double expected_by(const Observed& o, int inst) {
+  double n = 0;
+  const std::size_t nd = std::size_t(o.departments);
+  for (std::size_t y = 0; y < std::size_t(o.years); ++y)
+    for (std::size_t d = 0; d < nd; ++d) n += o.expected_cases[(y * kInstitutions + inst) * nd + d];
+  return n;
+}
+
+/// Detection of 0.3 per institution, so factors up to 3 leave every chance below 1 (no clamp).
+Scenario partial_detection(const Scenario& perfect) {
+  Scenario sc = perfect;
+  for (auto& d : sc.observation.detect) d = 0.3;
+  return sc;
+}
+
+// 7d-iv. Exploitation type: exploitation_detect multiplies the chance of a record of each victim by
+// its type's factor. Expected records of labour victims scale by exactly that factor; other victims' are unchanged.
+// Drawn records are thinned: with the same uniforms (common random numbers) a record kept after was a record before,
+// and about the factor of them stay.
+TEST_F(ObservationTest, ExploitationTypeScalesTheChanceOfARecordOfItsVictims) {
+  constexpr int kLabour = 1;
+  constexpr double kFactor = 0.4;
+  ReplicateResult labour = *run_, others = *run_;
+  std::erase_if(labour.victims, [](const Victim& v) { return v.exploitation != kLabour; });
+  std::erase_if(others.victims, [](const Victim& v) { return v.exploitation == kLabour; });
+  ASSERT_GT(labour.victims.size(), 30u);
+  Scenario sc = *sc_;
+  for (auto& d : sc.observation.detect) d = 0.9;  // factors below 1: no chance reaches 1
+  const Observed labour_before = observe(sc, labour, Rng(kSeed, 0)), others_before = observe(sc, others, Rng(kSeed, 0));
+  sc.observation.exploitation_detect[kLabour] = kFactor;
+  const Observed labour_after = observe(sc, labour, Rng(kSeed, 0)), others_after = observe(sc, others, Rng(kSeed, 0));
+  for (std::size_t k = 0; k < labour_before.expected_cases.size(); ++k) {
+    EXPECT_NEAR(labour_after.expected_cases[k], kFactor * labour_before.expected_cases[k], 1e-12);
+    EXPECT_EQ(others_after.expected_cases[k], others_before.expected_cases[k]);
+  }
+  EXPECT_EQ(others_after.recorded_cases, others_before.recorded_cases);
+  for (int inst = 0; inst < kInstitutions; ++inst) {
+    const std::int64_t before = recorded_by(labour_before, inst), after = recorded_by(labour_after, inst);
+    EXPECT_LE(after, before);
+    EXPECT_NEAR(double(after), kFactor * double(before), 4 * std::sqrt(double(before) * kFactor * (1 - kFactor)) + 1);
+  }
+  EXPECT_GT(recorded_by(labour_before, 0), 40);
+}
+
+// 7d-v. An institution's own trend adds to the common one: recording_trend a with the other
+// institutions' own trends at -a gives exactly the records of institution_trend a for the childhood
+// ministry alone. Its expected records in year y, against no trend, grow by a factor between
+// exp(a y) and exp(a (y + 1)) (the trend at the record day); the other institutions' do not move.
+TEST_F(ObservationTest, AnInstitutionsOwnTrendChangesOnlyItsRecords) {
+  constexpr int kChildhood = 2;
+  constexpr double kTrend = 0.3;
+  Scenario sc = partial_detection(*sc_);
+  sc.observation.recording_trend_years = 10;
+  const Observed flat = observe(sc, *run_, Rng(kSeed, 0));
+  sc.observation.institution_trend[kChildhood] = kTrend;
+  const Observed own = observe(sc, *run_, Rng(kSeed, 0));
+  sc.observation.recording_trend = kTrend;
+  sc.observation.institution_trend = {-kTrend, -kTrend, 0, -kTrend};
+  const Observed common = observe(sc, *run_, Rng(kSeed, 0));
+  EXPECT_EQ(own.expected_cases, common.expected_cases);
+  EXPECT_EQ(own.recorded_cases, common.recorded_cases);
+  const std::size_t nd = std::size_t(flat.departments);
+  for (std::size_t y = 0; y < std::size_t(flat.years); ++y) {
+    double before = 0, after = 0;
+    for (std::size_t d = 0; d < nd; ++d) {
+      for (int inst : {0, 1, 3}) {
+        const std::size_t at = (y * kInstitutions + std::size_t(inst)) * nd + d;
+        EXPECT_EQ(own.expected_cases[at], flat.expected_cases[at]);
+      }
+      before += flat.expected_cases[(y * kInstitutions + kChildhood) * nd + d];
+      after += own.expected_cases[(y * kInstitutions + kChildhood) * nd + d];
+    }
+    if (before <= 0) continue;
+    // Year y's days are between y and y + 1 years from the start (leap days: + 1e-3).
+    EXPECT_GE(after / before, std::exp(kTrend * double(y)) * (1 - 1e-9)) << "year " << y;
+    EXPECT_LE(after / before, std::exp(kTrend * (double(y) + 1 + 1e-3))) << "year " << y;
+  }
+  EXPECT_GT(expected_by(own, kChildhood), expected_by(flat, kChildhood));
+}
+
+// 7d-vi. An identification wave multiplies the chance of a record of victims found abroad, by
+// institution, on the days it lasts: with the childhood ministry's factor 2 over the second year,
+// its expected records of victims abroad in that year double exactly (0.3 x 2 stays below 1); other
+// years and institutions, and every domestic victim, are unchanged.
+TEST_F(ObservationTest, AnIdentificationWaveRaisesRecordsOfVictimsAbroadInItsPeriodOnly) {
+  constexpr int kChildhood = 2;
+  constexpr double kFactor = 2;
+  Scenario sc = partial_detection(*sc_);
+  ReplicateResult abroad = *run_, domestic = *run_;
+  std::erase_if(abroad.victims, [](const Victim& v) { return v.place != kAbroad; });
+  std::erase_if(domestic.victims, [](const Victim& v) { return v.place == kAbroad; });
+  ASSERT_GT(abroad.victims.size(), 30u);
+  int start = 0;
+  while (sc.year_of_day(start) == sc.start_year) ++start;
+  int end = start;
+  while (end + 1 < sc.days && sc.year_of_day(end + 1) == sc.start_year + 1) ++end;
+  const Observed abroad_before = observe(sc, abroad, Rng(kSeed, 0)),
+                 domestic_before = observe(sc, domestic, Rng(kSeed, 0));
+  sc.observation.identification_waves.push_back({"test wave", start, end, {1, 1, kFactor, 1}});
+  const Observed abroad_after = observe(sc, abroad, Rng(kSeed, 0)),
+                 domestic_after = observe(sc, domestic, Rng(kSeed, 0));
+  EXPECT_EQ(domestic_after.expected_cases, domestic_before.expected_cases);
+  EXPECT_EQ(domestic_after.recorded_cases, domestic_before.recorded_cases);
+  const std::size_t nd = std::size_t(abroad_before.departments);
+  double in_wave = 0;
+  for (std::size_t y = 0; y < std::size_t(abroad_before.years); ++y)
+    for (std::size_t inst = 0; inst < std::size_t(kInstitutions); ++inst)
+      for (std::size_t d = 0; d < nd; ++d) {
+        const std::size_t at = (y * kInstitutions + inst) * nd + d;
+        const double factor = y == 1 && inst == kChildhood ? kFactor : 1.0;
+        EXPECT_NEAR(abroad_after.expected_cases[at], factor * abroad_before.expected_cases[at], 1e-12);
+        if (factor != 1.0) in_wave += abroad_before.expected_cases[at];
+      }
+  EXPECT_GT(in_wave, 1.0);
+  EXPECT_GE(recorded_by(abroad_after, kChildhood), recorded_by(abroad_before, kChildhood));
+  for (int inst : {0, 1, 3}) EXPECT_EQ(recorded_by(abroad_after, inst), recorded_by(abroad_before, inst));
+}
+
 // 7e. Modifiers are read on the record day: with no investigative capacity (enforcement_mult 0)
 // before a cut-off day, prosecutor and police record nothing before it, but still record victims
 // recruited before it whose record falls after. Expected counts integrate the same thing.

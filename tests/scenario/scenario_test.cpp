@@ -211,6 +211,27 @@ TEST_F(ScenarioErrors, SpecialisedUnitsTakingCasesNeedAUnitInTheCapital) {
   EXPECT_NO_THROW(load_scenario(with_baseline("observation:\n  specialised_share: 0.3\n")));
 }
 
+// An identification wave names its period and one factor per institution; one that ends before it
+// starts is refused at its key; the Paraguay pandemic layer adds one to the baseline's observation.
+TEST_F(ScenarioErrors, IdentificationWavesEndAfterTheyStartAndComposeWithTheBaseline) {
+  const auto f = with_baseline(
+      "observation:\n  identification_waves:\n    - name: wave\n      start: \"2020-05-01\"\n"
+      "      end: \"2020-04-01\"\n      abroad_factor: [1, 1, 2, 1]\n");
+  const auto e = load_error(f);
+  expect_at(e, f, "end", "observation.identification_waves[0].end");
+  EXPECT_TRUE(contains(e, "ends before it starts")) << e.what();
+  const auto g = with_baseline(
+      "observation:\n  identification_waves:\n    - name: wave\n      start: \"2020-03-01\"\n"
+      "      end: \"2020-04-01\"\n      abroad_factor: [1, 1, 2]\n");
+  expect_at(load_error(g), g, "[1, 1, 2]", "observation.identification_waves[0].abroad_factor");
+  const Scenario pandemic = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/paraguay/pandemic-2020.yaml");
+  ASSERT_EQ(pandemic.observation.identification_waves.size(), 1u);
+  EXPECT_LT(pandemic.observation.identification_waves[0].start_day,
+            pandemic.observation.identification_waves[0].end_day);
+  EXPECT_EQ(pandemic.observation.detect,
+            load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/paraguay/baseline.yaml").observation.detect);
+}
+
 TEST_F(ScenarioErrors, VictimAgesAreWholeYearsYoungestFirst) {
   const auto f = with_baseline("recruitment:\n  recruiters:\n    victim_ages: [20, 15]\n");
   const auto e = load_error(f);

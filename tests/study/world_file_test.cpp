@@ -65,7 +65,9 @@ TEST(WorldFile, LoadsEveryFieldTheBuilderMakes) {
   EXPECT_TRUE(b.next_version_day.empty() && b.version_begin.empty()) << "held once, in slot_keys";
   for (std::size_t i = 0; i <= a.size(); ++i) {
     ASSERT_EQ(a.version_begin_of(i), b.version_begin_of(i)) << i;
-    if (i < a.size()) ASSERT_EQ(a.next_version_day_of(PersonId(i)), b.next_version_day_of(PersonId(i))) << i;
+    if (i < a.size()) {
+      ASSERT_EQ(a.next_version_day_of(PersonId(i)), b.next_version_day_of(PersonId(i))) << i;
+    }
   }
   for (std::size_t k = 0; k < a.versions.size(); ++k) {
     const PersonVersion &x = a.versions[k], &y = b.versions[k];
