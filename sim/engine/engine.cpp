@@ -366,7 +366,9 @@ class Run {
   void advance(int day) {
     const std::size_t np = pipes_.size();
     std::vector<Step> steps(np);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, np, 64), [&](const auto& range) {
+    // Small grains: there are a few hundred attempts at a time and their costs differ (contacts
+    // and recognition read neighbour lists), so chunks of 64 left one thread working alone.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, np, 4), [&](const auto& range) {
       for (std::size_t k = range.begin(); k != range.end(); ++k) steps[k] = advance_one(pipes_[k], day);
     });
     std::size_t keep = 0;
