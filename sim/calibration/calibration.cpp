@@ -421,12 +421,14 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
     v.push_back(all > 0 ? 100.0 * sc.observation.p_ict_recorded * some / all : nan);
     return v;
   }
-  if (out.kind == Output::Kind::CloseBondShare) {  // trusted contacts, with or without a messaging app
+  // As records name the recruiter: trusted contacts (with or without a messaging app) and the
+  // groomers the scenario's observation.recorded_as_close_bond says were recorded as partner or friend.
+  if (out.kind == Output::Kind::CloseBondShare) {
     double all = 0, close = 0;
     for (const Observed& o : runs) {
       for (int k = 0; k < kRoutes; ++k)
         all += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(k)];
-      close += o.expected_route[std::size_t(out.institution) * kRoutes + std::size_t(Route::TrustedContact)];
+      close += o.expected_close_bond[std::size_t(out.institution)];
     }
     v.push_back(all > 0 ? 100.0 * close / all : nan);
     return v;

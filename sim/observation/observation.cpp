@@ -43,6 +43,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   out.expected_platform.assign(std::size_t(kInstitutions) * kPlatforms, 0.0);
   out.expected_minor.assign(Y * kInstitutions, 0.0);
   out.expected_route.assign(std::size_t(kInstitutions) * kRoutes, 0.0);
+  out.expected_close_bond.assign(kInstitutions, 0.0);
   // Year index of each window day, computed once (year_of_day parses the start date; the expected
   // counts ask for it once per victim, institution and day).
   std::vector<std::uint16_t> year_index(std::size_t(std::max(sc.days, 1)));
@@ -234,6 +235,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           out.expected_platform[std::size_t(inst) * kPlatforms + v.platform] += in_day;
           out.expected_minor[y * kInstitutions + inst] += v.age_group <= int(AgeGroup::Adolescent) ? in_day : 0.0;
           out.expected_route[std::size_t(inst) * kRoutes + v.route] += in_day;
+          out.expected_close_bond[std::size_t(inst)] += in_day * ob.recorded_as_close_bond[v.route];
         }
       }
       // Recorded at all with probability p(record day), after an exponential delay drawn first.

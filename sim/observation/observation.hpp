@@ -51,7 +51,9 @@ struct Observed {
   std::vector<double> expected_platform;    // [institution][platform] cases over the horizon
   std::vector<double> expected_minor;       // [year][institution] recorded victims under 18 when recruited
   std::vector<double> expected_route;       // [institution][route] recorded victims over the horizon, by route
-  double hidden_ratio = 0;                  // true / distinct recorded over the horizon (NaN if none recorded)
+  std::vector<double>
+      expected_close_bond;  // [institution] of those, recorded as recruited by a relative, friend or partner
+  double hidden_ratio = 0;  // true / distinct recorded over the horizon (NaN if none recorded)
 };
 
 /// Maps true victims to recorded cases. Draws are keyed by person, so a baseline and an

@@ -412,6 +412,10 @@ void read_observation(Reader r, Scenario& s, const std::chrono::sys_days& start)
   ob.exploitation_detect =
       fixed<kExploitationTypes>(r.numbers("exploitation_detect", Range::non_negative(), kExploitationTypes,
                                           "relative chance of a record by exploitation type (sexual, labour, other)"));
+  ob.recorded_as_close_bond = fixed<kRoutes>(
+      r.numbers("recorded_as_close_bond", Range::probability(), kRoutes,
+                "per route (hunting, fishing, trusted contact), the share of its recorded victims whose record names "
+                "the recruiter as a relative, friend or partner"));
   for (auto& w : r.list("identification_waves", false,
                         "periods in which victims found abroad are identified more often (e.g. sent home when "
                         "borders closed)")) {

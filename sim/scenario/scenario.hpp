@@ -161,6 +161,9 @@ struct ObservationParams {
   std::array<double, kInstitutions> institution_trend{};
   // Relative chance of a record by the victim's exploitation type (sexual, labour, other).
   std::array<double, kExploitationTypes> exploitation_detect{1, 1, 1};
+  // Per route (hunting, fishing, trusted contact), the share of its recorded victims whose record names
+  // the recruiter as a relative, friend or partner: a groomer has built that bond by the proposal.
+  std::array<double, kRoutes> recorded_as_close_bond{0, 0, 1};
   // A period in which victims found abroad are identified more often than usual (e.g. returned
   // home when borders closed): their chance of a record is multiplied per institution.
   struct IdentificationWave {

@@ -618,6 +618,31 @@ TEST_F(ObservationTest, AnIdentificationWaveRaisesRecordsOfVictimsAbroadInItsPer
   for (int inst : {0, 1, 3}) EXPECT_EQ(recorded_by(abroad_after, inst), recorded_by(abroad_before, inst));
 }
 
+// 7d-vii. How a record names the recruiter moves no record: with a share g of hunting's recorded
+// victims named as partner or friend, each institution's close-bond records are its trusted-contact
+// records plus g times its hunting records (none from fishing), and the records themselves are those
+// of g = 0; with the baseline's [0, 0, 1] they are exactly the trusted-contact records.
+TEST_F(ObservationTest, GroomersRecordedAsPartnersOrFriendsAddToCloseBondsOnly) {
+  constexpr double kGroomed = 0.35;
+  const auto hunting = std::size_t(Route::Hunting), trusted = std::size_t(Route::TrustedContact);
+  Scenario sc = partial_detection(*sc_);
+  const Observed routes_only = observe(sc, *run_, Rng(kSeed, 0));
+  sc.observation.recorded_as_close_bond = {kGroomed, 0, 1};
+  const Observed groomed = observe(sc, *run_, Rng(kSeed, 0));
+  EXPECT_EQ(groomed.expected_cases, routes_only.expected_cases);
+  EXPECT_EQ(groomed.recorded_cases, routes_only.recorded_cases);
+  EXPECT_EQ(groomed.expected_route, routes_only.expected_route);
+  double hunted = 0;
+  for (std::size_t inst = 0; inst < std::size_t(kInstitutions); ++inst) {
+    const double* route = &routes_only.expected_route[inst * kRoutes];
+    EXPECT_EQ(routes_only.expected_close_bond[inst], route[trusted]);
+    EXPECT_NEAR(groomed.expected_close_bond[inst], route[trusted] + kGroomed * route[hunting],
+                1e-12 * (1 + route[trusted] + route[hunting]));
+    hunted += route[hunting];
+  }
+  EXPECT_GT(hunted, 1.0);  // the run has recorded hunting victims, so the test can fail
+}
+
 // 7e. Modifiers are read on the record day: with no investigative capacity (enforcement_mult 0)
 // before a cut-off day, prosecutor and police record nothing before it, but still record victims
 // recruited before it whose record falls after. Expected counts integrate the same thing.
