@@ -64,33 +64,59 @@ class Run {
     recruiter_of_.assign(n_, kNone);
     victim_.assign(n_, 0);
     recruiters_ = initial_recruiters(sc, pop, rng_, -sc.warmup_days);
-    interventions_ = replicate_interventions(sc);  // copies of those parsed at load
-    res_.interventions = int(interventions_.size());
-    ctx_ = std::make_unique<InterventionContext>(InterventionContext{sc_, pop_, net_, rng_, boosts_, mods_});
-    for (std::size_t k = 0; k < interventions_.size(); ++k) {
-      interventions_[k]->prepare(*ctx_, int(k));
-      unsigned ph = interventions_[k]->phases();
-      if (ph & kPhaseModifiers) modifier_phase_.push_back(int(k));
-      if (ph & kPhaseReach) reach_phase_.push_back(int(k));
-    }
+    set_up_interventions();
     const std::size_t D = std::size_t(sc.days);
     res_.stock.assign(D * kStockCells, 0);
     res_.stock_by_department.assign(D * kActiveStages * nd_, 0);
     res_.transitions.assign(D * kTransitions * kRoutes, 0);
     res_.recruiters_active.assign(D, 0);
-    res_.reach.assign(D * interventions_.size(), 0);
-    res_.cost.assign(D * interventions_.size(), 0.0);
     res_.reporting_add.assign(D * nd_, 0.0f);
     res_.enforcement_mult.assign(D * nd_, 1.0f);
     res_.cooperation_add.assign(D * kPlatforms, 0.0f);
   }
 
-  ReplicateResult run(std::atomic<std::int64_t>* days_done, const std::atomic<bool>* stop) {
+  // `warm` (a run at day 0, after its warm-up) continued under `arm`, a scenario that differs from
+  // warm's only in its interventions: none acts before day 0, so both warm up alike and the warm-up
+  // is simulated once per replicate. The copy is the whole state the next day reads.
+  Run(const Run& warm, const Scenario& arm)
+      : sc_(arm),
+        pop_(warm.pop_),
+        net_(warm.net_),
+        rng_(warm.rng_),
+        n_(warm.n_),
+        nd_(warm.nd_),
+        res_(warm.res_),
+        recruiter_of_(warm.recruiter_of_),
+        victim_(warm.victim_),
+        place_(warm.place_),
+        recruiters_(warm.recruiters_),
+        pipes_(warm.pipes_),
+        boosts_(warm.boosts_),
+        w_(arm, pop_, net_, rng_, recruiters_, recruiter_of_, victim_, boosts_, mods_),
+        traits_(warm.traits_),
+        labels_(warm.labels_) {
+    if (arm.days != warm.sc_.days || arm.warmup_days != warm.sc_.warmup_days)
+      throw std::invalid_argument("a warm-up is continued only by a scenario with the same calendar");
+    for (const auto& route : warm.routes_) routes_.push_back(route->clone());
+    set_up_interventions();
+  }
+
+  // Warm-up: days -warmup_days .. -1 run with the same parameters (interventions and shocks
+  // have days in [0, days)) and are not recorded, so the window starts with pipelines and
+  // exploitation already under way rather than from an empty start.
+  void warm_up(const std::atomic<bool>* stop) { simulate(-sc_.warmup_days, 0, nullptr, stop); }
+
+  /// The reference window, days 0 .. days - 1, after warm_up.
+  ReplicateResult window(std::atomic<std::int64_t>* days_done, const std::atomic<bool>* stop) {
     auto t0 = std::chrono::steady_clock::now();
-    // Warm-up: days -warmup_days .. -1 run with the same parameters (interventions and shocks
-    // have days in [0, days)) and are not recorded, so the window starts with pipelines and
-    // exploitation already under way rather than from an empty start.
-    for (int day = -sc_.warmup_days; day < sc_.days; ++day) {
+    simulate(0, sc_.days, days_done, stop);
+    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return std::move(res_);
+  }
+
+ private:
+  void simulate(int from, int to, std::atomic<std::int64_t>* days_done, const std::atomic<bool>* stop) {
+    for (int day = from; day < to; ++day) {
       if (stop && stop->load(std::memory_order_relaxed)) throw SimulationStopped();  // a user's Ctrl-C, within a day
       calendar(day);
       std::vector<Proposal> proposals = recruiters_act(day);
@@ -101,11 +127,23 @@ class Run {
       record(day);
       if (days_done) days_done->fetch_add(1, std::memory_order_relaxed);
     }
-    res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return std::move(res_);
   }
 
- private:
+  void set_up_interventions() {
+    interventions_ = replicate_interventions(sc_);  // copies of those parsed at load
+    res_.interventions = int(interventions_.size());
+    ctx_ = std::make_unique<InterventionContext>(InterventionContext{sc_, pop_, net_, rng_, boosts_, mods_});
+    for (std::size_t k = 0; k < interventions_.size(); ++k) {
+      interventions_[k]->prepare(*ctx_, int(k));
+      unsigned ph = interventions_[k]->phases();
+      if (ph & kPhaseModifiers) modifier_phase_.push_back(int(k));
+      if (ph & kPhaseReach) reach_phase_.push_back(int(k));
+    }
+    const std::size_t D = std::size_t(sc_.days);
+    res_.reach.assign(D * interventions_.size(), 0);
+    res_.cost.assign(D * interventions_.size(), 0.0);
+  }
+
   // ---- traits in effect (the same functions the routes read) ----
   bool targetable_age(PersonId i, int day) const { return w_.targetable_age(i, day); }
   PersonView view(PersonId i, int day) const { return w_.view(i, day); }
@@ -487,14 +525,42 @@ class Run {
 
 }  // namespace
 
+class Simulation::Warm {
+ public:
+  explicit Warm(std::unique_ptr<Run> run) : run(std::move(run)) {}
+  std::unique_ptr<Run> run;
+};
+
+// Isolation keeps this thread from picking up another replicate while it waits inside a parallel
+// loop, which would hold two replicates' state at once.
 ReplicateResult Simulation::run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done,
                                 const std::atomic<bool>* stop) const {
-  // Isolation keeps this thread from picking up another replicate while it waits inside a
-  // parallel loop, which would hold two replicates' state at once.
   ReplicateResult out;
   tbb::this_task_arena::isolate([&] {
     Run run(sc_, pop_, net_, routes_, seed, replicate);
-    out = run.run(days_done, stop);
+    run.warm_up(stop);
+    out = run.window(days_done, stop);
+  });
+  return out;
+}
+
+std::shared_ptr<const Simulation::Warm> Simulation::warm_up(std::uint32_t seed, int replicate,
+                                                            const std::atomic<bool>* stop) const {
+  std::shared_ptr<const Warm> out;
+  tbb::this_task_arena::isolate([&] {
+    auto run = std::make_unique<Run>(sc_, pop_, net_, routes_, seed, replicate);
+    run->warm_up(stop);
+    out = std::make_shared<const Warm>(std::move(run));
+  });
+  return out;
+}
+
+ReplicateResult Simulation::run_from(const Warm& warm, std::atomic<std::int64_t>* days_done,
+                                     const std::atomic<bool>* stop) const {
+  ReplicateResult out;
+  tbb::this_task_arena::isolate([&] {
+    Run run(*warm.run, sc_);
+    out = run.window(days_done, stop);
   });
   return out;
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 
 #include "sim/engine/results.hpp"
@@ -34,6 +35,16 @@ class Simulation {
   /// `stop` (optional) becomes true, the replicate ends at the next day with SimulationStopped.
   ReplicateResult run(std::uint32_t seed, int replicate, std::atomic<std::int64_t>* days_done = nullptr,
                       const std::atomic<bool>* stop = nullptr) const;
+
+  /// A replicate's state at day 0, after its warm-up (opaque).
+  class Warm;
+  /// Simulates one replicate's warm-up only (the days before day 0).
+  std::shared_ptr<const Warm> warm_up(std::uint32_t seed, int replicate, const std::atomic<bool>* stop = nullptr) const;
+  /// Continues `warm` through the window under this simulation's scenario, which must differ from
+  /// the warmed one only in its interventions (none acts before day 0): the result is bit for bit
+  /// that of run() with the same seed and replicate. Compare arms share one warm-up this way.
+  ReplicateResult run_from(const Warm& warm, std::atomic<std::int64_t>* days_done = nullptr,
+                           const std::atomic<bool>* stop = nullptr) const;
 
  private:
   const Scenario& sc_;

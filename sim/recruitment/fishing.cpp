@@ -49,6 +49,7 @@ class Fishing final : public RecruitmentRoute {
         share_beyond_[b] = share_rate_.surely_at_least(std::uint32_t(b));
   }
 
+  std::unique_ptr<RecruitmentRoute> clone() const override { return std::make_unique<Fishing>(*this); }
   RouteTraits traits() const override {
     RouteTraits t;
     t.entry = Stage::Engaged;

@@ -13,6 +13,7 @@ class Hunting final : public RecruitmentRoute {
  public:
   explicit Hunting(const Scenario& sc) : h_(sc.hunting) {}
 
+  std::unique_ptr<RecruitmentRoute> clone() const override { return std::make_unique<Hunting>(*this); }
   RouteTraits traits() const override {
     RouteTraits t;
     t.entry = Stage::Contacted;

@@ -158,6 +158,9 @@ class RecruitmentRoute {
  public:
   virtual ~RecruitmentRoute() = default;
   virtual RouteTraits traits() const = 0;
+  /// A copy with this route's state (ads, shares...): a replicate's warm-up, simulated once, is
+  /// continued by each compare arm from a copy.
+  virtual std::unique_ptr<RecruitmentRoute> clone() const = 0;
   /// Recruiters of this kind use the route: embedded ones (trusted contact) or online ones.
   virtual bool for_embedded() const = 0;
   /// Called once a day before the recruiters act, with their number (e.g. to size per-recruiter buffers).

@@ -12,6 +12,7 @@ class TrustedContact final : public RecruitmentRoute {
  public:
   explicit TrustedContact(const Scenario& sc) : t_(sc.trusted) {}
 
+  std::unique_ptr<RecruitmentRoute> clone() const override { return std::make_unique<TrustedContact>(*this); }
   RouteTraits traits() const override {
     RouteTraits t;
     t.entry = Stage::Engaged;

@@ -132,17 +132,55 @@ CompareResult compare_study(const CompareRequest& req, const Callbacks& cb) {
   std::atomic<std::int64_t>* days =
       cb.start ? cb.start(std::int64_t(base.days) * req.replicates * A, w.build_seconds) : nullptr;
   auto t0 = Clock::now();
-  run_tasks<Finished>(
-      req.replicates * A, req.threads,
-      [&](int t) {
-        const Scenario& sc = *all[std::size_t(t % A)];
-        return finish(sc, simulate(sc, w, req.seed, t / A, days, cb), req.seed, t / A);
-      },
-      [&](int t, Finished&& f) {
-        if (cb.on_replicate) cb.on_replicate(std::size_t(t % A), t / A, f.res, f.summary, f.observed);
-        out.outcomes[std::size_t(t % A)].summaries.push_back(std::move(f.summary));
-        out.outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(f.res.cost.begin(), f.res.cost.end(), 0.0));
-      });
+  const auto sink = [&](int t, Finished&& f) {
+    if (cb.on_replicate) cb.on_replicate(std::size_t(t % A), t / A, f.res, f.summary, f.observed);
+    out.outcomes[std::size_t(t % A)].summaries.push_back(std::move(f.summary));
+    out.outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(f.res.cost.begin(), f.res.cost.end(), 0.0));
+  };
+  if (base.warmup_days == 0) {
+    run_tasks<Finished>(
+        req.replicates * A, req.threads,
+        [&](int t) {
+          const Scenario& sc = *all[std::size_t(t % A)];
+          return finish(sc, simulate(sc, w, req.seed, t / A, days, cb), req.seed, t / A);
+        },
+        sink);
+  } else {
+    // Arms differ only in their interventions, which start on day 0: each replicate's warm-up is
+    // simulated once and continued by every arm (the same numbers as warming up per arm). Blocks of
+    // `threads` replicates bound the warm states held at once.
+    const Simulation base_sim(base, w.pop, w.net);
+    const int block = std::max(1, req.threads);
+    for (int first = 0; first < req.replicates; first += block) {
+      const int n = std::min(block, req.replicates - first);
+      std::vector<std::shared_ptr<const Simulation::Warm>> warm(static_cast<std::size_t>(n));
+      run_tasks<std::shared_ptr<const Simulation::Warm>>(
+          n, req.threads,
+          [&](int k) {
+            if ((cb.cancelled && cb.cancelled()) || (cb.stop && cb.stop->load())) throw StudyCancelled();
+            try {
+              return base_sim.warm_up(req.seed, first + k, cb.stop);
+            } catch (const SimulationStopped&) {
+              throw StudyCancelled();
+            }
+          },
+          [&](int k, std::shared_ptr<const Simulation::Warm>&& s) { warm[std::size_t(k)] = std::move(s); });
+      run_tasks<Finished>(
+          n * A, req.threads,
+          [&](int k) {
+            const int r = first + k / A;
+            const Scenario& sc = *all[std::size_t(k % A)];
+            if ((cb.cancelled && cb.cancelled()) || (cb.stop && cb.stop->load())) throw StudyCancelled();
+            try {
+              return finish(sc, Simulation(sc, w.pop, w.net).run_from(*warm[std::size_t(k / A)], days, cb.stop),
+                            req.seed, r);
+            } catch (const SimulationStopped&) {
+              throw StudyCancelled();
+            }
+          },
+          [&](int k, Finished&& f) { sink(first * A + k, std::move(f)); });
+    }
+  }
   out.wall_seconds = seconds_since(t0);
   std::vector<ArmOutcome> iv_arms(out.outcomes.begin() + 1, out.outcomes.end());
   out.rows = compare_arms(out.outcomes[0], iv_arms, base.population.represents / double(base.population.size));

@@ -25,6 +25,7 @@ constexpr PersonId kTarget = 7;
 class FixedPerson final : public RecruitmentRoute {
  public:
   explicit FixedPerson(const Scenario&) {}
+  std::unique_ptr<RecruitmentRoute> clone() const override { return std::make_unique<FixedPerson>(*this); }
   RouteTraits traits() const override {
     RouteTraits t;
     t.entry = Stage::Groomed;
