@@ -15,15 +15,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate,
-                         std::atomic<std::int64_t>* days_done, const Callbacks& cb) {
+/// Runs `simulate` unless the study is cancelled; a stopped simulation cancels the study.
+template <class Simulate>
+auto cancellable(const Callbacks& cb, Simulate&& simulate) {
   if ((cb.cancelled && cb.cancelled()) || (cb.stop && cb.stop->load())) throw StudyCancelled();
-  Simulation sim(sc, w.pop, w.net);
   try {
-    return sim.run(seed, replicate, days_done, cb.stop);
+    return simulate();
   } catch (const SimulationStopped&) {
     throw StudyCancelled();
   }
+}
+
+ReplicateResult simulate(const Scenario& sc, const World& w, std::uint32_t seed, int replicate,
+                         std::atomic<std::int64_t>* days_done, const Callbacks& cb) {
+  return cancellable(cb, [&] { return Simulation(sc, w.pop, w.net).run(seed, replicate, days_done, cb.stop); });
 }
 
 /// A replicate with what the sink reads of it, computed on the worker (summarise and observe are
@@ -137,49 +142,29 @@ CompareResult compare_study(const CompareRequest& req, const Callbacks& cb) {
     out.outcomes[std::size_t(t % A)].summaries.push_back(std::move(f.summary));
     out.outcomes[std::size_t(t % A)].costs.push_back(std::accumulate(f.res.cost.begin(), f.res.cost.end(), 0.0));
   };
-  if (base.warmup_days == 0) {
+  // Arms differ only in their interventions, which start on day 0: each replicate's warm-up is
+  // simulated once and continued by every arm (the same numbers as warming up per arm). Blocks of
+  // `threads` replicates bound the warm states held at once.
+  using Warm = std::shared_ptr<const Simulation::Warm>;
+  const Simulation base_sim(base, w.pop, w.net);
+  const int block = std::max(1, req.threads);
+  for (int first = 0; first < req.replicates; first += block) {
+    const int n = std::min(block, req.replicates - first);
+    std::vector<Warm> warm(static_cast<std::size_t>(n));
+    run_tasks<Warm>(
+        n, req.threads,
+        [&](int k) { return cancellable(cb, [&] { return base_sim.warm_up(req.seed, first + k, cb.stop); }); },
+        [&](int k, Warm&& s) { warm[std::size_t(k)] = std::move(s); });
     run_tasks<Finished>(
-        req.replicates * A, req.threads,
-        [&](int t) {
-          const Scenario& sc = *all[std::size_t(t % A)];
-          return finish(sc, simulate(sc, w, req.seed, t / A, days, cb), req.seed, t / A);
+        n * A, req.threads,
+        [&](int k) {
+          const Scenario& sc = *all[std::size_t(k % A)];
+          const Warm& from = warm[std::size_t(k / A)];
+          return finish(sc,
+                        cancellable(cb, [&] { return Simulation(sc, w.pop, w.net).run_from(*from, days, cb.stop); }),
+                        req.seed, first + k / A);
         },
-        sink);
-  } else {
-    // Arms differ only in their interventions, which start on day 0: each replicate's warm-up is
-    // simulated once and continued by every arm (the same numbers as warming up per arm). Blocks of
-    // `threads` replicates bound the warm states held at once.
-    const Simulation base_sim(base, w.pop, w.net);
-    const int block = std::max(1, req.threads);
-    for (int first = 0; first < req.replicates; first += block) {
-      const int n = std::min(block, req.replicates - first);
-      std::vector<std::shared_ptr<const Simulation::Warm>> warm(static_cast<std::size_t>(n));
-      run_tasks<std::shared_ptr<const Simulation::Warm>>(
-          n, req.threads,
-          [&](int k) {
-            if ((cb.cancelled && cb.cancelled()) || (cb.stop && cb.stop->load())) throw StudyCancelled();
-            try {
-              return base_sim.warm_up(req.seed, first + k, cb.stop);
-            } catch (const SimulationStopped&) {
-              throw StudyCancelled();
-            }
-          },
-          [&](int k, std::shared_ptr<const Simulation::Warm>&& s) { warm[std::size_t(k)] = std::move(s); });
-      run_tasks<Finished>(
-          n * A, req.threads,
-          [&](int k) {
-            const int r = first + k / A;
-            const Scenario& sc = *all[std::size_t(k % A)];
-            if ((cb.cancelled && cb.cancelled()) || (cb.stop && cb.stop->load())) throw StudyCancelled();
-            try {
-              return finish(sc, Simulation(sc, w.pop, w.net).run_from(*warm[std::size_t(k / A)], days, cb.stop),
-                            req.seed, r);
-            } catch (const SimulationStopped&) {
-              throw StudyCancelled();
-            }
-          },
-          [&](int k, Finished&& f) { sink(first * A + k, std::move(f)); });
-    }
+        [&](int k, Finished&& f) { sink(first * A + k, std::move(f)); });
   }
   out.wall_seconds = seconds_since(t0);
   std::vector<ArmOutcome> iv_arms(out.outcomes.begin() + 1, out.outcomes.end());
