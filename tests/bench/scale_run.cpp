@@ -36,18 +36,59 @@ static double peak_rss_gib() {
   return kb / 1048576.0;
 }
 
+static Scenario one_year(long persons) {
+  Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/paraguay/baseline.yaml");
+  sc.population.size = persons;
+  sc.days = 365;
+  return sc;
+}
+
+// Speed-up of `threads` threads over one, on one world: the two runs of a pair follow each other
+// (one thread first, then many), so a shared machine's slow spells hit both runs of a pair
+// rather than one setting's runs; the median of the pairs' ratios is the figure.
+static int scaling_pairs(long persons, int threads, int pairs) {
+  const Scenario sc = one_year(persons);
+  const World w = build_world(sc, 1);
+  const Simulation sim(sc, w.pop, w.net);
+  std::printf("redes scale run: %d threads against 1, %ld persons, %d pairs of one-year runs (after the warm-up)\n",
+              threads, persons, pairs);
+  std::printf("%6s %10s %10s %8s\n", "pair", "1 thread s", "N threads s", "ratio");
+  std::vector<double> ratios;
+  for (int k = 0; k < pairs; ++k) {
+    double seconds[2];
+    for (int t = 0; t < 2; ++t) {
+      tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::size_t(t == 0 ? 1 : threads));
+      const auto t0 = Clock::now();
+      sim.run(1, 0);
+      seconds[t] = since(t0);
+    }
+    ratios.push_back(seconds[0] / seconds[1]);
+    std::printf("%6d %10.3f %10.3f %8.3f\n", k + 1, seconds[0], seconds[1], ratios.back());
+    std::fflush(stdout);
+  }
+  std::sort(ratios.begin(), ratios.end());
+  const std::size_t m = ratios.size();
+  const double median = m % 2 ? ratios[m / 2] : (ratios[m / 2 - 1] + ratios[m / 2]) / 2;
+  std::printf("median speed-up of %d threads over 1: %.3f (range %.3f-%.3f)\n", threads, median, ratios.front(),
+              ratios.back());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::vector<long> sizes = {100000, 1000000, 6109903};
-  // Usage: scale_run [--threads N] [persons ...]
-  int threads = tbb::info::default_concurrency();
+  // Usage: scale_run [--threads N] [--pairs K] [persons ...]
+  int threads = tbb::info::default_concurrency(), pairs = 0;
   std::vector<long> given;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--threads" && i + 1 < argc)
       threads = std::max(1, std::atoi(argv[++i]));
+    else if (std::string(argv[i]) == "--pairs" && i + 1 < argc)
+      pairs = std::max(1, std::atoi(argv[++i]));
     else
       given.push_back(std::atol(argv[i]));
   }
   if (!given.empty()) sizes = given;
+  if (pairs > 0) return scaling_pairs(given.empty() ? 1000000 : given.front(), threads, pairs);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, std::size_t(threads));
   std::printf("redes scale run: %d threads; one simulated year (after the scenario's warm-up) per size; seed 1\n",
               threads);
@@ -56,9 +97,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path file =
       std::filesystem::temp_directory_path() / ("redes-scale-run-" + std::to_string(getpid()) + ".h5");
   for (long n : sizes) {
-    Scenario sc = load_scenario(std::string(REDES_SOURCE_DIR) + "/scenarios/paraguay/baseline.yaml");
-    sc.population.size = n;
-    sc.days = 365;
+    const Scenario sc = one_year(n);
     auto t0 = Clock::now();
     double build = 0, ties = 0;
     {
