@@ -207,7 +207,8 @@ class Run {
     const std::size_t nr = recruiters_.size();
     for (auto& route : routes_) route->begin_day(nr);
     std::vector<std::vector<Proposal>> props(nr);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 16), [&](const auto& range) {
+    // One recruiter per task: a few dozen at 1 million persons, hunters costing more than fishers.
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 1), [&](const auto& range) {
       for (std::size_t r = range.begin(); r != range.end(); ++r) act_one(RecruiterId(r), day, props[r]);
     });
     std::vector<Proposal> all;
@@ -445,21 +446,27 @@ class Run {
     pipes_.resize(keep);
   }
 
+  void arrest_draw(std::size_t r, int day, double online_coop, std::vector<std::uint8_t>& arrested) const {
+    const Recruiter& rec = recruiters_[r];
+    if (!rec.active(day)) return;
+    // Trusted contacts are traced through WhatsApp data only for their share of contacts on it,
+    // otherwise through testimony (reports): see arrest_probability().
+    const double hazard = arrest_probability(sc_, rec.home, rec.embedded(), rec.reports, online_coop,
+                                             cooperation(kWhatsApp), mods_.enforcement_mult[rec.home]);
+    Draws d(rng_, rec.slot, std::uint32_t(day), Stream::RecruiterArrest, rec.generation);
+    arrested[r] = d.uniform() < hazard;
+  }
+
   // ---- 6. enforcement ----
   void enforcement(int day) {
     const std::size_t nr = recruiters_.size();
     std::vector<std::uint8_t> arrested(nr, 0);
     double online_coop = 0;
     for (int p = 1; p < kPlatforms; ++p) online_coop += w_.mix[p] * cooperation(p);
-    tbb::parallel_for(std::size_t(0), nr, [&](std::size_t r) {
-      const Recruiter& rec = recruiters_[r];
-      if (!rec.active(day)) return;
-      // Trusted contacts are traced through WhatsApp data only for their share of contacts on it,
-      // otherwise through testimony (reports): see arrest_probability().
-      const double hazard = arrest_probability(sc_, rec.home, rec.embedded(), rec.reports, online_coop,
-                                               cooperation(kWhatsApp), mods_.enforcement_mult[rec.home]);
-      Draws d(rng_, rec.slot, std::uint32_t(day), Stream::RecruiterArrest, rec.generation);
-      arrested[r] = d.uniform() < hazard;
+    // A draw per recruiter is a few dozen nanoseconds: in chunks of 256, so that the few dozen
+    // recruiters of a million persons take no fork and join (two threads were slower than one).
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nr, 256), [&](const auto& range) {
+      for (std::size_t r = range.begin(); r != range.end(); ++r) arrest_draw(r, day, online_coop, arrested);
     });
     bool any = false;
     for (std::size_t r = 0; r < nr; ++r) {

@@ -38,8 +38,9 @@ struct Ad {
 constexpr std::uint16_t kSharedExposure = 0xFFFF;
 /// How many exposures ahead the exposure loop requests a person's records (about one memory latency).
 constexpr std::size_t kPrefetchAhead = 8;
-/// Yesterday's shares are exposed in chunks of this many, one task each.
-constexpr std::size_t kShareChunk = 512;
+/// Yesterday's shares are exposed in chunks of this many, one task each. Small: at 1 million
+/// persons a day has a few hundred shares, which chunks of 512 left to one thread.
+constexpr std::size_t kShareChunk = 48;
 
 class Fishing final : public RecruitmentRoute {
  public:
@@ -193,6 +194,7 @@ class Fishing final : public RecruitmentRoute {
     tbb::parallel_for(std::size_t(0), share_chunks, [&](std::size_t c) {
       const std::size_t end = std::min(pending_shares_.size(), (c + 1) * kShareChunk);
       for (std::size_t k = c * kShareChunk; k < end; ++k) {
+        if (k + kPrefetchAhead < end) w.pop.prefetch(pending_shares_[k + kPrefetchAhead].first);
         const auto& [i, id] = pending_shares_[k];
         auto it = std::lower_bound(ads_.begin(), ads_.end(), id, [](const Ad& a, const AdId& v) { return a.id < v; });
         if (it != ads_.end() && it->id == id)
