@@ -85,12 +85,12 @@ fuzz: build
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Google Benchmark micro-benchmarks; build, load and one simulated year at 100 k, 1 M and 6.1 M persons
-# (2 threads, then 1 thread at 1 M for the speed-up); the 1:10 Paraguay five-year run with its population
+# (2 threads); the speed-up of 2 threads over 1 at 1 M as the median of 12 pairs of runs; the 1:10 Paraguay five-year run with its population
 # loaded; then the sweep. Two builds side by side: tests/bench/compare_builds.py A B -- ARGS.
 bench: build bench-sweep
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
 	./$(BUILD)/scale_run
-	./$(BUILD)/scale_run --threads 1 1000000
+	./$(BUILD)/scale_run --pairs 12 1000000
 	mkdir -p out
 	./$(BUILD)/redes population scenarios/paraguay/calibrated-sample.yaml -o out/bench-sample-population.h5
 	./$(BUILD)/redes run scenarios/paraguay/calibrated-sample.yaml --population out/bench-sample-population.h5 \
@@ -102,7 +102,7 @@ bench-sweep: build
 	./$(BUILD)/redes sweep tests/bench/workshop-1000.yaml -o out/bench-sweep.h5
 
 # Fits the Paraguay baseline's recruitment, victim profile and recording to the recorded tables and
-# writes scenarios/paraguay/calibrated.yaml (about 20 minutes on 2 cores; README, "Calibration").
+# writes scenarios/paraguay/calibrated.yaml (13-22 minutes on 2 cores; README, "Calibration").
 calibrate: build-redes
 	./$(BUILD)/redes calibrate scenarios/paraguay/calibration.yaml -o out/calibration.h5 \
 	  --write-scenario scenarios/paraguay/calibrated.yaml
