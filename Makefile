@@ -85,8 +85,8 @@ fuzz: build
 	bash tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # Google Benchmark micro-benchmarks; build, load and one simulated year at 100 k, 1 M and 6.1 M persons
-# (2 threads); the speed-up of 2 threads over 1 at 1 M as the median of 12 pairs of runs; the 1:10 Paraguay five-year run with its population
-# loaded; then the sweep. Two builds side by side: tests/bench/compare_builds.py A B -- ARGS.
+# (2 threads); the speed-up of 2 threads over 1 at 1 M, median of 12 pairs of runs; the 1:10 Paraguay
+# five-year run with its population loaded; then the sweep. Two builds side by side: tests/bench/compare_builds.py A B -- ARGS.
 bench: build bench-sweep
 	./$(BUILD)/bench_engine --benchmark_min_time=0.5
 	./$(BUILD)/scale_run

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/statistics.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/network/network.hpp"
 #include "sim/population/population.hpp"
@@ -67,10 +68,8 @@ static int scaling_pairs(long persons, int threads, int pairs) {
     std::fflush(stdout);
   }
   std::sort(ratios.begin(), ratios.end());
-  const std::size_t m = ratios.size();
-  const double median = m % 2 ? ratios[m / 2] : (ratios[m / 2 - 1] + ratios[m / 2]) / 2;
-  std::printf("median speed-up of %d threads over 1: %.3f (range %.3f-%.3f)\n", threads, median, ratios.front(),
-              ratios.back());
+  std::printf("median speed-up of %d threads over 1: %.3f (range %.3f-%.3f)\n", threads, quantile_sorted(ratios, 0.5),
+              ratios.front(), ratios.back());
   return 0;
 }
 
