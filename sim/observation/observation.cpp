@@ -70,8 +70,9 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   }
   // An institution's own chance of a record made on `day` in department `dep`, before the victim's
   // multipliers: the modifiers in effect that day (reporting channels, investigative capacity,
-  // platform cooperation) where the case is handled.
-  const auto own_raw = [&](int inst, int dep, int platform, int day) {
+  // platform cooperation) where the case is handled. A record from a border check (`checked`) needs
+  // no complaint, so the recording trend does not apply to it.
+  const auto own_raw = [&](int inst, int dep, int platform, int day, bool checked) {
     const std::size_t dd = std::size_t(day) * nd + std::size_t(dep);
     const double reporting = run.reporting_add.empty() ? 0.0 : run.reporting_add[dd];
     const double capacity = inst <= 1 && !run.enforcement_mult.empty() ? run.enforcement_mult[dd] : 1.0;
@@ -81,17 +82,18 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
           run.cooperation_add.empty() ? 0.0 : run.cooperation_add[std::size_t(day) * kPlatforms + platform];
       coop = std::clamp(sc.platforms[platform].cooperation + add, 0.0, 1.0);
     }
-    return ob.detect[inst] * trend[std::size_t(inst) * days + std::size_t(day)] * ob.presence[dep][inst] *
-           (1 + reporting) * capacity * coop * (1 - ob.fear);
+    const double trend_now = checked ? 1.0 : trend[std::size_t(inst) * days + std::size_t(day)];
+    return ob.detect[inst] * trend_now * ob.presence[dep][inst] * (1 + reporting) * capacity * coop * (1 - ob.fear);
   };
   // own_raw on every day for each (institution, department, platform) asked for, computed once: the
   // expected counts ask for it for every victim on every day after its recruitment.
-  std::vector<std::vector<double>> raw_by_day(std::size_t(kInstitutions) * nd * kPlatforms);
-  const auto raw_days = [&](int inst, int dep, int platform) -> const std::vector<double>& {
-    auto& t = raw_by_day[(std::size_t(inst) * nd + std::size_t(dep)) * kPlatforms + std::size_t(platform)];
+  std::vector<std::vector<double>> raw_by_day(std::size_t(kInstitutions) * nd * kPlatforms * 2);
+  const auto raw_days = [&](int inst, int dep, int platform, bool checked) -> const std::vector<double>& {
+    auto& t = raw_by_day[((std::size_t(inst) * nd + std::size_t(dep)) * kPlatforms + std::size_t(platform)) * 2 +
+                         std::size_t(checked)];
     if (t.empty()) {
       t.resize(days);
-      for (int day = 0; day < sc.days; ++day) t[std::size_t(day)] = own_raw(inst, dep, platform, day);
+      for (int day = 0; day < sc.days; ++day) t[std::size_t(day)] = own_raw(inst, dep, platform, day, checked);
     }
     return t;
   };
@@ -115,11 +117,11 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       return 1 - (1 - p) * (1 - referral * std::clamp((*police)[day] * police_factor, 0.0, 1.0));
     }
   };
-  const auto chance = [&](int inst, int dep, const Victim& v) {
+  const auto chance = [&](int inst, int dep, bool checked, const Victim& v) {
     const bool waves = v.place == kAbroad && !abroad_wave.empty();
     const bool referred = inst == 0 && ob.police_referral > 0;
-    return Chance{&raw_days(inst, dep, v.platform),
-                  referred ? &raw_days(1, dep, v.platform) : nullptr,
+    return Chance{&raw_days(inst, dep, v.platform, checked),
+                  referred ? &raw_days(1, dep, v.platform, checked) : nullptr,
                   waves ? abroad_wave.data() + std::size_t(inst) * days : nullptr,
                   waves ? abroad_wave.data() + days : nullptr,
                   ob.exploitation_detect[v.exploitation],
@@ -133,22 +135,28 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     RecruiterId recruiter;
     int day, dep;
   };
+  struct Where {
+    int dep;
+    bool checked;  // recorded by a border check, not a complaint
+  };
   // Department of record of a victim found abroad: the capital's central authorities
   // (abroad_capital_share), the border crossing where they are intercepted or return
-  // (abroad_border_share, crossing drawn by border_crossing), else the home department.
+  // (abroad_border_share, crossing drawn by border_crossing; from its checks with
+  // border_check_share), else the home department. No draw for a check share of 0 or 1.
   const auto abroad_record_dep = [&](Draws& d, int home) {
     const double u = d.uniform();
-    if (u < ob.abroad_capital_share) return capital;
-    if (u >= ob.abroad_capital_share + ob.abroad_border_share) return home;
+    if (u < ob.abroad_capital_share) return Where{capital, false};
+    if (u >= ob.abroad_capital_share + ob.abroad_border_share) return Where{home, false};
     double c = d.uniform();
-    int last = home;
+    int crossing = home;
     for (std::size_t k = 0; k < ob.border_crossing.size(); ++k) {
       if (ob.border_crossing[k] <= 0) continue;
-      last = int(k);
-      if (c < ob.border_crossing[k]) return int(k);
+      crossing = int(k);
+      if (c < ob.border_crossing[k]) break;
       c -= ob.border_crossing[k];
     }
-    return last;
+    const double s = ob.border_check_share;
+    return Where{crossing, s >= 1 || (s > 0 && d.uniform() < s)};
   };
   // A domestic case the prosecutor's specialised units in the capital may take over: found outside
   // the capital, in a department without a unit of its own.
@@ -164,6 +172,7 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
   struct Place {
     int detected, counted;  // department whose detection chance applies; department that counts the record
     double weight;
+    bool checked;  // by a border check
   };
   std::vector<Place> places;  // possible departments of record of the current victim and institution
   std::vector<Record> records;
@@ -194,10 +203,10 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
     }
     const bool ict = v.platform != kOffline;
     // Department of record: where the victim is found; from abroad, see abroad_record_dep.
-    int record_dep = v.place;
+    Where record{v.place, false};
     if (v.place == kAbroad) {
       Draws where(rng, v.person, 0, Stream::Recording, std::uint16_t(kInstitutions));
-      record_dep = abroad_record_dep(where, v.department);
+      record = abroad_record_dep(where, v.department);
     }
     int first_day = std::numeric_limits<int>::max();
     for (int inst = 0; inst < kInstitutions; ++inst) {
@@ -206,22 +215,25 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       // case the specialised units may take over.
       places.clear();
       if (v.place == kAbroad) {
-        places.push_back({capital, capital, ob.abroad_capital_share});
-        places.push_back({v.department, v.department, 1 - ob.abroad_capital_share - ob.abroad_border_share});
+        places.push_back({capital, capital, ob.abroad_capital_share, false});
+        places.push_back({v.department, v.department, 1 - ob.abroad_capital_share - ob.abroad_border_share, false});
         for (std::size_t k = 0; k < ob.border_crossing.size(); ++k)
-          if (ob.border_crossing[k] > 0)
-            places.push_back({int(k), int(k), ob.abroad_border_share * ob.border_crossing[k]});
+          if (ob.border_crossing[k] > 0) {
+            const double w = ob.abroad_border_share * ob.border_crossing[k];
+            places.push_back({int(k), int(k), w * ob.border_check_share, true});
+            places.push_back({int(k), int(k), w * (1 - ob.border_check_share), false});
+          }
       } else if (may_go_to_capital(inst, v)) {
-        places.push_back({v.place, v.place, 1 - ob.specialised_share});
-        places.push_back({v.place, capital, ob.specialised_share});
+        places.push_back({v.place, v.place, 1 - ob.specialised_share, false});
+        places.push_back({v.place, capital, ob.specialised_share, false});
       } else {
-        places.push_back({v.place, v.place, 1.0});
+        places.push_back({v.place, v.place, 1.0, false});
       }
       // Expected records by year: sum over record days of P(delay lands there) x p(that day).
-      for (const auto& [detected, dep, weight] : places) {
+      for (const auto& [detected, dep, weight, checked] : places) {
         if (weight <= 0) continue;
         const int from = std::max(0, v.day);
-        const Chance p = chance(inst, detected, v);
+        const Chance p = chance(inst, detected, checked, v);
         double w = (1 - q) * std::pow(q, double(from - v.day));
         for (int day = from; day < sc.days && w > 1e-15; ++day, w *= q) {
           const double in_day = weight * w * p(std::size_t(day));
@@ -244,11 +256,11 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
       const double u = d.uniform();
       if (day >= sc.days || day < 0) continue;
-      if (!(u < chance(inst, record_dep, v)(std::size_t(day)))) continue;
+      if (!(u < chance(inst, record.dep, record.checked, v)(std::size_t(day)))) continue;
       first_day = std::min(first_day, day);
       const std::size_t y = year_of(day);
       // Its own stream, so runs without specialised units draw exactly what they drew before.
-      const int counted = counted_in(inst, v, record_dep, Draws(rng, v.person, 0, Stream::Recording, kSpecialisedSub));
+      const int counted = counted_in(inst, v, record.dep, Draws(rng, v.person, 0, Stream::Recording, kSpecialisedSub));
       Draws rec(rng, v.person, 0, Stream::Recording, std::uint16_t(inst));
       const int sex = rec.uniform() < ob.p_sex_missing ? 2 : v.gender;
       ++out.recorded_cases[(((y * kInstitutions + inst) * nd + counted) * kSexRecorded + sex) * kAgeGroups +
@@ -291,11 +303,11 @@ Observed observe(const Scenario& sc, const ReplicateResult& run, const Rng& rng)
       for (std::size_t g = k; g < end; ++g) {
         const Victim& v = run.victims[groups[g].second];
         Draws d(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, std::uint16_t(inst));
-        const int dep = v.place == kAbroad ? abroad_record_dep(d, v.department) : v.place;
+        const Where at = v.place == kAbroad ? abroad_record_dep(d, v.department) : Where{v.place, false};
         const int day = v.day + int(d.exponential(1.0 / ob.delay_days));
-        if (day < sc.days && day >= 0 && d.uniform() < chance(inst, dep, v)(std::size_t(day))) {
+        if (day < sc.days && day >= 0 && d.uniform() < chance(inst, at.dep, at.checked, v)(std::size_t(day))) {
           trial.push_back(
-              {day, counted_in(inst, v, dep,
+              {day, counted_in(inst, v, at.dep,
                                Draws(rng, v.person, std::uint32_t(m), Stream::CaseGrouping, kSpecialisedSub))});
         }
       }

@@ -386,6 +386,10 @@ void read_observation(Reader r, Scenario& s, const std::chrono::sys_days& start)
     r.fail("border_crossing",
            "all weights are 0 but abroad_border_share is above 0: give at least one crossing department");
   for (double& w : ob.border_crossing) w = crossing_total > 0 ? w / crossing_total : 0.0;
+  ob.border_check_share =
+      r.number("border_check_share", Range::probability(),
+               "share of the records made at a border crossing that come from the crossing's own checks rather "
+               "than a complaint: recording_trend and institution_trend do not apply to them");
   ob.police_referral =
       r.number("police_referral", Range::probability(),
                "chance that a case the police would record also reaches the prosecutor, on the same day (referral)");

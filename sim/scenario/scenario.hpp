@@ -148,8 +148,11 @@ struct ObservationParams {
   double abroad_capital_share = 0.5;  // victims found abroad: share recorded in the capital (first department)
   double abroad_border_share = 0;     // ... share recorded at the border crossing where they are intercepted or return
   std::vector<double> border_crossing;  // per department, weights of the crossings (normalised); the rest at home
-  double police_referral = 0;           // chance a case the police would record also reaches the prosecutor (referral)
-  int case_window_days = 90;  // a recruiter's victims recorded by one institution within this window form one case
+  // Share of the records made at a border crossing that come from the crossing's own checks, not a
+  // complaint: the recording trend (fewer complaints) does not apply to them.
+  double border_check_share = 0;
+  double police_referral = 0;  // chance a case the police would record also reaches the prosecutor (referral)
+  int case_window_days = 90;   // a recruiter's victims recorded by one institution within this window form one case
   // Change of the chance of a record per year since the calendar start (log scale; 0: constant),
   // for recording_trend_years, then held: fewer complaints as exploitation is normalised.
   double recording_trend = 0, recording_trend_years = 0;

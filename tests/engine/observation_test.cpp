@@ -580,6 +580,45 @@ TEST_F(ObservationTest, AnInstitutionsOwnTrendChangesOnlyItsRecords) {
   EXPECT_GT(expected_by(own, kChildhood), expected_by(flat, kChildhood));
 }
 
+// 7d-v'. Records made at a border crossing by the crossing's own checks need no complaint, so the
+// recording trend does not apply to them: with every victim abroad recorded at a crossing and
+// border_check_share 1, a falling trend leaves their records (expected and drawn) exactly as with no
+// trend; with 0 it lowers them; with 0.5 the expected records are the mean of the two. Domestic
+// victims' records follow the trend whatever the share.
+TEST_F(ObservationTest, BorderChecksDoNotFollowTheComplaintTrend) {
+  Scenario sc = partial_detection(*sc_);
+  const std::size_t nd = std::size_t(sc.department_count());
+  sc.observation.border_crossing.assign(nd, 0.0);
+  sc.observation.border_crossing[10] = 1;  // Alto Parana in the Paraguay pack
+  sc.observation.abroad_capital_share = 0;
+  sc.observation.abroad_border_share = 1;
+  sc.observation.recording_trend_years = 10;
+  ReplicateResult abroad = *run_, domestic = *run_;
+  std::erase_if(abroad.victims, [](const Victim& v) { return v.place != kAbroad; });
+  std::erase_if(domestic.victims, [](const Victim& v) { return v.place == kAbroad; });
+  ASSERT_GT(abroad.victims.size(), 30u);
+  const Observed flat = observe(sc, abroad, Rng(kSeed, 0));
+  sc.observation.recording_trend = std::log(0.5);
+  sc.observation.border_check_share = 1;
+  const Observed checked = observe(sc, abroad, Rng(kSeed, 0)), domestic_checked = observe(sc, domestic, Rng(kSeed, 0));
+  EXPECT_EQ(checked.expected_cases, flat.expected_cases);
+  EXPECT_EQ(checked.recorded_cases, flat.recorded_cases);
+  sc.observation.border_check_share = 0;
+  const Observed complaints = observe(sc, abroad, Rng(kSeed, 0)),
+                 domestic_complaints = observe(sc, domestic, Rng(kSeed, 0));
+  EXPECT_EQ(domestic_checked.expected_cases, domestic_complaints.expected_cases);
+  const double all_flat = std::accumulate(flat.expected_cases.begin(), flat.expected_cases.end(), 0.0),
+               all_complaints =
+                   std::accumulate(complaints.expected_cases.begin(), complaints.expected_cases.end(), 0.0);
+  EXPECT_GT(all_flat, 10);
+  EXPECT_LT(all_complaints, 0.9 * all_flat);
+  sc.observation.border_check_share = 0.5;
+  const Observed half = observe(sc, abroad, Rng(kSeed, 0));
+  for (std::size_t c = 0; c < half.expected_cases.size(); ++c)
+    EXPECT_NEAR(half.expected_cases[c], 0.5 * (flat.expected_cases[c] + complaints.expected_cases[c]),
+                1e-9 * (1 + flat.expected_cases[c]));
+}
+
 // 7d-vi. An identification wave multiplies the chance of a record of victims found abroad, by
 // institution, on the days it lasts: with the childhood ministry's factor 2 over the second year,
 // its expected records of victims abroad in that year double exactly (0.3 x 2 stays below 1); other
