@@ -682,12 +682,26 @@ def _hidden_table(cal, rep: FileReport, md: dict):
                     + table(["", tr("cal.col_median_estimate"), tr("cal.col_interval90")], rows))
 
 
+def left_out_off(r) -> str:
+    """How far a left-out prediction is from the record, in the terms it is judged by (a factor for
+    counts, points for shares), with the median's Monte Carlo range; empty when the file lacks it."""
+    if r.fitted or not (math.isfinite(r.median_mc_q05) and math.isfinite(r.median_mc_q95)):
+        return ""
+    direction = tr("cal.low") if r.model_median < r.observed else tr("cal.high")
+    mc = dict(lo=fmt_value(r.median_mc_q05), hi=fmt_value(r.median_mc_q95))
+    if r.share:
+        return tr("cal.off_points", off=f"{abs(r.model_median - r.observed):.1f}", dir=direction, **mc)
+    lo, hi = sorted((r.model_median, r.observed))
+    return tr("cal.off_factor", off=f"{hi / max(lo, 1e-9):.2f}", dir=direction, **mc)
+
+
 def _fit(cal, rep: FileReport):
     inside = fit_inside(cal.fit)
     rows = [[r.target, tp, str(r.unit), fmt_value(r.observed), fmt_value(r.model_median),
              tr("cal.range", lo=fmt_value(r.model_q05), hi=fmt_value(r.model_q95)),
              tr("cal.yes") if inside[tp] else tr("cal.no"),
-             (tr("cal.fitted") if r.fitted else tr("cal.left_out")) + ("" if r.reachable else tr("cal.unreached"))]
+             (tr("cal.fitted") if r.fitted else tr("cal.left_out")) + left_out_off(r)
+             + ("" if r.reachable else tr("cal.unreached"))]
             for tp, r in cal.fit.iterrows()]
     rep.body.append(f"<p>{tr('cal.fit_text')}</p>"
                     + '<div data-table="fit">' + table(

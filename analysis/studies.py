@@ -369,6 +369,12 @@ def load_calibration(f: h5py.File) -> Calibration:
         fit[k] = (_read(f, path, ["target_point"], why, {"target_point": tps}).astype(int) != 0) if path in f else default
     unit_of = [s.strip() for s in str(fa["unit_of_point"]).split("|")] if "unit_of_point" in fa else []
     fit["unit"] = unit_of if len(unit_of) == len(tps) else ""
+    # The median's Monte Carlo range and which points are shares (files from before them: unknown).
+    for k in ("median_mc_q05", "median_mc_q95"):
+        path = f"/calibration/fit/{k}"
+        fit[k] = _read(f, path, ["target_point"], why, {"target_point": tps}).astype(float) if path in f else np.nan
+    path = "/calibration/fit/share"
+    fit["share"] = (_read(f, path, ["target_point"], why, {"target_point": tps}).astype(int) != 0) if path in f else False
     hm = None
     if "/calibration/history_matching" in f:
         hm = pd.DataFrame({k: np.asarray(f[f"/calibration/history_matching/{k}"][()], dtype=float)

@@ -174,6 +174,7 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
       t.choice("unit", {"cases", "victims"},
                "what the reference counts: cases (proceedings, investigations) or victims (persons)");
   target.unit = unit == "cases" ? Unit::Cases : Unit::Victims;
+  target.share = out.share;
   if (target.unit != out.unit)
     t.fail("unit", "the target counts " + unit + " but '" + target.model + "' counts " + unit_name(out.unit) +
                        "; compare like with like (" +
@@ -232,6 +233,11 @@ Target read_target(io::Reader& t, const Scenario& sc, const io::Node* reference,
   else
     t.number("spread", spread, io::Range::non_negative(),
              "difference counted as one unit of distance (default: sqrt of a count; 5 points for shares)");
+  if (t.has("denominator")) {
+    if (!out.share) t.fail("denominator", "only a share has a denominator; '" + target.model + "' is a count");
+    target.denominator = t.number("denominator", io::Range::positive(),
+                                  "records the reference share is of (the predictive check draws from as many)");
+  }
   for (const auto& [year, value] : series) {
     if (out.per_year && year != 0) {  // year 0: one figure over the whole window
       if (!years_wanted.empty() &&
@@ -394,7 +400,8 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, const Repl
   return model_values(t, sc, std::span<const Observed>(&o, 1));
 }
 
-std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<const Observed> runs) {
+std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<const Observed> runs,
+                                 std::vector<double>* denominators) {
   io::Node dummy;
   dummy.kind = io::Node::Kind::Map;
   const io::Reader reader(dummy, "");
@@ -419,6 +426,7 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
     // Records name the platform only when they record the technology at all (p_ict_recorded), and
     // the reference counts what records say, so the model's share is of cases recorded as such.
     v.push_back(all > 0 ? 100.0 * sc.observation.p_ict_recorded * some / all : nan);
+    if (denominators) denominators->assign(1, scale * all / double(runs.size()));
     return v;
   }
   // As records name the recruiter: trusted contacts (with or without a messaging app) and the
@@ -431,6 +439,7 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
       close += o.expected_close_bond[std::size_t(out.institution)];
     }
     v.push_back(all > 0 ? 100.0 * close / all : nan);
+    if (denominators) denominators->assign(1, scale * all / double(runs.size()));
     return v;
   }
   // Per-year outputs; a target without years takes the whole window (all simulated years).
@@ -440,6 +449,7 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
     years.emplace_back();
     for (std::size_t y = 0; y < std::size_t(runs.front().years); ++y) years.back().push_back(y);
   }
+  std::vector<double> den;
   for (const auto& ys : years) {
     double num = 0, all = 0;
     for (const Observed& o : runs)
@@ -466,8 +476,35 @@ std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<
         }
       }
     v.push_back(!out.share ? num / double(runs.size()) : all > 0 ? 100.0 * num / all : nan);
+    den.push_back(out.share ? scale * all / double(runs.size()) : nan);
   }
+  if (denominators) *denominators = std::move(den);
   return v;
+}
+
+std::vector<double> replicate_record(const std::vector<double>& values, const std::vector<double>& denominators,
+                                     double records, Draws& draws) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> out(values.size(), nan);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) continue;
+    const double den = i < denominators.size() ? denominators[i] : nan;
+    if (!std::isfinite(den)) {  // a count
+      out[i] = draws.poisson(values[i]);
+      continue;
+    }
+    const std::uint32_t n = std::isfinite(records) ? std::uint32_t(std::lround(records)) : draws.poisson(den);
+    const double p = std::clamp(values[i] / 100.0, 0.0, 1.0);
+    std::uint32_t k = 0;
+    if (n > 5000) {  // records have hundreds of victims a year; the normal limit beyond that
+      const double x = std::round(n * p + std::sqrt(n * p * (1 - p)) * draws.normal());
+      k = std::uint32_t(std::clamp(x, 0.0, double(n)));
+    } else {
+      for (std::uint32_t m = 0; m < n; ++m) k += draws.bernoulli(p);
+    }
+    if (n > 0) out[i] = 100.0 * k / n;
+  }
+  return out;
 }
 
 double distance(const std::vector<Target>& targets, const std::vector<std::vector<double>>& model) {
@@ -503,7 +540,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
   const double scale = base.population.represents / double(base.population.size);
   sweep::WorldCache worlds;
   struct SimOut {
-    std::vector<double> fit, one_run;
+    std::vector<double> fit, one_run, record;
     double true_victims = 0, recorded = 0;
   };
   std::size_t points = 0;
@@ -536,15 +573,18 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     }
     so.true_victims /= spec.replicates;
     so.recorded /= spec.replicates;
+    // The records a particle predicts: its first run's expected records, drawn once more as a
+    // recording would (own stream: the fit's draws do not change).
+    Draws record_draws(Rng(spec.seed, 0), std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRecord);
     for (const auto& t : spec.targets) {
       const auto v = model_values(t, sc, runs);
       so.fit.insert(so.fit.end(), v.begin(), v.end());
-      if (runs.size() > 1) {
-        const auto first = model_values(t, sc, std::span<const Observed>(runs.data(), 1));
-        so.one_run.insert(so.one_run.end(), first.begin(), first.end());
-      }
+      std::vector<double> den;
+      const auto first = model_values(t, sc, std::span<const Observed>(runs.data(), 1), &den);
+      so.one_run.insert(so.one_run.end(), first.begin(), first.end());
+      const auto rec = replicate_record(first, den, t.denominator, record_draws);
+      so.record.insert(so.record.end(), rec.begin(), rec.end());
     }
-    if (runs.size() == 1) so.one_run = so.fit;
     std::lock_guard lock(mutex);
     for (std::size_t j = 0; j < points; ++j)
       if (std::isfinite(so.fit[j]))
@@ -614,6 +654,7 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     const SimOut& so = outputs.at(id);
     res.fit.push_back(so.fit);
     res.one_run.push_back(so.one_run);
+    res.record.push_back(so.record);
     res.true_victims.push_back(so.true_victims);
     res.recorded_victims.push_back(so.recorded);
   }

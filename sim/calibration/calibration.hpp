@@ -8,12 +8,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "sim/calibration/abc.hpp"
 #include "sim/calibration/emulator.hpp"
+#include "sim/core/rng.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/observation/observation.hpp"
 #include "sim/scenario/scenario.hpp"
@@ -38,6 +40,9 @@ struct Target {
   std::string group;  // for leaving targets out (--leave-out); default: the name
   Unit unit = Unit::Victims;
   bool fitted = true;  // false: left out of the distance, predicted only
+  bool share = false;  // a percentage of records (else a count)
+  // How many records the reference share is of, when it says (NaN: the model's own count).
+  double denominator = std::numeric_limits<double>::quiet_NaN();
   double weight = 1;
   std::vector<int> years;  // per-year outputs; empty for horizon totals
   std::vector<TargetPoint> points;
@@ -73,7 +78,20 @@ CalibrationSpec load_calibration(const std::filesystem::path& file);
 std::vector<double> model_values(const Target& t, const Scenario& sc, const ReplicateResult& r, const Observed& o);
 /// The same over several runs at one parameter point: counts are the mean over runs; shares are
 /// of the pooled counts (sum of parts over sum of wholes), so a run with few records weighs little.
-std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<const Observed> runs);
+/// `denominators` (optional) receives, per point, the expected recorded count a share is of
+/// (scaled, mean over runs), NaN for counts: what replicate_record() draws a share from.
+std::vector<double> model_values(const Target& t, const Scenario& sc, std::span<const Observed> runs,
+                                 std::vector<double>* denominators = nullptr);
+
+/// One replicate of the records themselves given the model's expected values: a recorded count is
+/// Poisson with the expected count as its mean (many victims, each recorded with a small chance);
+/// a share is k of n with n ~ Poisson(denominator) and k ~ Binomial(n, share), or n = `records`
+/// when the reference says how many records its share is of (a target's `denominator:`). NaN
+/// stays NaN, and a share of no record is NaN. Cases of one recruiter's victims found together
+/// make victim counts more dispersed than Poisson: these intervals are the narrowest the
+/// recording allows.
+std::vector<double> replicate_record(const std::vector<double>& values, const std::vector<double>& denominators,
+                                     double records, Draws& draws);
 
 /// Distance of a run's outputs to the fitted targets (left-out ones do not count):
 /// sqrt(sum_t w_t sum_i z_ti^2 / sum_t w_t n_t), z = (model - observed) / spread.
@@ -89,7 +107,10 @@ struct CalibrationResult {
   std::vector<std::vector<double>> fit;  // [particle][target point], flattened over targets
   // The same from the first run of each point alone: one realisation, as the records are one. The
   // predictive check uses these (a mean over runs would narrow its intervals); equal to `fit` at one run per point.
-  std::vector<std::vector<double>> one_run;            // [particle][target point]
+  std::vector<std::vector<double>> one_run;  // [particle][target point]
+  // A replicate of the records drawn around one_run (replicate_record): what the posterior
+  // predicts the records could show, the predictive check's values.
+  std::vector<std::vector<double>> record;             // [particle][target point]
   std::vector<double> true_victims, recorded_victims;  // scaled to the represented population, whole horizon
   std::int64_t simulations = 0;
   double seconds = 0;
@@ -103,8 +124,10 @@ Interval posterior_interval(const CalibrationResult& res, const std::vector<doub
 /// Posterior predictive check of one target value.
 struct PointCheck {
   std::string label, unit;
-  double observed = 0, median = 0, lo = 0, hi = 0;  // posterior median and 5-95% interval of simulated values
-  bool inside = false, fitted = true;
+  double observed = 0, median = 0, lo = 0, hi = 0;  // posterior median and 5-95% interval of replicate records
+  double expected_median = 0, expected_lo = 0, expected_hi = 0;  // the same of the expected records (one_run)
+  double median_mc_lo = 0, median_mc_hi = 0;  // 5-95% of the median over particles resampled: its Monte Carlo error
+  bool inside = false, fitted = true, share = false;
   bool reachable = false;  // some simulation of the whole calibration came within the observed value
 };
 std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const CalibrationResult& res);

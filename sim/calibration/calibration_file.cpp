@@ -17,6 +17,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+constexpr std::uint32_t kBootstrap = 400;  // resamples for the median's Monte Carlo error
+
 // Weighted quantile of arbitrary values (the posterior's simulated outputs), as weighted_quantile().
 double weighted_q(const std::vector<double>& x, const std::vector<double>& w, double q) {
   Generation g;
@@ -41,10 +43,31 @@ std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const Cali
       c.unit = unit_name(t.unit);
       c.observed = p.observed;
       c.fitted = t.fitted;
-      std::vector<double> x(res.one_run.size());
+      c.share = t.share;
+      std::vector<double> x(res.one_run.size()), rec(res.record.size());
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = res.one_run[i][j];
-      c.median = weighted_q(x, w, 0.5), c.lo = weighted_q(x, w, 0.05), c.hi = weighted_q(x, w, 0.95);
+      for (std::size_t i = 0; i < rec.size(); ++i) rec[i] = res.record[i][j];
+      c.expected_median = weighted_q(x, w, 0.5), c.expected_lo = weighted_q(x, w, 0.05),
+      c.expected_hi = weighted_q(x, w, 0.95);
+      c.median = weighted_q(rec, w, 0.5), c.lo = weighted_q(rec, w, 0.05), c.hi = weighted_q(rec, w, 0.95);
       c.inside = p.observed >= c.lo && p.observed <= c.hi;
+      // Monte Carlo error of the median: the particles resampled with replacement (weights kept).
+      // It does not rerun the SMC, so it understates the error of a whole new fit.
+      std::vector<double> medians, xb(rec.size()), wb(rec.size());
+      for (std::uint32_t b = 0; b < kBootstrap && !rec.empty(); ++b) {
+        Draws d(Rng(spec.seed, 0), std::uint32_t(j), b, Stream::Bootstrap);
+        for (std::size_t i = 0; i < rec.size(); ++i) {
+          const std::size_t k = d.below(std::uint32_t(rec.size()));
+          xb[i] = rec[k], wb[i] = w[k];
+        }
+        if (const double m = weighted_q(xb, wb, 0.5); std::isfinite(m)) medians.push_back(m);
+      }
+      std::sort(medians.begin(), medians.end());
+      const auto at = [&](double q) {
+        return medians.empty() ? std::numeric_limits<double>::quiet_NaN()
+                               : medians[std::size_t(q * double(medians.size() - 1) + 0.5)];
+      };
+      c.median_mc_lo = at(0.05), c.median_mc_hi = at(0.95);
       c.reachable = j < res.sim_min.size() && p.observed >= res.sim_min[j] && p.observed <= res.sim_max[j];
       out.push_back(c);
       ++j;
@@ -117,34 +140,40 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/summary/q05", {par_ax}, q05);
   f.array("/calibration/summary/q95", {par_ax}, q95);
   // Fit: observed vs the posterior's simulated values of every target point.
-  std::vector<double> obs(T), fmed(T), flo(T), fhi(T), fitm(N * T), onem(N * T);
-  for (std::size_t j = 0; j < T; ++j) {
-    std::vector<double> x(N);
-    for (std::size_t i = 0; i < N; ++i) fitm[i * T + j] = res.fit[i][j], x[i] = onem[i * T + j] = res.one_run[i][j];
-    fmed[j] = weighted_q(x, post.weight, 0.5), flo[j] = weighted_q(x, post.weight, 0.05),
-    fhi[j] = weighted_q(x, post.weight, 0.95);
-  }
-  std::size_t j = 0;
-  for (const auto& t : spec.targets)
-    for (const auto& p : t.points) obs[j++] = p.observed;
-  f.group("/calibration/fit");
-  f.array("/calibration/fit/observed", {tp_ax}, obs);
-  f.array("/calibration/fit/model_median", {tp_ax}, fmed);
-  f.array("/calibration/fit/model_q05", {tp_ax}, flo);
-  f.array("/calibration/fit/model_q95", {tp_ax}, fhi);
-  f.array("/calibration/fit/model", {particle_ax, tp_ax}, fitm);
-  f.array("/calibration/fit/model_one_run", {particle_ax, tp_ax}, onem);
-  f.attribute("/calibration/fit", "target_of_point", fmt::format("{}", fmt::join(target_of, "|")));
   // Posterior predictive check of every target point, fitted or left out.
   const auto ppc = predictive_check(spec, res);
-  std::vector<std::int32_t> inside(T), fitted(T), reachable(T);
+  std::vector<double> fitm(N * T), onem(N * T), recm(N * T);
+  for (std::size_t j = 0; j < T; ++j)
+    for (std::size_t i = 0; i < N; ++i)
+      fitm[i * T + j] = res.fit[i][j], onem[i * T + j] = res.one_run[i][j], recm[i * T + j] = res.record[i][j];
+  const auto column = [&](double PointCheck::*field) {
+    std::vector<double> v;
+    for (const auto& c : ppc) v.push_back(c.*field);
+    return v;
+  };
+  f.group("/calibration/fit");
+  f.array("/calibration/fit/observed", {tp_ax}, column(&PointCheck::observed));
+  f.array("/calibration/fit/model_median", {tp_ax}, column(&PointCheck::median));
+  f.array("/calibration/fit/model_q05", {tp_ax}, column(&PointCheck::lo));
+  f.array("/calibration/fit/model_q95", {tp_ax}, column(&PointCheck::hi));
+  f.array("/calibration/fit/median_mc_q05", {tp_ax}, column(&PointCheck::median_mc_lo));
+  f.array("/calibration/fit/median_mc_q95", {tp_ax}, column(&PointCheck::median_mc_hi));
+  f.array("/calibration/fit/expected_median", {tp_ax}, column(&PointCheck::expected_median));
+  f.array("/calibration/fit/expected_q05", {tp_ax}, column(&PointCheck::expected_lo));
+  f.array("/calibration/fit/expected_q95", {tp_ax}, column(&PointCheck::expected_hi));
+  f.array("/calibration/fit/model", {particle_ax, tp_ax}, fitm);
+  f.array("/calibration/fit/model_one_run", {particle_ax, tp_ax}, onem);
+  f.array("/calibration/fit/record", {particle_ax, tp_ax}, recm);
+  f.attribute("/calibration/fit", "target_of_point", fmt::format("{}", fmt::join(target_of, "|")));
+  std::vector<std::int32_t> inside(T), fitted(T), reachable(T), share(T);
   std::vector<std::string> unit_of;
   for (std::size_t k = 0; k < T; ++k)
-    inside[k] = ppc[k].inside, fitted[k] = ppc[k].fitted, reachable[k] = ppc[k].reachable,
+    inside[k] = ppc[k].inside, fitted[k] = ppc[k].fitted, reachable[k] = ppc[k].reachable, share[k] = ppc[k].share,
     unit_of.push_back(ppc[k].unit);
   f.array("/calibration/fit/inside", {tp_ax}, inside);
   f.array("/calibration/fit/fitted", {tp_ax}, fitted);
   f.array("/calibration/fit/reachable", {tp_ax}, reachable);
+  f.array("/calibration/fit/share", {tp_ax}, share);
   f.array("/calibration/fit/simulated_min", {tp_ax}, res.sim_min);
   f.array("/calibration/fit/simulated_max", {tp_ax}, res.sim_max);
   f.attribute("/calibration/fit", "unit_of_point", fmt::format("{}", fmt::join(unit_of, "|")));
@@ -152,8 +181,10 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.attribute("/calibration/fit", "runs_per_point",
               std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
   f.attribute("/calibration/fit", "check",
-              "posterior predictive check: inside = observed within the posterior's 5-95% interval of simulated values "
-              "(model_one_run: one run per particle, a single realisation as the records are); "
+              "posterior predictive check: inside = observed within the posterior's 5-95% interval of replicate "
+              "records (record: one run per particle, a single realisation as the records are, its expected records "
+              "model_one_run drawn once as a recording: counts Poisson, shares binomial); expected_*: the same "
+              "quantiles of model_one_run; median_mc_*: 5-95% of the median over particles resampled; "
               "fitted = 0 for targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
               "calibration (design waves and ABC) came within the observed value");
   if (!res.hm.waves.empty()) {

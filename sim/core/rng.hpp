@@ -64,7 +64,8 @@ enum class Stream : std::uint16_t {
   CalibrationRun = 93,
   HistoryMatch = 94,
   DecisionPosterior = 95,
-  DecisionEffect = 96,  // compare --draws: posterior resampling, effect quantiles
+  DecisionEffect = 96,     // compare --draws: posterior resampling, effect quantiles
+  CalibrationRecord = 97,  // replicate records of the predictive check
   Test = 999,
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "sim/i18n/messages.hpp"
 #include "sim/output/h5.hpp"
@@ -10,6 +11,10 @@
 
 namespace redes {
 namespace {
+
+// What a left-out prediction is judged by: within a factor of 2 of a recorded count, or 10
+// percentage points of a recorded share, of the model median.
+constexpr double kLeftOutFactor = 2.0, kLeftOutPoints = 10.0;
 
 std::string history_matching(const calib::CalibrationSpec& spec, const calib::CalibrationResult& res) {
   std::string out = trf("calibrate.hm", fmt::arg("cutoff", spec.hm.cutoff),
@@ -36,17 +41,32 @@ std::string fit_table(const calib::CalibrationSpec& spec, const calib::Calibrati
   out += fmt::format("  {:<46} {:<8} {:>10} {:>10} {:>22}  {}\n", tr("calibrate.col_target"), tr("calibrate.col_unit"),
                      tr("calibrate.col_reference"), tr("calibrate.col_model"), tr("calibrate.col_interval"),
                      tr("calibrate.col_check"));
-  int fitted = 0, fitted_in = 0;
+  int fitted = 0, fitted_in = 0, left = 0, left_near = 0;
   for (const auto& c : calib::predictive_check(spec, res)) {
-    const std::string verdict = (c.inside ? tr("calibrate.inside") : tr("calibrate.outside")) +
-                                (c.fitted ? "" : tr("calibrate.left_out")) +
-                                (c.reachable ? "" : tr("calibrate.unreached"));
+    std::string verdict = (c.inside ? tr("calibrate.inside") : tr("calibrate.outside")) +
+                          (c.fitted ? "" : tr("calibrate.left_out")) + (c.reachable ? "" : tr("calibrate.unreached"));
+    if (!c.fitted) {
+      // How far the prediction is, in the terms the validation judges it: a factor for counts,
+      // points for shares; with the median's Monte Carlo range, since a check's margin can be
+      // smaller than the fit's own noise.
+      const std::string dir = tr(c.median < c.observed ? "calibrate.low" : "calibrate.high");
+      const double off = c.share ? std::abs(c.median - c.observed)
+                                 : std::max(c.median, c.observed) / std::max(std::min(c.median, c.observed), 1e-9);
+      const bool near = c.share ? off <= kLeftOutPoints : off <= kLeftOutFactor;
+      verdict += trf(c.share ? "calibrate.off_points" : "calibrate.off_factor", fmt::arg("off", off),
+                     fmt::arg("dir", dir), fmt::arg("lo", c.median_mc_lo), fmt::arg("hi", c.median_mc_hi));
+      ++left, left_near += near;
+    }
     out += trf("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit),
                fmt::arg("observed", c.observed), fmt::arg("median", c.median), fmt::arg("lo", c.lo),
                fmt::arg("hi", c.hi), fmt::arg("verdict", verdict));
     if (c.fitted) ++fitted, fitted_in += c.inside;
   }
-  return out + trf("calibrate.fitted_inside", fmt::arg("inside", fitted_in), fmt::arg("n", fitted));
+  out += trf("calibrate.fitted_inside", fmt::arg("inside", fitted_in), fmt::arg("n", fitted));
+  if (left > 0)
+    out += trf("calibrate.left_out_near", fmt::arg("near", left_near), fmt::arg("n", left),
+               fmt::arg("factor", kLeftOutFactor), fmt::arg("points", kLeftOutPoints));
+  return out;
 }
 
 }  // namespace

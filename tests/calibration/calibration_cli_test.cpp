@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -179,17 +180,29 @@ TEST_F(CalibrationCliTest, PredictiveCheckUsesOneRunPerParticle) {
   const auto model = f.read_double("/calibration/fit/model"), one_run = f.read_double("/calibration/fit/model_one_run");
   ASSERT_EQ(f.shape("/calibration/fit/model_one_run"), f.shape("/calibration/fit/model"));
   EXPECT_NE(one_run, model) << "a single run differs from the mean of three somewhere";
-  // The interval is the weighted posterior quantiles of the one-run values (4 particles).
+  // The expected interval is the weighted posterior quantiles of the one-run values (4 particles);
+  // the predictive one those of the replicate records, drawn around them (whole counts).
   const auto weight = f.read_double("/calibration/posterior/weight"),
-             median = f.read_double("/calibration/fit/model_median");
+             expected = f.read_double("/calibration/fit/expected_median"),
+             median = f.read_double("/calibration/fit/model_median"), record = f.read_double("/calibration/fit/record");
+  ASSERT_EQ(f.shape("/calibration/fit/record"), f.shape("/calibration/fit/model"));
   const std::size_t T = median.size();
   for (std::size_t j = 0; j < T; ++j) {
-    double lo = 1e300, hi = -1e300;
+    double lo = 1e300, hi = -1e300, rlo = 1e300, rhi = -1e300;
     for (std::size_t i = 0; i < weight.size(); ++i)
-      if (weight[i] > 0) lo = std::min(lo, one_run[i * T + j]), hi = std::max(hi, one_run[i * T + j]);
-    EXPECT_GE(median[j], lo) << j;
-    EXPECT_LE(median[j], hi) << j;
+      if (weight[i] > 0) {
+        lo = std::min(lo, one_run[i * T + j]), hi = std::max(hi, one_run[i * T + j]);
+        rlo = std::min(rlo, record[i * T + j]), rhi = std::max(rhi, record[i * T + j]);
+        EXPECT_EQ(record[i * T + j], std::round(record[i * T + j])) << "the targets here are counts";
+      }
+    EXPECT_GE(expected[j], lo) << j;
+    EXPECT_LE(expected[j], hi) << j;
+    EXPECT_GE(median[j], rlo) << j;
+    EXPECT_LE(median[j], rhi) << j;
   }
+  const auto mc_lo = f.read_double("/calibration/fit/median_mc_q05"),
+             mc_hi = f.read_double("/calibration/fit/median_mc_q95");
+  for (std::size_t j = 0; j < T; ++j) EXPECT_LE(mc_lo[j], mc_hi[j]) << j;
 }
 
 TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
@@ -243,6 +256,10 @@ TEST_F(CalibrationCliTest, HistoryMatchingAndLeaveOutWriteWavesAndAPredictiveChe
   EXPECT_NE(r.out.find("history matching"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("left out: predicted"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("posterior predictive check"), std::string::npos) << r.out;
+  // Each left-out value says how far the model is, and the tally counts the two prosecutor values.
+  EXPECT_NE(r.out.find("median's Monte Carlo range"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("of the model median: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" of 2\n"), std::string::npos) << r.out;
   h5::Reader f(out);
   ASSERT_TRUE(f.exists("/calibration/history_matching/nonimplausible_fraction"));
   const auto sims = f.read_double("/calibration/history_matching/simulations");

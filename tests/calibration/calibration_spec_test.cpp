@@ -100,6 +100,27 @@ TEST_F(CalibrationSpecErrors, ATargetWithoutAUnitIsRefused) {
   EXPECT_TRUE(contains(e, "unit")) << e.what();
 }
 
+// A share may say how many records it is of; a count may not (it is the number of records).
+TEST_F(CalibrationSpecErrors, OnlyAShareHasADenominator) {
+  auto f = write(
+      "  - name: female share\n"
+      "    model: female_share.prosecutor\n"
+      "    unit: victims\n"
+      "    value: [75]\n"
+      "    source: \"test\"\n"
+      "    denominator: 120\n");
+  EXPECT_DOUBLE_EQ(load_calibration(f).targets[0].denominator, 120);
+  f = write(
+      "  - name: police cases\n"
+      "    model: cases.police\n"
+      "    unit: cases\n"
+      "    reference: police.cases\n"
+      "    denominator: 120\n");
+  const auto e = load_error(f);
+  expect_at(e, f, "denominator", "targets[0].denominator");
+  EXPECT_TRUE(contains(e, "only a share")) << e.what();
+}
+
 TEST_F(CalibrationSpecErrors, CasesAreNotComparedWithVictims) {
   // The model output counts victims, the target cases.
   auto f = write(
@@ -361,6 +382,8 @@ TEST(CalibrationSpec, ParaguayCalibrationReadsTheReferenceTables) {
   EXPECT_TRUE(platform.years.empty());
   EXPECT_DOUBLE_EQ(platform.points[0].observed, 11.9);
   EXPECT_EQ(platform.points[0].spread, 5);
+  EXPECT_EQ(platform.denominator, 201) << "24 of 201 women assisted";
+  EXPECT_TRUE(std::isnan(female.denominator)) << "Table 4 does not say how many victims its shares are of";
 }
 
 // Asking for 2022, where Table 5 says "n/a" (null), skips that year rather than failing.
@@ -450,6 +473,57 @@ TEST(CalibrationSpec, SeveralRunsPerPointGiveTheMeanCountAndThePooledShare) {
   // One run is that run's values.
   EXPECT_DOUBLE_EQ(model_values(count, sc, std::span<const Observed>(runs.data(), 1))[0], scale * 10.0);
   EXPECT_DOUBLE_EQ(model_values(share, sc, std::span<const Observed>(runs.data() + 1, 1))[0], 10.0);
+  // What a share is of: the recorded victims, scaled, mean over runs; a count has none.
+  std::vector<double> den;
+  model_values(share, sc, runs, &den);
+  ASSERT_EQ(den.size(), 1u);
+  EXPECT_DOUBLE_EQ(den[0], scale * 20.0);
+  model_values(count, sc, runs, &den);
+  ASSERT_EQ(den.size(), 1u);
+  EXPECT_TRUE(std::isnan(den[0]));
+}
+
+// A replicate record: a count is Poisson around the expected count (mean and variance 40), a share
+// k of n with n ~ Poisson(200), k ~ Binomial(n, 0.3): mean 30%, variance about 1e4 p (1 - p) / 200
+// = 10.5 points^2 (E[1/n] = 1/200 to 0.5%); of a fixed 201 records, Binomial(201, 0.12) whatever
+// the model's own count. 20,000 draws, fixed seed: the mean's tolerance is
+// 4 standard errors, the variance's 5% (its standard error is about 1%).
+TEST(CalibrationSpec, ReplicateRecordDrawsPoissonCountsAndBinomialShares) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const int n = 20000;
+  std::vector<double> counts, shares, fixed;
+  for (int i = 0; i < n; ++i) {
+    Draws d(Rng(11, 0), std::uint32_t(i), 0, Stream::CalibrationRecord);
+    const auto r = replicate_record({40.0, 30.0, nan, 30.0}, {nan, 200.0, nan, 0.0}, nan, d);
+    ASSERT_EQ(r.size(), 4u);
+    // With the reference's own count of records, a share is k of exactly that many.
+    Draws d201(Rng(11, 0), std::uint32_t(i), 1, Stream::CalibrationRecord);
+    const double of201 = replicate_record({12.0}, {15.0}, 201, d201)[0] * 201 / 100;
+    EXPECT_NEAR(of201, std::round(of201), 1e-9) << "a whole number of the 201";
+    fixed.push_back(of201 / 201 * 100);
+    EXPECT_EQ(r[0], std::round(r[0])) << "a count is whole";
+    EXPECT_TRUE(std::isnan(r[2])) << "no model value, no record";
+    EXPECT_TRUE(std::isnan(r[3])) << "a share of no record";
+    counts.push_back(r[0]), shares.push_back(r[1]);
+  }
+  auto mean_var = [](const std::vector<double>& x) {
+    double m = 0, v = 0;
+    for (double a : x) m += a;
+    m /= double(x.size());
+    for (double a : x) v += (a - m) * (a - m);
+    return std::pair{m, v / double(x.size() - 1)};
+  };
+  const auto [cm, cv] = mean_var(counts);
+  EXPECT_NEAR(cm, 40.0, 4 * std::sqrt(40.0 / n));
+  EXPECT_NEAR(cv, 40.0, 0.05 * 40.0);
+  const auto [sm, sv] = mean_var(shares);
+  const double share_var = 1e4 * 0.3 * 0.7 / 200;
+  EXPECT_NEAR(sm, 30.0, 4 * std::sqrt(share_var / n));
+  EXPECT_NEAR(sv, share_var, 0.05 * share_var);
+  const auto [fm, fv] = mean_var(fixed);  // Binomial(201, 0.12): variance 1e4 p (1 - p) / 201 exactly
+  const double fixed_var = 1e4 * 0.12 * 0.88 / 201;
+  EXPECT_NEAR(fm, 12.0, 4 * std::sqrt(fixed_var / n));
+  EXPECT_NEAR(fv, fixed_var, 0.05 * fixed_var);
 }
 
 // ---- the calibrated scenario ----

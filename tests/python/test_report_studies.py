@@ -256,3 +256,18 @@ def test_cli_malformed_study_file_exits_2(tmp_path, repo, maker, group, message)
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
     assert not out.exists()
+
+
+def test_left_out_predictions_say_how_far_they_are_in_the_terms_they_are_judged_by():
+    """Counts by a factor, shares by points, both with the median's Monte Carlo range; a fitted
+    point, or a file without the range, says nothing."""
+    import pandas as pd
+    row = dict(observed=8.0, model_median=3.9, fitted=False, share=False, median_mc_q05=2.8, median_mc_q95=5.4)
+    off = report.left_out_off(pd.Series(row))
+    assert "2.05x" in off and report.tr("cal.low") in off and "2.8" in off and "5.4" in off
+    high = report.left_out_off(pd.Series({**row, "observed": 50.0, "model_median": 65.0}))
+    assert "1.30x" in high and report.tr("cal.high") in high
+    share = report.left_out_off(pd.Series({**row, "observed": 88.0, "model_median": 86.8, "share": True}))
+    assert "1.2" in share and report.tr("cal.low") in share and "x" not in share.split("(")[0]
+    assert report.left_out_off(pd.Series({**row, "fitted": True})) == ""
+    assert report.left_out_off(pd.Series({**row, "median_mc_q05": float("nan")})) == ""
