@@ -49,12 +49,14 @@ std::string fit_table(const calib::CalibrationSpec& spec, const calib::Calibrati
       // How far the prediction is, in the terms the validation judges it: a factor for counts,
       // points for shares; with the median's Monte Carlo range, since a check's margin can be
       // smaller than the fit's own noise.
-      const std::string dir = tr(c.median < c.observed ? "calibrate.low" : "calibrate.high");
+      const std::string dir = c.median < c.observed ? tr("calibrate.low") : tr("calibrate.high");
       const double off = c.share ? std::abs(c.median - c.observed)
                                  : std::max(c.median, c.observed) / std::max(std::min(c.median, c.observed), 1e-9);
       const bool near = c.share ? off <= kLeftOutPoints : off <= kLeftOutFactor;
-      verdict += trf(c.share ? "calibrate.off_points" : "calibrate.off_factor", fmt::arg("off", off),
-                     fmt::arg("dir", dir), fmt::arg("lo", c.median_mc_lo), fmt::arg("hi", c.median_mc_hi));
+      verdict += c.share ? trf("calibrate.off_points", fmt::arg("off", off), fmt::arg("dir", dir),
+                               fmt::arg("lo", c.median_mc_lo), fmt::arg("hi", c.median_mc_hi))
+                         : trf("calibrate.off_factor", fmt::arg("off", off), fmt::arg("dir", dir),
+                               fmt::arg("lo", c.median_mc_lo), fmt::arg("hi", c.median_mc_hi));
       ++left, left_near += near;
     }
     out += trf("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit),
