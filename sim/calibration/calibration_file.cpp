@@ -65,7 +65,7 @@ std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const Cali
       std::sort(medians.begin(), medians.end());
       const auto at = [&](double q) {
         return medians.empty() ? std::numeric_limits<double>::quiet_NaN()
-                               : medians[std::size_t(q * double(medians.size() - 1) + 0.5)];
+                               : medians[std::size_t(std::lround(q * double(medians.size() - 1)))];
       };
       c.median_mc_lo = at(0.05), c.median_mc_hi = at(0.95);
       c.reachable = j < res.sim_min.size() && p.observed >= res.sim_min[j] && p.observed <= res.sim_max[j];
