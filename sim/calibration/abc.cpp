@@ -403,10 +403,14 @@ double weighted_quantile(const Generation& g, std::size_t parameter, double q) {
   if (parameter >= g.theta.front().size())
     throw std::out_of_range("weighted_quantile: parameter " + std::to_string(parameter) + " of " +
                             std::to_string(g.theta.front().size()));
+  std::vector<std::pair<double, double>> vw;  // (value, weight)
+  for (std::size_t i = 0; i < g.theta.size(); ++i) vw.emplace_back(g.theta[i][parameter], g.weight[i]);
+  return weighted_quantile(vw, q);
+}
+
+double weighted_quantile(std::vector<std::pair<double, double>>& vw, double q) {
   if (!(q >= 0 && q <= 1)) throw std::invalid_argument("weighted_quantile: q must be in [0, 1], got " + num(q));
-  std::vector<std::pair<double, double>> vw;  // (value, weight), zero weights dropped
-  for (std::size_t i = 0; i < g.theta.size(); ++i)
-    if (g.weight[i] > 0) vw.emplace_back(g.theta[i][parameter], g.weight[i]);
+  std::erase_if(vw, [](const auto& p) { return !(p.second > 0); });
   if (vw.empty()) throw std::invalid_argument("weighted_quantile: all weights are zero");
   std::sort(vw.begin(), vw.end());
   double total = 0;

@@ -77,5 +77,8 @@ AbcResult abc_smc(const std::vector<Prior>& priors, const AbcSettings& settings,
 /// Throws std::invalid_argument for an empty generation or q outside [0, 1], std::out_of_range
 /// for a bad parameter index.
 double weighted_quantile(const Generation& g, std::size_t parameter, double q);
+/// The same over (value, weight) pairs, reordered in place; zero weights are ignored. Throws
+/// std::invalid_argument when no weight is positive or q is outside [0, 1].
+double weighted_quantile(std::vector<std::pair<double, double>>& value_weight, double q);
 
 }  // namespace redes::calib

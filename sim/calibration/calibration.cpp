@@ -573,18 +573,24 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     }
     so.true_victims /= spec.replicates;
     so.recorded /= spec.replicates;
-    // The records a particle predicts: its first run's expected records, drawn once more as a
-    // recording would (own stream: the fit's draws do not change).
-    Draws record_draws(Rng(spec.seed, 0), std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRecord);
+    std::vector<std::vector<double>> first_of, den_of;  // per target: the first run's values and denominators
     for (const auto& t : spec.targets) {
-      const auto v = model_values(t, sc, runs);
-      so.fit.insert(so.fit.end(), v.begin(), v.end());
       std::vector<double> den;
       const auto first = model_values(t, sc, std::span<const Observed>(runs.data(), 1), &den);
+      const auto v = runs.size() == 1 ? first : model_values(t, sc, runs);
+      so.fit.insert(so.fit.end(), v.begin(), v.end());
       so.one_run.insert(so.one_run.end(), first.begin(), first.end());
-      const auto rec = replicate_record(first, den, t.denominator, record_draws);
-      so.record.insert(so.record.end(), rec.begin(), rec.end());
+      first_of.push_back(first);
+      den_of.push_back(std::move(den));
     }
+    // The records a particle predicts: its first run's expected records, drawn as a recording
+    // would, kRecordDraws times (own stream: the fit's draws do not change).
+    Draws record_draws(Rng(spec.seed, 0), std::uint32_t(id), std::uint32_t(id >> 32), Stream::CalibrationRecord);
+    for (int m = 0; m < kRecordDraws; ++m)
+      for (std::size_t t = 0; t < spec.targets.size(); ++t) {
+        const auto rec = replicate_record(first_of[t], den_of[t], spec.targets[t].denominator, record_draws);
+        so.record.insert(so.record.end(), rec.begin(), rec.end());
+      }
     std::lock_guard lock(mutex);
     for (std::size_t j = 0; j < points; ++j)
       if (std::isfinite(so.fit[j]))

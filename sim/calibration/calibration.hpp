@@ -97,6 +97,11 @@ std::vector<double> replicate_record(const std::vector<double>& values, const st
 /// sqrt(sum_t w_t sum_i z_ti^2 / sum_t w_t n_t), z = (model - observed) / spread.
 double distance(const std::vector<Target>& targets, const std::vector<std::vector<double>>& model);
 
+/// Records drawn around each particle's expected records for the predictive check. One draw per
+/// particle made its quantiles move with the draws (a median of 120 weighted integers); 20 make the
+/// recording's own chance a smooth part of the predictive distribution at a negligible cost.
+inline constexpr int kRecordDraws = 20;
+
 /// What the posterior says, for the file, the printout and the calibrated scenario.
 struct CalibrationResult {
   AbcResult abc;
@@ -108,9 +113,9 @@ struct CalibrationResult {
   // The same from the first run of each point alone: one realisation, as the records are one. The
   // predictive check uses these (a mean over runs would narrow its intervals); equal to `fit` at one run per point.
   std::vector<std::vector<double>> one_run;  // [particle][target point]
-  // A replicate of the records drawn around one_run (replicate_record): what the posterior
-  // predicts the records could show, the predictive check's values.
-  std::vector<std::vector<double>> record;             // [particle][target point]
+  // Replicates of the records drawn around one_run (replicate_record), kRecordDraws per particle:
+  // what the posterior predicts the records could show, the predictive check's values.
+  std::vector<std::vector<double>> record;             // [particle][draw * points + target point]
   std::vector<double> true_victims, recorded_victims;  // scaled to the represented population, whole horizon
   std::int64_t simulations = 0;
   double seconds = 0;

@@ -19,15 +19,12 @@ namespace {
 
 constexpr std::uint32_t kBootstrap = 400;  // resamples for the median's Monte Carlo error
 
-// Weighted quantile of arbitrary values (the posterior's simulated outputs), as weighted_quantile().
+// Weighted quantile of per-particle values (the posterior's simulated outputs), NaN ignored.
 double weighted_q(const std::vector<double>& x, const std::vector<double>& w, double q) {
-  Generation g;
+  std::vector<std::pair<double, double>> vw;
   for (std::size_t i = 0; i < x.size(); ++i)
-    if (std::isfinite(x[i])) g.theta.push_back({x[i]}), g.weight.push_back(w[i]);
-  if (g.theta.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double total = std::accumulate(g.weight.begin(), g.weight.end(), 0.0);
-  for (double& v : g.weight) v /= total;
-  return weighted_quantile(g, 0, q);
+    if (std::isfinite(x[i]) && w[i] > 0) vw.emplace_back(x[i], w[i]);
+  return vw.empty() ? std::numeric_limits<double>::quiet_NaN() : weighted_quantile(vw, q);
 }
 
 }  // namespace
@@ -35,6 +32,8 @@ double weighted_q(const std::vector<double>& x, const std::vector<double>& w, do
 std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const CalibrationResult& res) {
   std::vector<PointCheck> out;
   const auto& w = res.abc.posterior().weight;
+  std::size_t T = 0;
+  for (const auto& t : spec.targets) T += t.points.size();
   std::size_t j = 0;
   for (const auto& t : spec.targets)
     for (const auto& p : t.points) {
@@ -44,23 +43,34 @@ std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const Cali
       c.observed = p.observed;
       c.fitted = t.fitted;
       c.share = t.share;
-      std::vector<double> x(res.one_run.size()), rec(res.record.size());
+      std::vector<double> x(res.one_run.size());
       for (std::size_t i = 0; i < x.size(); ++i) x[i] = res.one_run[i][j];
-      for (std::size_t i = 0; i < rec.size(); ++i) rec[i] = res.record[i][j];
       c.expected_median = weighted_q(x, w, 0.5), c.expected_lo = weighted_q(x, w, 0.05),
       c.expected_hi = weighted_q(x, w, 0.95);
-      c.median = weighted_q(rec, w, 0.5), c.lo = weighted_q(rec, w, 0.05), c.hi = weighted_q(rec, w, 0.95);
+      // The records: every particle's kRecordDraws draws, each with its particle's weight.
+      const std::size_t n = res.record.size();
+      const auto records_of = [&](const std::vector<std::size_t>& particles, std::vector<double>& xr,
+                                  std::vector<double>& wr) {
+        xr.clear(), wr.clear();
+        for (std::size_t i : particles)
+          for (int m = 0; m < kRecordDraws; ++m)
+            xr.push_back(res.record[i][std::size_t(m) * T + j]), wr.push_back(w[i]);
+      };
+      std::vector<std::size_t> all(n);
+      std::iota(all.begin(), all.end(), std::size_t{0});
+      std::vector<double> rec, wrec;
+      records_of(all, rec, wrec);
+      c.median = weighted_q(rec, wrec, 0.5), c.lo = weighted_q(rec, wrec, 0.05), c.hi = weighted_q(rec, wrec, 0.95);
       c.inside = p.observed >= c.lo && p.observed <= c.hi;
-      // Monte Carlo error of the median: the particles resampled with replacement (weights kept).
-      // It does not rerun the SMC, so it understates the error of a whole new fit.
-      std::vector<double> medians, xb(rec.size()), wb(rec.size());
-      for (std::uint32_t b = 0; b < kBootstrap && !rec.empty(); ++b) {
+      // Monte Carlo error of the median: the particles resampled with replacement (weights and
+      // draws kept). It does not rerun the SMC, so it understates the error of a whole new fit.
+      std::vector<double> medians;
+      std::vector<std::size_t> pick(n);
+      for (std::uint32_t b = 0; b < kBootstrap && n > 0; ++b) {
         Draws d(Rng(spec.seed, 0), std::uint32_t(j), b, Stream::Bootstrap);
-        for (std::size_t i = 0; i < rec.size(); ++i) {
-          const std::size_t k = d.below(std::uint32_t(rec.size()));
-          xb[i] = rec[k], wb[i] = w[k];
-        }
-        if (const double m = weighted_q(xb, wb, 0.5); std::isfinite(m)) medians.push_back(m);
+        for (auto& k : pick) k = d.below(std::uint32_t(n));
+        records_of(pick, rec, wrec);
+        if (const double m = weighted_q(rec, wrec, 0.5); std::isfinite(m)) medians.push_back(m);
       }
       std::sort(medians.begin(), medians.end());
       const auto at = [&](double q) {
@@ -142,10 +152,12 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   // Fit: observed vs the posterior's simulated values of every target point.
   // Posterior predictive check of every target point, fitted or left out.
   const auto ppc = predictive_check(spec, res);
-  std::vector<double> fitm(N * T), onem(N * T), recm(N * T);
+  std::vector<double> fitm(N * T), onem(N * T), recm;
   for (std::size_t j = 0; j < T; ++j)
-    for (std::size_t i = 0; i < N; ++i)
-      fitm[i * T + j] = res.fit[i][j], onem[i * T + j] = res.one_run[i][j], recm[i * T + j] = res.record[i][j];
+    for (std::size_t i = 0; i < N; ++i) fitm[i * T + j] = res.fit[i][j], onem[i * T + j] = res.one_run[i][j];
+  for (std::size_t i = 0; i < N; ++i) recm.insert(recm.end(), res.record[i].begin(), res.record[i].end());
+  h5::Axis draw_ax{"record_draw", {}, {}};
+  for (int m = 0; m < kRecordDraws; ++m) draw_ax.values.push_back(std::int64_t(m));
   const auto column = [&](double PointCheck::*field) {
     std::vector<double> v;
     for (const auto& c : ppc) v.push_back(c.*field);
@@ -163,7 +175,7 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/fit/expected_q95", {tp_ax}, column(&PointCheck::expected_hi));
   f.array("/calibration/fit/model", {particle_ax, tp_ax}, fitm);
   f.array("/calibration/fit/model_one_run", {particle_ax, tp_ax}, onem);
-  f.array("/calibration/fit/record", {particle_ax, tp_ax}, recm);
+  f.array("/calibration/fit/record", {particle_ax, draw_ax, tp_ax}, recm);
   f.attribute("/calibration/fit", "target_of_point", fmt::format("{}", fmt::join(target_of, "|")));
   std::vector<std::int32_t> inside(T), fitted(T), reachable(T), share(T);
   std::vector<std::string> unit_of;
@@ -181,12 +193,14 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.attribute("/calibration/fit", "runs_per_point",
               std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
   f.attribute("/calibration/fit", "check",
-              "posterior predictive check: inside = observed within the posterior's 5-95% interval of replicate "
-              "records (record: one run per particle, a single realisation as the records are, its expected records "
-              "model_one_run drawn once as a recording: counts Poisson, shares binomial); expected_*: the same "
-              "quantiles of model_one_run; median_mc_*: 5-95% of the median over particles resampled; "
-              "fitted = 0 for targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
-              "calibration (design waves and ABC) came within the observed value");
+              fmt::format("posterior predictive check: inside = observed within the posterior's 5-95% interval of "
+                          "replicate records (record: one run per particle, a single realisation as the records are, "
+                          "its expected records model_one_run drawn {} times as a recording: counts Poisson, shares "
+                          "binomial; each draw weighted as its particle); expected_*: the same quantiles of "
+                          "model_one_run; median_mc_*: 5-95% of the median over particles resampled; fitted = 0 for "
+                          "targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
+                          "calibration (design waves and ABC) came within the observed value",
+                          kRecordDraws));
   if (!res.hm.waves.empty()) {
     const std::size_t W = res.hm.waves.size(), O = res.hm.targets.size();
     std::vector<std::string> out_labels;

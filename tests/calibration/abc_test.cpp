@@ -439,5 +439,19 @@ TEST(AbcWeightedQuantile, InterpolatesAtCumulativeWeightMidpoints) {
   EXPECT_THROW(weighted_quantile(Generation{}, 0, 0.5), std::invalid_argument);
 }
 
+// The predictive check weights every record draw as its particle: k draws of a particle of weight
+// w count as one value of weight k w.
+TEST(AbcWeightedQuantile, RepeatedDrawsOfAParticleActAsItsWeight) {
+  std::vector<std::pair<double, double>> one{{1, 0.5}, {5, 0.5}}, many;
+  for (int m = 0; m < 20; ++m) many.emplace_back(1, 0.5 / 20), many.emplace_back(5, 0.5 / 20);
+  many.emplace_back(9, 0.0);  // zero weight: ignored
+  EXPECT_DOUBLE_EQ(weighted_quantile(one, 0.5), 3.0);
+  EXPECT_DOUBLE_EQ(weighted_quantile(many, 0.25), 1.0);
+  EXPECT_DOUBLE_EQ(weighted_quantile(many, 0.75), 5.0);
+  EXPECT_DOUBLE_EQ(weighted_quantile(many, 1.0), 5.0);
+  std::vector<std::pair<double, double>> none{{1, 0.0}};
+  EXPECT_THROW(weighted_quantile(none, 0.5), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace redes::calib

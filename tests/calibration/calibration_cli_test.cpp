@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/calibration/calibration.hpp"
 #include "sim/output/h5.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scenario/yaml_tree.hpp"
@@ -185,16 +186,23 @@ TEST_F(CalibrationCliTest, PredictiveCheckUsesOneRunPerParticle) {
   const auto weight = f.read_double("/calibration/posterior/weight"),
              expected = f.read_double("/calibration/fit/expected_median"),
              median = f.read_double("/calibration/fit/model_median"), record = f.read_double("/calibration/fit/record");
-  ASSERT_EQ(f.shape("/calibration/fit/record"), f.shape("/calibration/fit/model"));
-  const std::size_t T = median.size();
+  const std::size_t T = median.size(), M = std::size_t(calib::kRecordDraws);
+  ASSERT_EQ(f.shape("/calibration/fit/record"), (std::vector<std::size_t>{weight.size(), M, T}));
   for (std::size_t j = 0; j < T; ++j) {
     double lo = 1e300, hi = -1e300, rlo = 1e300, rhi = -1e300;
-    for (std::size_t i = 0; i < weight.size(); ++i)
-      if (weight[i] > 0) {
-        lo = std::min(lo, one_run[i * T + j]), hi = std::max(hi, one_run[i * T + j]);
-        rlo = std::min(rlo, record[i * T + j]), rhi = std::max(rhi, record[i * T + j]);
-        EXPECT_EQ(record[i * T + j], std::round(record[i * T + j])) << "the targets here are counts";
+    for (std::size_t i = 0; i < weight.size(); ++i) {
+      double sum = 0;
+      for (std::size_t m = 0; m < M; ++m) {
+        const double r = record[(i * M + m) * T + j];
+        EXPECT_EQ(r, std::round(r)) << "the targets here are counts";
+        sum += r;
+        if (weight[i] > 0) rlo = std::min(rlo, r), rhi = std::max(rhi, r);
       }
+      // Poisson draws around the particle's expected records: their mean within 5 standard errors.
+      const double expect = one_run[i * T + j];
+      EXPECT_NEAR(sum / double(M), expect, 5 * std::sqrt(std::max(expect, 1.0) / double(M))) << i << " " << j;
+      if (weight[i] > 0) lo = std::min(lo, expect), hi = std::max(hi, expect);
+    }
     EXPECT_GE(expected[j], lo) << j;
     EXPECT_LE(expected[j], hi) << j;
     EXPECT_GE(median[j], rlo) << j;
