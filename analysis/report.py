@@ -684,15 +684,23 @@ def _hidden_table(cal, rep: FileReport, md: dict):
 
 def left_out_off(r) -> str:
     """How far a left-out prediction is from the record, in the terms it is judged by (a factor for
-    counts, points for shares), with the median's Monte Carlo range; empty when the file lacks it."""
+    counts, points for shares), with the median's Monte Carlo range and the share of the predictive
+    distribution at least as far out as the record; empty when the file lacks the range."""
     if r.fitted or not (math.isfinite(r.median_mc_q05) and math.isfinite(r.median_mc_q95)):
         return ""
     direction = tr("cal.low") if r.model_median < r.observed else tr("cal.high")
     mc = dict(lo=fmt_value(r.median_mc_q05), hi=fmt_value(r.median_mc_q95))
     if r.share:
-        return tr("cal.off_points", off=f"{abs(r.model_median - r.observed):.1f}", dir=direction, **mc)
-    lo, hi = sorted((r.model_median, r.observed))
-    return tr("cal.off_factor", off=f"{hi / max(lo, 1e-9):.2f}", dir=direction, **mc)
+        off = tr("cal.off_points", off=f"{abs(r.model_median - r.observed):.1f}", dir=direction, **mc)
+    else:
+        lo, hi = sorted((r.model_median, r.observed))
+        off = tr("cal.off_factor", off=f"{hi / max(lo, 1e-9):.2f}", dir=direction, **mc)
+    tail = float(getattr(r, "tail_probability", float("nan")))
+    if not math.isfinite(tail):
+        return off
+    if r.observed >= r.model_median:
+        return off + tr("cal.tail_above", observed=fmt_value(r.observed), p=f"{tail:.2f}")
+    return off + tr("cal.tail_below", observed=fmt_value(r.observed), p=f"{tail:.2f}")
 
 
 def _fit(cal, rep: FileReport):

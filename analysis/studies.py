@@ -369,8 +369,9 @@ def load_calibration(f: h5py.File) -> Calibration:
         fit[k] = (_read(f, path, ["target_point"], why, {"target_point": tps}).astype(int) != 0) if path in f else default
     unit_of = [s.strip() for s in str(fa["unit_of_point"]).split("|")] if "unit_of_point" in fa else []
     fit["unit"] = unit_of if len(unit_of) == len(tps) else ""
-    # The median's Monte Carlo range and which points are shares (files from before them: unknown).
-    for k in ("median_mc_q05", "median_mc_q95"):
+    # The median's Monte Carlo range, the predictive tail and which points are shares (files from
+    # before them: unknown).
+    for k in ("median_mc_q05", "median_mc_q95", "tail_probability"):
         path = f"/calibration/fit/{k}"
         fit[k] = _read(f, path, ["target_point"], why, {"target_point": tps}).astype(float) if path in f else np.nan
     path = "/calibration/fit/share"

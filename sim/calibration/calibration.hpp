@@ -132,6 +132,10 @@ struct PointCheck {
   double observed = 0, median = 0, lo = 0, hi = 0;  // posterior median and 5-95% interval of replicate records
   double expected_median = 0, expected_lo = 0, expected_hi = 0;  // the same of the expected records (one_run)
   double median_mc_lo = 0, median_mc_hi = 0;  // 5-95% of the median over particles resampled: its Monte Carlo error
+  // Posterior predictive tail: the weight of records at least as far out as the observed value on
+  // its side of the median (P(record >= observed) above it, P(record <= observed) below). A median
+  // off by 2x can still leave the observed value an ordinary draw when counts are small.
+  double tail = 0;
   bool inside = false, fitted = true, share = false;
   bool reachable = false;  // some simulation of the whole calibration came within the observed value
 };

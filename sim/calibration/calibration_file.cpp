@@ -62,6 +62,13 @@ std::vector<PointCheck> predictive_check(const CalibrationSpec& spec, const Cali
       records_of(all, rec, wrec);
       c.median = weighted_q(rec, wrec, 0.5), c.lo = weighted_q(rec, wrec, 0.05), c.hi = weighted_q(rec, wrec, 0.95);
       c.inside = p.observed >= c.lo && p.observed <= c.hi;
+      double beyond = 0, total = 0;
+      for (std::size_t k = 0; k < rec.size(); ++k)
+        if (std::isfinite(rec[k])) {
+          total += wrec[k];
+          beyond += (p.observed >= c.median ? rec[k] >= p.observed : rec[k] <= p.observed) ? wrec[k] : 0.0;
+        }
+      c.tail = total > 0 ? beyond / total : std::numeric_limits<double>::quiet_NaN();
       // Monte Carlo error of the median: the particles resampled with replacement (weights and
       // draws kept). It does not rerun the SMC, so it understates the error of a whole new fit.
       std::vector<double> medians;
@@ -170,6 +177,7 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.array("/calibration/fit/model_q95", {tp_ax}, column(&PointCheck::hi));
   f.array("/calibration/fit/median_mc_q05", {tp_ax}, column(&PointCheck::median_mc_lo));
   f.array("/calibration/fit/median_mc_q95", {tp_ax}, column(&PointCheck::median_mc_hi));
+  f.array("/calibration/fit/tail_probability", {tp_ax}, column(&PointCheck::tail), "fraction");
   f.array("/calibration/fit/expected_median", {tp_ax}, column(&PointCheck::expected_median));
   f.array("/calibration/fit/expected_q05", {tp_ax}, column(&PointCheck::expected_lo));
   f.array("/calibration/fit/expected_q95", {tp_ax}, column(&PointCheck::expected_hi));
@@ -192,15 +200,18 @@ void write_calibration_file(const fs::path& out, const CalibrationSpec& spec, co
   f.attribute("/calibration/fit", "left_out", fmt::format("{}", fmt::join(spec.leave_out, "|")));
   f.attribute("/calibration/fit", "runs_per_point",
               std::int64_t(spec.replicates));  // model values: mean (counts) or pooled (shares) over these
-  f.attribute("/calibration/fit", "check",
-              fmt::format("posterior predictive check: inside = observed within the posterior's 5-95% interval of "
-                          "replicate records (record: one run per particle, a single realisation as the records are, "
-                          "its expected records model_one_run drawn {} times as a recording: counts Poisson, shares "
-                          "binomial; each draw weighted as its particle); expected_*: the same quantiles of "
-                          "model_one_run; median_mc_*: 5-95% of the median over particles resampled; fitted = 0 for "
-                          "targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
-                          "calibration (design waves and ABC) came within the observed value",
-                          kRecordDraws));
+  f.attribute(
+      "/calibration/fit", "check",
+      fmt::format(
+          "posterior predictive check: inside = observed within the posterior's 5-95% interval of "
+          "replicate records (record: one run per particle, a single realisation as the records are, "
+          "its expected records model_one_run drawn {} times as a recording: counts Poisson, shares "
+          "binomial; each draw weighted as its particle); expected_*: the same quantiles of "
+          "model_one_run; median_mc_*: 5-95% of the median over particles resampled; tail_probability: weight of "
+          "records at least as far out as the observed value on its side of the median; fitted = 0 for "
+          "targets left out of the fit (predicted); reachable = 0 when no simulation of the whole "
+          "calibration (design waves and ABC) came within the observed value",
+          kRecordDraws));
   if (!res.hm.waves.empty()) {
     const std::size_t W = res.hm.waves.size(), O = res.hm.targets.size();
     std::vector<std::string> out_labels;

@@ -57,6 +57,10 @@ std::string fit_table(const calib::CalibrationSpec& spec, const calib::Calibrati
                                fmt::arg("lo", c.median_mc_lo), fmt::arg("hi", c.median_mc_hi))
                          : trf("calibrate.off_factor", fmt::arg("off", off), fmt::arg("dir", dir),
                                fmt::arg("lo", c.median_mc_lo), fmt::arg("hi", c.median_mc_hi));
+      if (std::isfinite(c.tail) && c.observed >= c.median)
+        verdict += trf("calibrate.tail_above", fmt::arg("observed", c.observed), fmt::arg("p", c.tail));
+      else if (std::isfinite(c.tail))
+        verdict += trf("calibrate.tail_below", fmt::arg("observed", c.observed), fmt::arg("p", c.tail));
       ++left, left_near += near;
     }
     out += trf("calibrate.check_row", fmt::arg("target", c.label), fmt::arg("unit", c.unit),

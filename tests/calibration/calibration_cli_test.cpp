@@ -211,6 +211,21 @@ TEST_F(CalibrationCliTest, PredictiveCheckUsesOneRunPerParticle) {
   const auto mc_lo = f.read_double("/calibration/fit/median_mc_q05"),
              mc_hi = f.read_double("/calibration/fit/median_mc_q95");
   for (std::size_t j = 0; j < T; ++j) EXPECT_LE(mc_lo[j], mc_hi[j]) << j;
+  // The tail: the weight of record draws at least as far out as the observed value, on its side of
+  // the median, recomputed here from the draws.
+  const auto tail = f.read_double("/calibration/fit/tail_probability"),
+             observed = f.read_double("/calibration/fit/observed");
+  for (std::size_t j = 0; j < T; ++j) {
+    double beyond = 0, total = 0;
+    for (std::size_t i = 0; i < weight.size(); ++i)
+      for (std::size_t m = 0; m < M; ++m) {
+        const double r = record[(i * M + m) * T + j];
+        total += weight[i];
+        if (observed[j] >= median[j] ? r >= observed[j] : r <= observed[j]) beyond += weight[i];
+      }
+    EXPECT_NEAR(tail[j], beyond / total, 1e-12) << j;
+    EXPECT_LE(tail[j], 1.0) << j;
+  }
 }
 
 TEST_F(CalibrationCliTest, BadCalibrationFileFailsWithPositionAndNoOutput) {
@@ -266,6 +281,7 @@ TEST_F(CalibrationCliTest, HistoryMatchingAndLeaveOutWriteWavesAndAPredictiveChe
   EXPECT_NE(r.out.find("posterior predictive check"), std::string::npos) << r.out;
   // Each left-out value says how far the model is, and the tally counts the two prosecutor values.
   EXPECT_NE(r.out.find("median's Monte Carlo range"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("of the predictive distribution"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("of the model median: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" of 2\n"), std::string::npos) << r.out;
   h5::Reader f(out);

@@ -121,9 +121,10 @@ def test_calibration_shapes_and_labels(calibration_file):
     assert c.victims.at["hidden", "median"] == pytest.approx(t["victims"]["hidden"]["median"])
     assert list(c.fit.index) == t["target_points"] and c.fit.index.name == "target_point"
     assert list(c.fit.columns) == ["target", "observed", "model_median", "model_q05", "model_q95", "fitted", "reachable",
-                                   "unit", "median_mc_q05", "median_mc_q95", "share"]
+                                   "unit", "median_mc_q05", "median_mc_q95", "tail_probability", "share"]
     assert c.fit["fitted"].all()  # a file without the predictive check: every point fitted
     assert c.fit["median_mc_q05"].isna().all() and not c.fit["share"].any()  # nor the median's Monte Carlo range
+    assert c.fit["tail_probability"].isna().all()  # nor the predictive tail
     assert c.fit["target"].tolist() == t["target_of"]
     assert c.fit_model.shape == (40, 5)
 

@@ -259,8 +259,8 @@ def test_cli_malformed_study_file_exits_2(tmp_path, repo, maker, group, message)
 
 
 def test_left_out_predictions_say_how_far_they_are_in_the_terms_they_are_judged_by():
-    """Counts by a factor, shares by points, both with the median's Monte Carlo range; a fitted
-    point, or a file without the range, says nothing."""
+    """Counts by a factor, shares by points, both with the median's Monte Carlo range and, where the
+    file has it, the predictive tail; a fitted point, or a file without the range, says nothing."""
     import pandas as pd
     row = dict(observed=8.0, model_median=3.9, fitted=False, share=False, median_mc_q05=2.8, median_mc_q95=5.4)
     off = report.left_out_off(pd.Series(row))
@@ -271,3 +271,10 @@ def test_left_out_predictions_say_how_far_they_are_in_the_terms_they_are_judged_
     assert "1.2" in share and report.tr("cal.low") in share and "x" not in share.split("(")[0]
     assert report.left_out_off(pd.Series({**row, "fitted": True})) == ""
     assert report.left_out_off(pd.Series({**row, "median_mc_q05": float("nan")})) == ""
+    # With the predictive tail: which side of the median the record is on, and how much of the
+    # predictive distribution lies at least as far out.
+    assert "records" not in off  # a file without the tail says nothing of it
+    above = report.left_out_off(pd.Series({**row, "tail_probability": 0.31}))
+    assert above.startswith(off) and "0.31" in above and "at least 8" in above
+    below = report.left_out_off(pd.Series({**row, "observed": 50.0, "model_median": 65.0, "tail_probability": 0.2}))
+    assert "0.20" in below and "at most 50" in below
