@@ -576,11 +576,11 @@ CalibrationResult calibrate(const CalibrationSpec& spec, const std::function<voi
     std::vector<std::vector<double>> first_of, den_of;  // per target: the first run's values and denominators
     for (const auto& t : spec.targets) {
       std::vector<double> den;
-      const auto first = model_values(t, sc, std::span<const Observed>(runs.data(), 1), &den);
+      auto first = model_values(t, sc, std::span<const Observed>(runs.data(), 1), &den);
       const auto v = runs.size() == 1 ? first : model_values(t, sc, runs);
       so.fit.insert(so.fit.end(), v.begin(), v.end());
       so.one_run.insert(so.one_run.end(), first.begin(), first.end());
-      first_of.push_back(first);
+      first_of.push_back(std::move(first));
       den_of.push_back(std::move(den));
     }
     // The records a particle predicts: its first run's expected records, drawn as a recording
